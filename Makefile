@@ -1,0 +1,90 @@
+# itemdup — one Makefile.  `make` builds build/itemdup; `make test` installs
+# what is missing, builds with sanitizers and runs every unit and integration
+# test against a throwaway PostgreSQL; `make demo` runs the job on generated
+# sample data.  See README.md.
+
+CC      ?= cc
+PKGS    := libcjson libxxhash libutf8proc
+PG_INC  := $(shell pg_config --includedir 2>/dev/null)
+PG_LIB  := $(shell pg_config --libdir 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror
+STD     := -std=c11 -D_POSIX_C_SOURCE=200809L
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) -MMD -MP -Isrc -Ibuild \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I$(PG_INC)
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -L$(PG_LIB) -lpq -lm
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# The pure core: no libpq, no I/O (STYLE.md).  Unit tests and the fuzzer link it.
+CORE    := arena normalize payload keys match groups copyfmt
+# The edges and the program.
+EDGE    := log db loader publish migrate report explain run cli main
+SQL     := $(sort $(wildcard sql/*.sql))
+
+CORE_O   = $(CORE:%=build/%.o)
+EDGE_O   = $(EDGE:%=build/%.o) build/sql_files.o
+SCORE_O  = $(CORE:%=build/san/%.o)
+SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+
+.PHONY: all test unit integration demo clean deps bench eval fuzz
+
+all: build/itemdup build/itemdup-gen
+
+build/itemdup: $(CORE_O) $(EDGE_O)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+build/itemdup-gen: $(wildcard src/gen/*.c) | build
+	$(CC) $(STD) $(WARN) -O2 -o $@ $(filter %.c,$^) -lm
+
+build/%.o: src/%.c | build
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/sql_files.c: $(SQL) scripts/sql2c.sh | build
+	sh scripts/sql2c.sh $(SQL) > $@
+
+build/sql_files.o: build/sql_files.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Sanitizer build used by the tests.
+build/san/itemdup: $(SCORE_O) $(SEDGE_O)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+build/san/%.o: src/%.c | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+build/san/sql_files.o: build/sql_files.c | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+build/san/unit_tests: $(UNIT_SRC) $(SCORE_O) | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -Itests/unit -o $@ $^ \
+	    $(shell pkg-config --cflags --libs check 2>/dev/null) $(LIBS)
+
+build build/san:
+	mkdir -p $@
+
+deps:
+	sh scripts/install-deps.sh
+
+unit: build/san/unit_tests
+	CK_FORK=yes build/san/unit_tests
+
+integration: build/san/itemdup build/itemdup-gen
+	bash tests/integration/run.sh
+
+# deps runs first and alone: the rest needs its packages.
+test:
+	sh scripts/install-deps.sh
+	$(MAKE) unit
+	$(MAKE) integration
+
+demo:
+	sh scripts/install-deps.sh
+	$(MAKE) all
+	bash scripts/demo.sh
+
+clean:
+	rm -rf build
+
+-include $(wildcard build/*.d build/san/*.d)

@@ -1,0 +1,28 @@
+#!/bin/sh
+# install-deps.sh — install the Debian 12 packages that the build, the demo
+# and the tests need, when missing.  Quick when everything is there.
+set -eu
+PKGS="build-essential pkg-config libpq-dev libcjson-dev libxxhash-dev libutf8proc-dev check
+postgresql postgresql-contrib"
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+echo "install-deps: installing$missing" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "install-deps: missing packages:$missing (run as root or install them)" >&2
+		exit 1
+	fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# the postgresql package may start a cluster on 5432: ours never use it

@@ -1,0 +1,19 @@
+-- roles.sql — for the DBA, run once as a superuser or CREATEROLE user
+-- before `itemdup migrate` (which then grants to these roles):
+--   psql -v ON_ERROR_STOP=1 -f sql/roles.sql
+-- Then give the job read access to your source, e.g.
+--   GRANT USAGE ON SCHEMA app TO itemdup_job;
+--   GRANT SELECT ON app.plaid_items TO itemdup_job;
+-- and a password or certificate for itemdup_job through .pgpass / pg_hba.conf.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_job') THEN
+        CREATE ROLE itemdup_job LOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_analyst') THEN
+        CREATE ROLE itemdup_analyst NOLOGIN;
+    END IF;
+END
+$$;
+COMMENT ON ROLE itemdup_job IS 'itemdup batch job: reads the source, writes schema itemdup';
+COMMENT ON ROLE itemdup_analyst IS 'itemdup results reader; writes itemdup.group_reviews only';

@@ -1,0 +1,190 @@
+/*
+ * arena.c — bump allocator and checked malloc wrappers.
+ */
+#include "arena.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK_SIZE (1024 * 1024)
+
+struct ArenaBlock
+{
+	ArenaBlock *next;
+	size_t		size;
+	size_t		used;
+	max_align_t data[];
+};
+
+static void
+oom(size_t size)
+{
+	fprintf(stderr, "itemdup: out of memory allocating %zu bytes\n", size);
+	abort();
+}
+
+void *
+xmalloc(size_t size)
+{
+	void	   *p = malloc(size ? size : 1);
+
+	if (p == NULL)
+		oom(size);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	   *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom(n * size);
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t size)
+{
+	void	   *q = realloc(p, size ? size : 1);
+
+	if (q == NULL)
+		oom(size);
+	return q;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t		len = strlen(s);
+	char	   *p = xmalloc(len + 1);
+
+	memcpy(p, s, len + 1);
+	return p;
+}
+
+void
+arena_init(Arena *a)
+{
+	a->head = NULL;
+	a->used_bytes = 0;
+}
+
+void
+arena_free(Arena *a)
+{
+	ArenaBlock *b = a->head;
+
+	while (b != NULL)
+	{
+		ArenaBlock *next = b->next;
+
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+	a->used_bytes = 0;
+}
+
+void
+arena_reset(Arena *a)
+{
+	ArenaBlock *keep = a->head;
+
+	if (keep == NULL)
+		return;
+	for (ArenaBlock *b = keep->next; b != NULL;)
+	{
+		ArenaBlock *next = b->next;
+
+		free(b);
+		b = next;
+	}
+	keep->next = NULL;
+	keep->used = 0;
+	a->used_bytes = 0;
+}
+
+/*
+ * arena_alloc — size bytes aligned for any type; owned by the arena.
+ * Large requests get a block of their own so big strings waste nothing.
+ */
+void *
+arena_alloc(Arena *a, size_t size)
+{
+	const size_t align = sizeof(max_align_t);
+	size_t		need = (size + align - 1) & ~(align - 1);
+	ArenaBlock *b = a->head;
+
+	if (need == 0)
+		need = align;
+	if (b == NULL || b->size - b->used < need)
+	{
+		size_t		bsize = need > ARENA_BLOCK_SIZE / 4 ? need : ARENA_BLOCK_SIZE;
+
+		b = xmalloc(sizeof(ArenaBlock) + bsize);
+		b->size = bsize;
+		b->used = 0;
+		if (need > ARENA_BLOCK_SIZE / 4 && a->head != NULL)
+		{
+			/* keep the current block on top: it still has room */
+			b->next = a->head->next;
+			a->head->next = b;
+		}
+		else
+		{
+			b->next = a->head;
+			a->head = b;
+		}
+	}
+	void	   *p = (char *) b->data + b->used;
+
+	b->used += need;
+	a->used_bytes += size;
+	return p;
+}
+
+/* arena_strndup — NUL-terminated copy of len bytes, owned by the arena. */
+char *
+arena_strndup(Arena *a, const char *s, size_t len)
+{
+	char	   *p = arena_alloc(a, len + 1);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+void
+vec_init(Vec *v, size_t elem)
+{
+	v->data = NULL;
+	v->len = 0;
+	v->cap = 0;
+	v->elem = elem;
+}
+
+/* vec_push — pointer to a new zeroed slot at the end; valid until next push. */
+void *
+vec_push(Vec *v)
+{
+	if (v->len == v->cap)
+	{
+		v->cap = v->cap ? v->cap * 2 : 64;
+		v->data = xrealloc(v->data, v->cap * v->elem);
+	}
+	void	   *p = (char *) v->data + v->len * v->elem;
+
+	memset(p, 0, v->elem);
+	v->len++;
+	return p;
+}
+
+void
+vec_free(Vec *v)
+{
+	free(v->data);
+	v->data = NULL;
+	v->len = v->cap = 0;
+}

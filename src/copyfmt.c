@@ -1,0 +1,250 @@
+/*
+ * copyfmt.c — COPY text format and StrBuf.
+ */
+#define _DEFAULT_SOURCE
+#include "copyfmt.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void
+sb_init(StrBuf *b)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+sb_free(StrBuf *b)
+{
+	free(b->data);
+	sb_init(b);
+}
+
+void
+sb_reset(StrBuf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+static void
+sb_reserve(StrBuf *b, size_t extra)
+{
+	if (b->len + extra + 1 > b->cap)
+	{
+		size_t		cap = b->cap ? b->cap : 256;
+
+		while (cap < b->len + extra + 1)
+			cap *= 2;
+		b->data = xrealloc(b->data, cap);
+		b->cap = cap;
+	}
+}
+
+void
+sb_append(StrBuf *b, const char *s, size_t len)
+{
+	sb_reserve(b, len);
+	memcpy(b->data + b->len, s, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void
+sb_puts(StrBuf *b, const char *s)
+{
+	sb_append(b, s, strlen(s));
+}
+
+void
+sb_printf(StrBuf *b, const char *fmt,...)
+{
+	va_list		ap;
+	int			n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	sb_reserve(b, (size_t) n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t) n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t) n;
+}
+
+static int
+octal(char c)
+{
+	return (c >= '0' && c <= '7') ? c - '0' : -1;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Unescape s[0..len) in place; returns the new length. */
+static size_t
+unescape(char *s, size_t len)
+{
+	size_t		o = 0;
+
+	for (size_t i = 0; i < len; i++)
+	{
+		char		c = s[i];
+
+		if (c != '\\' || i + 1 == len)
+		{
+			s[o++] = c;
+			continue;
+		}
+		c = s[++i];
+		switch (c)
+		{
+			case 'b':
+				s[o++] = '\b';
+				break;
+			case 'f':
+				s[o++] = '\f';
+				break;
+			case 'n':
+				s[o++] = '\n';
+				break;
+			case 'r':
+				s[o++] = '\r';
+				break;
+			case 't':
+				s[o++] = '\t';
+				break;
+			case 'v':
+				s[o++] = '\v';
+				break;
+			case 'x':
+				{
+					int			v = 0,
+								k = 0;
+
+					while (k < 2 && i + 1 < len && hexval(s[i + 1]) >= 0)
+						v = v * 16 + hexval(s[++i]), k++;
+					s[o++] = k ? (char) v : 'x';
+					break;
+				}
+			default:
+				if (octal(c) >= 0)
+				{
+					int			v = octal(c),
+								k = 1;
+
+					while (k < 3 && i + 1 < len && octal(s[i + 1]) >= 0)
+						v = v * 8 + octal(s[++i]), k++;
+					s[o++] = (char) v;
+				}
+				else
+					s[o++] = c;
+		}
+	}
+	s[o] = '\0';
+	return o;
+}
+
+bool
+copyfmt_split(char *row, size_t len, int nfields, char **fields, size_t *lens)
+{
+	int			f = 0;
+	size_t		start = 0;
+
+	if (len > 0 && row[len - 1] == '\n')
+		len--;
+	for (size_t i = 0; i <= len; i++)
+	{
+		if (i < len && row[i] != '\t')
+			continue;
+		if (f == nfields)
+			return false;
+		if (i - start == 2 && row[start] == '\\' && row[start + 1] == 'N')
+		{
+			fields[f] = NULL;
+			lens[f] = 0;
+		}
+		else
+		{
+			fields[f] = row + start;
+			lens[f] = unescape(row + start, i - start);
+		}
+		f++;
+		start = i + 1;
+	}
+	return f == nfields;
+}
+
+void
+copyfmt_field(StrBuf *b, const char *s, size_t len)
+{
+	if (s == NULL)
+	{
+		sb_append(b, "\\N", 2);
+		return;
+	}
+	sb_reserve(b, len * 2);
+	for (size_t i = 0; i < len; i++)
+	{
+		char		c = s[i];
+		char	   *d = b->data + b->len;
+
+		switch (c)
+		{
+			case '\\':
+				d[0] = '\\', d[1] = '\\', b->len += 2;
+				break;
+			case '\n':
+				d[0] = '\\', d[1] = 'n', b->len += 2;
+				break;
+			case '\r':
+				d[0] = '\\', d[1] = 'r', b->len += 2;
+				break;
+			case '\t':
+				d[0] = '\\', d[1] = 't', b->len += 2;
+				break;
+			default:
+				d[0] = c, b->len += 1;
+		}
+	}
+	b->data[b->len] = '\0';
+}
+
+void
+copyfmt_timestamp(StrBuf *b, int64_t usec)
+{
+	int64_t		secs = usec / 1000000;
+	int64_t		frac = usec % 1000000;
+	time_t		t;
+	struct tm	tm;
+
+	if (usec == TIMESTAMP_NULL)
+	{
+		sb_append(b, "\\N", 2);
+		return;
+	}
+	if (frac < 0)
+	{
+		frac += 1000000;
+		secs--;
+	}
+	t = (time_t) secs;
+	gmtime_r(&t, &tm);
+	sb_printf(b, "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00",
+			  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			  tm.tm_hour, tm.tm_min, tm.tm_sec, (long long) frac);
+}

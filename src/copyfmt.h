@@ -1,0 +1,47 @@
+/*
+ * copyfmt.h — PostgreSQL COPY text format, both ways, and a growable
+ * byte buffer.  Pure: no I/O.
+ */
+#ifndef ITEMDUP_COPYFMT_H
+#define ITEMDUP_COPYFMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+typedef struct StrBuf
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+} StrBuf;
+
+void		sb_init(StrBuf *b);
+void		sb_free(StrBuf *b);
+void		sb_reset(StrBuf *b);
+void		sb_append(StrBuf *b, const char *s, size_t len);
+void		sb_puts(StrBuf *b, const char *s);
+void		sb_printf(StrBuf *b, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * copyfmt_split — split one COPY text row (without or with its trailing
+ * newline) into exactly nfields fields, unescaping in place.  A NULL field
+ * (\N) gets fields[i] == NULL.  Returns false when the field count differs.
+ */
+bool		copyfmt_split(char *row, size_t len, int nfields,
+						  char **fields, size_t *lens) MUSTCHECK;
+
+/* Append s as one COPY text field (escaped); s == NULL appends \N. */
+void		copyfmt_field(StrBuf *b, const char *s, size_t len);
+/* Append a field separator or the row end. */
+#define copyfmt_sep(b) sb_append((b), "\t", 1)
+#define copyfmt_eol(b) sb_append((b), "\n", 1)
+
+/* Microseconds since the Unix epoch as "YYYY-MM-DD HH:MM:SS.ffffff+00". */
+void		copyfmt_timestamp(StrBuf *b, int64_t usec);
+
+#define TIMESTAMP_NULL INT64_MIN
+
+#endif

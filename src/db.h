@@ -1,0 +1,105 @@
+/*
+ * db.h — the only place that talks libpq (STYLE.md: only db.c touches
+ * PGresult).  Statements are logged at debug level with the backend pid;
+ * errors are logged tersely (PQERRORS_TERSE, primary message only) so a
+ * server's DETAIL/CONTEXT, which can quote payload content, never reaches a
+ * log line or runs.error.
+ */
+#ifndef ITEMDUP_DB_H
+#define ITEMDUP_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+typedef struct DbConn DbConn;
+
+/* Session settings applied right after connecting. */
+typedef struct DbSettings
+{
+	const char *lock_timeout;	/* e.g. "10s" */
+	const char *statement_timeout;	/* "0" = off */
+} DbSettings;
+
+/* Rows of a small query result, copied out of libpq; owned (db_rows_free). */
+typedef struct DbRows
+{
+	int			nrows;
+	int			ncols;
+	char	  **values;			/* nrows * ncols, NULL for SQL null */
+	Arena		arena;
+} DbRows;
+
+#define DB_VALUE(r, row, col) ((r)->values[(row) * (r)->ncols + (col)])
+
+/*
+ * db_dsn_check — false (with a message) when conninfo does not parse or
+ * holds a password; a usage error either way.  NULL conninfo is fine.
+ */
+bool		db_dsn_check(const char *conninfo, char *err, size_t errlen) MUSTCHECK;
+
+/*
+ * db_connect — connect with libpq's conventions (PG* variables, .pgpass,
+ * conninfo overriding), then set application_name=itemdup,
+ * client_encoding=UTF8, search_path=pg_catalog, pg_temp, UTC, keepalives,
+ * client_connection_check_interval and the timeouts.  Returns NULL (logged)
+ * when it cannot connect.  label names the connection in logs.
+ */
+DbConn	   *db_connect(const char *conninfo, const char *label, const DbSettings *s);
+void		db_close(DbConn *c);
+int			db_backend_pid(const DbConn *c);
+
+/* Run statements without parameters (several allowed); false on error (logged). */
+bool		db_exec(DbConn *c, const char *sql) MUSTCHECK;
+
+/* One statement with text parameters; rows into *out when out != NULL. */
+bool		db_query(DbConn *c, const char *sql, int nparams,
+					 const char *const *params, DbRows *out) MUSTCHECK;
+void		db_rows_free(DbRows *r);
+
+/* The SQLSTATE and terse message of the last failed call ("" if none). */
+const char *db_last_sqlstate(const DbConn *c);
+const char *db_last_error(const DbConn *c);
+
+/*
+ * db_copy_out — run COPY ... TO STDOUT and hand each row (text format,
+ * with its newline; the buffer is writable and only valid during the call)
+ * to row_cb.  A false from row_cb cancels the COPY and fails the call.
+ */
+typedef bool (*DbRowCallback) (char *row, size_t len, void *ctx);
+bool		db_copy_out(DbConn *c, const char *sql, DbRowCallback row_cb, void *ctx) MUSTCHECK;
+
+/* COPY ... FROM STDIN: begin, put any number of chunks, end (commit of the COPY). */
+bool		db_copy_in_begin(DbConn *c, const char *sql) MUSTCHECK;
+bool		db_copy_in_put(DbConn *c, const char *data, size_t len) MUSTCHECK;
+bool		db_copy_in_end(DbConn *c) MUSTCHECK;
+
+/* Identifier quoting by libpq; the result is malloc'd (free()). */
+char	   *db_quote_ident(DbConn *c, const char *ident);
+
+/*
+ * Signals: SIGINT/SIGTERM set db_interrupted and cancel the running
+ * statement of the connections registered with db_cancel_register.
+ */
+void		db_signals_install(void);
+void		db_cancel_register(DbConn *c);
+bool		db_interrupted(void);
+
+
+
+/* Advisory lock keys (two int4 form): class, then object. */
+#define DB_LOCK_CLASS 0x49445550	/* 'IDUP' */
+#define DB_LOCK_PUBLISH 1			/* runs that publish */
+#define DB_LOCK_BACKFILL 2			/* runs that do not publish */
+#define DB_LOCK_MIGRATE 3
+#define DB_LOCK_RUN_CLASS 0x49445552	/* 'IDUR': object = run_id, held while it runs */
+
+/*
+ * db_try_lock — session advisory lock (cls, obj), retrying once a second
+ * for up to wait_seconds.  1 = held, 0 = someone else holds it, -1 = error.
+ */
+int			db_try_lock(DbConn *c, int cls, int64_t obj, int wait_seconds);
+bool		db_unlock(DbConn *c, int cls, int64_t obj);
+#endif

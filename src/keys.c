@@ -1,0 +1,486 @@
+/*
+ * keys.c — interning of keys (XXH3-128 buckets, full compare) and the
+ * data set of one run.
+ */
+#include "keys.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+KeyHash
+keys_hash_xxh3(const void *bytes, size_t len)
+{
+	XXH128_hash_t h = XXH3_128bits(bytes, len);
+	KeyHash		k = {h.low64, h.high64};
+
+	return k;
+}
+
+void
+keys_interner_init(Interner *in, KeyHashFn hash)
+{
+	memset(in, 0, sizeof(*in));
+	arena_init(&in->arena);
+	in->hash = hash ? hash : keys_hash_xxh3;
+	in->n_slots = 1024;
+	in->slots = xcalloc(in->n_slots, sizeof(uint32_t));
+}
+
+void
+keys_interner_free(Interner *in)
+{
+	arena_free(&in->arena);
+	free(in->slots);
+	free(in->hashes);
+	free(in->bytes);
+	free(in->lens);
+	memset(in, 0, sizeof(*in));
+}
+
+static void
+interner_grow(Interner *in)
+{
+	size_t		n_slots = in->n_slots * 2;
+	uint32_t   *slots = xcalloc(n_slots, sizeof(uint32_t));
+
+	for (size_t id = 0; id < in->n; id++)
+	{
+		size_t		s = in->hashes[id].lo & (n_slots - 1);
+
+		while (slots[s] != 0)
+			s = (s + 1) & (n_slots - 1);
+		slots[s] = (uint32_t) id + 1;
+	}
+	free(in->slots);
+	in->slots = slots;
+	in->n_slots = n_slots;
+}
+
+/*
+ * Probe for bytes; returns the slot index where it is or where it would go.
+ * Every slot whose 128-bit hash matches is confirmed by comparing the bytes.
+ */
+static size_t
+interner_probe(const Interner *in, KeyHash h, const void *bytes, size_t len,
+			   uint64_t *collisions)
+{
+	size_t		s = h.lo & (in->n_slots - 1);
+
+	for (;;)
+	{
+		uint32_t	v = in->slots[s];
+
+		if (v == 0)
+			return s;
+		v--;
+		if (in->hashes[v].lo == h.lo && in->hashes[v].hi == h.hi)
+		{
+			if (in->lens[v] == len && memcmp(in->bytes[v], bytes, len) == 0)
+				return s;
+			if (collisions)
+				(*collisions)++;
+		}
+		s = (s + 1) & (in->n_slots - 1);
+	}
+}
+
+uint32_t
+keys_intern(Interner *in, const void *bytes, size_t len, bool *is_new)
+{
+	KeyHash		h = in->hash(bytes, len);
+	size_t		s = interner_probe(in, h, bytes, len, &in->collisions);
+	uint32_t	id;
+
+	if (in->slots[s] != 0)
+	{
+		if (is_new)
+			*is_new = false;
+		return in->slots[s] - 1;
+	}
+	if (in->n == in->cap)
+	{
+		in->cap = in->cap ? in->cap * 2 : 256;
+		in->hashes = xrealloc(in->hashes, in->cap * sizeof(KeyHash));
+		in->bytes = xrealloc(in->bytes, in->cap * sizeof(char *));
+		in->lens = xrealloc(in->lens, in->cap * sizeof(uint32_t));
+	}
+	id = (uint32_t) in->n++;
+	in->hashes[id] = h;
+	in->bytes[id] = arena_strndup(&in->arena, bytes, len);
+	in->lens[id] = (uint32_t) len;
+	in->slots[s] = id + 1;
+	if (in->n * 2 > in->n_slots)
+		interner_grow(in);
+	if (is_new)
+		*is_new = true;
+	return id;
+}
+
+uint32_t
+keys_lookup(const Interner *in, const void *bytes, size_t len)
+{
+	KeyHash		h = in->hash(bytes, len);
+	size_t		s = interner_probe(in, h, bytes, len, NULL);
+
+	return in->slots[s] ? in->slots[s] - 1 : KEY_NONE;
+}
+
+void
+keys_dataset_init(Dataset *ds, KeyHashFn hash)
+{
+	memset(ds, 0, sizeof(*ds));
+	arena_init(&ds->arena);
+	vec_init(&ds->items, sizeof(Item));
+	vec_init(&ds->accounts, sizeof(Account));
+	vec_init(&ds->key_info, sizeof(KeyInfo));
+	vec_init(&ds->name_info, sizeof(NameInfo));
+	keys_interner_init(&ds->institutions, hash);
+	keys_interner_init(&ds->names, hash);
+	keys_interner_init(&ds->keys, hash);
+	keys_interner_init(&ds->pkeys, hash);
+	keys_interner_init(&ds->item_ids, hash);
+}
+
+void
+keys_dataset_free(Dataset *ds)
+{
+	arena_free(&ds->arena);
+	vec_free(&ds->items);
+	vec_free(&ds->accounts);
+	vec_free(&ds->key_info);
+	vec_free(&ds->name_info);
+	keys_interner_free(&ds->institutions);
+	keys_interner_free(&ds->names);
+	keys_interner_free(&ds->keys);
+	keys_interner_free(&ds->pkeys);
+	keys_interner_free(&ds->item_ids);
+	free(ds->item_winner);
+	memset(ds, 0, sizeof(*ds));
+}
+
+void
+keys_map_init(InstitutionMap *m)
+{
+	keys_interner_init(&m->types, NULL);
+	vec_init(&m->ids, sizeof(const char *));
+}
+
+void
+keys_map_add(InstitutionMap *m, const char *legacy_type, const char *institution_id)
+{
+	bool		is_new;
+	uint32_t	id = keys_intern(&m->types, legacy_type, strlen(legacy_type), &is_new);
+	const char *copy = arena_strndup(&m->types.arena, institution_id, strlen(institution_id));
+
+	if (is_new)
+		*(const char **) vec_push(&m->ids) = copy;
+	else
+		VEC_AT(&m->ids, const char *, id) = copy;
+}
+
+void
+keys_map_free(InstitutionMap *m)
+{
+	keys_interner_free(&m->types);
+	vec_free(&m->ids);
+}
+
+static const char *const env_names[ENV_COUNT] = {"sandbox", "development", "production"};
+
+bool
+keys_parse_environment(const char *s, size_t len, Environment *env)
+{
+	for (int e = 0; e < ENV_COUNT; e++)
+	{
+		if (s != NULL && strlen(env_names[e]) == len && memcmp(s, env_names[e], len) == 0)
+		{
+			*env = (Environment) e;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *
+keys_environment_name(Environment env)
+{
+	return (env >= 0 && env < ENV_COUNT) ? env_names[env] : "unknown";
+}
+
+bool
+keys_check_item_id(const char *s, size_t len, char *detail, size_t detail_size)
+{
+	if (s == NULL || len == 0)
+	{
+		snprintf(detail, detail_size, "item_id is null or empty");
+		return false;
+	}
+	if (len > 255)
+	{
+		snprintf(detail, detail_size, "item_id is %zu bytes, limit 255", len);
+		return false;
+	}
+	if (!utf8_valid(s, len))
+	{
+		snprintf(detail, detail_size, "item_id is not valid UTF-8");
+		return false;
+	}
+	for (size_t i = 0; i < len; i++)
+	{
+		if ((unsigned char) s[i] < 0x20 || s[i] == 0x7f)
+		{
+			snprintf(detail, detail_size, "item_id holds a control character");
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Put a u32 into a key buffer, byte order fixed so keys are reproducible. */
+static size_t
+put_u32(unsigned char *buf, uint32_t v)
+{
+	buf[0] = v & 0xff;
+	buf[1] = (v >> 8) & 0xff;
+	buf[2] = (v >> 16) & 0xff;
+	buf[3] = (v >> 24) & 0xff;
+	return 4;
+}
+
+/* Institution id of a row per CONTRACT.md's order; KEY_NONE when there is none. */
+static uint32_t
+resolve_institution(Dataset *ds, const SourceRow *row, const PayloadItem *p,
+					const InstitutionMap *map)
+{
+	if (row->institution_id != NULL && row->institution_id_len > 0)
+		return keys_intern(&ds->institutions, row->institution_id,
+						   row->institution_id_len, NULL);
+	if (p->institution_id != NULL)
+		return keys_intern(&ds->institutions, p->institution_id,
+						   strlen(p->institution_id), NULL);
+	if (p->legacy_type != NULL)
+	{
+		uint32_t	t = map ? keys_lookup(&map->types, p->legacy_type,
+										  strlen(p->legacy_type)) : KEY_NONE;
+		char		buf[PAYLOAD_MAX_ID + 8];
+		int			n;
+
+		if (t != KEY_NONE)
+		{
+			const char *id = VEC_AT(&map->ids, const char *, t);
+
+			return keys_intern(&ds->institutions, id, strlen(id), NULL);
+		}
+		n = snprintf(buf, sizeof(buf), "legacy:%s", p->legacy_type);
+		return keys_intern(&ds->institutions, buf, (size_t) n, NULL);
+	}
+	return KEY_NONE;
+}
+
+/* Intern the keys of one keyable account. */
+static void
+intern_account(Dataset *ds, const Item *it, const PayloadAccount *pa, Account *a)
+{
+	unsigned char buf[8 + NORMALIZE_NAME_MAX + PAYLOAD_MAX_ID];
+	size_t		n = 0;
+	bool		is_new;
+
+	if (pa->persistent_id != NULL)
+	{
+		size_t		plen = strlen(pa->persistent_id);
+
+		buf[n++] = it->env;
+		n += put_u32(buf + n, it->institution);
+		memcpy(buf + n, pa->persistent_id, plen);
+		a->pkey = keys_intern(&ds->pkeys, buf, n + plen, NULL);
+	}
+	if (pa->unkeyable != UNK_NONE)
+		return;
+
+	n = 0;
+	buf[n++] = it->env;
+	n += put_u32(buf + n, it->institution);
+	memcpy(buf + n, pa->name, pa->name_len);
+	a->name = keys_intern(&ds->names, buf, n + pa->name_len, &is_new);
+	if (is_new)
+	{
+		NameInfo   *ni = vec_push(&ds->name_info);
+
+		ni->name = ds->names.bytes[a->name] + 5;
+		ni->institution = it->institution;
+		ni->env = it->env;
+	}
+
+	n = put_u32(buf, a->name);
+	memcpy(buf + n, pa->mask, strlen(pa->mask));
+	n += strlen(pa->mask);
+	a->key = keys_intern(&ds->keys, buf, n, &is_new);
+	if (is_new)
+	{
+		KeyInfo    *ki = vec_push(&ds->key_info);
+
+		ki->name = a->name;
+		memcpy(ki->mask, pa->mask, sizeof(ki->mask));
+	}
+}
+
+/* Latest updated_at wins, then the larger row hash: independent of order. */
+static bool
+item_newer(const Item *a, const Item *b)
+{
+	if (a->updated_at != b->updated_at)
+		return a->updated_at > b->updated_at;
+	return a->row_hash > b->row_hash;
+}
+
+static void
+apply_snapshot_rule(Dataset *ds, uint32_t idx)
+{
+	Item	   *it = DS_ITEM(ds, idx);
+	bool		is_new;
+	uint32_t	id = keys_intern(&ds->item_ids, it->item_id, strlen(it->item_id), &is_new);
+
+	if (is_new)
+	{
+		if (id >= ds->item_winner_cap)
+		{
+			ds->item_winner_cap = ds->item_winner_cap ? ds->item_winner_cap * 2 : 1024;
+			ds->item_winner = xrealloc(ds->item_winner,
+									   ds->item_winner_cap * sizeof(uint32_t));
+		}
+		ds->item_winner[id] = idx;
+		return;
+	}
+
+	Item	   *prev = DS_ITEM(ds, ds->item_winner[id]);
+
+	if (item_newer(it, prev))
+	{
+		prev->superseded = true;
+		ds->item_winner[id] = idx;
+	}
+	else
+		it->superseded = true;
+}
+
+uint32_t
+keys_add_item(Dataset *ds, const SourceRow *row, RejectReason reject,
+			  const PayloadItem *p, const InstitutionMap *map)
+{
+	uint32_t	idx = (uint32_t) ds->items.len;
+	Item	   *it = vec_push(&ds->items);
+	Environment env = ENV_PRODUCTION;
+
+	it->item_id = row->item_id ? arena_strndup(&ds->arena, row->item_id, row->item_id_len)
+		: NULL;
+	it->owner_id = row->owner_id ? arena_strndup(&ds->arena, row->owner_id, row->owner_id_len)
+		: NULL;
+	it->created_at = row->created_at;
+	it->updated_at = row->updated_at;
+	it->row_hash = row->row_hash;
+	it->institution = KEY_NONE;
+	it->first_account = (uint32_t) ds->accounts.len;
+	it->reject = (uint8_t) reject;
+	it->removed = row->removed;
+	(void) keys_parse_environment(row->environment, row->environment_len, &env);
+	it->env = (uint8_t) env;
+
+	if (reject == REJECT_NONE && p != NULL)
+	{
+		it->institution = resolve_institution(ds, row, p, map);
+		it->has_error = p->has_error;
+		it->n_accounts = p->n_accounts;
+		for (uint32_t i = 0; i < p->n_accounts; i++)
+		{
+			const PayloadAccount *pa = &p->accounts[i];
+			Account    *a = vec_push(&ds->accounts);
+
+			it = DS_ITEM(ds, idx);	/* vec_push on accounts never moves items */
+			a->key = a->pkey = a->name = KEY_NONE;
+			a->unkeyable = pa->unkeyable;
+			if (it->institution == KEY_NONE)
+			{
+				if (a->unkeyable == UNK_NONE)
+					a->unkeyable = UNK_NO_INSTITUTION;
+				continue;
+			}
+			intern_account(ds, it, pa, a);
+			if (a->unkeyable == UNK_NONE)
+				it->n_keyable++;
+		}
+	}
+	if (reject != REJECT_BAD_ITEM_ID && it->item_id != NULL)
+		apply_snapshot_rule(ds, idx);
+	return idx;
+}
+
+void
+keys_count_unkeyable(Dataset *ds)
+{
+	memset(ds->unkeyable, 0, sizeof(ds->unkeyable));
+	for (size_t i = 0; i < ds->items.len; i++)
+	{
+		const Item *it = DS_ITEM(ds, i);
+
+		if (!keys_item_live(it))
+			continue;
+		for (uint32_t k = 0; k < it->n_accounts; k++)
+			ds->unkeyable[DS_ACCOUNT(ds, it->first_account + k)->unkeyable]++;
+	}
+}
+
+/*
+ * Count each id once per item: an item with two accounts of the same name
+ * counts one.  last[] remembers the last item that counted an id.
+ */
+static void
+count_once(uint32_t *counts, uint32_t *last, uint32_t id, uint32_t item)
+{
+	if (id != KEY_NONE && last[id] != item + 1)
+	{
+		last[id] = item + 1;
+		counts[id]++;
+	}
+}
+
+void
+keys_stats_compute(const Dataset *ds, KeyStats *st)
+{
+	uint32_t   *last_name = xcalloc(ds->names.n + 1, sizeof(uint32_t));
+	uint32_t   *last_key = xcalloc(ds->keys.n + 1, sizeof(uint32_t));
+
+	st->name_items = xcalloc(ds->names.n + 1, sizeof(uint32_t));
+	st->key_items = xcalloc(ds->keys.n + 1, sizeof(uint32_t));
+	st->institution_items = xcalloc(ds->institutions.n + 1, sizeof(uint32_t));
+	st->live_items = 0;
+	for (size_t i = 0; i < ds->items.len; i++)
+	{
+		const Item *it = DS_ITEM(ds, i);
+
+		if (!keys_item_live(it))
+			continue;
+		st->live_items++;
+		if (it->institution != KEY_NONE)
+			st->institution_items[it->institution]++;
+		for (uint32_t k = 0; k < it->n_accounts; k++)
+		{
+			const Account *a = DS_ACCOUNT(ds, it->first_account + k);
+
+			count_once(st->name_items, last_name, a->name, (uint32_t) i);
+			count_once(st->key_items, last_key, a->key, (uint32_t) i);
+		}
+	}
+	free(last_name);
+	free(last_key);
+}
+
+void
+keys_stats_free(KeyStats *st)
+{
+	free(st->name_items);
+	free(st->key_items);
+	free(st->institution_items);
+	memset(st, 0, sizeof(*st));
+}

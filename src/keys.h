@@ -1,0 +1,210 @@
+/*
+ * keys.h — interned keys and the in-memory data set of one run.
+ *
+ * Pure: no I/O, no libpq.  Every account is keyed on (environment,
+ * institution, normalised name, mask) and, when present, on (environment,
+ * institution, persistent_account_id).  Keys are interned in hash tables
+ * bucketed by XXH3-128; the full key bytes are compared on every hash hit,
+ * so a crafted collision can never join two different keys.
+ */
+#ifndef ITEMDUP_KEYS_H
+#define ITEMDUP_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "normalize.h"
+#include "payload.h"
+
+#define KEY_NONE UINT32_MAX
+
+typedef enum Environment
+{
+	ENV_SANDBOX = 0,
+	ENV_DEVELOPMENT,
+	ENV_PRODUCTION,
+	ENV_COUNT
+} Environment;
+
+/* The hash an Interner buckets on; tests swap in a constant one. */
+typedef struct KeyHash
+{
+	uint64_t	lo;
+	uint64_t	hi;
+} KeyHash;
+typedef KeyHash (*KeyHashFn) (const void *bytes, size_t len);
+
+KeyHash		keys_hash_xxh3(const void *bytes, size_t len);
+
+/*
+ * Interner — byte strings to dense ids 0, 1, 2, ...  Owns copies of the
+ * bytes (in its arena).  keys_intern returns the id, new or existing.
+ */
+typedef struct Interner
+{
+	Arena		arena;
+	KeyHashFn	hash;
+	uint32_t   *slots;			/* id + 1, 0 = empty */
+	KeyHash    *hashes;			/* per id */
+	const char **bytes;			/* per id, NUL-terminated copy */
+	uint32_t   *lens;			/* per id */
+	size_t		n_slots;		/* power of two */
+	size_t		n;				/* ids handed out */
+	size_t		cap;			/* capacity of the per-id arrays */
+	uint64_t	collisions;		/* hash hits whose bytes differed */
+} Interner;
+
+void		keys_interner_init(Interner *in, KeyHashFn hash);
+void		keys_interner_free(Interner *in);
+uint32_t	keys_intern(Interner *in, const void *bytes, size_t len, bool *is_new);
+/* id of bytes, or KEY_NONE when not interned */
+uint32_t	keys_lookup(const Interner *in, const void *bytes, size_t len);
+
+/* One Item as read from the source, after parsing. */
+typedef struct Item
+{
+	const char *item_id;		/* arena */
+	const char *owner_id;		/* arena, NULL = owner of its own */
+	int64_t		created_at;		/* microseconds since the Unix epoch */
+	int64_t		updated_at;		/* INT64_MIN when null */
+	uint64_t	row_hash;		/* tie-break between snapshots */
+	uint32_t	institution;	/* id in Dataset.institutions, KEY_NONE if none */
+	uint32_t	first_account;	/* index into Dataset.accounts */
+	uint32_t	n_accounts;
+	uint32_t	n_keyable;
+	uint8_t		env;			/* Environment */
+	uint8_t		reject;			/* RejectReason; REJECT_NONE when live */
+	bool		has_error;		/* item.error set: never the one to keep */
+	bool		superseded;		/* a newer snapshot of the same item_id won */
+	bool		removed;		/* removed_at set and removed items skipped */
+} Item;
+
+typedef struct Account
+{
+	uint32_t	key;			/* id in Dataset.keys, KEY_NONE if unkeyable */
+	uint32_t	pkey;			/* id in Dataset.pkeys, KEY_NONE if none */
+	uint32_t	name;			/* id in Dataset.names, KEY_NONE if unkeyable */
+	uint8_t		unkeyable;		/* Unkeyable */
+} Account;
+
+/* What a key id stands for, for evidence and scoring. */
+typedef struct KeyInfo
+{
+	uint32_t	name;			/* id in Dataset.names */
+	char		mask[5];
+} KeyInfo;
+
+typedef struct NameInfo
+{
+	const char *name;			/* normalised, in Dataset.names' arena */
+	uint32_t	institution;
+	uint8_t		env;
+} NameInfo;
+
+/*
+ * Dataset — every item of a run, its accounts and the interned keys.
+ * Owned by the caller (keys_dataset_init / keys_dataset_free).
+ */
+typedef struct Dataset
+{
+	Arena		arena;			/* item ids, owner ids */
+	Vec			items;			/* Item */
+	Vec			accounts;		/* Account */
+	Vec			key_info;		/* KeyInfo per keys id */
+	Vec			name_info;		/* NameInfo per names id */
+	Interner	institutions;	/* institution id text */
+	Interner	names;			/* env, institution, name */
+	Interner	keys;			/* name id, mask */
+	Interner	pkeys;			/* env, institution, persistent_account_id */
+	Interner	item_ids;		/* item_id text -> index of the winning Item */
+	uint32_t   *item_winner;	/* per item_ids id: index into items */
+	size_t		item_winner_cap;
+	uint64_t	unkeyable[UNK_COUNT];	/* filled by keys_count_unkeyable */
+} Dataset;
+
+void		keys_dataset_init(Dataset *ds, KeyHashFn hash);
+void		keys_dataset_free(Dataset *ds);
+
+/* Fields of a source row that the dataset keeps (strings are borrowed). */
+typedef struct SourceRow
+{
+	const char *item_id;
+	size_t		item_id_len;
+	const char *owner_id;		/* NULL when null */
+	size_t		owner_id_len;
+	const char *environment;	/* NULL when null */
+	size_t		environment_len;
+	const char *institution_id; /* NULL when null or empty */
+	size_t		institution_id_len;
+	int64_t		created_at;
+	int64_t		updated_at;
+	uint64_t	row_hash;
+	bool		removed;		/* skip: removed_at set, --include-removed off */
+} SourceRow;
+
+/* Maps a legacy institution_type to the current id (itemdup.institution_map). */
+typedef struct InstitutionMap
+{
+	Interner	types;
+	Vec			ids;			/* const char * per types id, owned by types' arena */
+} InstitutionMap;
+
+void		keys_map_init(InstitutionMap *m);
+void		keys_map_add(InstitutionMap *m, const char *legacy_type, const char *institution_id);
+void		keys_map_free(InstitutionMap *m);
+
+/* Environment from its exact lower-case name; false when it is anything else. */
+bool		keys_parse_environment(const char *s, size_t len, Environment *env);
+const char *keys_environment_name(Environment env);
+
+/*
+ * keys_check_item_id — the item_id rules (1..255 bytes, UTF-8, no control
+ * characters).  Writes a detail and returns false when bad.
+ */
+bool		keys_check_item_id(const char *s, size_t len, char *detail, size_t detail_size);
+
+/*
+ * keys_add_item — add one source row: a parsed payload (reject ==
+ * REJECT_NONE, p set), a rejected one, or a removed one (row->removed, p
+ * NULL; it still takes part in the snapshot rule).  Resolves the institution
+ * (source column, then item.institution_id, then institution_type through
+ * map, then "legacy:<type>"), interns every account's keys, and applies the
+ * latest-updated_at rule between rows with the same item_id.  Returns the
+ * index of the new Item.
+ */
+uint32_t	keys_add_item(Dataset *ds, const SourceRow *row, RejectReason reject,
+						  const PayloadItem *p, const InstitutionMap *map);
+
+/* true for an item that takes part in matching */
+static inline bool
+keys_item_live(const Item *it)
+{
+	return it->reject == REJECT_NONE && !it->superseded && !it->removed;
+}
+
+/* Per-reason counts of unkeyable accounts of live items into ds->unkeyable. */
+void		keys_count_unkeyable(Dataset *ds);
+
+#define DS_ITEM(ds, i) (&VEC_AT(&(ds)->items, Item, (i)))
+#define DS_ACCOUNT(ds, i) (&VEC_AT(&(ds)->accounts, Account, (i)))
+
+
+
+/*
+ * Frequencies the scoring model needs, over live items: how many items
+ * carry each name id, each account key and each institution.  Arrays owned
+ * by the struct (keys_stats_free).
+ */
+typedef struct KeyStats
+{
+	uint32_t   *name_items;		/* per names id */
+	uint32_t   *key_items;		/* per keys id */
+	uint32_t   *institution_items;	/* per institutions id */
+	uint64_t	live_items;
+} KeyStats;
+
+void		keys_stats_compute(const Dataset *ds, KeyStats *st);
+void		keys_stats_free(KeyStats *st);
+#endif

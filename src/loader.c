@@ -1,0 +1,389 @@
+/*
+ * loader.c — source relation to Dataset, streaming.
+ */
+#include "loader.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "copyfmt.h"
+#include "log.h"
+#include "payload.h"
+
+#define SOURCE_COLUMNS 8
+#define PROGRESS_SECONDS 5.0
+
+static const char *const required_columns[SOURCE_COLUMNS] = {
+	"item_id", "owner_id", "environment", "institution_id",
+	"payload", "created_at", "updated_at", "removed_at"
+};
+
+bool
+loader_resolve_source(DbConn *c, const char *name, char *quoted, size_t qlen,
+					  char *err, size_t errlen)
+{
+	DbRows		rows;
+	const char *params[1] = {name};
+	bool		ok = false;
+
+	/* parse_ident checks the syntax and that the name has a schema */
+	if (!db_query(c,
+				  "SELECT pg_catalog.array_length(pg_catalog.parse_ident($1), 1), "
+				  "       n.nspname IS NOT NULL, "
+				  "       pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' "
+				  "       OPERATOR(pg_catalog.||) pg_catalog.quote_ident(r.relname), "
+				  "       r.relkind::text, "
+				  "       pg_catalog.has_table_privilege(r.oid, 'SELECT') "
+				  "  FROM (SELECT pg_catalog.to_regclass($1) AS oid) x "
+				  "  LEFT JOIN pg_catalog.pg_class r ON r.oid = x.oid "
+				  "  LEFT JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace",
+				  1, params, &rows))
+	{
+		snprintf(err, errlen, "--source is not a valid relation name: %s", db_last_error(c));
+		return false;
+	}
+	if (DB_VALUE(&rows, 0, 0) == NULL || strcmp(DB_VALUE(&rows, 0, 0), "2") != 0)
+		snprintf(err, errlen, "--source must be schema-qualified (SCHEMA.NAME)");
+	else if (strcmp(DB_VALUE(&rows, 0, 1), "t") != 0)
+		snprintf(err, errlen, "source relation %s does not exist "
+				 "(create the view, see README: pointing itemdup at your schema)", name);
+	else if (strchr("rvmpf", DB_VALUE(&rows, 0, 3)[0]) == NULL)
+		snprintf(err, errlen, "source %s is not a table or view", DB_VALUE(&rows, 0, 2));
+	else if (strcmp(DB_VALUE(&rows, 0, 4), "t") != 0)
+		snprintf(err, errlen, "permission denied: cannot SELECT from source %s",
+				 DB_VALUE(&rows, 0, 2));
+	else
+	{
+		snprintf(quoted, qlen, "%s", DB_VALUE(&rows, 0, 2));
+		ok = true;
+	}
+	db_rows_free(&rows);
+	return ok;
+}
+
+/* How a source column's type is turned into what the COPY query ships. */
+typedef enum ColKind
+{
+	COL_TEXT,
+	COL_PAYLOAD,
+	COL_TIME
+} ColKind;
+
+static ColKind
+column_kind(int i)
+{
+	if (i == 4)
+		return COL_PAYLOAD;
+	return i >= 5 ? COL_TIME : COL_TEXT;
+}
+
+/* Check the columns exist with usable types. */
+static bool
+check_columns(DbConn *c, const char *quoted, char *err, size_t errlen)
+{
+	DbRows		rows;
+	const char *params[1] = {quoted};
+	bool		ok = true;
+
+	if (!db_query(c,
+				  "SELECT a.attname::text, t.typname::text, t.typcategory::text "
+				  "  FROM pg_catalog.pg_attribute a "
+				  "  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+				  " WHERE a.attrelid = pg_catalog.to_regclass($1) "
+				  "   AND a.attnum > 0 AND NOT a.attisdropped",
+				  1, params, &rows))
+	{
+		snprintf(err, errlen, "could not read the columns of %s: %s", quoted, db_last_error(c));
+		return false;
+	}
+	for (int i = 0; i < SOURCE_COLUMNS && ok; i++)
+	{
+		int			found = -1;
+
+		for (int r = 0; r < rows.nrows; r++)
+			if (strcmp(DB_VALUE(&rows, r, 0), required_columns[i]) == 0)
+				found = r;
+		if (found < 0)
+		{
+			snprintf(err, errlen, "source %s has no column \"%s\" (the source contract needs "
+					 "item_id, owner_id, environment, institution_id, payload, created_at, "
+					 "updated_at, removed_at)", quoted, required_columns[i]);
+			ok = false;
+			break;
+		}
+		const char *typ = DB_VALUE(&rows, found, 1);
+		const char *cat = DB_VALUE(&rows, found, 2);
+
+		if (column_kind(i) == COL_PAYLOAD && strcmp(typ, "jsonb") != 0 &&
+			strcmp(typ, "json") != 0 && strcmp(cat, "S") != 0)
+		{
+			snprintf(err, errlen, "source column payload is %s; it must be jsonb, json or text", typ);
+			ok = false;
+		}
+		else if (column_kind(i) == COL_TIME && strcmp(cat, "D") != 0 && strcmp(typ, "unknown") != 0)
+		{
+			snprintf(err, errlen, "source column %s is %s; it must be timestamptz",
+					 required_columns[i], typ);
+			ok = false;
+		}
+	}
+	db_rows_free(&rows);
+	return ok;
+}
+
+typedef struct LoadCtx
+{
+	Dataset    *ds;
+	Vec		   *rejects;
+	LoadStats  *st;
+	const InstitutionMap *map;
+	Arena		scratch;
+	double		next_progress;
+	double		started;
+} LoadCtx;
+
+static int64_t
+parse_int64(const char *s)
+{
+	return s ? strtoll(s, NULL, 10) : TIMESTAMP_NULL;
+}
+
+static void
+add_reject(LoadCtx *ctx, uint32_t item, RejectReason reason, const char *detail)
+{
+	RejectRow  *r = vec_push(ctx->rejects);
+
+	r->item = item;
+	r->reason = (uint8_t) reason;
+	r->detail = arena_strndup(&ctx->ds->arena, detail, strlen(detail));
+}
+
+/* One COPY row: item_id, owner_id, environment, institution_id, payload,
+ * created_at_us, updated_at_us, removed */
+static bool
+load_row(char *row, size_t len, void *arg)
+{
+	LoadCtx    *ctx = arg;
+	char	   *f[SOURCE_COLUMNS];
+	size_t		flen[SOURCE_COLUMNS];
+	SourceRow	sr;
+	PayloadItem p;
+	RejectReason reason = REJECT_NONE;
+	char		detail[160] = "";
+	Environment env;
+	uint32_t	idx;
+
+	ctx->st->items_read++;
+	if (!copyfmt_split(row, len, SOURCE_COLUMNS, f, flen))
+	{
+		log_error("unexpected COPY row format from the source");
+		return false;
+	}
+	memset(&sr, 0, sizeof(sr));
+	sr.item_id = f[0], sr.item_id_len = flen[0];
+	sr.owner_id = f[1], sr.owner_id_len = flen[1];
+	sr.environment = f[2], sr.environment_len = flen[2];
+	sr.institution_id = f[3], sr.institution_id_len = flen[3];
+	sr.created_at = parse_int64(f[5]);
+	sr.updated_at = parse_int64(f[6]);
+	sr.removed = f[7] != NULL && f[7][0] == 't' && f[4] == NULL;
+	sr.row_hash = f[4] ? XXH3_64bits(f[4], flen[4]) : 0;
+
+	if (!keys_check_item_id(f[0], flen[0], detail, sizeof(detail)))
+	{
+		reason = REJECT_BAD_ITEM_ID;
+		sr.item_id = NULL;
+	}
+	else if (sr.removed)
+		reason = REJECT_NONE;
+	else if (!keys_parse_environment(f[2], flen[2], &env))
+	{
+		reason = REJECT_BAD_ENVIRONMENT;
+		snprintf(detail, sizeof(detail), "environment is %s, not sandbox, development or production",
+				 f[2] ? "another value" : "null");
+	}
+	else if (f[4] == NULL)
+	{
+		reason = REJECT_NULL_PAYLOAD;
+		snprintf(detail, sizeof(detail), "payload is null");
+	}
+	else
+	{
+		ctx->st->payload_bytes += (int64_t) flen[4];
+		arena_reset(&ctx->scratch);
+		reason = payload_parse(f[4], flen[4], &ctx->scratch, &p, detail, sizeof(detail));
+	}
+	idx = keys_add_item(ctx->ds, &sr, reason,
+						reason == REJECT_NONE && !sr.removed ? &p : NULL, ctx->map);
+	if (reason != REJECT_NONE)
+		add_reject(ctx, idx, reason, detail);
+
+	if (ctx->st->items_read % 4096 == 0)
+	{
+		double		now = log_now();
+
+		if (now >= ctx->next_progress)
+		{
+			const char *keys[2] = {"items_read", "items_per_second"};
+			int64_t		vals[2] = {ctx->st->items_read,
+			(int64_t) (ctx->st->items_read / (now - ctx->started + 1e-9))};
+
+			log_counts(LOG_INFO, "reading source", 2, keys, vals);
+			ctx->next_progress = now + PROGRESS_SECONDS;
+		}
+	}
+	return !db_interrupted();
+}
+
+/* itemdup.institution_map into map, inside the read transaction. */
+static bool
+load_institution_map(DbConn *c, InstitutionMap *map, char *err, size_t errlen)
+{
+	DbRows		rows;
+
+	if (!db_query(c, "SELECT legacy_type, institution_id FROM itemdup.institution_map",
+				  0, NULL, &rows))
+	{
+		snprintf(err, errlen, "could not read itemdup.institution_map: %s", db_last_error(c));
+		return false;
+	}
+	for (int r = 0; r < rows.nrows; r++)
+		keys_map_add(map, DB_VALUE(&rows, r, 0), DB_VALUE(&rows, r, 1));
+	db_rows_free(&rows);
+	return true;
+}
+
+/* Time values as microseconds since the epoch; null for null or infinite. */
+#define EPOCH_US(col) \
+	"CASE WHEN pg_catalog.isfinite(" col "::timestamptz) THEN " \
+	"(EXTRACT(EPOCH FROM " col "::timestamptz) * 1000000)::int8 END"
+
+bool
+loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
+			LoadStats *st, char *err, size_t errlen)
+{
+	InstitutionMap map;
+	LoadCtx		ctx;
+	StrBuf		sql;
+	bool		ok = false;
+	bool		in_tx = false;
+
+	keys_map_init(&map);
+	sb_init(&sql);
+	memset(&ctx, 0, sizeof(ctx));
+	arena_init(&ctx.scratch);
+
+	if (!loader_resolve_source(c, opt->source, st->source_quoted, sizeof(st->source_quoted),
+							   err, errlen))
+		goto cleanup;
+	if (!db_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+	{
+		snprintf(err, errlen, "could not begin the read transaction: %s", db_last_error(c));
+		goto cleanup;
+	}
+	in_tx = true;
+	if (!check_columns(c, st->source_quoted, err, errlen))
+		goto cleanup;
+	if (!load_institution_map(c, &map, err, errlen))
+		goto cleanup;
+
+	/*
+	 * COPY takes no parameters: the filter values travel as settings (set
+	 * with set_config($n), checked by the casts), never as SQL text.  The
+	 * relation name is the server's own quoting.
+	 */
+	{
+		const char *params[5] = {
+			opt->created_since ? opt->created_since : "",
+			opt->created_until ? opt->created_until : "",
+			opt->include_removed ? "on" : "off",
+			opt->only_items[0] ? opt->only_items[0] : "",
+			opt->only_items[1] ? opt->only_items[1] : ""
+		};
+
+		if (!db_query(c,
+					  "SELECT pg_catalog.set_config('itemdup.created_since', $1, true), "
+					  "       pg_catalog.set_config('itemdup.created_until', $2, true), "
+					  "       pg_catalog.set_config('itemdup.include_removed', $3, true), "
+					  "       pg_catalog.set_config('itemdup.item_a', $4, true), "
+					  "       pg_catalog.set_config('itemdup.item_b', $5, true), "
+					  "       NULLIF($1, '')::timestamptz, NULLIF($2, '')::timestamptz",
+					  5, params, NULL))
+		{
+			snprintf(err, errlen, "bad --created-since/--created-until value: %s",
+					 db_last_error(c));
+			goto cleanup;
+		}
+	}
+	sb_printf(&sql,
+			  "COPY (SELECT item_id::text, owner_id::text, environment::text, "
+			  "NULLIF(institution_id::text, ''), "
+			  "CASE WHEN removed_at IS NULL "
+			  "  OR pg_catalog.current_setting('itemdup.include_removed')::bool "
+			  "  THEN payload::text END, "
+			  EPOCH_US("created_at") ", " EPOCH_US("updated_at") ", "
+			  "removed_at IS NOT NULL "
+			  "FROM %s WHERE true", st->source_quoted);
+	if (opt->created_since)
+		sb_puts(&sql, " AND created_at >= "
+				"pg_catalog.current_setting('itemdup.created_since')::timestamptz");
+	if (opt->created_until)
+		sb_puts(&sql, " AND created_at < "
+				"pg_catalog.current_setting('itemdup.created_until')::timestamptz");
+	if (opt->only_items[0])
+		sb_puts(&sql, " AND item_id::text IN (pg_catalog.current_setting('itemdup.item_a'), "
+				"pg_catalog.current_setting('itemdup.item_b'))");
+	sb_puts(&sql, ") TO STDOUT");
+
+	ctx.ds = ds;
+	ctx.rejects = rejects;
+	ctx.st = st;
+	ctx.map = &map;
+	ctx.started = log_now();
+	ctx.next_progress = ctx.started + PROGRESS_SECONDS;
+	if (!db_copy_out(c, sql.data, load_row, &ctx))
+	{
+		if (db_interrupted())
+			snprintf(err, errlen, "interrupted by a signal while reading the source");
+		else
+			snprintf(err, errlen, "reading source %s failed: %s", st->source_quoted,
+					 db_last_error(c));
+		goto cleanup;
+	}
+	if (!db_exec(c, "COMMIT"))
+	{
+		snprintf(err, errlen, "could not end the read transaction: %s", db_last_error(c));
+		goto cleanup;
+	}
+	in_tx = false;
+
+	/* counts over the winners of the snapshot rule */
+	for (size_t i = 0; i < ds->items.len; i++)
+	{
+		const Item *it = DS_ITEM(ds, i);
+
+		if (it->superseded)
+			st->items_superseded++;
+		else if (it->removed)
+			st->items_removed++;
+		else if (it->reject != REJECT_NONE)
+			st->items_rejected++;
+		else
+		{
+			st->items_used++;
+			st->accounts_read += it->n_accounts;
+		}
+	}
+	ok = true;
+
+cleanup:
+	if (in_tx && !db_exec(c, "ROLLBACK"))
+		log_debug("rollback after a failed read failed too: %s", db_last_error(c));
+	arena_free(&ctx.scratch);
+	keys_map_free(&map);
+	sb_free(&sql);
+	return ok;
+}

@@ -1,0 +1,63 @@
+/*
+ * loader.h — the source contract (CONTRACT.md) read into a Dataset.
+ *
+ * Resolves and validates the source relation, then streams it with
+ * COPY (SELECT ...) TO STDOUT inside one REPEATABLE READ READ ONLY
+ * transaction (committed as soon as the COPY ends), parsing each row as it
+ * arrives: memory holds the keys, never the payloads.
+ */
+#ifndef ITEMDUP_LOADER_H
+#define ITEMDUP_LOADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "keys.h"
+
+typedef struct LoadOptions
+{
+	const char *source;			/* SCHEMA.NAME as given by the user */
+	bool		include_removed;
+	const char *created_since;	/* timestamptz text or NULL */
+	const char *created_until;	/* timestamptz text or NULL (exclusive) */
+	const char *only_items[2];	/* explain: read just these item_ids (NULL: all) */
+} LoadOptions;
+
+/* A rejected source row; detail is short and never holds payload content. */
+typedef struct RejectRow
+{
+	uint32_t	item;			/* index into Dataset.items */
+	uint8_t		reason;			/* RejectReason */
+	const char *detail;			/* Dataset arena */
+} RejectRow;
+
+typedef struct LoadStats
+{
+	int64_t		items_read;		/* source rows */
+	int64_t		items_removed;	/* skipped: removed_at set */
+	int64_t		items_superseded;	/* skipped: older snapshot of an item_id */
+	int64_t		items_rejected; /* live rejects (latest snapshot rejected) */
+	int64_t		items_used;		/* live, parsed items */
+	int64_t		accounts_read;	/* accounts of the items used */
+	int64_t		payload_bytes;
+	char		source_quoted[300]; /* the server's quoting of the source name */
+} LoadStats;
+
+/*
+ * loader_read — fill ds (initialised by the caller) and rejects (Vec of
+ * RejectRow, initialised by the caller) from the source.  Returns false
+ * with the reason logged and copied into err on any failure.
+ */
+bool		loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
+						LoadStats *st, char *err, size_t errlen) MUSTCHECK;
+
+/*
+ * loader_resolve_source — to_regclass($1) of a schema-qualified name, the
+ * server's own quoting of it into quoted.  False with err when it does not
+ * resolve.
+ */
+bool		loader_resolve_source(DbConn *c, const char *name, char *quoted, size_t qlen,
+								  char *err, size_t errlen) MUSTCHECK;
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * log.c — stderr logging, text or JSON lines.
+ */
+#define _DEFAULT_SOURCE
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static LogLevel min_level = LOG_INFO;
+static bool json_lines = false;
+static int	current_step = 0;
+static const char *current_step_name = "";
+
+static const char *const level_names[] = {"debug", "info", "warning", "error"};
+
+void
+log_init(LogFormat format, LogLevel level)
+{
+	min_level = level;
+	if (format == LOG_FORMAT_AUTO)
+		json_lines = !isatty(STDERR_FILENO);
+	else
+		json_lines = (format == LOG_FORMAT_JSON);
+}
+
+bool
+log_is_json(void)
+{
+	return json_lines;
+}
+
+bool
+log_enabled(LogLevel level)
+{
+	return level >= min_level && level != LOG_NONE;
+}
+
+double
+log_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double) ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+format_ts(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm	tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+}
+
+/* Write s as the inside of a JSON string. */
+static void
+put_json_string(FILE *f, const char *s)
+{
+	for (; *s; s++)
+	{
+		unsigned char c = (unsigned char) *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+/* Start a line: the prefix of both formats, up to the message. */
+static void
+line_begin(LogLevel level, const char *msg, bool step_line)
+{
+	char		ts[80];
+
+	format_ts(ts, sizeof(ts));
+	if (json_lines)
+	{
+		fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"step\":%d,\"step_name\":\"",
+				ts, level_names[level], current_step);
+		put_json_string(stderr, current_step_name);
+		fputs("\",\"msg\":\"", stderr);
+		put_json_string(stderr, msg);
+		fputc('"', stderr);
+	}
+	else
+	{
+		fprintf(stderr, "%s %-7s ", ts, level_names[level]);
+		if (current_step > 0 && !step_line)
+			fprintf(stderr, "[STEP %d] ", current_step);
+		fputs(msg, stderr);
+	}
+}
+
+static void
+line_end(void)
+{
+	fputs(json_lines ? "}\n" : "\n", stderr);
+	fflush(stderr);
+}
+
+void
+log_step(int n, const char *name)
+{
+	char		msg[160];
+
+	current_step = n;
+	current_step_name = name;
+	if (!log_enabled(LOG_INFO))
+		return;
+	snprintf(msg, sizeof(msg), "STEP %d %s", n, name);
+	line_begin(LOG_INFO, msg, true);
+	line_end();
+}
+
+void
+log_msg(LogLevel level, const char *fmt,...)
+{
+	char		msg[2048];
+	va_list		ap;
+
+	if (!log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	line_begin(level, msg, false);
+	line_end();
+}
+
+void
+log_counts(LogLevel level, const char *msg, int n,
+		   const char *const *keys, const int64_t *values)
+{
+	if (!log_enabled(level))
+		return;
+	line_begin(level, msg, false);
+	for (int i = 0; i < n; i++)
+	{
+		if (json_lines)
+			fprintf(stderr, ",\"%s\":%lld", keys[i], (long long) values[i]);
+		else
+			fprintf(stderr, " %s=%lld", keys[i], (long long) values[i]);
+	}
+	line_end();
+}

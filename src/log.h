@@ -1,0 +1,54 @@
+/*
+ * log.h — logs on stderr: text lines on a terminal, JSON lines otherwise
+ * (--log-format auto|text|json).  stdout is for results only.
+ *
+ * Nothing logged here may hold a password, a token or payload content:
+ * callers pass ids, counts and the server's terse messages only.
+ */
+#ifndef ITEMDUP_LOG_H
+#define ITEMDUP_LOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum LogLevel
+{
+	LOG_DEBUG = 0,
+	LOG_INFO,
+	LOG_WARN,
+	LOG_ERROR,
+	LOG_NONE
+} LogLevel;
+
+typedef enum LogFormat
+{
+	LOG_FORMAT_AUTO = 0,
+	LOG_FORMAT_TEXT,
+	LOG_FORMAT_JSON
+} LogFormat;
+
+void		log_init(LogFormat format, LogLevel min_level);
+bool		log_is_json(void);
+bool		log_enabled(LogLevel level);
+
+/* The numbered phase the next lines belong to ("STEP n name"). */
+void		log_step(int n, const char *name);
+
+void		log_msg(LogLevel level, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
+
+/*
+ * log_counts — one line with a message and named counts (keys and values
+ * borrowed), as JSON fields or "key=value" text.
+ */
+void		log_counts(LogLevel level, const char *msg, int n,
+					   const char *const *keys, const int64_t *values);
+
+/* Seconds since an arbitrary fixed point, monotonic. */
+double		log_now(void);
+
+#endif

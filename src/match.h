@@ -1,0 +1,79 @@
+/*
+ * match.h — candidate pairs of Items from shared keys, and the match rule.
+ *
+ * Pure: no I/O.  Candidates come only from shared keys (never all pairs);
+ * a key carried by more than hot_key_cap items is skipped and counted, never
+ * expanded.  Whether a candidate is a match is decided by one function,
+ * match_score_pair(), which the scoring model replaces.
+ */
+#ifndef ITEMDUP_MATCH_H
+#define ITEMDUP_MATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "keys.h"
+
+typedef struct MatchOptions
+{
+	uint32_t	hot_key_cap;	/* --hot-key-cap */
+	uint64_t	max_pairs;		/* --max-pairs */
+	double		threshold;		/* --threshold */
+} MatchOptions;
+
+/* An accepted pair: a < b as item indices. */
+typedef struct Pair
+{
+	uint32_t	a;
+	uint32_t	b;
+	double		score;
+	uint32_t	first_shared;	/* into MatchResult.shared */
+	uint16_t	n_shared;		/* shared account keys (keys ids) */
+	uint16_t	n_shared_p;		/* shared persistent ids (pkeys ids), after them */
+} Pair;
+
+typedef struct MatchResult
+{
+	Vec			pairs;			/* Pair, accepted only */
+	Vec			shared;			/* uint32_t key ids, per pair */
+	uint64_t	candidate_pairs;	/* distinct pairs scored */
+	uint64_t	hot_keys;		/* keys skipped for exceeding the cap */
+	KeyStats	stats;
+} MatchResult;
+
+/* The score of one candidate and whether it is a match. */
+typedef struct MatchScore
+{
+	double		score;
+	bool		accept;
+} MatchScore;
+
+/*
+ * match_score_pair — the match rule.  shared/n_shared: account keys both
+ * items carry; shared_p/n_shared_p: persistent ids both carry.
+ * Current rule (foundation): any shared key is a match; score = number of
+ * shared keys.
+ */
+MatchScore	match_score_pair(const Dataset *ds, const KeyStats *st,
+							 const MatchOptions *opt, uint32_t a, uint32_t b,
+							 const uint32_t *shared, uint32_t n_shared,
+							 const uint32_t *shared_p, uint32_t n_shared_p);
+
+/*
+ * match_find_pairs — every candidate pair scored; matches into out (owned
+ * by the caller, match_result_free).  Returns false and writes err when the
+ * candidates would exceed max_pairs (the message names the cap).
+ */
+bool		match_find_pairs(const Dataset *ds, const MatchOptions *opt,
+							 MatchResult *out, char *err, size_t errlen) MUSTCHECK;
+void		match_result_free(MatchResult *r);
+
+/*
+ * match_pair_evidence — why a pair matched, as compact JSON text: each
+ * shared key (normalised name, mask), shared persistent ids, the score.
+ * malloc'd; the caller frees it.
+ */
+char	   *match_pair_evidence(const Dataset *ds, const MatchResult *m, const Pair *p);
+
+#endif

@@ -1,0 +1,170 @@
+/*
+ * migrate.c — versioned, idempotent migrations under an advisory lock.
+ */
+#include "migrate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sql_files.h"
+
+const char *
+sql_file(const char *name)
+{
+	for (const SqlFile *f = sql_files; f->name != NULL; f++)
+		if (strcmp(f->name, name) == 0)
+			return f->text;
+	return NULL;
+}
+
+/* The version of a migration file "NNN_name.sql", or 0 when not one. */
+static int
+migration_version(const char *name)
+{
+	if (strlen(name) < 5 || name[3] != '_')
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+	return atoi(name);
+}
+
+/* The schema version of the database: 0 when schema itemdup is not there. */
+static int
+current_version(DbConn *c, bool *ok)
+{
+	DbRows		rows;
+	int			v = 0;
+
+	*ok = db_query(c, "SELECT pg_catalog.to_regclass('itemdup.schema_version') IS NOT NULL",
+				   0, NULL, &rows);
+	if (!*ok)
+		return 0;
+	v = strcmp(DB_VALUE(&rows, 0, 0), "t") == 0;
+	db_rows_free(&rows);
+	if (v == 0)
+		return 0;
+	*ok = db_query(c, "SELECT pg_catalog.max(version) FROM itemdup.schema_version",
+				   0, NULL, &rows);
+	v = 0;
+	if (!*ok)
+		return 0;
+	if (DB_VALUE(&rows, 0, 0) != NULL)
+		v = atoi(DB_VALUE(&rows, 0, 0));
+	db_rows_free(&rows);
+	return v;
+}
+
+bool
+migrate_check_version(DbConn *c, char *err, size_t errlen)
+{
+	bool		ok;
+	int			v = current_version(c, &ok);
+
+	if (!ok)
+	{
+		snprintf(err, errlen, "could not read the schema version: %s", db_last_error(c));
+		return false;
+	}
+	if (v == 0)
+	{
+		snprintf(err, errlen, "schema itemdup is missing: run \"itemdup migrate\" first");
+		return false;
+	}
+	if (v < ITEMDUP_SCHEMA_VERSION)
+	{
+		snprintf(err, errlen, "schema itemdup is at version %d, this binary needs %d: "
+				 "run \"itemdup migrate\"", v, ITEMDUP_SCHEMA_VERSION);
+		return false;
+	}
+	return true;
+}
+
+/* Apply one migration file in its own transaction. */
+static bool
+apply_one(DbConn *c, const SqlFile *f, int version)
+{
+	char		vbuf[16];
+	const char *params[2] = {vbuf, f->name};
+
+	snprintf(vbuf, sizeof(vbuf), "%d", version);
+	if (!db_exec(c, "BEGIN"))
+		return false;
+	if (!db_exec(c, f->text) ||
+		!db_query(c, "INSERT INTO itemdup.schema_version (version, name) VALUES ($1, $2)",
+				  2, params, NULL) ||
+		!db_exec(c, "COMMIT"))
+	{
+		log_error("migration %s failed: %s", f->name, db_last_error(c));
+		if (!db_exec(c, "ROLLBACK"))
+			log_debug("rollback failed too");
+		return false;
+	}
+	log_info("applied %s", f->name);
+	return true;
+}
+
+int
+migrate_command(const Options *opt)
+{
+	DbSettings	s = {opt->lock_timeout, opt->statement_timeout};
+	DbConn	   *c;
+	int			rc = EXIT_FAIL;
+	int			lock;
+	bool		ok;
+	int			from,
+				applied = 0;
+
+	log_step(1, "connect");
+	c = db_connect(opt->dsn, "migrate", &s);
+	if (c == NULL)
+		return EXIT_NOCONN;
+	log_step(2, "lock");
+	lock = db_try_lock(c, DB_LOCK_CLASS, DB_LOCK_MIGRATE, opt->lock_wait);
+	if (lock <= 0)
+	{
+		if (lock == 0)
+			log_error("another itemdup migrate holds the lock; try later (or --lock-wait)");
+		else
+			log_error("could not take the migrate lock: %s", db_last_error(c));
+		rc = lock == 0 ? EXIT_LOCKED : EXIT_FAIL;
+		goto cleanup;
+	}
+	log_step(3, "migrate");
+	from = current_version(c, &ok);
+	if (!ok)
+	{
+		log_error("could not read the schema version: %s", db_last_error(c));
+		goto cleanup;
+	}
+	if (from > ITEMDUP_SCHEMA_VERSION)
+	{
+		log_error("schema itemdup is at version %d, newer than this binary's %d: "
+				  "use a newer itemdup", from, ITEMDUP_SCHEMA_VERSION);
+		goto cleanup;
+	}
+	for (const SqlFile *f = sql_files; f->name != NULL; f++)
+	{
+		int			v = migration_version(f->name);
+
+		if (v <= from || v > ITEMDUP_SCHEMA_VERSION)
+			continue;
+		if (!apply_one(c, f, v))
+			goto cleanup;
+		applied++;
+	}
+	if (!db_exec(c, sql_file("grants.sql")))
+	{
+		log_error("granting to itemdup_job/itemdup_analyst failed: %s", db_last_error(c));
+		goto cleanup;
+	}
+	log_info("schema itemdup at version %d (%d migration%s applied)",
+			 ITEMDUP_SCHEMA_VERSION, applied, applied == 1 ? "" : "s");
+	rc = EXIT_OK;
+
+cleanup:
+	db_close(c);				/* ends the session: releases the lock */
+	return rc;
+}

@@ -1,0 +1,62 @@
+/*
+ * normalize.h — the normal form of account names and masks (DOMAIN.md).
+ *
+ * Pure functions: no I/O, no libpq.  Inputs must already be valid UTF-8
+ * without NUL (payload.c checks that before anything is normalised).
+ */
+#ifndef ITEMDUP_NORMALIZE_H
+#define ITEMDUP_NORMALIZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+/* Why an account cannot be keyed; CONTRACT.md's account-level reasons. */
+typedef enum Unkeyable
+{
+	UNK_NONE = 0,
+	UNK_NO_NAME,
+	UNK_NO_MASK,
+	UNK_BAD_TYPE,
+	UNK_NAME_TOO_LONG,
+	UNK_NO_INSTITUTION,
+	UNK_COUNT
+} Unkeyable;
+
+#define NORMALIZE_NAME_MAX 256			/* bytes, normalised */
+#define NORMALIZE_NAME_RAW_MAX 65536	/* bytes before normalising */
+#define NORMALIZE_MASK_MAX 4
+
+const char *normalize_unkeyable_name(Unkeyable u);
+
+/*
+ * normalize_name — NFKC_Casefold, trim, collapse white space to one ' '.
+ * On success *out is a NUL-terminated string owned by arena and *out_len its
+ * length.  Returns UNK_NO_NAME when nothing is left, UNK_NAME_TOO_LONG when
+ * the result (or the raw input) is over the limits above.
+ */
+Unkeyable	normalize_name(const char *s, size_t len, Arena *arena,
+						   const char **out, size_t *out_len);
+
+/*
+ * normalize_mask — trim, upper-case, then 2-4 ASCII alphanumerics into
+ * out[5] (NUL-terminated).  Anything else is UNK_NO_MASK.
+ */
+Unkeyable	normalize_mask(const char *s, size_t len, char out[5]);
+
+/*
+ * normalize_mask_number — a legacy meta.number that arrived as a JSON
+ * number: an integer 0-9999 becomes four zero-padded digits; any other
+ * number is UNK_BAD_TYPE.
+ */
+Unkeyable	normalize_mask_number(double value, char out[5]);
+
+/* utf8_valid — true when s[0..len) is well-formed UTF-8 (no surrogates). */
+bool		utf8_valid(const char *s, size_t len);
+
+/* "utf8proc X.Y.Z, Unicode A.B.C" for runs.version; static storage. */
+const char *normalize_version(void);
+
+#endif

@@ -1,0 +1,379 @@
+/*
+ * payload.c — stored API responses into accounts.
+ *
+ * Order of checks: size, then a pre-scan of the raw text for what cJSON
+ * would get wrong silently (invalid UTF-8, \u0000 that truncates a string,
+ * lone surrogates, nesting), then cJSON, then duplicate keys (cJSON keeps
+ * the first, jsonb the last: both storage types must give the same keys),
+ * then the shape.
+ */
+#include "payload.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const reject_names[REJECT_COUNT] = {
+	[REJECT_NONE] = "none",
+	[REJECT_NOT_JSON] = "not_json",
+	[REJECT_NOT_OBJECT] = "not_object",
+	[REJECT_NO_ACCOUNTS] = "no_accounts",
+	[REJECT_TOO_DEEP] = "too_deep",
+	[REJECT_TOO_LARGE] = "too_large",
+	[REJECT_TOO_MANY_ACCOUNTS] = "too_many_accounts",
+	[REJECT_BAD_ITEM_ID] = "bad_item_id",
+	[REJECT_BAD_ENVIRONMENT] = "bad_environment",
+	[REJECT_NUL_IN_STRING] = "nul_in_string",
+	[REJECT_INVALID_UNICODE] = "invalid_unicode",
+	[REJECT_DUPLICATE_KEY] = "duplicate_key",
+	[REJECT_NULL_PAYLOAD] = "null_payload",
+};
+
+const char *
+payload_reject_name(RejectReason r)
+{
+	return (r >= 0 && r < REJECT_COUNT) ? reject_names[r] : "unknown";
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The code unit of "\uXXXX" at s (s[0] == '\\'), or -1 if it is not one. */
+static long
+unicode_escape_at(const char *s, size_t avail)
+{
+	long		v = 0;
+
+	if (avail < 6 || s[0] != '\\' || s[1] != 'u')
+		return -1;
+	for (int i = 2; i < 6; i++)
+	{
+		int			h = hex_value(s[i]);
+
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+RejectReason
+payload_check_text(const char *json, size_t len, char *detail, size_t detail_size)
+{
+	bool		in_string = false;
+	int			depth = 0;
+
+	if (len > PAYLOAD_MAX_BYTES)
+	{
+		snprintf(detail, detail_size, "payload is %zu bytes, limit %u", len,
+				 PAYLOAD_MAX_BYTES);
+		return REJECT_TOO_LARGE;
+	}
+	if (!utf8_valid(json, len))
+	{
+		snprintf(detail, detail_size, "payload is not valid UTF-8");
+		return REJECT_INVALID_UNICODE;
+	}
+	for (size_t i = 0; i < len; i++)
+	{
+		char		c = json[i];
+
+		if (in_string)
+		{
+			if (c == '"')
+				in_string = false;
+			else if ((unsigned char) c < 0x20)
+			{
+				snprintf(detail, detail_size, "control character in a string at byte %zu", i);
+				return REJECT_NOT_JSON;
+			}
+			else if (c == '\\' && i + 1 < len)
+			{
+				long		u = unicode_escape_at(json + i, len - i);
+
+				if (u == 0)
+				{
+					snprintf(detail, detail_size, "\\u0000 in a string at byte %zu", i);
+					return REJECT_NUL_IN_STRING;
+				}
+				if (u >= 0xD800 && u <= 0xDBFF)
+				{
+					long		lo = unicode_escape_at(json + i + 6, len - i - 6);
+
+					if (lo < 0xDC00 || lo > 0xDFFF)
+					{
+						snprintf(detail, detail_size, "lone surrogate escape at byte %zu", i);
+						return REJECT_INVALID_UNICODE;
+					}
+					i += 11;
+				}
+				else if (u >= 0xDC00 && u <= 0xDFFF)
+				{
+					snprintf(detail, detail_size, "lone surrogate escape at byte %zu", i);
+					return REJECT_INVALID_UNICODE;
+				}
+				else
+					i++;		/* skip the escaped character */
+			}
+		}
+		else if (c == '"')
+			in_string = true;
+		else if (c == '[' || c == '{')
+		{
+			if (++depth > PAYLOAD_MAX_DEPTH)
+			{
+				snprintf(detail, detail_size, "nesting deeper than %d", PAYLOAD_MAX_DEPTH);
+				return REJECT_TOO_DEEP;
+			}
+		}
+		else if (c == ']' || c == '}')
+			depth--;
+		else if (c == '\0')
+		{
+			snprintf(detail, detail_size, "NUL byte at byte %zu", i);
+			return REJECT_NOT_JSON;
+		}
+	}
+	return REJECT_NONE;
+}
+
+static int
+cmp_cstr_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* true when some object in the tree has the same key twice (case-sensitive) */
+static bool
+has_duplicate_key(const cJSON *node)
+{
+	const cJSON *child;
+
+	if (cJSON_IsObject(node))
+	{
+		size_t		n = 0;
+
+		cJSON_ArrayForEach(child, node)
+			n++;
+		if (n > 1)
+		{
+			const char **keys = xmalloc(n * sizeof(*keys));
+			size_t		k = 0;
+			bool		dup = false;
+
+			cJSON_ArrayForEach(child, node)
+				keys[k++] = child->string ? child->string : "";
+			qsort(keys, n, sizeof(*keys), cmp_cstr_ptr);
+			for (k = 1; k < n && !dup; k++)
+				dup = strcmp(keys[k - 1], keys[k]) == 0;
+			free(keys);
+			if (dup)
+				return true;
+		}
+	}
+	if (cJSON_IsObject(node) || cJSON_IsArray(node))
+	{
+		cJSON_ArrayForEach(child, node)
+		{
+			if (has_duplicate_key(child))
+				return true;
+		}
+	}
+	return false;
+}
+
+static const cJSON *
+get_field(const cJSON *obj, const char *name)
+{
+	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, name) : NULL;
+}
+
+/* A string field copied into the arena when 1..PAYLOAD_MAX_ID bytes, else NULL. */
+static const char *
+get_id_string(const cJSON *obj, const char *name, Arena *arena)
+{
+	const cJSON *v = get_field(obj, name);
+	size_t		len;
+
+	if (!cJSON_IsString(v) || v->valuestring == NULL)
+		return NULL;
+	len = strlen(v->valuestring);
+	if (len == 0 || len > PAYLOAD_MAX_ID)
+		return NULL;
+	return arena_strndup(arena, v->valuestring, len);
+}
+
+/* Fill one account from either shape; never fails, records why it is unkeyable. */
+static void
+parse_account(const cJSON *acct, bool *legacy, Arena *arena, PayloadAccount *out)
+{
+	const cJSON *meta = get_field(acct, "meta");
+	const cJSON *name;
+	const cJSON *mask;
+	bool		is_legacy = cJSON_IsObject(meta);
+	Unkeyable	u;
+
+	memset(out, 0, sizeof(*out));
+	if (!cJSON_IsObject(acct))
+	{
+		out->unkeyable = UNK_BAD_TYPE;
+		return;
+	}
+	if (is_legacy)
+	{
+		*legacy = true;
+		name = get_field(meta, "name");
+		mask = get_field(meta, "number");
+	}
+	else
+	{
+		name = get_field(acct, "name");
+		mask = get_field(acct, "mask");
+	}
+	out->persistent_id = get_id_string(acct, "persistent_account_id", arena);
+	out->legacy_type = get_id_string(acct, "institution_type", arena);
+
+	if (name == NULL || cJSON_IsNull(name))
+		u = UNK_NO_NAME;
+	else if (!cJSON_IsString(name) || name->valuestring == NULL)
+		u = UNK_BAD_TYPE;
+	else
+	{
+		const char *norm;
+		size_t		norm_len;
+
+		u = normalize_name(name->valuestring, strlen(name->valuestring), arena,
+						   &norm, &norm_len);
+		if (u == UNK_NONE)
+		{
+			out->name = norm;
+			out->name_len = (uint16_t) norm_len;
+		}
+	}
+	if (u == UNK_NONE)
+	{
+		if (mask == NULL || cJSON_IsNull(mask))
+			u = UNK_NO_MASK;
+		else if (cJSON_IsString(mask) && mask->valuestring != NULL)
+			u = normalize_mask(mask->valuestring, strlen(mask->valuestring), out->mask);
+		else if (cJSON_IsNumber(mask) && is_legacy)
+			u = normalize_mask_number(mask->valuedouble, out->mask);
+		else
+			u = UNK_BAD_TYPE;
+	}
+	if (u != UNK_NONE)
+	{
+		out->name = NULL;
+		out->name_len = 0;
+		out->mask[0] = '\0';
+	}
+	out->unkeyable = (uint8_t) u;
+}
+
+RejectReason
+payload_parse(const char *json, size_t len, Arena *arena,
+			  PayloadItem *out, char *detail, size_t detail_size)
+{
+	RejectReason r;
+	cJSON	   *root = NULL;
+	const cJSON *accounts;
+	const cJSON *item;
+	const cJSON *acct;
+	const char *end = NULL;
+	size_t		n = 0;
+
+	memset(out, 0, sizeof(*out));
+	detail[0] = '\0';
+	r = payload_check_text(json, len, detail, detail_size);
+	if (r != REJECT_NONE)
+		goto cleanup;
+
+	root = cJSON_ParseWithLengthOpts(json, len, &end, false);
+	if (root == NULL)
+	{
+		const char *at = cJSON_GetErrorPtr();
+		long		off = (at >= json && at <= json + len) ? (long) (at - json) : -1;
+
+		snprintf(detail, detail_size, "JSON syntax error near byte %ld", off);
+		r = REJECT_NOT_JSON;
+		goto cleanup;
+	}
+	for (; end != NULL && end < json + len; end++)
+	{
+		if (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\r')
+		{
+			snprintf(detail, detail_size, "trailing data at byte %ld", (long) (end - json));
+			r = REJECT_NOT_JSON;
+			goto cleanup;
+		}
+	}
+	if (!cJSON_IsObject(root))
+	{
+		snprintf(detail, detail_size, "top-level JSON value is not an object");
+		r = REJECT_NOT_OBJECT;
+		goto cleanup;
+	}
+	if (has_duplicate_key(root))
+	{
+		snprintf(detail, detail_size, "an object has the same key twice");
+		r = REJECT_DUPLICATE_KEY;
+		goto cleanup;
+	}
+
+	accounts = get_field(root, "accounts");
+	if (!cJSON_IsArray(accounts))
+	{
+		snprintf(detail, detail_size, accounts ? "\"accounts\" is not an array"
+				 : "no \"accounts\" field");
+		r = REJECT_NO_ACCOUNTS;
+		goto cleanup;
+	}
+	cJSON_ArrayForEach(acct, accounts)
+		n++;
+	if (n == 0)
+	{
+		snprintf(detail, detail_size, "\"accounts\" is empty");
+		r = REJECT_NO_ACCOUNTS;
+		goto cleanup;
+	}
+	if (n > PAYLOAD_MAX_ACCOUNTS)
+	{
+		snprintf(detail, detail_size, "%zu accounts, limit %d", n, PAYLOAD_MAX_ACCOUNTS);
+		r = REJECT_TOO_MANY_ACCOUNTS;
+		goto cleanup;
+	}
+
+	item = get_field(root, "item");
+	out->institution_id = get_id_string(item, "institution_id", arena);
+	{
+		const cJSON *err = get_field(item, "error");
+
+		out->has_error = err != NULL && !cJSON_IsNull(err);
+	}
+	out->accounts = arena_alloc(arena, n * sizeof(PayloadAccount));
+	out->n_accounts = (uint32_t) n;
+	n = 0;
+	cJSON_ArrayForEach(acct, accounts)
+	{
+		PayloadAccount *pa = &out->accounts[n++];
+
+		parse_account(acct, &out->legacy, arena, pa);
+		if (out->legacy_type == NULL && pa->legacy_type != NULL)
+			out->legacy_type = pa->legacy_type;
+	}
+	r = REJECT_NONE;
+
+cleanup:
+	cJSON_Delete(root);
+	return r;
+}

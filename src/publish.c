@@ -1,0 +1,530 @@
+/*
+ * publish.c — one run's results into itemdup's tables in one transaction.
+ */
+#include "publish.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "copyfmt.h"
+#include "log.h"
+#include "payload.h"
+
+#define COPY_CHUNK (1024 * 1024)
+
+static int
+cmp_meta(const void *x, const void *y)
+{
+	int64_t		a = ((const PrevGroupMeta *) x)->group_id;
+	int64_t		b = ((const PrevGroupMeta *) y)->group_id;
+
+	return (a > b) - (a < b);
+}
+
+typedef struct PrevCtx
+{
+	PrevGroups *prev;
+} PrevCtx;
+
+static bool
+prev_member_row(char *row, size_t len, void *arg)
+{
+	PrevGroups *prev = arg;
+	char	   *f[2];
+	size_t		flen[2];
+
+	if (!copyfmt_split(row, len, 2, f, flen) || f[0] == NULL || f[1] == NULL)
+		return false;
+	PrevMember *m = vec_push(&prev->members);
+
+	m->group_id = strtoll(f[0], NULL, 10);
+	m->item_id = arena_strndup(&prev->arena, f[1], flen[1]);
+	return true;
+}
+
+bool
+publish_load_previous(DbConn *c, PrevGroups *prev, char *err, size_t errlen)
+{
+	DbRows		rows;
+
+	memset(prev, 0, sizeof(*prev));
+	vec_init(&prev->members, sizeof(PrevMember));
+	vec_init(&prev->meta, sizeof(PrevGroupMeta));
+	arena_init(&prev->arena);
+
+	if (!db_query(c,
+				  "SELECT g.group_id, g.first_seen_run, "
+				  "       (EXTRACT(EPOCH FROM g.first_seen_at) * 1000000)::int8, p.run_id "
+				  "  FROM itemdup.published p "
+				  "  LEFT JOIN itemdup.result_groups g ON g.run_id = p.run_id",
+				  0, NULL, &rows))
+	{
+		snprintf(err, errlen, "could not read the published groups: %s", db_last_error(c));
+		return false;
+	}
+	for (int r = 0; r < rows.nrows; r++)
+	{
+		prev->run_id = strtoll(DB_VALUE(&rows, r, 3), NULL, 10);
+		if (DB_VALUE(&rows, r, 0) == NULL)
+			continue;
+		PrevGroupMeta *m = vec_push(&prev->meta);
+
+		m->group_id = strtoll(DB_VALUE(&rows, r, 0), NULL, 10);
+		m->first_seen_run = strtoll(DB_VALUE(&rows, r, 1), NULL, 10);
+		m->first_seen_at = strtoll(DB_VALUE(&rows, r, 2), NULL, 10);
+	}
+	db_rows_free(&rows);
+	qsort(prev->meta.data, prev->meta.len, sizeof(PrevGroupMeta), cmp_meta);
+
+	if (prev->run_id != 0 &&
+		!db_copy_out(c,
+					 "COPY (SELECT gi.group_id, gi.item_id FROM itemdup.result_group_items gi "
+					 "WHERE gi.run_id = (SELECT run_id FROM itemdup.published)) TO STDOUT",
+					 prev_member_row, prev))
+	{
+		snprintf(err, errlen, "could not read the published group members: %s", db_last_error(c));
+		return false;
+	}
+	return true;
+}
+
+void
+publish_previous_free(PrevGroups *prev)
+{
+	vec_free(&prev->members);
+	vec_free(&prev->meta);
+	arena_free(&prev->arena);
+}
+
+bool
+publish_allocate_ids(DbConn *c, size_t n, int64_t *ids, char *err, size_t errlen)
+{
+	DbRows		rows;
+	char		count[32];
+	const char *params[1] = {count};
+
+	if (n == 0)
+		return true;
+	snprintf(count, sizeof(count), "%zu", n);
+	if (!db_query(c,
+				  "SELECT pg_catalog.nextval('itemdup.group_id_seq') AS id "
+				  "  FROM pg_catalog.generate_series(1, $1::int) ORDER BY id",
+				  1, params, &rows))
+	{
+		snprintf(err, errlen, "could not allocate group ids: %s", db_last_error(c));
+		return false;
+	}
+	for (size_t i = 0; i < n && (int) i < rows.nrows; i++)
+		ids[i] = strtoll(DB_VALUE(&rows, (int) i, 0), NULL, 10);
+	db_rows_free(&rows);
+	return true;
+}
+
+/* Stream buf to the COPY when it is big enough (or always when final). */
+static bool
+flush(DbConn *c, StrBuf *buf, bool final)
+{
+	if (buf->len == 0 || (!final && buf->len < COPY_CHUNK))
+		return true;
+	if (!db_copy_in_put(c, buf->data, buf->len))
+		return false;
+	sb_reset(buf);
+	return true;
+}
+
+static void
+field_i64(StrBuf *b, int64_t v)
+{
+	sb_printf(b, "%" PRId64, v);
+}
+
+static void
+field_str(StrBuf *b, const char *s)
+{
+	copyfmt_field(b, s, s ? strlen(s) : 0);
+}
+
+static void
+field_double(StrBuf *b, double v)
+{
+	sb_printf(b, "%.17g", v);
+}
+
+/* Order pairs' items as the table wants them: item_a < item_b in "C" collation. */
+static void
+pair_ids(const Dataset *ds, const Pair *p, const char **a, const char **b)
+{
+	const char *x = DS_ITEM(ds, p->a)->item_id;
+	const char *y = DS_ITEM(ds, p->b)->item_id;
+
+	if (strcmp(x, y) < 0)
+		*a = x, *b = y;
+	else
+		*a = y, *b = x;
+}
+
+static const PrevGroupMeta *
+find_meta(const PrevGroups *prev, int64_t group_id)
+{
+	PrevGroupMeta key = {group_id, 0, 0};
+
+	return bsearch(&key, prev->meta.data, prev->meta.len, sizeof(PrevGroupMeta), cmp_meta);
+}
+
+/*
+ * Per-account "matched" marks: an account is matched when a pair of its
+ * group shares its key (or persistent id).
+ */
+static uint8_t *
+mark_matched_accounts(const Dataset *ds, const MatchResult *m)
+{
+	uint8_t    *matched = xcalloc(ds->accounts.len + 1, 1);
+	const Pair *pairs = m->pairs.data;
+	const uint32_t *shared = m->shared.data;
+
+	for (size_t i = 0; i < m->pairs.len; i++)
+	{
+		const Pair *p = &pairs[i];
+		uint32_t	items[2] = {p->a, p->b};
+
+		for (int s = 0; s < 2; s++)
+		{
+			const Item *it = DS_ITEM(ds, items[s]);
+
+			for (uint32_t k = 0; k < it->n_accounts; k++)
+			{
+				const Account *acc = DS_ACCOUNT(ds, it->first_account + k);
+
+				for (uint32_t j = 0; j < (uint32_t) p->n_shared + p->n_shared_p; j++)
+				{
+					uint32_t	key = shared[p->first_shared + j];
+
+					if (j < p->n_shared ? acc->key == key : acc->pkey == key)
+						matched[it->first_account + k] = 1;
+				}
+			}
+		}
+	}
+	return matched;
+}
+
+static bool
+copy_groups(DbConn *c, const PublishInput *in, StrBuf *buf)
+{
+	const Dataset *ds = in->ds;
+	const Groups *g = in->groups;
+	double	   *max_score = xmalloc((g->n_groups + 1) * sizeof(double));
+	double	   *min_score = xmalloc((g->n_groups + 1) * sizeof(double));
+	const Pair *pairs = in->match->pairs.data;
+	bool		ok = false;
+
+	for (size_t i = 0; i < g->n_groups; i++)
+		max_score[i] = -1e300, min_score[i] = 1e300;
+	for (size_t i = 0; i < in->match->pairs.len; i++)
+	{
+		uint32_t	gi = g->group_of[pairs[i].a];
+
+		if (pairs[i].score > max_score[gi])
+			max_score[gi] = pairs[i].score;
+		if (pairs[i].score < min_score[gi])
+			min_score[gi] = pairs[i].score;
+	}
+
+	if (!db_copy_in_begin(c, "COPY itemdup.result_groups (run_id, group_id, environment, "
+						  "institution_id, size, owners, kind, max_score, min_score, "
+						  "first_seen_run, first_seen_at, members_hash) FROM STDIN"))
+		goto cleanup;
+	for (size_t gi = 0; gi < g->n_groups; gi++)
+	{
+		uint32_t	n = g->offsets[gi + 1] - g->offsets[gi];
+		const uint32_t *mem = g->members + g->offsets[gi];
+		const Item *first = DS_ITEM(ds, mem[0]);
+		MemberFacts *facts = xmalloc(n * sizeof(MemberFacts));
+		Action	   *actions = xmalloc(n * sizeof(Action));
+		const char **ids = xmalloc(n * sizeof(char *));
+		size_t		owners;
+		char		hash[33];
+		const PrevGroupMeta *meta = find_meta(in->prev, in->group_ids[gi]);
+
+		for (uint32_t k = 0; k < n; k++)
+		{
+			const Item *it = DS_ITEM(ds, mem[k]);
+
+			facts[k] = (MemberFacts) {it->item_id, it->owner_id, it->created_at, it->has_error};
+			ids[k] = it->item_id;
+		}
+		owners = groups_suggest_actions(facts, n, actions);
+		groups_members_hash(ids, n, hash);
+
+		field_i64(buf, in->run_id);
+		copyfmt_sep(buf);
+		field_i64(buf, in->group_ids[gi]);
+		copyfmt_sep(buf);
+		field_str(buf, keys_environment_name((Environment) first->env));
+		copyfmt_sep(buf);
+		field_str(buf, ds->institutions.bytes[first->institution]);
+		copyfmt_sep(buf);
+		sb_printf(buf, "%u\t%zu\t%s\t", n, owners, owners > 1 ? "cross_owner" : "same_owner");
+		field_double(buf, max_score[gi]);
+		copyfmt_sep(buf);
+		field_double(buf, min_score[gi]);
+		copyfmt_sep(buf);
+		field_i64(buf, meta ? meta->first_seen_run : in->run_id);
+		copyfmt_sep(buf);
+		copyfmt_timestamp(buf, meta ? meta->first_seen_at : in->run_started_at);
+		copyfmt_sep(buf);
+		field_str(buf, hash);
+		copyfmt_eol(buf);
+		free(ids);
+		free(actions);
+		free(facts);
+		if (!flush(c, buf, false))
+			goto cleanup;
+	}
+	ok = flush(c, buf, true) && db_copy_in_end(c);
+
+cleanup:
+	free(max_score);
+	free(min_score);
+	return ok;
+}
+
+static bool
+copy_group_items(DbConn *c, const PublishInput *in, StrBuf *buf)
+{
+	const Dataset *ds = in->ds;
+	const Groups *g = in->groups;
+	uint8_t    *matched = mark_matched_accounts(ds, in->match);
+	bool		ok = false;
+
+	if (!db_copy_in_begin(c, "COPY itemdup.result_group_items (run_id, group_id, item_id, "
+						  "owner_id, accounts, matched_accounts, created_at, suggested_action) "
+						  "FROM STDIN"))
+		goto cleanup;
+	for (size_t gi = 0; gi < g->n_groups; gi++)
+	{
+		uint32_t	n = g->offsets[gi + 1] - g->offsets[gi];
+		const uint32_t *mem = g->members + g->offsets[gi];
+		MemberFacts *facts = xmalloc(n * sizeof(MemberFacts));
+		Action	   *actions = xmalloc(n * sizeof(Action));
+
+		for (uint32_t k = 0; k < n; k++)
+		{
+			const Item *it = DS_ITEM(ds, mem[k]);
+
+			facts[k] = (MemberFacts) {it->item_id, it->owner_id, it->created_at, it->has_error};
+		}
+		(void) groups_suggest_actions(facts, n, actions);
+		for (uint32_t k = 0; k < n; k++)
+		{
+			const Item *it = DS_ITEM(ds, mem[k]);
+			uint32_t	n_matched = 0;
+
+			for (uint32_t a = 0; a < it->n_accounts; a++)
+				n_matched += matched[it->first_account + a];
+			field_i64(buf, in->run_id);
+			copyfmt_sep(buf);
+			field_i64(buf, in->group_ids[gi]);
+			copyfmt_sep(buf);
+			field_str(buf, it->item_id);
+			copyfmt_sep(buf);
+			field_str(buf, it->owner_id);
+			copyfmt_sep(buf);
+			sb_printf(buf, "%u\t%u\t", it->n_accounts, n_matched);
+			copyfmt_timestamp(buf, it->created_at);
+			copyfmt_sep(buf);
+			field_str(buf, groups_action_name(actions[k]));
+			copyfmt_eol(buf);
+		}
+		free(actions);
+		free(facts);
+		if (!flush(c, buf, false))
+			goto cleanup;
+	}
+	ok = flush(c, buf, true) && db_copy_in_end(c);
+
+cleanup:
+	free(matched);
+	return ok;
+}
+
+static bool
+copy_pairs(DbConn *c, const PublishInput *in, StrBuf *buf)
+{
+	const Pair *pairs = in->match->pairs.data;
+
+	if (!db_copy_in_begin(c, "COPY itemdup.result_pairs (run_id, group_id, item_a, item_b, "
+						  "score, evidence) FROM STDIN"))
+		return false;
+	for (size_t i = 0; i < in->match->pairs.len; i++)
+	{
+		const char *a,
+				   *b;
+		char	   *evidence = match_pair_evidence(in->ds, in->match, &pairs[i]);
+
+		pair_ids(in->ds, &pairs[i], &a, &b);
+		field_i64(buf, in->run_id);
+		copyfmt_sep(buf);
+		field_i64(buf, in->group_ids[in->groups->group_of[pairs[i].a]]);
+		copyfmt_sep(buf);
+		field_str(buf, a);
+		copyfmt_sep(buf);
+		field_str(buf, b);
+		copyfmt_sep(buf);
+		field_double(buf, pairs[i].score);
+		copyfmt_sep(buf);
+		field_str(buf, evidence);
+		copyfmt_eol(buf);
+		free(evidence);
+		if (!flush(c, buf, false))
+			return false;
+	}
+	return flush(c, buf, true) && db_copy_in_end(c);
+}
+
+static bool
+copy_rejects(DbConn *c, int64_t run_id, const Dataset *ds, const Vec *rejects, StrBuf *buf)
+{
+	const RejectRow *rj = rejects->data;
+
+	if (!db_copy_in_begin(c, "COPY itemdup.rejects (run_id, item_id, reason, detail) FROM STDIN"))
+		return false;
+	for (size_t i = 0; i < rejects->len; i++)
+	{
+		const Item *it = DS_ITEM(ds, rj[i].item);
+
+		if (it->superseded)
+			continue;			/* a newer snapshot of the item was used */
+		field_i64(buf, run_id);
+		copyfmt_sep(buf);
+		field_str(buf, rj[i].reason == REJECT_BAD_ITEM_ID ? NULL : it->item_id);
+		copyfmt_sep(buf);
+		field_str(buf, payload_reject_name((RejectReason) rj[i].reason));
+		copyfmt_sep(buf);
+		field_str(buf, rj[i].detail);
+		copyfmt_eol(buf);
+		if (!flush(c, buf, false))
+			return false;
+	}
+	return flush(c, buf, true) && db_copy_in_end(c);
+}
+
+bool
+publish_mark_run(DbConn *c, int64_t run_id, const char *status, const char *error,
+				 const RunCounts *rc, bool published, const char *stats_json)
+{
+	char		v[20][32];
+	const char *params[22];
+	StrBuf		reasons;
+	int64_t		vals[] = {
+		run_id, rc->items_read, rc->items_skipped, rc->accounts_read,
+		rc->accounts_unkeyable, rc->items_rejected, rc->hot_keys, rc->pairs_scored,
+		rc->groups, rc->items_in_groups, (int64_t) rc->diff.new_groups,
+		(int64_t) rc->diff.grown, (int64_t) rc->diff.shrunk, (int64_t) rc->diff.merged,
+		(int64_t) rc->diff.split, (int64_t) rc->diff.dissolved, (int64_t) rc->diff.unchanged
+	};
+	int			n = (int) (sizeof(vals) / sizeof(vals[0]));
+	bool		ok;
+
+	sb_init(&reasons);
+	sb_puts(&reasons, "{");
+	for (int u = UNK_NONE + 1; u < UNK_COUNT; u++)
+		sb_printf(&reasons, "%s\"%s\": %" PRIu64, u > 1 ? ", " : "",
+				  normalize_unkeyable_name((Unkeyable) u), rc->unkeyable[u]);
+	sb_puts(&reasons, "}");
+	for (int i = 0; i < n; i++)
+	{
+		snprintf(v[i], sizeof(v[i]), "%" PRId64, vals[i]);
+		params[i] = v[i];
+	}
+	params[n] = published ? "t" : "f";
+	params[n + 1] = reasons.data;
+	params[n + 2] = stats_json ? stats_json : "{}";
+	params[n + 3] = status;
+	params[n + 4] = error;
+	ok = db_query(c,
+				  "UPDATE itemdup.runs SET status = $21, error = $22, "
+				  "finished_at = pg_catalog.now(), "
+				  "items_read = $2, items_skipped = $3, accounts_read = $4, "
+				  "accounts_unkeyable = $5, items_rejected = $6, hot_keys = $7, "
+				  "pairs_scored = $8, groups = $9, items_in_groups = $10, groups_new = $11, "
+				  "groups_grown = $12, groups_shrunk = $13, groups_merged = $14, "
+				  "groups_split = $15, groups_dissolved = $16, groups_unchanged = $17, "
+				  "published_at = CASE WHEN $18::bool THEN pg_catalog.now() END, "
+				  "unkeyable_reasons = $19::jsonb, stats = $20::jsonb "
+				  "WHERE run_id = $1",
+				  n + 5, params, NULL);
+	sb_free(&reasons);
+	return ok;
+}
+
+bool
+publish_fail_run(DbConn *c, int64_t run_id, const char *error, const RunCounts *rc,
+				 const Dataset *ds, const Vec *rejects, const char *stats_json)
+{
+	StrBuf		buf;
+	bool		ok;
+
+	sb_init(&buf);
+	ok = db_exec(c, "BEGIN") &&
+		(ds == NULL || rejects == NULL || copy_rejects(c, run_id, ds, rejects, &buf)) &&
+		publish_mark_run(c, run_id, "failed", error, rc, false, stats_json) &&
+		db_exec(c, "COMMIT");
+	if (!ok && !db_exec(c, "ROLLBACK"))
+		log_debug("rollback failed too");
+	sb_free(&buf);
+	return ok;
+}
+
+bool
+publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
+{
+	StrBuf		buf;
+	char		run[32],
+				keep[32];
+	const char *params[2] = {run, keep};
+	bool		ok = false;
+
+	sb_init(&buf);
+	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
+	snprintf(keep, sizeof(keep), "%d", in->keep_runs);
+
+	if (!db_exec(c, "BEGIN"))
+		goto cleanup;
+	if (!copy_groups(c, in, &buf) || !copy_group_items(c, in, &buf) ||
+		!copy_pairs(c, in, &buf) || !copy_rejects(c, in->run_id, in->ds, in->rejects, &buf))
+		goto cleanup;
+	if (!publish_mark_run(c, in->run_id, "succeeded", NULL, in->counts, in->publish,
+						  in->stats_json))
+		goto cleanup;
+	if (in->publish &&
+		(!db_exec(c, "DELETE FROM itemdup.published") ||
+		 !db_query(c, "INSERT INTO itemdup.published (run_id) VALUES ($1)", 1, params, NULL)))
+		goto cleanup;
+	/* keep the newest --keep-runs runs and always the published one */
+	if (!db_query(c,
+				  "DELETE FROM itemdup.runs r "
+				  " WHERE r.status <> 'running' "
+				  "   AND r.run_id NOT IN (SELECT run_id FROM itemdup.published) "
+				  "   AND r.run_id NOT IN (SELECT run_id FROM itemdup.runs "
+				  "                         ORDER BY run_id DESC LIMIT $2::int) "
+				  "   AND r.run_id <> $1::bigint",
+				  2, params, NULL))
+		goto cleanup;
+	if (!db_exec(c, "COMMIT"))
+		goto cleanup;
+	ok = true;
+
+cleanup:
+	if (!ok)
+	{
+		snprintf(err, errlen, "publishing failed: %s",
+				 db_interrupted() ? "interrupted by a signal" : db_last_error(c));
+		if (!db_exec(c, "ROLLBACK"))
+			log_debug("rollback after a failed publish failed too");
+	}
+	sb_free(&buf);
+	return ok;
+}

@@ -1,0 +1,99 @@
+/*
+ * publish.h — results into itemdup's tables, atomically.
+ *
+ * One transaction per run: COPY the groups, members, pairs and rejects of
+ * the run in (COPY FROM STDIN), then set the run's counts and status, point
+ * itemdup.published at it and prune old runs.  Nothing is visible to
+ * analysts before COMMIT; a failure or a kill anywhere rolls it all back and
+ * leaves the previously published run exactly as it was.  No DDL.
+ */
+#ifndef ITEMDUP_PUBLISH_H
+#define ITEMDUP_PUBLISH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "groups.h"
+#include "keys.h"
+#include "loader.h"
+#include "match.h"
+
+/* The groups of the published run, for stable ids.  Owned (publish_previous_free). */
+typedef struct PrevGroups
+{
+	int64_t		run_id;			/* 0 when nothing is published */
+	Vec			members;		/* PrevMember, item_id in arena */
+	Vec			meta;			/* PrevGroupMeta, sorted by group_id */
+	Arena		arena;
+} PrevGroups;
+
+typedef struct PrevGroupMeta
+{
+	int64_t		group_id;
+	int64_t		first_seen_run;
+	int64_t		first_seen_at;	/* microseconds since the epoch */
+} PrevGroupMeta;
+
+bool		publish_load_previous(DbConn *c, PrevGroups *prev, char *err, size_t errlen) MUSTCHECK;
+void		publish_previous_free(PrevGroups *prev);
+
+/* Everything about the run that goes into itemdup.runs at the end. */
+typedef struct RunCounts
+{
+	int64_t		items_read;
+	int64_t		items_skipped;
+	int64_t		accounts_read;
+	int64_t		accounts_unkeyable;
+	int64_t		items_rejected;
+	int64_t		hot_keys;
+	int64_t		pairs_scored;
+	int64_t		groups;
+	int64_t		items_in_groups;
+	GroupDiff	diff;
+	uint64_t	unkeyable[UNK_COUNT];
+} RunCounts;
+
+typedef struct PublishInput
+{
+	int64_t		run_id;
+	int64_t		run_started_at; /* microseconds since the epoch */
+	bool		publish;		/* point itemdup.published at the run */
+	int			keep_runs;
+	const Dataset *ds;
+	const MatchResult *match;
+	const Groups *groups;
+	const int64_t *group_ids;	/* per group, final */
+	const PrevGroups *prev;
+	const Vec  *rejects;		/* RejectRow */
+	const RunCounts *counts;
+	const char *stats_json;		/* per-stage timings */
+} PublishInput;
+
+/*
+ * publish_allocate_ids — n new group ids from itemdup.group_id_seq,
+ * ascending, into ids.
+ */
+bool		publish_allocate_ids(DbConn *c, size_t n, int64_t *ids,
+								 char *err, size_t errlen) MUSTCHECK;
+
+/*
+ * publish_mark_run — set a run's status, error, counts and stats (one
+ * UPDATE, in the caller's transaction if any).
+ */
+bool		publish_mark_run(DbConn *c, int64_t run_id, const char *status, const char *error,
+							 const RunCounts *rc, bool published, const char *stats_json) MUSTCHECK;
+
+/*
+ * publish_fail_run — mark a run failed with its counts and error, and keep
+ * its rejects (ds and rejects may be NULL) so a broken source can be seen.
+ * Publishes nothing.
+ */
+bool		publish_fail_run(DbConn *c, int64_t run_id, const char *error, const RunCounts *rc,
+							 const Dataset *ds, const Vec *rejects,
+							 const char *stats_json) MUSTCHECK;
+
+/* publish_run — the one transaction described above. */
+bool		publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen) MUSTCHECK;
+
+#endif

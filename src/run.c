@@ -1,0 +1,422 @@
+/*
+ * run.c — one detection run, step by step:
+ *   1 connect  2 lock  3 abandon dead runs  4 register the run
+ *   5 read the source  6 key and match  7 group  8 publish
+ * Any failure after step 4 marks the run failed and publishes nothing.
+ */
+#include "run.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <xxhash.h>
+
+#include "db.h"
+#include "groups.h"
+#include "keys.h"
+#include "loader.h"
+#include "log.h"
+#include "match.h"
+#include "migrate.h"
+#include "publish.h"
+
+typedef struct RunState
+{
+	const Options *opt;
+	DbConn	   *c;
+	int64_t		run_id;
+	int64_t		started_at;		/* microseconds since the epoch */
+	bool		publishes;
+	Dataset		ds;
+	Vec			rejects;		/* RejectRow */
+	LoadStats	load;
+	MatchResult match;
+	Groups		groups;
+	PrevGroups	prev;
+	int64_t    *group_ids;
+	RunCounts	counts;
+	cJSON	   *stats;			/* per-stage seconds */
+	char		err[1024];
+} RunState;
+
+static const char *
+version_string(void)
+{
+	static char buf[200];
+
+	snprintf(buf, sizeof(buf), "itemdup %s; %s; cJSON %s; xxHash %u",
+			 ITEMDUP_VERSION, normalize_version(), cJSON_Version(), XXH_versionNumber());
+	return buf;
+}
+
+static void
+stage_time(RunState *rs, const char *name, double since)
+{
+	cJSON_AddNumberToObject(rs->stats, name, (double) ((int64_t) ((log_now() - since) * 1000)) / 1000);
+}
+
+/* The stats JSON with peak RSS; malloc'd. */
+static char *
+stats_text(RunState *rs)
+{
+	struct rusage ru;
+	cJSON	   *copy = cJSON_Duplicate(rs->stats, true);
+	char	   *text;
+
+	getrusage(RUSAGE_SELF, &ru);
+	cJSON_AddNumberToObject(copy, "peak_rss_kb", (double) ru.ru_maxrss);
+	cJSON_AddNumberToObject(copy, "payload_bytes", (double) rs->load.payload_bytes);
+	cJSON_AddNumberToObject(copy, "items_removed", (double) rs->load.items_removed);
+	cJSON_AddNumberToObject(copy, "items_superseded", (double) rs->load.items_superseded);
+	cJSON_AddNumberToObject(copy, "hash_collisions",
+							(double) (rs->ds.keys.collisions + rs->ds.names.collisions +
+									  rs->ds.pkeys.collisions));
+	text = cJSON_PrintUnformatted(copy);
+	cJSON_Delete(copy);
+	return text;
+}
+
+/* Runs left 'running' whose process is gone (its run lock is free) become 'abandoned'. */
+static bool
+abandon_dead_runs(RunState *rs)
+{
+	DbRows		rows;
+
+	if (!db_query(rs->c, "SELECT run_id FROM itemdup.runs WHERE status = 'running'",
+				  0, NULL, &rows))
+		return false;
+	for (int r = 0; r < rows.nrows; r++)
+	{
+		int64_t		id = strtoll(DB_VALUE(&rows, r, 0), NULL, 10);
+		const char *params[1] = {DB_VALUE(&rows, r, 0)};
+		int			lock = db_try_lock(rs->c, DB_LOCK_RUN_CLASS, id, 0);
+
+		if (lock < 0)
+		{
+			db_rows_free(&rows);
+			return false;
+		}
+		if (lock == 0)
+			continue;			/* still running elsewhere */
+		if (!db_query(rs->c,
+					  "UPDATE itemdup.runs SET status = 'abandoned', finished_at = pg_catalog.now(), "
+					  "error = 'the process running it ended without finishing' "
+					  "WHERE run_id = $1 AND status = 'running'", 1, params, NULL) ||
+			!db_unlock(rs->c, DB_LOCK_RUN_CLASS, id))
+		{
+			db_rows_free(&rows);
+			return false;
+		}
+		log_warn("run %" PRId64 " was left running by a process that is gone: marked abandoned", id);
+	}
+	db_rows_free(&rows);
+	return true;
+}
+
+/* Insert the run as 'running', holding its run lock before anyone can see it. */
+static bool
+register_run(RunState *rs)
+{
+	DbRows		rows;
+	char	   *options = cli_options_json(rs->opt);
+	const char *params[4] = {
+		rs->opt->backfill ? "backfill" : "nightly",
+		rs->opt->dry_run ? "t" : "f",
+		options,
+		version_string()
+	};
+	bool		ok;
+
+	ok = db_exec(rs->c, "BEGIN") &&
+		db_query(rs->c,
+				 "INSERT INTO itemdup.runs (kind, status, dry_run, options, version) "
+				 "VALUES ($1, 'running', $2, $3::jsonb, $4) "
+				 "RETURNING run_id, (EXTRACT(EPOCH FROM started_at) * 1000000)::int8",
+				 4, params, &rows);
+	free(options);
+	if (!ok)
+		return false;
+	rs->run_id = strtoll(DB_VALUE(&rows, 0, 0), NULL, 10);
+	rs->started_at = strtoll(DB_VALUE(&rows, 0, 1), NULL, 10);
+	db_rows_free(&rows);
+	return db_try_lock(rs->c, DB_LOCK_RUN_CLASS, rs->run_id, 0) == 1 &&
+		db_exec(rs->c, "COMMIT");
+}
+
+/* The guards: a broken source view or payload shape fails the run. */
+static bool
+check_guards(RunState *rs)
+{
+	int64_t		considered = rs->load.items_used + rs->load.items_rejected;
+	double		ratio = considered > 0 ? (double) rs->load.items_rejected / considered : 0;
+
+	if (ratio > rs->opt->max_reject_ratio)
+	{
+		snprintf(rs->err, sizeof(rs->err),
+				 "guard: %" PRId64 " of %" PRId64 " items rejected (%.4f > --max-reject-ratio %g); "
+				 "see itemdup.rejects for run %" PRId64,
+				 rs->load.items_rejected, considered, ratio, rs->opt->max_reject_ratio, rs->run_id);
+		return false;
+	}
+	if ((uint64_t) rs->load.items_used < rs->opt->min_items)
+	{
+		snprintf(rs->err, sizeof(rs->err),
+				 "guard: %" PRId64 " usable items, fewer than --min-items %" PRIu64,
+				 rs->load.items_used, rs->opt->min_items);
+		return false;
+	}
+	return true;
+}
+
+static void
+fill_counts(RunState *rs)
+{
+	RunCounts  *rc = &rs->counts;
+
+	rc->items_read = rs->load.items_read;
+	rc->items_skipped = rs->load.items_removed + rs->load.items_superseded;
+	rc->accounts_read = rs->load.accounts_read;
+	rc->items_rejected = rs->load.items_rejected;
+	keys_count_unkeyable(&rs->ds);
+	rc->accounts_unkeyable = 0;
+	for (int u = UNK_NONE + 1; u < UNK_COUNT; u++)
+	{
+		rc->unkeyable[u] = rs->ds.unkeyable[u];
+		rc->accounts_unkeyable += (int64_t) rs->ds.unkeyable[u];
+	}
+}
+
+/* Stable ids for the new groups: inherited, else fresh from the sequence. */
+static bool
+assign_group_ids(RunState *rs)
+{
+	const Groups *g = &rs->groups;
+	size_t		n_members = g->n_groups ? g->offsets[g->n_groups] : 0;
+	const char **member_ids = xmalloc((n_members + 1) * sizeof(char *));
+	size_t		n_new = 0;
+	int64_t    *fresh;
+	bool		ok;
+
+	for (size_t k = 0; k < n_members; k++)
+		member_ids[k] = DS_ITEM(&rs->ds, g->members[k])->item_id;
+	rs->group_ids = xcalloc(g->n_groups + 1, sizeof(int64_t));
+	groups_assign_ids(g->n_groups, g->offsets, member_ids,
+					  rs->prev.members.data, rs->prev.members.len,
+					  rs->group_ids, &rs->counts.diff);
+	free(member_ids);
+
+	for (size_t i = 0; i < g->n_groups; i++)
+		n_new += rs->group_ids[i] == 0;
+	fresh = xmalloc((n_new + 1) * sizeof(int64_t));
+	ok = publish_allocate_ids(rs->c, n_new, fresh, rs->err, sizeof(rs->err));
+	if (ok)
+	{
+		size_t		k = 0;
+
+		/* groups are ordered by smallest item_id: fresh ids follow that order */
+		for (size_t i = 0; i < g->n_groups; i++)
+			if (rs->group_ids[i] == 0)
+				rs->group_ids[i] = fresh[k++];
+	}
+	free(fresh);
+	return ok;
+}
+
+static void
+log_summary(RunState *rs)
+{
+	const RunCounts *rc = &rs->counts;
+	const char *keys[] = {
+		"run_id", "items_read", "items_skipped", "items_rejected", "accounts_read",
+		"accounts_unkeyable", "hot_keys", "pairs_scored", "groups", "items_in_groups",
+		"groups_new", "groups_grown", "groups_shrunk", "groups_merged", "groups_split",
+		"groups_dissolved", "groups_unchanged"
+	};
+	int64_t		vals[] = {
+		rs->run_id, rc->items_read, rc->items_skipped, rc->items_rejected, rc->accounts_read,
+		rc->accounts_unkeyable, rc->hot_keys, rc->pairs_scored, rc->groups, rc->items_in_groups,
+		(int64_t) rc->diff.new_groups, (int64_t) rc->diff.grown, (int64_t) rc->diff.shrunk,
+		(int64_t) rc->diff.merged, (int64_t) rc->diff.split, (int64_t) rc->diff.dissolved,
+		(int64_t) rc->diff.unchanged
+	};
+
+	log_counts(LOG_INFO, rs->publishes ? "run succeeded and published" :
+			   "run succeeded (not published)",
+			   (int) (sizeof(vals) / sizeof(vals[0])), keys, vals);
+}
+
+/* Steps 5-8; false with rs->err set on failure. */
+static bool
+run_pipeline(RunState *rs)
+{
+	const Options *opt = rs->opt;
+	LoadOptions lo = {opt->source, opt->include_removed, opt->created_since,
+	opt->created_until, {NULL, NULL}};
+	MatchOptions mo = {opt->hot_key_cap, opt->max_pairs, opt->threshold};
+	double		t;
+	char	   *stats;
+	bool		ok;
+
+	log_step(5, "read source");
+	t = log_now();
+	if (!loader_read(rs->c, &lo, &rs->ds, &rs->rejects, &rs->load, rs->err, sizeof(rs->err)))
+		return false;
+	stage_time(rs, "read_s", t);
+	fill_counts(rs);
+	{
+		const char *keys[] = {"items_read", "items_used", "items_rejected", "items_removed",
+		"items_superseded", "accounts_read", "accounts_unkeyable"};
+		int64_t		vals[] = {rs->load.items_read, rs->load.items_used, rs->load.items_rejected,
+			rs->load.items_removed, rs->load.items_superseded, rs->load.accounts_read,
+		rs->counts.accounts_unkeyable};
+
+		log_counts(LOG_INFO, "source read", 7, keys, vals);
+	}
+	if (!check_guards(rs))
+		return false;
+
+	log_step(6, "match");
+	t = log_now();
+	if (!match_find_pairs(&rs->ds, &mo, &rs->match, rs->err, sizeof(rs->err)))
+		return false;
+	stage_time(rs, "match_s", t);
+	rs->counts.hot_keys = (int64_t) rs->match.hot_keys;
+	rs->counts.pairs_scored = (int64_t) rs->match.candidate_pairs;
+	if (rs->match.hot_keys > 0)
+		log_info("%" PRIu64 " hot keys shared by more than %u items were skipped",
+				 rs->match.hot_keys, opt->hot_key_cap);
+
+	log_step(7, "group");
+	t = log_now();
+	{
+		size_t		n = rs->ds.items.len;
+		const char **ids = xmalloc((n + 1) * sizeof(char *));
+
+		for (size_t i = 0; i < n; i++)
+			ids[i] = DS_ITEM(&rs->ds, i)->item_id;
+		groups_build(n, rs->match.pairs.data, rs->match.pairs.len, ids, &rs->groups);
+		free(ids);
+	}
+	rs->counts.groups = (int64_t) rs->groups.n_groups;
+	rs->counts.items_in_groups = rs->groups.n_groups ? rs->groups.offsets[rs->groups.n_groups] : 0;
+	if (!publish_load_previous(rs->c, &rs->prev, rs->err, sizeof(rs->err)))
+		return false;
+	if (!assign_group_ids(rs))
+		return false;
+	stage_time(rs, "group_s", t);
+
+	log_step(8, rs->publishes ? "publish" : "store results (not published)");
+	t = log_now();
+	stats = stats_text(rs);
+	{
+		PublishInput in = {
+			.run_id = rs->run_id, .run_started_at = rs->started_at,
+			.publish = rs->publishes, .keep_runs = opt->keep_runs,
+			.ds = &rs->ds, .match = &rs->match, .groups = &rs->groups,
+			.group_ids = rs->group_ids, .prev = &rs->prev, .rejects = &rs->rejects,
+			.counts = &rs->counts, .stats_json = stats
+		};
+
+		ok = publish_run(rs->c, &in, rs->err, sizeof(rs->err));
+	}
+	free(stats);
+	if (ok)
+		log_debug("publish took %.3f s", log_now() - t);
+	return ok;
+}
+
+int
+run_command(const Options *opt)
+{
+	RunState	rs;
+	DbSettings	s = {opt->lock_timeout, opt->statement_timeout};
+	int			rc = EXIT_FAIL;
+	int			lock;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.opt = opt;
+	rs.publishes = !opt->dry_run && (!opt->backfill || opt->publish);
+	rs.stats = cJSON_CreateObject();
+	keys_dataset_init(&rs.ds, NULL);
+	vec_init(&rs.rejects, sizeof(RejectRow));
+	db_signals_install();
+
+	log_step(1, "connect");
+	rs.c = db_connect(opt->dsn, "run", &s);
+	if (rs.c == NULL)
+	{
+		rc = EXIT_NOCONN;
+		goto cleanup;
+	}
+	db_cancel_register(rs.c);
+	if (!migrate_check_version(rs.c, rs.err, sizeof(rs.err)))
+	{
+		log_error("%s", rs.err);
+		goto cleanup;
+	}
+
+	log_step(2, "lock");
+	lock = db_try_lock(rs.c, DB_LOCK_CLASS, rs.publishes ? DB_LOCK_PUBLISH : DB_LOCK_BACKFILL,
+					   opt->lock_wait);
+	if (lock == 0)
+	{
+		log_error("another itemdup run holds the %s lock; try later (or --lock-wait SECONDS)",
+				  rs.publishes ? "publish" : "backfill");
+		rc = EXIT_LOCKED;
+		goto cleanup;
+	}
+	if (lock < 0)
+	{
+		log_error("could not take the run lock: %s", db_last_error(rs.c));
+		goto cleanup;
+	}
+
+	log_step(3, "abandon dead runs");
+	if (!abandon_dead_runs(&rs))
+	{
+		log_error("could not check for abandoned runs: %s", db_last_error(rs.c));
+		goto cleanup;
+	}
+
+	log_step(4, "register run");
+	if (!register_run(&rs))
+	{
+		log_error("could not register the run: %s", db_last_error(rs.c));
+		goto cleanup;
+	}
+	log_info("run %" PRId64 " started (%s%s)", rs.run_id, opt->backfill ? "backfill" : "nightly",
+			 opt->dry_run ? ", dry run" : "");
+
+	if (run_pipeline(&rs))
+	{
+		log_summary(&rs);
+		rc = EXIT_OK;
+	}
+	else
+	{
+		char	   *stats = stats_text(&rs);
+
+		if (db_interrupted())
+			snprintf(rs.err, sizeof(rs.err), "interrupted by a signal (SIGINT/SIGTERM)");
+		log_error("run %" PRId64 " failed: %s", rs.run_id, rs.err);
+		/* the connection may be mid-COPY or aborted: a fresh statement after rollback */
+		if (!publish_fail_run(rs.c, rs.run_id, rs.err, &rs.counts, &rs.ds, &rs.rejects, stats))
+			log_error("could not mark run %" PRId64 " failed (%s); the next run will mark it "
+					  "abandoned", rs.run_id, db_last_error(rs.c));
+		free(stats);
+	}
+
+cleanup:
+	db_close(rs.c);
+	cJSON_Delete(rs.stats);
+	free(rs.group_ids);
+	publish_previous_free(&rs.prev);
+	groups_free(&rs.groups);
+	match_result_free(&rs.match);
+	vec_free(&rs.rejects);
+	keys_dataset_free(&rs.ds);
+	return rc;
+}
