@@ -70,7 +70,7 @@ deps:
 unit: build/san/unit_tests
 	CK_FORK=yes build/san/unit_tests
 
-integration: build/san/itemdup build/itemdup-gen
+integration: build/san/itemdup
 	bash tests/integration/run.sh
 
 # deps runs first and alone: the rest needs its packages.

@@ -188,3 +188,10 @@ vec_free(Vec *v)
 	v->data = NULL;
 	v->len = v->cap = 0;
 }
+
+void
+vec_sort(Vec *v, int (*cmp) (const void *, const void *))
+{
+	if (v->len > 1)
+		qsort(v->data, v->len, v->elem, cmp);
+}

@@ -48,6 +48,8 @@ typedef struct Vec
 void		vec_init(Vec *v, size_t elem);
 void	   *vec_push(Vec *v);
 void		vec_free(Vec *v);
+/* vec_sort — qsort of the elements; fine on an empty Vec (data NULL). */
+void		vec_sort(Vec *v, int (*cmp) (const void *, const void *));
 #define VEC_AT(v, type, i) (((type *) (v)->data)[i])
 
 #endif

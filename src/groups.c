@@ -232,7 +232,8 @@ groups_assign_ids(size_t n_groups, const uint32_t *offsets,
 	size_t		n_pids = 0;
 
 	memset(diff, 0, sizeof(*diff));
-	memcpy(by_item, prev, n_prev * sizeof(PrevMember));
+	if (n_prev > 0)
+		memcpy(by_item, prev, n_prev * sizeof(PrevMember));
 	qsort(by_item, n_prev, sizeof(PrevMember), cmp_prev_by_item);
 
 	/* distinct previous ids, ascending: index order is age order */

@@ -93,7 +93,7 @@ collect_postings(const Dataset *ds, bool persistent, Vec *out)
 			p->item = (uint32_t) i;
 		}
 	}
-	qsort(out->data, out->len, sizeof(Posting), cmp_posting);
+	vec_sort(out, cmp_posting);
 }
 
 /*
@@ -188,7 +188,7 @@ match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 		if (!fine)
 			goto cleanup;
 	}
-	qsort(triples.data, triples.len, sizeof(Triple), cmp_triple);
+	vec_sort(&triples, cmp_triple);
 
 	const Triple *t = triples.data;
 

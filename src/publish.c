@@ -76,7 +76,7 @@ publish_load_previous(DbConn *c, PrevGroups *prev, char *err, size_t errlen)
 		m->first_seen_at = strtoll(DB_VALUE(&rows, r, 2), NULL, 10);
 	}
 	db_rows_free(&rows);
-	qsort(prev->meta.data, prev->meta.len, sizeof(PrevGroupMeta), cmp_meta);
+	vec_sort(&prev->meta, cmp_meta);
 
 	if (prev->run_id != 0 &&
 		!db_copy_out(c,
@@ -170,6 +170,8 @@ find_meta(const PrevGroups *prev, int64_t group_id)
 {
 	PrevGroupMeta key = {group_id, 0, 0};
 
+	if (prev->meta.len == 0)
+		return NULL;
 	return bsearch(&key, prev->meta.data, prev->meta.len, sizeof(PrevGroupMeta), cmp_meta);
 }
 
