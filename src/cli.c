@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "normalize.h"
 
 /* Which commands an option belongs to. */
@@ -439,6 +440,14 @@ cli_parse(int argc, char **argv, Options *opt)
 	}
 	else if (optind < argc)
 		return usage_error("unexpected argument \"%s\"", argv[optind]);
+
+	if (opt->dsn != NULL)
+	{
+		char		err[200];
+
+		if (!db_dsn_check(opt->dsn, err, sizeof(err)))
+			return usage_error("%s", err);
+	}
 
 	/* combinations */
 	if (opt->publish && !opt->backfill)
