@@ -10,11 +10,13 @@
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define PKEY_TAG 0x80000000u	/* marks a persistent-id key in a Triple */
+#define KEY_CLUSTER 4.0			/* Items one login plausibly made: not evidence of a common key */
 
 typedef struct Posting
 {
@@ -50,22 +52,137 @@ cmp_triple(const void *x, const void *y)
 	return (p->key > q->key) - (p->key < q->key);
 }
 
+/*
+ * Defaults: see docs/MATCHING.md for where each comes from.  dup_rate is
+ * the expected number of duplicates per Item (a few percent of Items are
+ * re-linked); m_account is how often a duplicate still shows a given
+ * account with the same name and mask (accounts get renamed, closed).
+ */
+const MatchModel match_default_model = {
+	.dup_rate = 0.02,
+	.m_account = 0.9,
+	.w_persistent = 24.0,
+	.w_same_owner = 8.0,
+	.w_other_owner = -1.0,
+	.w_unmatched_both = -4.0,
+	.w_unmatched_one = -1.0,
+	.w_identical = 2.0,
+};
+
+/* How many values a mask of this shape can take: 10^len digits, 36^len otherwise. */
+static double
+mask_space(const char *mask)
+{
+	bool		digits = true;
+	size_t		len = strlen(mask);
+
+	for (size_t i = 0; i < len; i++)
+		digits = digits && mask[i] >= '0' && mask[i] <= '9';
+	return pow(digits ? 10.0 : 36.0, (double) len);
+}
+
+double
+match_key_weight(const Dataset *ds, const KeyStats *st, uint32_t key,
+				 uint32_t institution_items, double *u_out)
+{
+	const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, key);
+	double		n = institution_items > 1 ? (double) institution_items : 2.0;
+	double		name_freq = (double) st->name_items[ki->name] / n;
+	double		u = (name_freq < 1.0 ? name_freq : 1.0) / mask_space(ki->mask);
+	double		seen = (st->key_items[key] > KEY_CLUSTER ? st->key_items[key] - KEY_CLUSTER : 0.0) / n;
+
+	/*
+	 * The name's frequency times the mask's chance is what a random Item
+	 * would match.  Where the key itself is carried by more Items than one
+	 * plausible cluster of duplicates (sandbox masks, a default name with
+	 * 0000), the observed excess rate wins.
+	 */
+	if (seen > u)
+		u = seen;
+	if (u < 1e-12)
+		u = 1e-12;
+	if (u_out)
+		*u_out = u;
+	return log2(match_default_model.m_account / u);
+}
+
+/* How many of an item's keyable accounts carry one of the shared keys. */
+static uint32_t
+matched_accounts(const Dataset *ds, uint32_t item, const uint32_t *shared, uint32_t n_shared,
+				 const uint32_t *shared_p, uint32_t n_shared_p)
+{
+	const Item *it = DS_ITEM(ds, item);
+	uint32_t	matched = 0;
+
+	for (uint32_t k = 0; k < it->n_accounts; k++)
+	{
+		const Account *acc = DS_ACCOUNT(ds, it->first_account + k);
+		bool		hit = false;
+
+		if (acc->key == KEY_NONE && acc->pkey == KEY_NONE)
+			continue;
+		for (uint32_t j = 0; j < n_shared && !hit; j++)
+			hit = acc->key == shared[j];
+		for (uint32_t j = 0; j < n_shared_p && !hit; j++)
+			hit = acc->pkey == shared_p[j];
+		matched += hit;
+	}
+	return matched;
+}
+
+void
+match_score_detail(const Dataset *ds, const KeyStats *st, uint32_t a, uint32_t b,
+				   const uint32_t *shared, uint32_t n_shared,
+				   const uint32_t *shared_p, uint32_t n_shared_p, ScoreDetail *d)
+{
+	const MatchModel *m = &match_default_model;
+	const Item *ia = DS_ITEM(ds, a);
+	const Item *ib = DS_ITEM(ds, b);
+	uint32_t	n = st->institution_items[ia->institution];
+	uint32_t	ma = matched_accounts(ds, a, shared, n_shared, shared_p, n_shared_p);
+	uint32_t	mb = matched_accounts(ds, b, shared, n_shared, shared_p, n_shared_p);
+	uint32_t	ka = ia->n_keyable > ma ? ia->n_keyable : ma;
+	uint32_t	kb = ib->n_keyable > mb ? ib->n_keyable : mb;
+
+	memset(d, 0, sizeof(*d));
+	d->institution_items = n;
+	d->prior = log2(m->dup_rate / (n > 2 ? n - 1.0 : 1.0));
+	for (uint32_t k = 0; k < n_shared; k++)
+		d->accounts += match_key_weight(ds, st, shared[k], n, NULL);
+	d->persistent = n_shared_p > 0 ? m->w_persistent : 0.0;
+
+	if (ia->owner_id != NULL && ib->owner_id != NULL)
+	{
+		d->owner_relation = strcmp(ia->owner_id, ib->owner_id) == 0 ? 1 : -1;
+		d->owner = d->owner_relation > 0 ? m->w_same_owner : m->w_other_owner;
+	}
+
+	d->unmatched_a = ka - ma;
+	d->unmatched_b = kb - mb;
+	{
+		uint32_t	both = d->unmatched_a < d->unmatched_b ? d->unmatched_a : d->unmatched_b;
+		uint32_t	one = (d->unmatched_a > d->unmatched_b ? d->unmatched_a : d->unmatched_b) - both;
+
+		d->unmatched = both * m->w_unmatched_both + one * m->w_unmatched_one;
+	}
+	d->identical = ka >= 2 && d->unmatched_a == 0 && d->unmatched_b == 0;
+	d->identical_bonus = d->identical ? m->w_identical : 0.0;
+	d->score = d->prior + d->accounts + d->persistent + d->owner + d->unmatched +
+		d->identical_bonus;
+}
+
 MatchScore
 match_score_pair(const Dataset *ds, const KeyStats *st, const MatchOptions *opt,
 				 uint32_t a, uint32_t b,
 				 const uint32_t *shared, uint32_t n_shared,
 				 const uint32_t *shared_p, uint32_t n_shared_p)
 {
+	ScoreDetail d;
 	MatchScore	s;
 
-	(void) ds;
-	(void) st;
-	(void) a;
-	(void) b;
-	(void) shared;
-	(void) shared_p;
-	s.score = (double) n_shared + (double) n_shared_p;
-	s.accept = s.score >= opt->threshold;
+	match_score_detail(ds, st, a, b, shared, n_shared, shared_p, n_shared_p, &d);
+	s.score = d.score;
+	s.accept = d.score >= opt->threshold;
 	return s;
 }
 
@@ -255,31 +372,55 @@ match_result_free(MatchResult *r)
 	keys_stats_free(&r->stats);
 }
 
+/* Round to 3 decimals for evidence: enough to read, stable to compare. */
+static double
+r3(double v)
+{
+	return round(v * 1000.0) / 1000.0;
+}
+
 char *
 match_pair_evidence(const Dataset *ds, const MatchResult *m, const Pair *p)
 {
 	cJSON	   *root = cJSON_CreateObject();
-	cJSON	   *keys = cJSON_AddArrayToObject(root, "shared_keys");
+	cJSON	   *keys;
 	const uint32_t *shared = (const uint32_t *) m->shared.data + p->first_shared;
+	ScoreDetail d;
 	char	   *text;
+	static const char *const owner_names[] = {"different", "unknown", "same"};
 
-	cJSON_AddStringToObject(root, "rule", "shared_key");
+	match_score_detail(ds, &m->stats, p->a, p->b, shared, p->n_shared,
+					   shared + p->n_shared, p->n_shared_p, &d);
+	cJSON_AddStringToObject(root, "model", "fellegi_sunter_tf_v1");
+	cJSON_AddNumberToObject(root, "score", r3(d.score));
+	cJSON_AddNumberToObject(root, "prior", r3(d.prior));
+	cJSON_AddNumberToObject(root, "institution_items", d.institution_items);
+	keys = cJSON_AddArrayToObject(root, "shared_keys");
 	for (uint32_t k = 0; k < p->n_shared; k++)
 	{
 		const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, shared[k]);
 		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
 		cJSON	   *o = cJSON_CreateObject();
+		double		u;
+		double		w = match_key_weight(ds, &m->stats, shared[k], d.institution_items, &u);
 
 		cJSON_AddStringToObject(o, "name", ni->name);
 		cJSON_AddStringToObject(o, "mask", ki->mask);
-		cJSON_AddNumberToObject(o, "items_with_key", m->stats.key_items[shared[k]]);
 		cJSON_AddNumberToObject(o, "items_with_name", m->stats.name_items[ki->name]);
+		cJSON_AddNumberToObject(o, "items_with_key", m->stats.key_items[shared[k]]);
+		cJSON_AddNumberToObject(o, "u", u);
+		cJSON_AddNumberToObject(o, "weight", r3(w));
 		cJSON_AddItemToArray(keys, o);
 	}
 	cJSON_AddNumberToObject(root, "shared_persistent_ids", p->n_shared_p);
-	cJSON_AddNumberToObject(root, "accounts_a", DS_ITEM(ds, p->a)->n_accounts);
-	cJSON_AddNumberToObject(root, "accounts_b", DS_ITEM(ds, p->b)->n_accounts);
-	cJSON_AddNumberToObject(root, "score", p->score);
+	cJSON_AddNumberToObject(root, "persistent_weight", r3(d.persistent));
+	cJSON_AddStringToObject(root, "owner", owner_names[d.owner_relation + 1]);
+	cJSON_AddNumberToObject(root, "owner_weight", r3(d.owner));
+	cJSON_AddNumberToObject(root, "unmatched_a", d.unmatched_a);
+	cJSON_AddNumberToObject(root, "unmatched_b", d.unmatched_b);
+	cJSON_AddNumberToObject(root, "unmatched_penalty", r3(d.unmatched));
+	cJSON_AddBoolToObject(root, "identical_accounts", d.identical);
+	cJSON_AddNumberToObject(root, "identical_bonus", r3(d.identical_bonus));
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	if (text == NULL)

@@ -50,11 +50,54 @@ typedef struct MatchScore
 } MatchScore;
 
 /*
- * match_score_pair — the match rule.  shared/n_shared: account keys both
- * items carry; shared_p/n_shared_p: persistent ids both carry.
- * Current rule (foundation): any shared key is a match; score = number of
- * shared keys.
+ * The scoring model (docs/MATCHING.md): Fellegi-Sunter log2 odds with
+ * term-frequency adjusted u-probabilities.  Defaults in match.c.
  */
+typedef struct MatchModel
+{
+	double		dup_rate;		/* expected duplicates per item: the prior */
+	double		m_account;		/* P(a duplicate shares a given account) */
+	double		w_persistent;	/* weight of a shared persistent_account_id */
+	double		w_same_owner;	/* both owners known and equal */
+	double		w_other_owner;	/* both owners known and different */
+	double		w_unmatched_both;	/* per account pair unmatched on both sides */
+	double		w_unmatched_one;	/* per extra account on one side only */
+	double		w_identical;	/* identical keyable account sets of 2+ accounts */
+} MatchModel;
+
+extern const MatchModel match_default_model;
+
+/* Everything that went into a pair's score (evidence). */
+typedef struct ScoreDetail
+{
+	double		prior;			/* log2 prior odds at the institution */
+	uint32_t	institution_items;
+	double		accounts;		/* sum of the shared account keys' weights */
+	double		persistent;		/* shared persistent ids */
+	double		owner;
+	int			owner_relation; /* 1 same, -1 different, 0 unknown */
+	uint32_t	unmatched_a;
+	uint32_t	unmatched_b;
+	double		unmatched;		/* penalty (negative) */
+	bool		identical;
+	double		identical_bonus;
+	double		score;			/* the sum */
+} ScoreDetail;
+
+/* The weight of one shared account key and its u-probability. */
+double		match_key_weight(const Dataset *ds, const KeyStats *st, uint32_t key,
+							 uint32_t institution_items, double *u);
+
+/*
+ * match_score_detail — the model applied to one candidate: shared/n_shared
+ * are account keys both items carry, shared_p/n_shared_p persistent ids.
+ */
+void		match_score_detail(const Dataset *ds, const KeyStats *st, uint32_t a, uint32_t b,
+							   const uint32_t *shared, uint32_t n_shared,
+							   const uint32_t *shared_p, uint32_t n_shared_p,
+							   ScoreDetail *d);
+
+/* match_score_pair — the match rule: the model's score against opt->threshold. */
 MatchScore	match_score_pair(const Dataset *ds, const KeyStats *st,
 							 const MatchOptions *opt, uint32_t a, uint32_t b,
 							 const uint32_t *shared, uint32_t n_shared,
