@@ -3,7 +3,7 @@
 # and the tests need, when missing.  Quick when everything is there.
 set -eu
 PKGS="build-essential pkg-config libpq-dev libcjson-dev libxxhash-dev libutf8proc-dev check
-postgresql postgresql-contrib"
+postgresql postgresql-contrib python3"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -132,7 +132,7 @@ static const char usage_run[] =
 "  --max-reject-ratio R    fail when more than R of the items are rejected (0.05)\n"
 "  --min-items N           fail when fewer than N items are usable (default 1)\n"
 "  --keep-runs N           keep the newest N runs' results (default 30)\n"
-"  --threshold X           minimum pair score to join a group (default 1)\n"
+"  --threshold X           minimum pair score (log2 odds) to join a group (default 5)\n"
 "  --lock-wait SECONDS     wait for the run lock (default 0: exit 75 at once)\n";
 
 static const char usage_report[] =
@@ -261,7 +261,7 @@ set_defaults(Options *opt)
 	opt->max_reject_ratio = 0.05;
 	opt->min_items = 1;
 	opt->keep_runs = 30;
-	opt->threshold = 1.0;
+	opt->threshold = 5.0;
 	opt->format = NULL;
 }
 

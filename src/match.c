@@ -61,12 +61,14 @@ cmp_triple(const void *x, const void *y)
 const MatchModel match_default_model = {
 	.dup_rate = 0.02,
 	.m_account = 0.9,
-	.w_persistent = 24.0,
-	.w_same_owner = 8.0,
+	.m_persistent = 0.9,
+	.joint_rate = 0.02,
+	.m_same_owner = 0.6,
+	.owner_rate = 0.05,
 	.w_other_owner = -1.0,
-	.w_unmatched_both = -4.0,
+	.w_unmatched_both = -3.0,
 	.w_unmatched_one = -1.0,
-	.w_identical = 2.0,
+	.w_identical = 3.0,
 };
 
 /* How many values a mask of this shape can take: 10^len digits, 36^len otherwise. */
@@ -104,6 +106,34 @@ match_key_weight(const Dataset *ds, const KeyStats *st, uint32_t key,
 	if (u_out)
 		*u_out = u;
 	return log2(match_default_model.m_account / u);
+}
+
+/*
+ * A shared persistent_account_id: unrelated logins share one only through
+ * a joint account, so u = joint_rate / (N - 1), and the weight grows with
+ * the institution's size as fast as its prior shrinks.
+ */
+double
+match_persistent_weight(uint32_t institution_items)
+{
+	const MatchModel *m = &match_default_model;
+	double		n = institution_items > 2 ? institution_items - 1.0 : 1.0;
+
+	return log2(m->m_persistent * n / m->joint_rate);
+}
+
+/*
+ * The same owner at the same institution: unrelated Items of one owner
+ * there are rare (owner_rate per Item, a personal and a business login), so
+ * like a persistent id the weight grows with the institution's size.
+ */
+double
+match_same_owner_weight(uint32_t institution_items)
+{
+	const MatchModel *m = &match_default_model;
+	double		n = institution_items > 2 ? institution_items - 1.0 : 1.0;
+
+	return log2(m->m_same_owner * n / m->owner_rate);
 }
 
 /* How many of an item's keyable accounts carry one of the shared keys. */
@@ -149,12 +179,12 @@ match_score_detail(const Dataset *ds, const KeyStats *st, uint32_t a, uint32_t b
 	d->prior = log2(m->dup_rate / (n > 2 ? n - 1.0 : 1.0));
 	for (uint32_t k = 0; k < n_shared; k++)
 		d->accounts += match_key_weight(ds, st, shared[k], n, NULL);
-	d->persistent = n_shared_p > 0 ? m->w_persistent : 0.0;
+	d->persistent = n_shared_p * match_persistent_weight(n);
 
 	if (ia->owner_id != NULL && ib->owner_id != NULL)
 	{
 		d->owner_relation = strcmp(ia->owner_id, ib->owner_id) == 0 ? 1 : -1;
-		d->owner = d->owner_relation > 0 ? m->w_same_owner : m->w_other_owner;
+		d->owner = d->owner_relation > 0 ? match_same_owner_weight(n) : m->w_other_owner;
 	}
 
 	d->unmatched_a = ka - ma;
@@ -165,7 +195,7 @@ match_score_detail(const Dataset *ds, const KeyStats *st, uint32_t a, uint32_t b
 
 		d->unmatched = both * m->w_unmatched_both + one * m->w_unmatched_one;
 	}
-	d->identical = ka >= 2 && d->unmatched_a == 0 && d->unmatched_b == 0;
+	d->identical = ka >= 1 && d->unmatched_a == 0 && d->unmatched_b == 0;
 	d->identical_bonus = d->identical ? m->w_identical : 0.0;
 	d->score = d->prior + d->accounts + d->persistent + d->owner + d->unmatched +
 		d->identical_bonus;

@@ -57,12 +57,14 @@ typedef struct MatchModel
 {
 	double		dup_rate;		/* expected duplicates per item: the prior */
 	double		m_account;		/* P(a duplicate shares a given account) */
-	double		w_persistent;	/* weight of a shared persistent_account_id */
-	double		w_same_owner;	/* both owners known and equal */
+	double		m_persistent;	/* P(a duplicate shares a given persistent id) */
+	double		joint_rate;		/* other logins per account sharing its persistent id */
+	double		m_same_owner;	/* P(a duplicate's Items have the same owner) */
+	double		owner_rate;		/* other, non-duplicate Items per Item of the same owner and institution */
 	double		w_other_owner;	/* both owners known and different */
 	double		w_unmatched_both;	/* per account pair unmatched on both sides */
 	double		w_unmatched_one;	/* per extra account on one side only */
-	double		w_identical;	/* identical keyable account sets of 2+ accounts */
+	double		w_identical;	/* every keyable account matched, on both sides */
 } MatchModel;
 
 extern const MatchModel match_default_model;
@@ -87,6 +89,12 @@ typedef struct ScoreDetail
 /* The weight of one shared account key and its u-probability. */
 double		match_key_weight(const Dataset *ds, const KeyStats *st, uint32_t key,
 							 uint32_t institution_items, double *u);
+
+/* The weight of one shared persistent_account_id at an institution of N items. */
+double		match_persistent_weight(uint32_t institution_items);
+
+/* The weight of the same (known) owner at an institution of N items. */
+double		match_same_owner_weight(uint32_t institution_items);
 
 /*
  * match_score_detail — the model applied to one candidate: shared/n_shared

@@ -4,7 +4,7 @@ load_fixture basic
 check_eq "run exits 0" 0 "$(run_rc run)"
 check "sanitizers quiet" no_sanitizer_report
 check_eq "exactly the planted groups" "C1 L1;I1 I2;I3 I4;P1 P2" "$(current_groups)"
-check_eq "run counts: read, skipped (removed + old snapshot), rejected" "15|2|0" "$(q "SELECT items_read, items_skipped, items_rejected FROM itemdup.runs WHERE run_id = 1")"
+check_eq "run counts: read, skipped (removed + old snapshot), rejected" "17|2|0" "$(q "SELECT items_read, items_skipped, items_rejected FROM itemdup.runs WHERE run_id = 1")"
 check_eq "unkeyable accounts counted per reason" "2|2" "$(q "SELECT accounts_unkeyable, (unkeyable_reasons->>'no_mask')::int FROM itemdup.runs WHERE run_id = 1")"
 check_eq "published points at the run" "1" "$(q "SELECT run_id FROM itemdup.published")"
 check_eq "run succeeded with published_at set" "succeeded|t" "$(q "SELECT status, published_at IS NOT NULL FROM itemdup.runs WHERE run_id = 1")"
@@ -14,6 +14,7 @@ check_eq "group kinds" "same_owner,cross_owner" "$(q "SELECT string_agg(kind, ',
 check_eq "legacy institution mapped through institution_map" "ins_5" "$(q "SELECT g.institution_id FROM itemdup.current_groups g JOIN itemdup.current_group_items i USING (group_id) WHERE i.item_id = 'L1'")"
 check_eq "pairs stored with item_a < item_b" "0" "$(q "SELECT count(*) FROM itemdup.current_pairs WHERE NOT (item_a < item_b COLLATE \"C\")")"
 check_eq "evidence names the shared keys" "savings 2222,total checking 1111" "$(q "SELECT string_agg((k->>'name') || ' ' || (k->>'mask'), ',' ORDER BY k->>'name') FROM itemdup.current_pairs p, jsonb_array_elements(p.evidence->'shared_keys') k WHERE p.item_a = 'I1'")"
+check_eq "joint holders sharing one persistent id are not grouped" "0" "$(q "SELECT count(*) FROM itemdup.current_group_items WHERE item_id IN ('J1','J2')")"
 check_eq "matched_accounts counts the shared accounts" "2|2" "$(q "SELECT accounts, matched_accounts FROM itemdup.current_group_items WHERE item_id = 'I1'")"
 check_eq "no token in any result or log" "0" "$(q "SELECT count(*) FROM (SELECT evidence::text t FROM itemdup.run_pairs UNION ALL SELECT options::text FROM itemdup.runs UNION ALL SELECT coalesce(detail,'') FROM itemdup.rejects) s WHERE t LIKE '%test_wells%'")"
 check "no token in stderr" bash -c "! grep -q test_wells '$WORK/err'"
