@@ -84,6 +84,12 @@ demo:
 	$(MAKE) all
 	bash scripts/demo.sh
 
+# precision/recall against planted truth: make eval [EVAL_ARGS="--items 100000"]
+eval:
+	sh scripts/install-deps.sh
+	$(MAKE) all
+	bash scripts/eval.sh $(EVAL_ARGS)
+
 clean:
 	rm -rf build
 
