@@ -162,31 +162,35 @@ unescape(char *s, size_t len)
 bool
 copyfmt_split(char *row, size_t len, int nfields, char **fields, size_t *lens)
 {
-	int			f = 0;
-	size_t		start = 0;
+	char	   *p = row;
+	char	   *end;
 
 	if (len > 0 && row[len - 1] == '\n')
 		len--;
-	for (size_t i = 0; i <= len; i++)
+	end = row + len;
+	for (int f = 0; f < nfields; f++)
 	{
-		if (i < len && row[i] != '\t')
-			continue;
-		if (f == nfields)
-			return false;
-		if (i - start == 2 && row[start] == '\\' && row[start + 1] == 'N')
+		char	   *tab = memchr(p, '\t', (size_t) (end - p));
+		char	   *stop = tab ? tab : end;
+		size_t		flen = (size_t) (stop - p);
+
+		if ((tab == NULL) != (f == nfields - 1))
+			return false;		/* too few or too many fields */
+		if (flen == 2 && p[0] == '\\' && p[1] == 'N')
 		{
 			fields[f] = NULL;
 			lens[f] = 0;
 		}
 		else
 		{
-			fields[f] = row + start;
-			lens[f] = unescape(row + start, i - start);
+			fields[f] = p;
+			/* most fields hold no escape: skip the byte loop */
+			lens[f] = memchr(p, '\\', flen) ? unescape(p, flen) : flen;
+			p[lens[f]] = '\0';
 		}
-		f++;
-		start = i + 1;
+		p = stop + 1;
 	}
-	return f == nfields;
+	return true;
 }
 
 void

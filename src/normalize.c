@@ -39,7 +39,18 @@ utf8_valid(const char *str, size_t len)
 
 		if (c < 0x80)
 		{
-			i++;
+			/* ASCII runs, eight bytes at a time */
+			while (i + 8 <= len)
+			{
+				uint64_t	w;
+
+				memcpy(&w, s + i, 8);
+				if (w & UINT64_C(0x8080808080808080))
+					break;
+				i += 8;
+			}
+			if (i < len && s[i] < 0x80)
+				i++;
 			continue;
 		}
 		size_t		n;

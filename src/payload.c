@@ -153,34 +153,46 @@ cmp_cstr_ptr(const void *a, const void *b)
 	return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
+/* true when the object's member names hold a duplicate (case-sensitive) */
+static bool
+object_has_duplicate(const cJSON *obj)
+{
+	const cJSON *a;
+	const cJSON *b;
+	size_t		n = 0;
+	bool		dup = false;
+
+	cJSON_ArrayForEach(a, obj)
+		n++;
+	if (n <= 16)
+	{
+		/* payload objects are small: pairwise beats sorting */
+		for (a = obj->child; a != NULL && !dup; a = a->next)
+			for (b = a->next; b != NULL && !dup; b = b->next)
+				dup = strcmp(a->string ? a->string : "", b->string ? b->string : "") == 0;
+		return dup;
+	}
+
+	const char **keys = xmalloc(n * sizeof(*keys));
+	size_t		k = 0;
+
+	cJSON_ArrayForEach(a, obj)
+		keys[k++] = a->string ? a->string : "";
+	qsort(keys, n, sizeof(*keys), cmp_cstr_ptr);
+	for (k = 1; k < n && !dup; k++)
+		dup = strcmp(keys[k - 1], keys[k]) == 0;
+	free(keys);
+	return dup;
+}
+
 /* true when some object in the tree has the same key twice (case-sensitive) */
 static bool
 has_duplicate_key(const cJSON *node)
 {
 	const cJSON *child;
 
-	if (cJSON_IsObject(node))
-	{
-		size_t		n = 0;
-
-		cJSON_ArrayForEach(child, node)
-			n++;
-		if (n > 1)
-		{
-			const char **keys = xmalloc(n * sizeof(*keys));
-			size_t		k = 0;
-			bool		dup = false;
-
-			cJSON_ArrayForEach(child, node)
-				keys[k++] = child->string ? child->string : "";
-			qsort(keys, n, sizeof(*keys), cmp_cstr_ptr);
-			for (k = 1; k < n && !dup; k++)
-				dup = strcmp(keys[k - 1], keys[k]) == 0;
-			free(keys);
-			if (dup)
-				return true;
-		}
-	}
+	if (cJSON_IsObject(node) && object_has_duplicate(node))
+		return true;
 	if (cJSON_IsObject(node) || cJSON_IsArray(node))
 	{
 		cJSON_ArrayForEach(child, node)
