@@ -14,7 +14,8 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) -MMD -MP -Isrc -Ibuild \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I$(PG_INC)
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -L$(PG_LIB) -lpq -lm
-SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+           -DITEMDUP_TEST_HOOKS
 
 # The pure core: no libpq, no I/O (STYLE.md).  Unit tests and the fuzzer link it.
 CORE    := arena normalize payload keys match groups copyfmt

@@ -176,7 +176,8 @@ load_row(char *row, size_t len, void *arg)
 	Environment env;
 	uint32_t	idx;
 
-	ctx->st->items_read++;
+	if (++ctx->st->items_read == 5)
+		FAILPOINT("mid_read");
 	if (!copyfmt_split(row, len, SOURCE_COLUMNS, f, flen))
 	{
 		log_error("unexpected COPY row format from the source");

@@ -159,3 +159,37 @@ log_counts(LogLevel level, const char *msg, int n,
 	}
 	line_end();
 }
+
+#ifdef ITEMDUP_TEST_HOOKS
+#include <signal.h>
+#include <stdlib.h>
+
+void
+testhook_failpoint(const char *name)
+{
+	const char *want = getenv("ITEMDUP_FAILPOINT");
+
+	const char *pause = getenv("ITEMDUP_PAUSEPOINT");
+
+	if (want != NULL && strcmp(want, name) == 0)
+	{
+		fprintf(stderr, "itemdup: failpoint %s: killing myself\n", name);
+		fflush(stderr);
+		kill(getpid(), SIGKILL);
+	}
+	if (pause != NULL && strcmp(pause, name) == 0)
+	{
+		fprintf(stderr, "itemdup: pausepoint %s: sleeping 3 s\n", name);
+		fflush(stderr);
+		sleep(3);
+	}
+}
+
+bool
+testhook_enabled(const char *var)
+{
+	const char *v = getenv(var);
+
+	return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+}
+#endif

@@ -51,4 +51,17 @@ void		log_counts(LogLevel level, const char *msg, int n,
 /* Seconds since an arbitrary fixed point, monotonic. */
 double		log_now(void);
 
+/*
+ * Test hooks, compiled only into the sanitizer build the tests use
+ * (-DITEMDUP_TEST_HOOKS): ITEMDUP_FAILPOINT=NAME makes the job SIGKILL itself
+ * at the named point, so tests can kill it anywhere deterministically;
+ * ITEMDUP_PAUSEPOINT=NAME sleeps 3 s there (to act on its connection).
+ */
+#ifdef ITEMDUP_TEST_HOOKS
+void		testhook_failpoint(const char *name);
+bool		testhook_enabled(const char *var);
+#define FAILPOINT(name) testhook_failpoint(name)
+#else
+#define FAILPOINT(name) ((void) 0)
+#endif
 #endif

@@ -495,8 +495,13 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 
 	if (!db_exec(c, "BEGIN"))
 		goto cleanup;
-	if (!copy_groups(c, in, &buf) || !copy_group_items(c, in, &buf) ||
-		!copy_pairs(c, in, &buf) || !copy_rejects(c, in->run_id, in->ds, in->rejects, &buf))
+	if (!copy_groups(c, in, &buf))
+		goto cleanup;
+	FAILPOINT("publish_after_groups");
+	if (!copy_group_items(c, in, &buf) || !copy_pairs(c, in, &buf))
+		goto cleanup;
+	FAILPOINT("publish_after_pairs");
+	if (!copy_rejects(c, in->run_id, in->ds, in->rejects, &buf))
 		goto cleanup;
 	if (!publish_mark_run(c, in->run_id, "succeeded", NULL, in->counts, in->publish,
 						  in->stats_json))
@@ -515,6 +520,7 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 				  "   AND r.run_id <> $1::bigint",
 				  2, params, NULL))
 		goto cleanup;
+	FAILPOINT("publish_before_commit");
 	if (!db_exec(c, "COMMIT"))
 		goto cleanup;
 	ok = true;

@@ -42,6 +42,19 @@ typedef struct RunState
 	char		err[1024];
 } RunState;
 
+#ifdef ITEMDUP_TEST_HOOKS
+/* ITEMDUP_CONSTANT_HASH=1: every key hashes alike, so only full compares tell keys apart */
+static KeyHash
+constant_hash(const void *bytes, size_t len)
+{
+	KeyHash		h = {42, 42};
+
+	(void) bytes;
+	(void) len;
+	return h;
+}
+#endif
+
 static const char *
 version_string(void)
 {
@@ -265,6 +278,7 @@ run_pipeline(RunState *rs)
 	if (!loader_read(rs->c, &lo, &rs->ds, &rs->rejects, &rs->load, rs->err, sizeof(rs->err)))
 		return false;
 	stage_time(rs, "read_s", t);
+	FAILPOINT("after_read");
 	fill_counts(rs);
 	{
 		const char *keys[] = {"items_read", "items_used", "items_rejected", "items_removed",
@@ -289,6 +303,7 @@ run_pipeline(RunState *rs)
 		log_info("%" PRIu64 " hot keys shared by more than %u items were skipped",
 				 rs->match.hot_keys, opt->hot_key_cap);
 
+	FAILPOINT("after_match");
 	log_step(7, "group");
 	t = log_now();
 	{
@@ -307,6 +322,7 @@ run_pipeline(RunState *rs)
 	if (!assign_group_ids(rs))
 		return false;
 	stage_time(rs, "group_s", t);
+	FAILPOINT("after_group");
 
 	log_step(8, rs->publishes ? "publish" : "store results (not published)");
 	t = log_now();
@@ -340,7 +356,15 @@ run_command(const Options *opt)
 	rs.opt = opt;
 	rs.publishes = !opt->dry_run && (!opt->backfill || opt->publish);
 	rs.stats = cJSON_CreateObject();
-	keys_dataset_init(&rs.ds, NULL);
+	{
+		KeyHashFn	hash = NULL;
+
+#ifdef ITEMDUP_TEST_HOOKS
+		if (testhook_enabled("ITEMDUP_CONSTANT_HASH"))
+			hash = constant_hash;
+#endif
+		keys_dataset_init(&rs.ds, hash);
+	}
 	vec_init(&rs.rejects, sizeof(RejectRow));
 	db_signals_install();
 
@@ -352,6 +376,7 @@ run_command(const Options *opt)
 		goto cleanup;
 	}
 	db_cancel_register(rs.c);
+	FAILPOINT("after_connect");
 	if (!migrate_check_version(rs.c, rs.err, sizeof(rs.err)))
 	{
 		log_error("%s", rs.err);
@@ -374,6 +399,7 @@ run_command(const Options *opt)
 		goto cleanup;
 	}
 
+	FAILPOINT("after_lock");
 	log_step(3, "abandon dead runs");
 	if (!abandon_dead_runs(&rs))
 	{
@@ -381,17 +407,20 @@ run_command(const Options *opt)
 		goto cleanup;
 	}
 
+	FAILPOINT("after_abandon");
 	log_step(4, "register run");
 	if (!register_run(&rs))
 	{
 		log_error("could not register the run: %s", db_last_error(rs.c));
 		goto cleanup;
 	}
+	FAILPOINT("after_register");
 	log_info("run %" PRId64 " started (%s%s)", rs.run_id, opt->backfill ? "backfill" : "nightly",
 			 opt->dry_run ? ", dry run" : "");
 
 	if (run_pipeline(&rs))
 	{
+		FAILPOINT("after_publish");
 		log_summary(&rs);
 		rc = EXIT_OK;
 	}
