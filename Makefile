@@ -36,7 +36,7 @@ all: build/itemdup build/itemdup-gen
 build/itemdup: $(CORE_O) $(EDGE_O)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
-build/itemdup-gen: $(wildcard src/gen/*.c) | build
+build/itemdup-gen: $(wildcard src/gen/*.c src/gen/*.h) | build
 	$(CC) $(STD) $(WARN) -O2 -o $@ $(filter %.c,$^) -lm
 
 build/%.o: src/%.c | build

@@ -531,7 +531,7 @@ gen_draw_mask(GenRng *r, char mask[5])
 		static const char letters[] = "SLCXABT";
 
 		mask[0] = letters[gen_rng_below(r, sizeof(letters) - 1)];
-		len = 2 + (int) gen_rng_below(r, 3);
+		len = 1 + (int) gen_rng_below(r, 3);	/* 2-4 characters in all */
 		for (int i = 1; i <= len; i++)
 			mask[i] = (char) ('0' + gen_rng_below(r, 10));
 		return;
