@@ -29,7 +29,7 @@ SCORE_O  = $(CORE:%=build/san/%.o)
 SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 
-.PHONY: all test unit integration demo clean deps bench eval fuzz
+.PHONY: all test unit integration demo clean deps bench eval fuzz fuzz-replay
 
 all: build/itemdup build/itemdup-gen
 
@@ -62,6 +62,17 @@ build/san/unit_tests: $(UNIT_SRC) $(SCORE_O) | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN) -Itests/unit -o $@ $^ \
 	    $(shell pkg-config --cflags --libs check 2>/dev/null) $(LIBS)
 
+build/san/fuzz_replay: tests/fuzz/fuzz_payload.c tests/fuzz/replay.c $(SCORE_O) | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+# libFuzzer build of the same target (clang); not part of make test
+FUZZ_SECONDS ?= 300
+build/fuzz/fuzz_payload: tests/fuzz/fuzz_payload.c $(CORE:%=src/%.c) $(wildcard src/*.h)
+	mkdir -p build/fuzz
+	clang $(STD) $(WARN) -g -O1 -Isrc $(shell pkg-config --cflags $(PKGS)) \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o $@ tests/fuzz/fuzz_payload.c $(CORE:%=src/%.c) $(shell pkg-config --libs $(PKGS)) -lm
+
 build build/san:
 	mkdir -p $@
 
@@ -71,6 +82,15 @@ deps:
 unit: build/san/unit_tests
 	CK_FORK=yes build/san/unit_tests
 
+fuzz-replay: build/san/fuzz_replay
+	build/san/fuzz_replay tests/fuzz/corpus
+
+# crash inputs land in tests/fuzz/corpus (keep them: make test replays them)
+fuzz: build/fuzz/fuzz_payload
+	mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_payload -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -artifact_prefix=tests/fuzz/corpus/crash- build/fuzz/corpus tests/fuzz/corpus
+
 integration: build/san/itemdup
 	bash tests/integration/run.sh
 
@@ -78,6 +98,7 @@ integration: build/san/itemdup
 test:
 	sh scripts/install-deps.sh
 	$(MAKE) unit
+	$(MAKE) fuzz-replay
 	$(MAKE) integration
 
 demo:
