@@ -406,12 +406,35 @@ better_keep(const MemberFacts *x, const MemberFacts *y)
 	return strcmp(x->item_id, y->item_id) < 0;
 }
 
-static bool
-same_owner(const MemberFacts *x, const MemberFacts *y)
+/* qsort context: the members being ordered by owner */
+static _Thread_local const MemberFacts *sort_facts;
+
+/* By owner_id; each null owner is an owner of its own (ordered by position). */
+static int
+cmp_by_owner(const void *x, const void *y)
 {
-	if (x->owner_id == NULL || y->owner_id == NULL)
-		return x == y;			/* a null owner is an owner of its own */
-	return strcmp(x->owner_id, y->owner_id) == 0;
+	size_t		i = *(const size_t *) x;
+	size_t		j = *(const size_t *) y;
+	const char *a = sort_facts[i].owner_id;
+	const char *b = sort_facts[j].owner_id;
+
+	if (a == NULL || b == NULL)
+	{
+		if (a != NULL || b != NULL)
+			return a == NULL ? 1 : -1;
+		return (i > j) - (i < j);
+	}
+	int			c = strcmp(a, b);
+
+	return c ? c : (i > j) - (i < j);
+}
+
+static bool
+same_owner(const MemberFacts *m, size_t i, size_t j)
+{
+	if (m[i].owner_id == NULL || m[j].owner_id == NULL)
+		return i == j;
+	return strcmp(m[i].owner_id, m[j].owner_id) == 0;
 }
 
 size_t
@@ -419,6 +442,7 @@ groups_suggest_actions(const MemberFacts *m, size_t n, Action *actions)
 {
 	size_t		owners = 0;
 	size_t		best = 0;
+	size_t	   *order;
 
 	if (n == 0)
 		return 0;
@@ -426,34 +450,37 @@ groups_suggest_actions(const MemberFacts *m, size_t n, Action *actions)
 		if (better_keep(&m[i], &m[best]))
 			best = i;
 
-	/*
-	 * Groups are small (a handful of items), so the owner of each item is
-	 * found by a scan; i is the owner's representative when no earlier
-	 * member has the same owner.
-	 */
+	/* members ordered by owner: each owner's items are one run */
+	order = xmalloc(n * sizeof(size_t));
 	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sort_facts = m;
+	qsort(order, n, sizeof(size_t), cmp_by_owner);
+	for (size_t r = 0; r < n;)
 	{
-		size_t		keep = i;
-		bool		first = true;
+		size_t		end = r + 1;
+		size_t		keep = order[r];
 
-		for (size_t j = 0; j < n; j++)
+		while (end < n && same_owner(m, order[r], order[end]))
+			end++;
+		for (size_t k = r; k < end; k++)
+			if (better_keep(&m[order[k]], &m[keep]))
+				keep = order[k];
+		for (size_t k = r; k < end; k++)
 		{
-			if (!same_owner(&m[i], &m[j]))
-				continue;
-			if (j < i)
-				first = false;
-			if (better_keep(&m[j], &m[keep]))
-				keep = j;
+			size_t		i = order[k];
+
+			if (i != keep)
+				actions[i] = ACTION_REMOVE_CANDIDATE;
+			else if (same_owner(m, i, best))
+				actions[i] = ACTION_KEEP;
+			else
+				actions[i] = ACTION_REVIEW;
 		}
-		if (first)
-			owners++;
-		if (keep != i)
-			actions[i] = ACTION_REMOVE_CANDIDATE;
-		else if (same_owner(&m[i], &m[best]))
-			actions[i] = ACTION_KEEP;
-		else
-			actions[i] = ACTION_REVIEW;
+		owners++;
+		r = end;
 	}
+	free(order);
 	return owners;
 }
 

@@ -212,8 +212,46 @@ mark_matched_accounts(const Dataset *ds, const MatchResult *m)
 	return matched;
 }
 
+/*
+ * Suggested actions of every member (in Groups.members order) and the
+ * owner count of every group, computed once for both tables.  Owned by
+ * the caller.
+ */
+static void
+suggest_all(const PublishInput *in, Action **actions_out, uint32_t **owners_out)
+{
+	const Groups *g = in->groups;
+	size_t		n_members = g->n_groups ? g->offsets[g->n_groups] : 0;
+	Action	   *actions = xmalloc((n_members + 1) * sizeof(Action));
+	uint32_t   *owners = xmalloc((g->n_groups + 1) * sizeof(uint32_t));
+	MemberFacts *facts = NULL;
+	size_t		cap = 0;
+
+	for (size_t gi = 0; gi < g->n_groups; gi++)
+	{
+		uint32_t	n = g->offsets[gi + 1] - g->offsets[gi];
+		const uint32_t *mem = g->members + g->offsets[gi];
+
+		if (n > cap)
+		{
+			cap = n * 2;
+			facts = xrealloc(facts, cap * sizeof(MemberFacts));
+		}
+		for (uint32_t k = 0; k < n; k++)
+		{
+			const Item *it = DS_ITEM(in->ds, mem[k]);
+
+			facts[k] = (MemberFacts) {it->item_id, it->owner_id, it->created_at, it->has_error};
+		}
+		owners[gi] = (uint32_t) groups_suggest_actions(facts, n, actions + g->offsets[gi]);
+	}
+	free(facts);
+	*actions_out = actions;
+	*owners_out = owners;
+}
+
 static bool
-copy_groups(DbConn *c, const PublishInput *in, StrBuf *buf)
+copy_groups(DbConn *c, const PublishInput *in, const uint32_t *owners, StrBuf *buf)
 {
 	const Dataset *ds = in->ds;
 	const Groups *g = in->groups;
@@ -243,22 +281,14 @@ copy_groups(DbConn *c, const PublishInput *in, StrBuf *buf)
 		uint32_t	n = g->offsets[gi + 1] - g->offsets[gi];
 		const uint32_t *mem = g->members + g->offsets[gi];
 		const Item *first = DS_ITEM(ds, mem[0]);
-		MemberFacts *facts = xmalloc(n * sizeof(MemberFacts));
-		Action	   *actions = xmalloc(n * sizeof(Action));
 		const char **ids = xmalloc(n * sizeof(char *));
-		size_t		owners;
 		char		hash[33];
 		const PrevGroupMeta *meta = find_meta(in->prev, in->group_ids[gi]);
 
 		for (uint32_t k = 0; k < n; k++)
-		{
-			const Item *it = DS_ITEM(ds, mem[k]);
-
-			facts[k] = (MemberFacts) {it->item_id, it->owner_id, it->created_at, it->has_error};
-			ids[k] = it->item_id;
-		}
-		owners = groups_suggest_actions(facts, n, actions);
+			ids[k] = DS_ITEM(ds, mem[k])->item_id;
 		groups_members_hash(ids, n, hash);
+		free(ids);
 
 		field_i64(buf, in->run_id);
 		copyfmt_sep(buf);
@@ -268,7 +298,7 @@ copy_groups(DbConn *c, const PublishInput *in, StrBuf *buf)
 		copyfmt_sep(buf);
 		field_str(buf, ds->institutions.bytes[first->institution]);
 		copyfmt_sep(buf);
-		sb_printf(buf, "%u\t%zu\t%s\t", n, owners, owners > 1 ? "cross_owner" : "same_owner");
+		sb_printf(buf, "%u\t%u\t%s\t", n, owners[gi], owners[gi] > 1 ? "cross_owner" : "same_owner");
 		field_double(buf, max_score[gi]);
 		copyfmt_sep(buf);
 		field_double(buf, min_score[gi]);
@@ -279,9 +309,6 @@ copy_groups(DbConn *c, const PublishInput *in, StrBuf *buf)
 		copyfmt_sep(buf);
 		field_str(buf, hash);
 		copyfmt_eol(buf);
-		free(ids);
-		free(actions);
-		free(facts);
 		if (!flush(c, buf, false))
 			goto cleanup;
 	}
@@ -294,7 +321,7 @@ cleanup:
 }
 
 static bool
-copy_group_items(DbConn *c, const PublishInput *in, StrBuf *buf)
+copy_group_items(DbConn *c, const PublishInput *in, const Action *actions, StrBuf *buf)
 {
 	const Dataset *ds = in->ds;
 	const Groups *g = in->groups;
@@ -309,16 +336,7 @@ copy_group_items(DbConn *c, const PublishInput *in, StrBuf *buf)
 	{
 		uint32_t	n = g->offsets[gi + 1] - g->offsets[gi];
 		const uint32_t *mem = g->members + g->offsets[gi];
-		MemberFacts *facts = xmalloc(n * sizeof(MemberFacts));
-		Action	   *actions = xmalloc(n * sizeof(Action));
 
-		for (uint32_t k = 0; k < n; k++)
-		{
-			const Item *it = DS_ITEM(ds, mem[k]);
-
-			facts[k] = (MemberFacts) {it->item_id, it->owner_id, it->created_at, it->has_error};
-		}
-		(void) groups_suggest_actions(facts, n, actions);
 		for (uint32_t k = 0; k < n; k++)
 		{
 			const Item *it = DS_ITEM(ds, mem[k]);
@@ -337,11 +355,9 @@ copy_group_items(DbConn *c, const PublishInput *in, StrBuf *buf)
 			sb_printf(buf, "%u\t%u\t", it->n_accounts, n_matched);
 			copyfmt_timestamp(buf, it->created_at);
 			copyfmt_sep(buf);
-			field_str(buf, groups_action_name(actions[k]));
+			field_str(buf, groups_action_name(actions[g->offsets[gi] + k]));
 			copyfmt_eol(buf);
 		}
-		free(actions);
-		free(facts);
 		if (!flush(c, buf, false))
 			goto cleanup;
 	}
@@ -488,6 +504,8 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 				keep[32];
 	const char *params[2] = {run, keep};
 	bool		ok = false;
+	Action	   *actions = NULL;
+	uint32_t   *owners = NULL;
 
 	sb_init(&buf);
 	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
@@ -495,10 +513,11 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 
 	if (!db_exec(c, "BEGIN"))
 		goto cleanup;
-	if (!copy_groups(c, in, &buf))
+	suggest_all(in, &actions, &owners);
+	if (!copy_groups(c, in, owners, &buf))
 		goto cleanup;
 	FAILPOINT("publish_after_groups");
-	if (!copy_group_items(c, in, &buf) || !copy_pairs(c, in, &buf))
+	if (!copy_group_items(c, in, actions, &buf) || !copy_pairs(c, in, &buf))
 		goto cleanup;
 	FAILPOINT("publish_after_pairs");
 	if (!copy_rejects(c, in->run_id, in->ds, in->rejects, &buf))
@@ -533,6 +552,8 @@ cleanup:
 		if (!db_exec(c, "ROLLBACK"))
 			log_debug("rollback after a failed publish failed too");
 	}
+	free(actions);
+	free(owners);
 	sb_free(&buf);
 	return ok;
 }
