@@ -27,7 +27,8 @@ CORE_O   = $(CORE:%=build/%.o)
 EDGE_O   = $(EDGE:%=build/%.o) build/sql_files.o
 SCORE_O  = $(CORE:%=build/san/%.o)
 SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o
-UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+CHECK_SRC = $(sort $(wildcard tests/unit/check_*.c)) tests/unit/unit_main.c
+UNIT_SRC = $(filter-out $(CHECK_SRC),$(sort $(wildcard tests/unit/*.c)))
 
 .PHONY: all test unit integration demo clean deps bench eval fuzz fuzz-replay
 
@@ -58,8 +59,8 @@ build/san/%.o: src/%.c | build/san
 build/san/sql_files.o: build/sql_files.c | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
-build/san/unit_tests: $(UNIT_SRC) $(SCORE_O) | build/san
-	$(CC) $(ALL_CFLAGS) $(SAN) -Itests/unit -o $@ $^ \
+build/san/unit_tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(SCORE_O) | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -Itests/unit -o $@ $(filter %.c %.o,$^) \
 	    $(shell pkg-config --cflags --libs check 2>/dev/null) $(LIBS)
 
 build/san/fuzz_replay: tests/fuzz/fuzz_payload.c tests/fuzz/replay.c $(SCORE_O) | build/san
@@ -79,8 +80,12 @@ build build/san:
 deps:
 	sh scripts/install-deps.sh
 
-unit: build/san/unit_tests
-	CK_FORK=yes build/san/unit_tests
+build/san/unit_core: $(CHECK_SRC) tests/unit/unit.h $(SCORE_O) | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -Itests/unit -o $@ $(filter %.c %.o,$^) \
+	    $(shell pkg-config --cflags --libs check 2>/dev/null) $(LIBS)
+
+unit: build/san/unit_core
+	CK_FORK=yes build/san/unit_core
 
 fuzz-replay: build/san/fuzz_replay
 	build/san/fuzz_replay tests/fuzz/corpus
@@ -111,6 +116,12 @@ eval:
 	sh scripts/install-deps.sh
 	$(MAKE) all
 	bash scripts/eval.sh $(EVAL_ARGS)
+
+# speed and memory against the bare COPY and the SQL peer: make bench [BENCH_ARGS="--items 3000000 --write"]
+bench:
+	sh scripts/install-deps.sh
+	$(MAKE) all
+	bash scripts/bench.sh $(BENCH_ARGS)
 
 clean:
 	rm -rf build

@@ -1,0 +1,281 @@
+/*
+ * check_match.c — the scoring model's properties and the candidate guards.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+#include "unit.h"
+
+static const MatchOptions opts = {1000, 1000000, 5.0};
+
+/* JSON of one item at ins_1 with n accounts (name[i], mask[i]) */
+static const char *
+payload(char *buf, size_t size, const char *inst, int n, const char *const *names,
+		const char *const *masks)
+{
+	size_t		len = (size_t) snprintf(buf, size, "{\"accounts\":[");
+
+	for (int i = 0; i < n; i++)
+		len += (size_t) snprintf(buf + len, size - len, "%s{\"name\":\"%s\",\"mask\":%s%s%s}",
+								 i ? "," : "", names[i], masks[i] ? "\"" : "",
+								 masks[i] ? masks[i] : "null", masks[i] ? "\"" : "");
+	snprintf(buf + len, size - len, "],\"item\":{\"institution_id\":\"%s\"}}", inst);
+	return buf;
+}
+
+/* background: n items at inst with a single account "name" and distinct masks */
+static void
+add_background(Dataset *ds, const char *inst, int n, const char *name, int mask_base)
+{
+	char		id[32],
+				mask[8],
+				buf[512];
+
+	for (int i = 0; i < n; i++)
+	{
+		const char *names[1] = {name};
+		const char *masks[1] = {mask};
+
+		snprintf(id, sizeof(id), "bg-%s-%s-%d", inst, name, i);
+		snprintf(mask, sizeof(mask), "%04d", (mask_base + i) % 10000);
+		(void) unit_add(ds, id, NULL, NULL, payload(buf, sizeof(buf), inst, 1, names, masks), NULL);
+	}
+}
+
+/* the score of the pair (a, b) found by match_find_pairs, or -1e9 */
+static double
+pair_score(const Dataset *ds, MatchResult *mr, uint32_t a, uint32_t b, bool *found)
+{
+	char		err[200];
+	MatchOptions all = opts;
+
+	all.threshold = -1e9;		/* keep every candidate */
+	ck_assert(match_find_pairs(ds, &all, mr, err, sizeof(err)));
+	*found = false;
+	for (size_t i = 0; i < mr->pairs.len; i++)
+	{
+		const Pair *p = &VEC_AT(&mr->pairs, Pair, i);
+
+		if ((p->a == a && p->b == b) || (p->a == b && p->b == a))
+		{
+			*found = true;
+			return p->score;
+		}
+	}
+	return -1e9;
+}
+
+START_TEST(test_rare_name_outweighs_common)
+{
+	Dataset		ds;
+	KeyStats	st;
+	char		buf[512];
+	const char *common[1] = {"Total Checking"};
+	const char *rare[1] = {"Sapphire Reserve"};
+	const char *m[1] = {"4321"};
+	uint32_t	c1, r1;
+
+	keys_dataset_init(&ds, NULL);
+	add_background(&ds, "ins_1", 300, "Total Checking", 0);
+	c1 = unit_add(&ds, "c1", NULL, NULL, payload(buf, sizeof(buf), "ins_1", 1, common, m), NULL);
+	(void) unit_add(&ds, "c2", NULL, NULL, payload(buf, sizeof(buf), "ins_1", 1, common, m), NULL);
+	r1 = unit_add(&ds, "r1", NULL, NULL, payload(buf, sizeof(buf), "ins_1", 1, rare, m), NULL);
+	(void) unit_add(&ds, "r2", NULL, NULL, payload(buf, sizeof(buf), "ins_1", 1, rare, m), NULL);
+	keys_stats_compute(&ds, &st);
+	uint32_t	n = st.institution_items[DS_ITEM(&ds, c1)->institution];
+	double		wc = match_key_weight(&ds, &st, DS_ACCOUNT(&ds, DS_ITEM(&ds, c1)->first_account)->key, n, NULL);
+	double		wr = match_key_weight(&ds, &st, DS_ACCOUNT(&ds, DS_ITEM(&ds, r1)->first_account)->key, n, NULL);
+
+	ck_assert_msg(wr > wc + 5, "rare %f should outweigh common %f", wr, wc);
+	keys_stats_free(&st);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_more_shared_accounts_raise_the_score)
+{
+	Dataset		ds;
+	MatchResult mr;
+	char		buf[512];
+	const char *names[3] = {"Checking", "Savings", "Card"};
+	const char *masks[3] = {"1111", "2222", "3333"};
+	const char *other[3] = {"9991", "9992", "9993"};
+	uint32_t	a1, b1, a2, b2;
+	bool		found;
+	double		s1, s2;
+
+	keys_dataset_init(&ds, NULL);
+	add_background(&ds, "ins_1", 200, "Checking", 5000);
+	/* pair 1 shares one of three accounts, pair 2 all three */
+	a1 = unit_add(&ds, "a1", NULL, NULL, payload(buf, sizeof(buf), "ins_1", 3, names, masks), NULL);
+	{
+		const char *m[3] = {"1111", other[1], other[2]};
+
+		b1 = unit_add(&ds, "b1", NULL, NULL, payload(buf, sizeof(buf), "ins_1", 3, names, m), NULL);
+	}
+	{
+		const char *m[3] = {"4444", "5555", "6666"};
+
+		a2 = unit_add(&ds, "a2", NULL, NULL, payload(buf, sizeof(buf), "ins_1", 3, names, m), NULL);
+		b2 = unit_add(&ds, "b2", NULL, NULL, payload(buf, sizeof(buf), "ins_1", 3, names, m), NULL);
+	}
+	s1 = pair_score(&ds, &mr, a1, b1, &found);
+	ck_assert(found);
+	match_result_free(&mr);
+	s2 = pair_score(&ds, &mr, a2, b2, &found);
+	ck_assert(found);
+	match_result_free(&mr);
+	ck_assert_msg(s2 > s1 + 20, "three shared accounts (%f) vs one with others unmatched (%f)", s2, s1);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_never_across_environment_or_institution)
+{
+	Dataset		ds;
+	MatchResult mr;
+	char		buf[512],
+				err[200];
+	const char *n[1] = {"Sapphire Reserve"};
+	const char *m[1] = {"7777"};
+	MatchOptions all = opts;
+
+	all.threshold = -1e9;
+	keys_dataset_init(&ds, NULL);
+	(void) unit_add(&ds, "p", "o", "production", payload(buf, sizeof(buf), "ins_1", 1, n, m), NULL);
+	(void) unit_add(&ds, "s", "o", "sandbox", payload(buf, sizeof(buf), "ins_1", 1, n, m), NULL);
+	(void) unit_add(&ds, "d", "o", "development", payload(buf, sizeof(buf), "ins_1", 1, n, m), NULL);
+	(void) unit_add(&ds, "i", "o", "production", payload(buf, sizeof(buf), "ins_2", 1, n, m), NULL);
+	ck_assert(match_find_pairs(&ds, &all, &mr, err, sizeof(err)));
+	ck_assert_uint_eq(mr.candidate_pairs, 0);
+	ck_assert_uint_eq(mr.pairs.len, 0);
+	match_result_free(&mr);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_null_mask_never_matches)
+{
+	Dataset		ds;
+	MatchResult mr;
+	char		buf[512],
+				err[200];
+	const char *n[1] = {"Gold"};
+	const char *m[1] = {NULL};
+	MatchOptions all = opts;
+
+	all.threshold = -1e9;
+	keys_dataset_init(&ds, NULL);
+	(void) unit_add(&ds, "a", "o", NULL, payload(buf, sizeof(buf), "ins_1", 1, n, m), NULL);
+	(void) unit_add(&ds, "b", "o", NULL, payload(buf, sizeof(buf), "ins_1", 1, n, m), NULL);
+	ck_assert(match_find_pairs(&ds, &all, &mr, err, sizeof(err)));
+	ck_assert_uint_eq(mr.candidate_pairs, 0);
+	match_result_free(&mr);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_same_owner_and_pairs_at_default_threshold)
+{
+	Dataset		ds;
+	MatchResult mr;
+	char		buf[512],
+				err[200];
+	const char *n[2] = {"Total Checking", "Savings"};
+	const char *m[2] = {"1234", "5678"};
+
+	keys_dataset_init(&ds, NULL);
+	add_background(&ds, "ins_1", 100, "Total Checking", 0);
+	(void) unit_add(&ds, "a", "u1", NULL, payload(buf, sizeof(buf), "ins_1", 2, n, m), NULL);
+	(void) unit_add(&ds, "b", "u1", NULL, payload(buf, sizeof(buf), "ins_1", 2, n, m), NULL);
+	ck_assert(match_find_pairs(&ds, &opts, &mr, err, sizeof(err)));
+	ck_assert_uint_eq(mr.pairs.len, 1);
+	ck_assert(VEC_AT(&mr.pairs, Pair, 0).score >= opts.threshold);
+	ck_assert_uint_eq(VEC_AT(&mr.pairs, Pair, 0).n_shared, 2);
+	{
+		char	   *ev = match_pair_evidence(&ds, &mr, &VEC_AT(&mr.pairs, Pair, 0));
+
+		ck_assert_ptr_nonnull(strstr(ev, "\"name\":\"total checking\""));
+		ck_assert_ptr_nonnull(strstr(ev, "\"owner\":\"same\""));
+		free(ev);
+	}
+	match_result_free(&mr);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_hot_key_cap_and_max_pairs)
+{
+	Dataset		ds;
+	MatchResult mr;
+	char		buf[512],
+				err[200];
+	const char *n[1] = {"Plaid Checking"};
+	const char *m[1] = {"0000"};
+	MatchOptions cap = {2, 1000000, -1e9};
+	MatchOptions few = {1000, 2, -1e9};
+
+	keys_dataset_init(&ds, NULL);
+	for (int i = 0; i < 3; i++)
+	{
+		char		id[8];
+
+		snprintf(id, sizeof(id), "s%d", i);
+		(void) unit_add(&ds, id, NULL, "sandbox", payload(buf, sizeof(buf), "ins_109508", 1, n, m), NULL);
+	}
+	ck_assert(match_find_pairs(&ds, &cap, &mr, err, sizeof(err)));
+	ck_assert_uint_eq(mr.hot_keys, 1);
+	ck_assert_uint_eq(mr.candidate_pairs, 0);	/* skipped, never expanded */
+	match_result_free(&mr);
+
+	ck_assert(!match_find_pairs(&ds, &few, &mr, err, sizeof(err)));	/* 3 pairs > 2 */
+	ck_assert_ptr_nonnull(strstr(err, "--max-pairs 2"));
+	match_result_free(&mr);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_persistent_id_alone_is_not_proof)
+{
+	Dataset		ds;
+	MatchResult mr;
+	const char *j1 = "{\"accounts\":[{\"name\":\"Joint\",\"mask\":\"1111\",\"persistent_account_id\":\"p1\"},{\"name\":\"Mine\",\"mask\":\"2222\",\"persistent_account_id\":\"p2\"}],\"item\":{\"institution_id\":\"ins_3\"}}";
+	const char *j2 = "{\"accounts\":[{\"name\":\"Joint\",\"mask\":\"3333\",\"persistent_account_id\":\"p1\"},{\"name\":\"Yours\",\"mask\":\"4444\",\"persistent_account_id\":\"p3\"}],\"item\":{\"institution_id\":\"ins_3\"}}";
+	const char *d2 = "{\"accounts\":[{\"name\":\"Joint\",\"mask\":\"5555\",\"persistent_account_id\":\"p1\"},{\"name\":\"Mine\",\"mask\":\"6666\",\"persistent_account_id\":\"p2\"}],\"item\":{\"institution_id\":\"ins_3\"}}";
+	uint32_t	a, b, c;
+	bool		found;
+
+	keys_dataset_init(&ds, NULL);
+	add_background(&ds, "ins_3", 200, "Checking", 0);
+	a = unit_add(&ds, "j1", "u1", NULL, j1, NULL);
+	b = unit_add(&ds, "j2", "u2", NULL, j2, NULL);
+	c = unit_add(&ds, "d2", "u3", NULL, d2, NULL);
+	/* joint holders: one shared id, own accounts on both sides: below the threshold */
+	ck_assert(pair_score(&ds, &mr, a, b, &found) < opts.threshold);
+	ck_assert(found);
+	match_result_free(&mr);
+	/* the same login: every persistent id shared */
+	ck_assert(pair_score(&ds, &mr, a, c, &found) >= opts.threshold);
+	match_result_free(&mr);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+Suite *
+match_suite(void)
+{
+	Suite	   *s = suite_create("match");
+	TCase	   *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_rare_name_outweighs_common);
+	tcase_add_test(tc, test_more_shared_accounts_raise_the_score);
+	tcase_add_test(tc, test_never_across_environment_or_institution);
+	tcase_add_test(tc, test_null_mask_never_matches);
+	tcase_add_test(tc, test_same_owner_and_pairs_at_default_threshold);
+	tcase_add_test(tc, test_hot_key_cap_and_max_pairs);
+	tcase_add_test(tc, test_persistent_id_alone_is_not_proof);
+	suite_add_tcase(s, tc);
+	return s;
+}
