@@ -25,7 +25,14 @@ keys_interner_init(Interner *in, KeyHashFn hash)
 	arena_init(&in->arena);
 	in->hash = hash ? hash : keys_hash_xxh3;
 	in->n_slots = 1024;
-	in->slots = xcalloc(in->n_slots, sizeof(uint32_t));
+	in->slots = xcalloc(in->n_slots, sizeof(uint64_t));
+}
+
+/* A slot holds 32 more bits of the hash, so most misses never leave the slot array. */
+static inline uint64_t
+slot_of(KeyHash h, uint32_t id)
+{
+	return (h.hi & UINT64_C(0xffffffff00000000)) | ((uint64_t) id + 1);
 }
 
 void
@@ -43,7 +50,7 @@ static void
 interner_grow(Interner *in)
 {
 	size_t		n_slots = in->n_slots * 2;
-	uint32_t   *slots = xcalloc(n_slots, sizeof(uint32_t));
+	uint64_t   *slots = xcalloc(n_slots, sizeof(uint64_t));
 
 	for (size_t id = 0; id < in->n; id++)
 	{
@@ -51,7 +58,7 @@ interner_grow(Interner *in)
 
 		while (slots[s] != 0)
 			s = (s + 1) & (n_slots - 1);
-		slots[s] = (uint32_t) id + 1;
+		slots[s] = slot_of(in->hashes[id], (uint32_t) id);
 	}
 	free(in->slots);
 	in->slots = slots;
@@ -67,15 +74,18 @@ interner_probe(const Interner *in, KeyHash h, const void *bytes, size_t len,
 			   uint64_t *collisions)
 {
 	size_t		s = h.lo & (in->n_slots - 1);
+	uint64_t	tag = h.hi & UINT64_C(0xffffffff00000000);
 
 	for (;;)
 	{
-		uint32_t	v = in->slots[s];
+		uint64_t	slot = in->slots[s];
+		uint32_t	v;
 
-		if (v == 0)
+		if (slot == 0)
 			return s;
-		v--;
-		if (in->hashes[v].lo == h.lo && in->hashes[v].hi == h.hi)
+		v = (uint32_t) slot - 1;
+		if ((slot & UINT64_C(0xffffffff00000000)) == tag &&
+			in->hashes[v].lo == h.lo && in->hashes[v].hi == h.hi)
 		{
 			if (in->lens[v] == len && memcmp(in->bytes[v], bytes, len) == 0)
 				return s;
@@ -97,7 +107,7 @@ keys_intern(Interner *in, const void *bytes, size_t len, bool *is_new)
 	{
 		if (is_new)
 			*is_new = false;
-		return in->slots[s] - 1;
+		return (uint32_t) in->slots[s] - 1;
 	}
 	if (in->n == in->cap)
 	{
@@ -110,7 +120,7 @@ keys_intern(Interner *in, const void *bytes, size_t len, bool *is_new)
 	in->hashes[id] = h;
 	in->bytes[id] = arena_strndup(&in->arena, bytes, len);
 	in->lens[id] = (uint32_t) len;
-	in->slots[s] = id + 1;
+	in->slots[s] = slot_of(h, id);
 	if (in->n * 2 > in->n_slots)
 		interner_grow(in);
 	if (is_new)
@@ -124,7 +134,7 @@ keys_lookup(const Interner *in, const void *bytes, size_t len)
 	KeyHash		h = in->hash(bytes, len);
 	size_t		s = interner_probe(in, h, bytes, len, NULL);
 
-	return in->slots[s] ? in->slots[s] - 1 : KEY_NONE;
+	return in->slots[s] ? (uint32_t) in->slots[s] - 1 : KEY_NONE;
 }
 
 void

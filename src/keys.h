@@ -46,7 +46,7 @@ typedef struct Interner
 {
 	Arena		arena;
 	KeyHashFn	hash;
-	uint32_t   *slots;			/* id + 1, 0 = empty */
+	uint64_t   *slots;			/* hash tag << 32 | (id + 1); 0 = empty */
 	KeyHash    *hashes;			/* per id */
 	const char **bytes;			/* per id, NUL-terminated copy */
 	uint32_t   *lens;			/* per id */

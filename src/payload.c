@@ -147,6 +147,26 @@ payload_check_text(const char *json, size_t len, char *detail, size_t detail_siz
 	return REJECT_NONE;
 }
 
+/*
+ * cJSON allocates every node with malloc; a payload's tree lives only while
+ * it is read, so during payload_parse cJSON allocates from the caller's
+ * arena instead (freed with it) and frees nothing.  Global hooks: the parse
+ * is single-threaded, and the default hooks are back before it returns.
+ */
+static Arena *parse_arena;
+
+static void *
+arena_malloc_hook(size_t size)
+{
+	return arena_alloc(parse_arena, size);
+}
+
+static void
+arena_free_hook(void *p)
+{
+	(void) p;
+}
+
 static int
 cmp_cstr_ptr(const void *a, const void *b)
 {
@@ -168,8 +188,16 @@ object_has_duplicate(const cJSON *obj)
 	{
 		/* payload objects are small: pairwise beats sorting */
 		for (a = obj->child; a != NULL && !dup; a = a->next)
+		{
+			const char *x = a->string ? a->string : "";
+
 			for (b = a->next; b != NULL && !dup; b = b->next)
-				dup = strcmp(a->string ? a->string : "", b->string ? b->string : "") == 0;
+			{
+				const char *y = b->string ? b->string : "";
+
+				dup = x[0] == y[0] && strcmp(x, y) == 0;
+			}
+		}
 		return dup;
 	}
 
@@ -297,7 +325,7 @@ payload_parse(const char *json, size_t len, Arena *arena,
 			  PayloadItem *out, char *detail, size_t detail_size)
 {
 	RejectReason r;
-	cJSON	   *root = NULL;
+	cJSON	   *root = NULL;	/* allocated in arena */
 	const cJSON *accounts;
 	const cJSON *item;
 	const cJSON *acct;
@@ -310,7 +338,14 @@ payload_parse(const char *json, size_t len, Arena *arena,
 	if (r != REJECT_NONE)
 		goto cleanup;
 
-	root = cJSON_ParseWithLengthOpts(json, len, &end, false);
+	{
+		cJSON_Hooks hooks = {arena_malloc_hook, arena_free_hook};
+
+		parse_arena = arena;
+		cJSON_InitHooks(&hooks);
+		root = cJSON_ParseWithLengthOpts(json, len, &end, false);
+		cJSON_InitHooks(NULL);
+	}
 	if (root == NULL)
 	{
 		const char *at = cJSON_GetErrorPtr();
@@ -386,6 +421,6 @@ payload_parse(const char *json, size_t len, Arena *arena,
 	r = REJECT_NONE;
 
 cleanup:
-	cJSON_Delete(root);
+	/* root and its nodes are the arena's: nothing to free */
 	return r;
 }
