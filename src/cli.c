@@ -28,7 +28,7 @@ enum
 	OPT_DSN = 1000, OPT_LOCK_TIMEOUT, OPT_STATEMENT_TIMEOUT, OPT_LOCK_WAIT, OPT_LOG_FORMAT,
 	OPT_SOURCE, OPT_KIND, OPT_PUBLISH, OPT_DRY_RUN, OPT_INCLUDE_REMOVED, OPT_SINCE, OPT_UNTIL,
 	OPT_HOT_KEY_CAP, OPT_MAX_PAIRS, OPT_MAX_REJECT_RATIO, OPT_MIN_ITEMS, OPT_KEEP_RUNS,
-	OPT_THRESHOLD, OPT_FORMAT, OPT_RUN, OPT_OUTPUT
+	OPT_THRESHOLD, OPT_FORMAT, OPT_RUN, OPT_OUTPUT, OPT_SOURCE_DSN
 };
 
 static const struct
@@ -44,6 +44,7 @@ static const struct
 	{OPT_MAX_REJECT_RATIO, C_RUN}, {OPT_MIN_ITEMS, C_RUN}, {OPT_KEEP_RUNS, C_RUN},
 	{OPT_THRESHOLD, C_RUN | C_EXPLAIN}, {OPT_FORMAT, C_REPORT | C_EXPLAIN},
 	{OPT_RUN, C_REPORT | C_EXPLAIN}, {OPT_OUTPUT, C_REPORT},
+	{OPT_SOURCE_DSN, C_RUN | C_EXPLAIN},
 };
 
 static const struct option long_options[] = {
@@ -57,6 +58,7 @@ static const struct option long_options[] = {
 	{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
 	{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
 	{"source", required_argument, NULL, OPT_SOURCE},
+	{"source-dsn", required_argument, NULL, OPT_SOURCE_DSN},
 	{"kind", required_argument, NULL, OPT_KIND},
 	{"publish", no_argument, NULL, OPT_PUBLISH},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
@@ -121,6 +123,8 @@ static const char usage_run[] =
 "score candidate pairs, group, publish atomically.\n"
 "\n"
 "  --source SCHEMA.NAME    source view or table (default itemdup.source_items)\n"
+"  --source-dsn CONNINFO   read the source there (e.g. a hot standby); results\n"
+"                          and locks stay on --dsn (no password= either)\n"
 "  --kind KIND             nightly (default) or backfill\n"
 "  --publish               a backfill replaces the published results (no window)\n"
 "  --dry-run               compute and store, never publish\n"
@@ -341,6 +345,9 @@ cli_parse(int argc, char **argv, Options *opt)
 			case OPT_SOURCE:
 				opt->source = a;
 				break;
+			case OPT_SOURCE_DSN:
+				opt->source_dsn = a;
+				break;
 			case OPT_KIND:
 				if (strcmp(a, "nightly") == 0)
 					opt->backfill = false;
@@ -441,12 +448,16 @@ cli_parse(int argc, char **argv, Options *opt)
 	else if (optind < argc)
 		return usage_error("unexpected argument \"%s\"", argv[optind]);
 
-	if (opt->dsn != NULL)
 	{
-		char		err[200];
+		const char *dsns[2] = {opt->dsn, opt->source_dsn};
 
-		if (!db_dsn_check(opt->dsn, err, sizeof(err)))
-			return usage_error("%s", err);
+		for (int i = 0; i < 2; i++)
+		{
+			char		err[200];
+
+			if (!db_dsn_check(dsns[i], err, sizeof(err)))
+				return usage_error("%s", err);
+		}
 	}
 
 	/* combinations */
@@ -485,6 +496,7 @@ cli_options_json(const Options *opt)
 
 	/* never the dsn: it names hosts and users, and it is not needed to rerun */
 	cJSON_AddStringToObject(o, "source", opt->source);
+	cJSON_AddBoolToObject(o, "separate_source_connection", opt->source_dsn != NULL);
 	cJSON_AddStringToObject(o, "kind", opt->backfill ? "backfill" : "nightly");
 	cJSON_AddBoolToObject(o, "publish", !opt->backfill || opt->publish);
 	cJSON_AddBoolToObject(o, "dry_run", opt->dry_run);

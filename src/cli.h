@@ -40,6 +40,7 @@ typedef struct Options
 	LogLevel	log_level;
 	/* run */
 	const char *source;
+	const char *source_dsn;		/* read the source on another server */
 	bool		backfill;		/* --kind backfill */
 	bool		publish;		/* backfill: --publish */
 	bool		dry_run;

@@ -92,7 +92,7 @@ db_dsn_check(const char *conninfo, char *err, size_t errlen)
 	if (opts == NULL)
 	{
 		/* libpq's message may echo the string: say only that it is bad */
-		snprintf(err, errlen, "--dsn is not a valid connection string");
+		snprintf(err, errlen, "a --dsn is not a valid connection string");
 		PQfreemem(perr);
 		return false;
 	}
@@ -100,7 +100,7 @@ db_dsn_check(const char *conninfo, char *err, size_t errlen)
 	{
 		if (strcmp(o->keyword, "password") == 0 && o->val != NULL)
 		{
-			snprintf(err, errlen, "--dsn must not hold a password: use ~/.pgpass or PGPASSFILE");
+			snprintf(err, errlen, "a --dsn must not hold a password: use ~/.pgpass or PGPASSFILE");
 			ok = false;
 		}
 	}

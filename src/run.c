@@ -27,6 +27,7 @@ typedef struct RunState
 {
 	const Options *opt;
 	DbConn	   *c;
+	DbConn	   *src;			/* the source's connection: c, or --source-dsn's */
 	int64_t		run_id;
 	int64_t		started_at;		/* microseconds since the epoch */
 	bool		publishes;
@@ -275,7 +276,7 @@ run_pipeline(RunState *rs)
 
 	log_step(5, "read source");
 	t = log_now();
-	if (!loader_read(rs->c, &lo, &rs->ds, &rs->rejects, &rs->load, rs->err, sizeof(rs->err)))
+	if (!loader_read(rs->src, &lo, &rs->ds, &rs->rejects, &rs->load, rs->err, sizeof(rs->err)))
 		return false;
 	stage_time(rs, "read_s", t);
 	FAILPOINT("after_read");
@@ -376,6 +377,18 @@ run_command(const Options *opt)
 		goto cleanup;
 	}
 	db_cancel_register(rs.c);
+	rs.src = rs.c;
+	if (opt->source_dsn != NULL)
+	{
+		rs.src = db_connect(opt->source_dsn, "source", &s);
+		if (rs.src == NULL)
+		{
+			rs.src = rs.c;
+			rc = EXIT_NOCONN;
+			goto cleanup;
+		}
+		db_cancel_register(rs.src);
+	}
 	FAILPOINT("after_connect");
 	if (!migrate_check_version(rs.c, rs.err, sizeof(rs.err)))
 	{
@@ -439,6 +452,8 @@ run_command(const Options *opt)
 	}
 
 cleanup:
+	if (rs.src != NULL && rs.src != rs.c)
+		db_close(rs.src);
 	db_close(rs.c);
 	cJSON_Delete(rs.stats);
 	free(rs.group_ids);

@@ -48,3 +48,18 @@ check_eq "... and their results" "0" "$(q "SELECT count(*) FROM itemdup.run_grou
 check_eq "... but never the reviews" "1" "$(q "SELECT count(*) FROM itemdup.group_reviews")"
 check_eq "report --run of a pruned run: exit 1" 1 "$(run_rc report --run $nightly)"
 check "sanitizers quiet" no_sanitizer_report
+
+# --source-dsn: the source read on another connection (a hot standby in production)
+createdb "${PGDATABASE}_src"
+PGDATABASE="${PGDATABASE}_src" q "CREATE SCHEMA itemdup; CREATE TABLE itemdup.institution_map (legacy_type text PRIMARY KEY, institution_id text NOT NULL)"
+PGDATABASE="${PGDATABASE}_src" psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+CREATE TABLE public.items (item_id text, owner_id text, environment text, institution_id text, payload jsonb, created_at timestamptz, updated_at timestamptz, removed_at timestamptz);
+INSERT INTO public.items VALUES
+ ('X1','w1','production',NULL,'{"accounts":[{"name":"Elsewhere","mask":"9911"}],"item":{"institution_id":"ins_77"}}','2024-01-01','2024-01-01',NULL),
+ ('X2','w1','production',NULL,'{"accounts":[{"name":"Elsewhere","mask":"9911"}],"item":{"institution_id":"ins_77"}}','2024-02-01','2024-02-01',NULL);
+SQL
+check_eq "--source-dsn reads the source on the other connection" 0 "$(run_rc run --source public.items --source-dsn "dbname=${PGDATABASE}_src")"
+check_eq "... and publishes into this database" "X1 X2" "$(current_groups)"
+check_eq "--source-dsn that cannot connect: exit 69" 69 "$(run_rc run --source-dsn "host=/nonexistent port=1")"
+check_eq "--source-dsn with a password: exit 64" 64 "$(run_rc run --source-dsn "dbname=x password=hunter2secret")"
+check "... not echoed" bash -c "! grep -q hunter2secret '$WORK/err'"
