@@ -1,0 +1,79 @@
+#!/bin/bash
+# bench.sh [--items N] [--rounds R] [--write] — generate N items (default
+# 1,000,000), then R interleaved rounds (default 3) of: the bare COPY of the
+# source columns (psql to /dev/null), the SQL peer (scripts/bench/naive_peer.sql)
+# and `itemdup run` (full pipeline including publish).  Prints medians, the
+# ratios itemdup/COPY and itemdup/peer, itemdup's peak RSS and its per-stage
+# timers.  --write also appends the table to BENCHMARKS.md.  `make bench`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ITEMS=1000000 ROUNDS=3 WRITE=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+		--items) ITEMS=$2; shift 2 ;;
+		--rounds) ROUNDS=$2; shift 2 ;;
+		--write) WRITE=1; shift ;;
+		*) echo "usage: bench.sh [--items N] [--rounds R] [--write]" >&2; exit 64 ;;
+	esac
+done
+eval "$(scripts/pgcluster.sh start)"
+work=$(mktemp -d /tmp/itemdup-bench.XXXXXX)
+trap 'scripts/pgcluster.sh stop "$ITEMDUP_PGDIR"; rm -rf "$work"' EXIT
+chmod 755 "$work"
+build/itemdup-gen --items "$ITEMS" --seed 42 --out "$work" 2>/dev/null
+build/itemdup migrate --log-format text 2>/dev/null
+scripts/load-sample.sh "$work" 2>/dev/null
+psql -X -q -c "VACUUM ANALYZE sample.items"
+payload_mb=$(psql -X -Atc "SELECT round(sum(pg_column_size(payload)) / 1e6) FROM sample.items")
+
+now() { date +%s.%N; }
+declare -a T_COPY T_PEER T_RUN RSS STAGES
+for r in $(seq 1 "$ROUNDS"); do
+	s=$(now)
+	psql -X -q -c "\\copy (SELECT item_id, owner_id, environment, institution_id, payload, created_at, updated_at, removed_at FROM itemdup.source_items) TO '/dev/null'"
+	T_COPY+=("$(python3 -c "print($(now) - $s)")")
+	s=$(now)
+	psql -X -q -v ON_ERROR_STOP=1 -f scripts/bench/naive_peer.sql
+	T_PEER+=("$(python3 -c "print($(now) - $s)")")
+	s=$(now)
+	/usr/bin/time -f %M -o "$work/rss" build/itemdup run --log-format text 2>"$work/run.log" >/dev/null
+	T_RUN+=("$(python3 -c "print($(now) - $s)")")
+	RSS+=("$(tail -1 "$work/rss")")
+	STAGES+=("$(psql -X -Atc "SELECT stats FROM itemdup.runs ORDER BY run_id DESC LIMIT 1")")
+	echo "round $r: copy ${T_COPY[-1]} s, peer ${T_PEER[-1]} s, itemdup ${T_RUN[-1]} s" >&2
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+mc=$(median "${T_COPY[@]}"); mp=$(median "${T_PEER[@]}"); mr=$(median "${T_RUN[@]}")
+rss=$(median "${RSS[@]}")
+pgv=$(psql -X -Atc "SHOW server_version")
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+mem=$(free -g | awk '/Mem:/ {print $2}')
+table=$(python3 - "$ITEMS" "$mc" "$mp" "$mr" "$rss" "$payload_mb" "${STAGES[-1]}" <<'PY'
+import json, sys
+items, c, p, r, rss, mb, stages = sys.argv[1:8]
+items, c, p, r, rss = int(items), float(c), float(p), float(r), int(rss)
+st = json.loads(stages)
+print(f"| {items:,} | {mb} MB | {c:.2f} s | {p:.2f} s | {r:.2f} s | {r / c:.2f} | {r / p:.2f} "
+      f"| {rss / 1024:.0f} MiB | {rss * 1024 / items:.0f} B | "
+      f"read {st.get('read_s', 0):.2f} / match {st.get('match_s', 0):.2f} / "
+      f"group {st.get('group_s', 0):.2f} s |")
+PY
+)
+header="| items | payload (jsonb) | bare COPY | SQL peer | itemdup run | itemdup/COPY | itemdup/peer | peak RSS | RSS per item | itemdup stages |
+|---|---|---|---|---|---|---|---|---|---|"
+echo
+echo "$(date -u +%Y-%m-%d), $(nproc) × $cpu, ${mem} GiB, PostgreSQL $pgv, medians of $ROUNDS interleaved rounds"
+echo
+echo "$header"
+echo "$table"
+if [ "$WRITE" = 1 ]; then
+	{
+		echo
+		echo "### $(date -u +%Y-%m-%d): $ITEMS items"
+		echo
+		echo "$(nproc) × $cpu, ${mem} GiB RAM, PostgreSQL $pgv; medians of $ROUNDS interleaved rounds."
+		echo
+		echo "$header"
+		echo "$table"
+	} >>BENCHMARKS.md
+fi
