@@ -27,8 +27,7 @@ CORE_O   = $(CORE:%=build/%.o)
 EDGE_O   = $(EDGE:%=build/%.o) build/sql_files.o
 SCORE_O  = $(CORE:%=build/san/%.o)
 SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o
-CHECK_SRC = $(sort $(wildcard tests/unit/check_*.c)) tests/unit/unit_main.c
-UNIT_SRC = $(filter-out $(CHECK_SRC),$(sort $(wildcard tests/unit/*.c)))
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 
 .PHONY: all test unit integration demo clean deps bench eval fuzz fuzz-replay
 
@@ -80,12 +79,8 @@ build build/san:
 deps:
 	sh scripts/install-deps.sh
 
-build/san/unit_core: $(CHECK_SRC) tests/unit/unit.h $(SCORE_O) | build/san
-	$(CC) $(ALL_CFLAGS) $(SAN) -Itests/unit -o $@ $(filter %.c %.o,$^) \
-	    $(shell pkg-config --cflags --libs check 2>/dev/null) $(LIBS)
-
-unit: build/san/unit_core
-	CK_FORK=yes build/san/unit_core
+unit: build/san/unit_tests
+	CK_FORK=yes build/san/unit_tests
 
 fuzz-replay: build/san/fuzz_replay
 	build/san/fuzz_replay tests/fuzz/corpus

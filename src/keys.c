@@ -239,7 +239,11 @@ keys_check_item_id(const char *s, size_t len, char *detail, size_t detail_size)
 	}
 	for (size_t i = 0; i < len; i++)
 	{
-		if ((unsigned char) s[i] < 0x20 || s[i] == 0x7f)
+		unsigned char c = (unsigned char) s[i];
+
+		/* C0, DEL, and C1 (U+0080-U+009F, UTF-8 C2 80..C2 9F) */
+		if (c < 0x20 || c == 0x7f ||
+			(c == 0xC2 && i + 1 < len && (unsigned char) s[i + 1] <= 0x9F))
 		{
 			snprintf(detail, detail_size, "item_id holds a control character");
 			return false;

@@ -3,6 +3,7 @@
  */
 #include "loader.h"
 
+#include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,6 @@
 #include "payload.h"
 
 #define SOURCE_COLUMNS 8
-#define PROGRESS_SECONDS 5.0
 
 static const char *const required_columns[SOURCE_COLUMNS] = {
 	"item_id", "owner_id", "environment", "institution_id",
@@ -141,7 +141,7 @@ typedef struct LoadCtx
 	LoadStats  *st;
 	const InstitutionMap *map;
 	Arena		scratch;
-	double		next_progress;
+	int64_t		estimate;		/* planner's row estimate, 0 if unknown */
 	double		started;
 } LoadCtx;
 
@@ -222,21 +222,34 @@ load_row(char *row, size_t len, void *arg)
 	if (reason != REJECT_NONE)
 		add_reject(ctx, idx, reason, detail);
 
-	if (ctx->st->items_read % 4096 == 0)
-	{
-		double		now = log_now();
-
-		if (now >= ctx->next_progress)
-		{
-			const char *keys[2] = {"items_read", "items_per_second"};
-			int64_t		vals[2] = {ctx->st->items_read,
-			(int64_t) (ctx->st->items_read / (now - ctx->started + 1e-9))};
-
-			log_counts(LOG_INFO, "reading source", 2, keys, vals);
-			ctx->next_progress = now + PROGRESS_SECONDS;
-		}
-	}
+	if (ctx->st->items_read % 1024 == 0)
+		log_progress("reading source", ctx->st->items_read, ctx->estimate, ctx->started);
 	return !db_interrupted();
+}
+
+/* The planner's estimate of the source's rows (for progress), 0 if unknown. */
+static int64_t
+estimate_rows(DbConn *c, const char *quoted)
+{
+	StrBuf		sql;
+	DbRows		rows;
+	int64_t		n = 0;
+
+	sb_init(&sql);
+	sb_printf(&sql, "EXPLAIN (FORMAT JSON) SELECT 1 FROM %s", quoted);
+	if (db_query(c, sql.data, 0, NULL, &rows))
+	{
+		cJSON	   *plan = cJSON_Parse(DB_VALUE(&rows, 0, 0));
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(plan, 0), "Plan"), "Plan Rows");
+
+		if (cJSON_IsNumber(r))
+			n = (int64_t) r->valuedouble;
+		cJSON_Delete(plan);
+		db_rows_free(&rows);
+	}
+	sb_free(&sql);
+	return n;
 }
 
 /* itemdup.institution_map into map, inside the read transaction. */
@@ -270,6 +283,7 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	LoadCtx		ctx;
 	StrBuf		sql;
 	bool		ok = false;
+	bool		copied;
 	bool		in_tx = false;
 
 	keys_map_init(&map);
@@ -343,9 +357,11 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	ctx.rejects = rejects;
 	ctx.st = st;
 	ctx.map = &map;
+	ctx.estimate = estimate_rows(c, st->source_quoted);
 	ctx.started = log_now();
-	ctx.next_progress = ctx.started + PROGRESS_SECONDS;
-	if (!db_copy_out(c, sql.data, load_row, &ctx))
+	copied = db_copy_out(c, sql.data, load_row, &ctx);
+	log_progress_end();
+	if (!copied)
 	{
 		if (db_interrupted())
 			snprintf(err, errlen, "interrupted by a signal while reading the source");

@@ -143,6 +143,50 @@ log_msg(LogLevel level, const char *fmt,...)
 	line_end();
 }
 
+static double next_progress = 0;
+static bool progress_line_open = false;
+
+void
+log_progress(const char *what, int64_t done, int64_t total, double started)
+{
+	double		now = log_now();
+	double		rate;
+	bool		tty = !json_lines && isatty(STDERR_FILENO);
+
+	if (!log_enabled(LOG_INFO) || now < next_progress)
+		return;
+	next_progress = now + (tty ? 0.25 : 5.0);
+	rate = done / (now - started + 1e-9);
+	if (tty)
+	{
+		fprintf(stderr, "\r[STEP %d] %s: %lld", current_step, what, (long long) done);
+		if (total > 0)
+			fprintf(stderr, " of ~%lld (%d%%), ETA %.0f s", (long long) total,
+					(int) (100.0 * done / total > 100 ? 100 : 100.0 * done / total),
+					done < total ? (total - done) / (rate + 1e-9) : 0.0);
+		fprintf(stderr, ", %.0f/s   ", rate);
+		fflush(stderr);
+		progress_line_open = true;
+	}
+	else
+	{
+		const char *keys[4] = {"done", "estimated_total", "per_second", "eta_seconds"};
+		int64_t		vals[4] = {done, total, (int64_t) rate,
+			total > done ? (int64_t) ((total - done) / (rate + 1e-9)) : 0};
+
+		log_counts(LOG_INFO, what, 4, keys, vals);
+	}
+}
+
+void
+log_progress_end(void)
+{
+	if (progress_line_open)
+		fputc('\n', stderr);
+	progress_line_open = false;
+	next_progress = 0;
+}
+
 void
 log_counts(LogLevel level, const char *msg, int n,
 		   const char *const *keys, const int64_t *values)

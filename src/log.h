@@ -48,6 +48,15 @@ void		log_msg(LogLevel level, const char *fmt,...) __attribute__((format(printf,
 void		log_counts(LogLevel level, const char *msg, int n,
 					   const char *const *keys, const int64_t *values);
 
+/*
+ * log_progress — progress of a long step: on a terminal (text format) one
+ * line rewritten in place at most 4 times a second; otherwise a log line
+ * every 5 seconds.  total <= 0 when unknown.  log_progress_end closes the
+ * terminal line.
+ */
+void		log_progress(const char *what, int64_t done, int64_t total, double started);
+void		log_progress_end(void);
+
 /* Seconds since an arbitrary fixed point, monotonic. */
 double		log_now(void);
 

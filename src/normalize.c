@@ -180,11 +180,6 @@ normalize_name(const char *s, size_t len, Arena *arena,
 			free(folded);
 			return UNK_BAD_TYPE;	/* invalid UTF-8: checked earlier */
 		}
-		if ((size_t) flen > NORMALIZE_NAME_MAX * 4 + 64)
-		{
-			free(folded);
-			return UNK_NAME_TOO_LONG;
-		}
 		buf = arena_alloc(arena, (size_t) flen + 1);
 		n = collapse_space(folded, (size_t) flen, buf);
 		free(folded);

@@ -1,10 +1,10 @@
 /*
- * check_copyfmt.c — COPY text format both ways.
+ * test_copyfmt.c — COPY text format both ways.
  */
 #include <string.h>
 
 #include "copyfmt.h"
-#include "unit.h"
+#include "suites.h"
 
 START_TEST(test_roundtrip)
 {

@@ -1,0 +1,564 @@
+/*
+ * test_keys.c — the Interner under forced hash collisions, institution
+ * resolution, key scoping, the snapshot rule, source-column checks and the
+ * frequency stats (CONTRACT.md "Source contract", docs/SOURCE.md "Keys").
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "suites.h"
+#include "testutil.h"
+
+/* Every key hashes the same: only the byte comparison tells them apart. */
+static KeyHash
+const_hash(const void *bytes, size_t len)
+{
+	KeyHash		h = {42, 7};
+
+	(void) bytes;
+	(void) len;
+	return h;
+}
+
+START_TEST(test_interner_forced_collision)
+{
+	Interner	in;
+	bool		is_new = false;
+	uint32_t	alpha, beta, gamma;
+
+	keys_interner_init(&in, const_hash);
+	alpha = keys_intern(&in, "alpha", 5, &is_new);
+	ck_assert(is_new);
+	beta = keys_intern(&in, "beta", 4, &is_new);
+	ck_assert(is_new);
+	gamma = keys_intern(&in, "gamma", 5, &is_new);
+	ck_assert(is_new);
+	ck_assert_uint_ne(alpha, beta);
+	ck_assert_uint_ne(beta, gamma);
+	ck_assert_uint_ne(alpha, gamma);
+	/* beta met alpha, gamma met alpha and beta: hash hits, different bytes */
+	ck_assert_uint_ge(in.collisions, 2);
+
+	ck_assert_uint_eq(keys_intern(&in, "alpha", 5, &is_new), alpha);
+	ck_assert(!is_new);
+	ck_assert_uint_eq(keys_intern(&in, "gamma", 5, &is_new), gamma);
+	ck_assert(!is_new);
+	ck_assert_uint_eq(in.n, 3);
+
+	ck_assert_uint_eq(keys_lookup(&in, "beta", 4), beta);
+	ck_assert_uint_eq(keys_lookup(&in, "delta", 5), KEY_NONE);
+	ck_assert_uint_eq(keys_lookup(&in, "alph", 4), KEY_NONE);
+	ck_assert_uint_eq(in.n, 3);
+
+	/* prefixes and embedded NULs are different byte strings */
+	uint32_t	ab = keys_intern(&in, "ab", 2, NULL);
+	uint32_t	abc = keys_intern(&in, "abc", 3, NULL);
+	uint32_t	a0b = keys_intern(&in, "a\0b", 3, NULL);
+	uint32_t	a0c = keys_intern(&in, "a\0c", 3, NULL);
+	uint32_t	empty = keys_intern(&in, "", 0, NULL);
+
+	ck_assert_uint_ne(ab, abc);
+	ck_assert_uint_ne(a0b, a0c);
+	ck_assert_uint_ne(a0b, ab);
+	ck_assert_uint_ne(empty, ab);
+	ck_assert_uint_eq(in.n, 8);
+	ck_assert_uint_eq(keys_lookup(&in, "a\0c", 3), a0c);
+	ck_assert_uint_eq(keys_lookup(&in, "a\0d", 3), KEY_NONE);
+	ck_assert_uint_eq(keys_lookup(&in, "", 0), empty);
+	ck_assert_uint_eq(in.lens[a0b], 3);
+	ck_assert_int_eq(memcmp(in.bytes[a0b], "a\0b", 3), 0);
+	keys_interner_free(&in);
+}
+END_TEST
+
+START_TEST(test_interner_collision_grow)
+{
+	Interner	in;
+	char		buf[32];
+	const int	n = 2500;		/* past the initial 1024 slots */
+
+	keys_interner_init(&in, const_hash);
+	for (int i = 0; i < n; i++)
+	{
+		int			len = snprintf(buf, sizeof(buf), "key-%d", i);
+		bool		is_new = false;
+
+		ck_assert_uint_eq(keys_intern(&in, buf, (size_t) len, &is_new), (uint32_t) i);
+		ck_assert(is_new);
+	}
+	ck_assert_uint_eq(in.n, (size_t) n);
+	ck_assert_uint_gt(in.collisions, (uint64_t) n);
+	for (int i = n - 1; i >= 0; i--)
+	{
+		int			len = snprintf(buf, sizeof(buf), "key-%d", i);
+		bool		is_new = true;
+
+		ck_assert_uint_eq(keys_lookup(&in, buf, (size_t) len), (uint32_t) i);
+		ck_assert_uint_eq(keys_intern(&in, buf, (size_t) len, &is_new), (uint32_t) i);
+		ck_assert(!is_new);
+	}
+	ck_assert_uint_eq(in.n, (size_t) n);
+	keys_interner_free(&in);
+}
+END_TEST
+
+START_TEST(test_interner_real_hash)
+{
+	Interner	in;
+	char		buf[32];
+
+	keys_interner_init(&in, NULL);
+	for (int i = 0; i < 20000; i++)
+	{
+		int			len = snprintf(buf, sizeof(buf), "k%d", i);
+
+		ck_assert_uint_eq(keys_intern(&in, buf, (size_t) len, NULL), (uint32_t) i);
+	}
+	ck_assert_uint_eq(keys_lookup(&in, "k12345", 6), 12345);
+	ck_assert_uint_eq(in.collisions, 0);
+	keys_interner_free(&in);
+}
+END_TEST
+
+#define ONE_ACCOUNT "[{\"name\":\"Plaid Checking\",\"mask\":\"0000\"}]"
+
+START_TEST(test_institution_resolution_order)
+{
+	Dataset		ds;
+	InstitutionMap map;
+	TuRow		r = {0};
+	uint32_t	i;
+
+	keys_dataset_init(&ds, NULL);
+	keys_map_init(&map);
+	keys_map_add(&map, "wells", "ins_4");
+	keys_map_add(&map, "bofa", "ins_old");
+	keys_map_add(&map, "bofa", "ins_1");	/* the later mapping replaces */
+
+	/* source column beats item.institution_id beats institution_type */
+	r.item_id = "i0";
+	r.institution_id = "ins_col";
+	i = tu_add(&ds, &r, "{\"accounts\":[{\"name\":\"a\",\"mask\":\"00\","
+			   "\"institution_type\":\"wells\"}],\"item\":{\"institution_id\":\"ins_payload\"}}",
+			   &map);
+	ck_assert_uint_ne(tu_institution(&ds, "ins_col"), KEY_NONE);
+	ck_assert_uint_eq(DS_ITEM(&ds, i)->institution, tu_institution(&ds, "ins_col"));
+	ck_assert_uint_eq(tu_institution(&ds, "ins_payload"), KEY_NONE);
+	ck_assert_uint_eq(tu_institution(&ds, "ins_4"), KEY_NONE);
+
+	/* an empty source column counts as none */
+	r.item_id = "i1";
+	r.institution_id = "";
+	i = tu_add(&ds, &r, "{\"accounts\":" ONE_ACCOUNT ",\"item\":{\"institution_id\":\"ins_payload\"}}",
+			   &map);
+	ck_assert_uint_eq(DS_ITEM(&ds, i)->institution, tu_institution(&ds, "ins_payload"));
+	ck_assert_uint_ne(DS_ITEM(&ds, i)->institution, KEY_NONE);
+
+	/* item.institution_id beats institution_type */
+	r.item_id = "i2";
+	r.institution_id = NULL;
+	i = tu_add(&ds, &r, "{\"accounts\":[{\"meta\":{\"name\":\"a\",\"number\":\"00\"},"
+			   "\"institution_type\":\"wells\"}],\"item\":{\"institution_id\":\"ins_9\"}}", &map);
+	ck_assert_uint_eq(DS_ITEM(&ds, i)->institution, tu_institution(&ds, "ins_9"));
+	ck_assert_uint_eq(tu_institution(&ds, "ins_4"), KEY_NONE);
+
+	/* institution_type through the map */
+	r.item_id = "i3";
+	i = tu_add(&ds, &r, "{\"accounts\":[{\"meta\":{\"name\":\"a\",\"number\":\"00\"},"
+			   "\"institution_type\":\"wells\"}]}", &map);
+	ck_assert_uint_ne(tu_institution(&ds, "ins_4"), KEY_NONE);
+	ck_assert_uint_eq(DS_ITEM(&ds, i)->institution, tu_institution(&ds, "ins_4"));
+	ck_assert_uint_eq(tu_institution(&ds, "legacy:wells"), KEY_NONE);
+	r.item_id = "i3b";
+	i = tu_add(&ds, &r, "{\"accounts\":[{\"meta\":{\"name\":\"a\",\"number\":\"00\"},"
+			   "\"institution_type\":\"bofa\"}]}", &map);
+	ck_assert_uint_eq(DS_ITEM(&ds, i)->institution, tu_institution(&ds, "ins_1"));
+	ck_assert_uint_eq(tu_institution(&ds, "ins_old"), KEY_NONE);
+
+	/* unmapped: legacy:<type>; without a map at all too */
+	r.item_id = "i4";
+	i = tu_add(&ds, &r, "{\"accounts\":[{\"meta\":{\"name\":\"a\",\"number\":\"00\"},"
+			   "\"institution_type\":\"chase\"}]}", &map);
+	ck_assert_uint_ne(tu_institution(&ds, "legacy:chase"), KEY_NONE);
+	ck_assert_uint_eq(DS_ITEM(&ds, i)->institution, tu_institution(&ds, "legacy:chase"));
+	r.item_id = "i4b";
+	i = tu_add(&ds, &r, "{\"accounts\":[{\"meta\":{\"name\":\"a\",\"number\":\"00\"},"
+			   "\"institution_type\":\"wells\"}]}", NULL);
+	ck_assert_uint_eq(DS_ITEM(&ds, i)->institution, tu_institution(&ds, "legacy:wells"));
+	ck_assert_uint_ne(DS_ITEM(&ds, i)->institution, KEY_NONE);
+
+	/* none at all: every keyable account is no_institution, nothing keyed */
+	size_t		keys_before = ds.keys.n;
+
+	r.item_id = "i5";
+	i = tu_add(&ds, &r, "{\"accounts\":[{\"name\":\"a\",\"mask\":\"00\"},"
+			   "{\"name\":\"b\",\"mask\":\"01\",\"persistent_account_id\":\"p\"}],"
+			   "\"item\":{\"institution_id\":null}}", &map);
+	ck_assert_uint_eq(DS_ITEM(&ds, i)->institution, KEY_NONE);
+	ck_assert_uint_eq(DS_ITEM(&ds, i)->n_accounts, 2);
+	ck_assert_uint_eq(DS_ITEM(&ds, i)->n_keyable, 0);
+	for (uint32_t k = 0; k < 2; k++)
+	{
+		ck_assert_int_eq(tu_account(&ds, i, k)->unkeyable, UNK_NO_INSTITUTION);
+		ck_assert_uint_eq(tu_account(&ds, i, k)->key, KEY_NONE);
+		ck_assert_uint_eq(tu_account(&ds, i, k)->pkey, KEY_NONE);
+	}
+	ck_assert_uint_eq(ds.keys.n, keys_before);
+	ck_assert_uint_eq(ds.pkeys.n, 0);
+
+	keys_map_free(&map);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_keys_scoped_by_env_and_institution)
+{
+	Dataset		ds;
+	TuRow		r = {0};
+	uint32_t	a, b, c, d, e, f;
+	const char *pl = "{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":\"0000\","
+		"\"persistent_account_id\":\"P1\"}]}";
+
+	keys_dataset_init(&ds, const_hash);	/* collisions must not join keys */
+	r.institution_id = "ins_1";
+	r.item_id = "A";
+	a = tu_add(&ds, &r, pl, NULL);
+	r.item_id = "B";
+	b = tu_add(&ds, &r, "{\"accounts\":[{\"name\":\" PLAID  checking\",\"mask\":\"0000\","
+			   "\"persistent_account_id\":\"P1\"}]}", NULL);
+	r.item_id = "C";
+	r.env = "sandbox";
+	c = tu_add(&ds, &r, pl, NULL);
+	r.item_id = "E";
+	r.env = "development";
+	e = tu_add(&ds, &r, pl, NULL);
+	r.env = NULL;
+	r.item_id = "D";
+	r.institution_id = "ins_2";
+	d = tu_add(&ds, &r, pl, NULL);
+	r.item_id = "F";
+	r.institution_id = "ins_1";
+	f = tu_add(&ds, &r, "{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":\"0001\"}]}", NULL);
+
+	const Account *ka = tu_account(&ds, a, 0);
+
+	ck_assert_uint_ne(ka->key, KEY_NONE);
+	ck_assert_uint_eq(tu_account(&ds, b, 0)->key, ka->key);
+	ck_assert_uint_eq(tu_account(&ds, b, 0)->pkey, ka->pkey);
+	ck_assert_uint_ne(tu_account(&ds, c, 0)->key, ka->key);
+	ck_assert_uint_ne(tu_account(&ds, d, 0)->key, ka->key);
+	ck_assert_uint_ne(tu_account(&ds, e, 0)->key, ka->key);
+	ck_assert_uint_ne(tu_account(&ds, e, 0)->key, tu_account(&ds, c, 0)->key);
+	ck_assert_uint_ne(tu_account(&ds, d, 0)->pkey, ka->pkey);
+	ck_assert_uint_ne(tu_account(&ds, c, 0)->pkey, ka->pkey);
+	/* same name at the same place, other mask: same name id, other key */
+	ck_assert_uint_eq(tu_account(&ds, f, 0)->name, ka->name);
+	ck_assert_uint_ne(tu_account(&ds, f, 0)->key, ka->key);
+	ck_assert_uint_eq(tu_account(&ds, f, 0)->pkey, KEY_NONE);
+	ck_assert_uint_ne(tu_account(&ds, c, 0)->name, ka->name);
+	ck_assert_uint_eq(ds.keys.n, 5);	/* A=B, C, D, E, F */
+	ck_assert_uint_eq(ds.pkeys.n, 4);	/* A=B, C, D, E */
+	ck_assert_uint_gt(ds.keys.collisions, 0);
+
+	const KeyInfo *ki = &VEC_AT(&ds.key_info, KeyInfo, ka->key);
+	const NameInfo *ni = &VEC_AT(&ds.name_info, NameInfo, ka->name);
+
+	ck_assert_uint_eq(ds.key_info.len, ds.keys.n);
+	ck_assert_uint_eq(ds.name_info.len, ds.names.n);
+	ck_assert_uint_eq(ki->name, ka->name);
+	ck_assert_str_eq(ki->mask, "0000");
+	ck_assert_str_eq(ni->name, "plaid checking");
+	ck_assert_int_eq(ni->env, ENV_PRODUCTION);
+	ck_assert_uint_eq(ni->institution, tu_institution(&ds, "ins_1"));
+	ck_assert_int_eq(VEC_AT(&ds.name_info, NameInfo, tu_account(&ds, c, 0)->name).env,
+					 ENV_SANDBOX);
+	ck_assert_uint_eq(DS_ITEM(&ds, a)->n_keyable, 1);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+/* Three snapshots of one item in every order: updated_at 300 wins. */
+START_TEST(test_snapshot_rule_any_order)
+{
+	static const int perms[6][3] = {
+		{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}
+	};
+	static const int64_t updated[3] = {100, 300, 200};
+	Dataset		ds;
+	TuRow		r = {0};
+	uint32_t	idx[3];
+	uint32_t	other = UINT32_MAX;
+
+	keys_dataset_init(&ds, NULL);
+	r.institution_id = "ins_1";
+	for (int k = 0; k < 3; k++)
+	{
+		int			s = perms[_i][k];
+
+		r.item_id = "item-1";
+		r.updated_at = updated[s];
+		r.row_hash = 1000 - (uint64_t) s;	/* no help from the hash */
+		idx[s] = tu_add(&ds, &r, "{\"accounts\":" ONE_ACCOUNT "}", NULL);
+		if (k == 1)
+		{
+			r.item_id = "item-2";
+			r.updated_at = 0;
+			other = tu_add(&ds, &r, "{\"accounts\":" ONE_ACCOUNT "}", NULL);
+		}
+	}
+	ck_assert(DS_ITEM(&ds, idx[0])->superseded);
+	ck_assert(!DS_ITEM(&ds, idx[1])->superseded);
+	ck_assert(DS_ITEM(&ds, idx[2])->superseded);
+	ck_assert(keys_item_live(DS_ITEM(&ds, idx[1])));
+	ck_assert(!keys_item_live(DS_ITEM(&ds, idx[0])));
+	ck_assert(!DS_ITEM(&ds, other)->superseded);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_snapshot_rule_ties_removed_rejected)
+{
+	Dataset		ds;
+	TuRow		r = {0};
+	uint32_t	x, y;
+
+	/* equal updated_at: the larger row hash, whichever comes first */
+	for (int order = 0; order < 2; order++)
+	{
+		keys_dataset_init(&ds, NULL);
+		r.item_id = "tie";
+		r.updated_at = 50;
+		r.row_hash = order ? 9 : 5;
+		x = tu_add(&ds, &r, "{\"accounts\":" ONE_ACCOUNT "}", NULL);
+		r.row_hash = order ? 5 : 9;
+		y = tu_add(&ds, &r, "{\"accounts\":" ONE_ACCOUNT "}", NULL);
+		ck_assert(DS_ITEM(&ds, order ? y : x)->superseded);
+		ck_assert(!DS_ITEM(&ds, order ? x : y)->superseded);
+		keys_dataset_free(&ds);
+	}
+
+	/* a null updated_at (INT64_MIN) loses to any time */
+	keys_dataset_init(&ds, NULL);
+	r.item_id = "n";
+	r.updated_at = -5;
+	r.row_hash = 1;
+	x = tu_add(&ds, &r, "{\"accounts\":" ONE_ACCOUNT "}", NULL);
+	r.updated_at = INT64_MIN;
+	r.row_hash = 99;
+	y = tu_add(&ds, &r, "{\"accounts\":" ONE_ACCOUNT "}", NULL);
+	ck_assert(!DS_ITEM(&ds, x)->superseded);
+	ck_assert(DS_ITEM(&ds, y)->superseded);
+
+	/* the latest snapshot removed or rejected: the older is not used instead */
+	r.item_id = "rm";
+	r.updated_at = 100;
+	x = tu_add(&ds, &r, "{\"accounts\":" ONE_ACCOUNT "}", NULL);
+	r.updated_at = 200;
+	r.removed = true;
+	y = tu_add(&ds, &r, NULL, NULL);
+	r.removed = false;
+	ck_assert(DS_ITEM(&ds, x)->superseded);
+	ck_assert(!keys_item_live(DS_ITEM(&ds, x)));
+	ck_assert(!keys_item_live(DS_ITEM(&ds, y)));
+
+	r.item_id = "rj";
+	r.updated_at = 100;
+	x = tu_add(&ds, &r, "{\"accounts\":" ONE_ACCOUNT "}", NULL);
+	r.updated_at = 200;
+	r.reject = REJECT_NOT_JSON;
+	y = tu_add(&ds, &r, NULL, NULL);
+	ck_assert(DS_ITEM(&ds, x)->superseded);
+	ck_assert_int_eq(DS_ITEM(&ds, y)->reject, REJECT_NOT_JSON);
+	ck_assert(!keys_item_live(DS_ITEM(&ds, y)));
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+static const struct
+{
+	const char *s;
+	size_t		len;
+	int			env;			/* -1: false */
+}			env_cases[] = {
+	{"sandbox", 7, ENV_SANDBOX},
+	{"development", 11, ENV_DEVELOPMENT},
+	{"production", 10, ENV_PRODUCTION},
+	{"sandboxes", 7, ENV_SANDBOX},	/* only len bytes count */
+	{"Sandbox", 7, -1},
+	{"PRODUCTION", 10, -1},
+	{"sandbox ", 8, -1},
+	{" sandbox", 8, -1},
+	{"prod", 4, -1},
+	{"dev", 3, -1},
+	{"", 0, -1},
+	{"sandboxx", 8, -1},
+	{"production\0", 11, -1},
+	{NULL, 0, -1},
+};
+
+START_TEST(test_parse_environment)
+{
+	static const char *const env_names[ENV_COUNT] = {"sandbox", "development", "production"};
+
+	Environment env = ENV_COUNT;
+	bool		ok = keys_parse_environment(env_cases[_i].s, env_cases[_i].len, &env);
+
+	if (env_cases[_i].env < 0)
+		ck_assert_msg(!ok, "\"%s\" (%zu) accepted", env_cases[_i].s ? env_cases[_i].s : "NULL",
+					  env_cases[_i].len);
+	else
+	{
+		ck_assert_msg(ok, "\"%s\" refused", env_cases[_i].s);
+		ck_assert_int_eq(env, env_cases[_i].env);
+		ck_assert_str_eq(keys_environment_name(env), env_names[env_cases[_i].env]);
+	}
+}
+END_TEST
+
+START_TEST(test_check_item_id)
+{
+	char		detail[160];
+	char		id[300];
+
+	memset(id, 'i', sizeof(id));
+	ck_assert(keys_check_item_id("a", 1, detail, sizeof(detail)));
+	ck_assert(keys_check_item_id("Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr", 37, detail,
+								 sizeof(detail)));
+	ck_assert(keys_check_item_id("it\xc3\xa9m", 5, detail, sizeof(detail)));
+	ck_assert(keys_check_item_id(id, 255, detail, sizeof(detail)));
+	detail[0] = '\0';
+	ck_assert(!keys_check_item_id(id, 256, detail, sizeof(detail)));
+	ck_assert(detail[0] != '\0');
+	ck_assert(!keys_check_item_id("", 0, detail, sizeof(detail)));
+	ck_assert(!keys_check_item_id(NULL, 0, detail, sizeof(detail)));
+	ck_assert(!keys_check_item_id("ab\x01", 3, detail, sizeof(detail)));
+	ck_assert(!keys_check_item_id("a\tb", 3, detail, sizeof(detail)));
+	ck_assert(!keys_check_item_id("a\nb", 3, detail, sizeof(detail)));
+	ck_assert(!keys_check_item_id("ab\x7f", 3, detail, sizeof(detail)));
+	ck_assert(!keys_check_item_id("a\0b", 3, detail, sizeof(detail)));
+	ck_assert(!keys_check_item_id("\xff", 1, detail, sizeof(detail)));
+	ck_assert(!keys_check_item_id("\xc3", 1, detail, sizeof(detail)));
+
+	/* the detail never echoes the bad value */
+	const char *bad = "access-sandbox-CANARY\x01";
+
+	detail[0] = '\0';
+	ck_assert(!keys_check_item_id(bad, strlen(bad), detail, sizeof(detail)));
+	ck_assert(detail[0] != '\0');
+	ck_assert_ptr_null(strstr(detail, "CANARY"));
+}
+END_TEST
+
+/*
+ * docs/SOURCE.md: item_id is "UTF-8 without control characters".  U+0085
+ * (NEL) and U+009B (CSI) are control characters (general category Cc), as
+ * dangerous in a log line as their C0 cousins.
+ */
+START_TEST(test_check_item_id_c1_control)
+{
+	char		detail[160];
+
+	ck_assert(!keys_check_item_id("ab\xc2\x85", 4, detail, sizeof(detail)));
+	ck_assert(!keys_check_item_id("ab\xc2\x9b" "31m", 7, detail, sizeof(detail)));
+}
+END_TEST
+
+START_TEST(test_stats_compute)
+{
+	Dataset		ds;
+	TuRow		r = {0};
+	KeyStats	st;
+	uint32_t	i0, i1, i2, i3, old;
+
+	keys_dataset_init(&ds, NULL);
+	r.institution_id = "ins_X";
+	r.updated_at = 10;
+	r.item_id = "I0";
+	i0 = tu_add(&ds, &r, "{\"accounts\":[{\"name\":\"Checking\",\"mask\":\"0000\"}]}", NULL);
+	r.item_id = "I1";
+	i1 = tu_add(&ds, &r, "{\"accounts\":[{\"name\":\"Checking\",\"mask\":\"0000\"},"
+				"{\"name\":\"Savings\",\"mask\":\"2222\"}]}", NULL);
+	r.item_id = "I2";
+	i2 = tu_add(&ds, &r, "{\"accounts\":[{\"name\":\"checking\",\"mask\":\"1111\"},"
+				"{\"name\":\"Savings\",\"mask\":\"2222\"},{\"name\":\"SAVINGS\",\"mask\":\"2222\"},"
+				"{\"name\":\"Checking\",\"mask\":null}]}", NULL);
+	r.item_id = "I0";			/* an older snapshot of I0: not counted */
+	r.updated_at = 5;
+	old = tu_add(&ds, &r, "{\"accounts\":[{\"name\":\"Checking\",\"mask\":\"0000\"},"
+				 "{\"name\":\"Savings\",\"mask\":\"2222\"},{\"name\":\"Other\",\"mask\":\"0000\"}]}",
+				 NULL);
+	r.updated_at = 10;
+	r.item_id = "I3";
+	r.institution_id = "ins_Y";
+	i3 = tu_add(&ds, &r, "{\"accounts\":[{\"name\":\"Checking\",\"mask\":\"0000\"}]}", NULL);
+	r.item_id = "R";
+	r.reject = REJECT_DUPLICATE_KEY;
+	(void) tu_add(&ds, &r, NULL, NULL);
+	r.reject = REJECT_NONE;
+	r.item_id = "GONE";
+	r.removed = true;
+	(void) tu_add(&ds, &r, NULL, NULL);
+	ck_assert(DS_ITEM(&ds, old)->superseded);
+
+	keys_stats_compute(&ds, &st);
+	ck_assert_uint_eq(st.live_items, 4);
+
+	uint32_t	chk_x = tu_account(&ds, i0, 0)->name;
+	uint32_t	sav_x = tu_account(&ds, i1, 1)->name;
+	uint32_t	chk_y = tu_account(&ds, i3, 0)->name;
+	uint32_t	other = tu_account(&ds, old, 2)->name;
+
+	ck_assert_uint_eq(tu_account(&ds, i2, 0)->name, chk_x);
+	ck_assert_uint_ne(chk_y, chk_x);
+	ck_assert_uint_eq(st.name_items[chk_x], 3);
+	ck_assert_uint_eq(st.name_items[sav_x], 2);	/* I2's two savings count once */
+	ck_assert_uint_eq(st.name_items[chk_y], 1);
+	ck_assert_uint_eq(st.name_items[other], 0);	/* only the superseded row has it */
+	ck_assert_uint_eq(st.key_items[tu_account(&ds, i0, 0)->key], 2);
+	ck_assert_uint_eq(st.key_items[tu_account(&ds, i2, 0)->key], 1);
+	ck_assert_uint_eq(st.key_items[tu_account(&ds, i1, 1)->key], 2);
+	ck_assert_uint_eq(st.key_items[tu_account(&ds, i3, 0)->key], 1);
+	ck_assert_uint_eq(st.institution_items[tu_institution(&ds, "ins_X")], 3);
+	ck_assert_uint_eq(st.institution_items[tu_institution(&ds, "ins_Y")], 1);
+	keys_stats_free(&st);
+
+	keys_count_unkeyable(&ds);
+	ck_assert_uint_eq(ds.unkeyable[UNK_NONE], 7);
+	ck_assert_uint_eq(ds.unkeyable[UNK_NO_MASK], 1);
+	ck_assert_uint_eq(DS_ITEM(&ds, i2)->n_keyable, 3);
+	ck_assert_uint_eq(DS_ITEM(&ds, i2)->n_accounts, 4);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+#define N_OF(a) ((int) (sizeof(a) / sizeof((a)[0])))
+
+Suite *
+keys_suite(void)
+{
+	Suite	   *s = suite_create("keys");
+	TCase	   *intern = tcase_create("interner");
+	TCase	   *ds = tcase_create("dataset");
+	TCase	   *src = tcase_create("source");
+
+	tcase_set_timeout(intern, 60);
+	tcase_add_test(intern, test_interner_forced_collision);
+	tcase_add_test(intern, test_interner_collision_grow);
+	tcase_add_test(intern, test_interner_real_hash);
+	suite_add_tcase(s, intern);
+
+	tcase_add_test(ds, test_institution_resolution_order);
+	tcase_add_test(ds, test_keys_scoped_by_env_and_institution);
+	tcase_add_loop_test(ds, test_snapshot_rule_any_order, 0, 6);
+	tcase_add_test(ds, test_snapshot_rule_ties_removed_rejected);
+	tcase_add_test(ds, test_stats_compute);
+	suite_add_tcase(s, ds);
+
+	tcase_add_loop_test(src, test_parse_environment, 0, N_OF(env_cases));
+	tcase_add_test(src, test_check_item_id);
+	tcase_add_test(src, test_check_item_id_c1_control);
+	suite_add_tcase(s, src);
+	return s;
+}

@@ -1,0 +1,446 @@
+/*
+ * test_match.c — candidate pairs from shared keys on hand-built Datasets:
+ * scoping, null masks, the hot-key cap, the max-pairs guard, persistent ids
+ * and non-live items (CONTRACT.md, docs/MATCHING.md).  Expected scores are
+ * computed from the formulas in docs/MATCHING.md, not read from the code.
+ */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+#include "suites.h"
+#include "testutil.h"
+
+#define ANY (-1e9)				/* threshold that accepts every candidate */
+
+static MatchOptions
+opts(uint32_t cap, uint64_t max_pairs, double threshold)
+{
+	MatchOptions o = {cap, max_pairs, threshold};
+
+	return o;
+}
+
+static const Pair *
+find_pair(const MatchResult *m, uint32_t x, uint32_t y)
+{
+	uint32_t	a = x < y ? x : y;
+	uint32_t	b = x < y ? y : x;
+
+	for (size_t i = 0; i < m->pairs.len; i++)
+	{
+		const Pair *p = &VEC_AT(&m->pairs, Pair, i);
+
+		ck_assert_uint_lt(p->a, p->b);
+		if (p->a == a && p->b == b)
+			return p;
+	}
+	return NULL;
+}
+
+/* Run match_find_pairs and require it to succeed. */
+static void
+run_ok(const Dataset *ds, MatchOptions o, MatchResult *m)
+{
+	char		err[256] = "";
+
+	ck_assert_msg(match_find_pairs(ds, &o, m, err, sizeof(err)), "match failed: %s", err);
+}
+
+static uint32_t
+add(Dataset *ds, const char *item_id, const char *env, const char *inst,
+	const char *owner, const char *json)
+{
+	TuRow		r = {0};
+
+	r.item_id = item_id;
+	r.env = env;
+	r.institution_id = inst;
+	r.owner_id = owner;
+	return tu_add(ds, &r, json, NULL);
+}
+
+#define CHK_1234 "{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":\"1234\"}]}"
+
+START_TEST(test_two_items_share_one_key)
+{
+	Dataset		ds;
+	MatchResult m;
+	uint32_t	a, b;
+
+	keys_dataset_init(&ds, NULL);
+	a = add(&ds, "item-a", NULL, "ins_1", NULL,
+			"{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":\"1234\"}],"
+			"\"access_token\":\"access-sandbox-CANARY\"}");
+	b = add(&ds, "item-b", NULL, "ins_1", NULL,
+			"{\"accounts\":[{\"name\":\"PLAID CHECKING\",\"mask\":\" 1234 \"}]}");
+	run_ok(&ds, opts(1000, 50000000, 5.0), &m);
+
+	ck_assert_uint_eq(m.candidate_pairs, 1);
+	ck_assert_uint_eq(m.pairs.len, 1);
+	const Pair *p = find_pair(&m, a, b);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->n_shared, 1);
+	ck_assert_uint_eq(p->n_shared_p, 0);
+	ck_assert_uint_eq(VEC_AT(&m.shared, uint32_t, p->first_shared), tu_account(&ds, a, 0)->key);
+
+	/*
+	 * MATCHING.md with N = 2, null owners, one account each:
+	 * prior log2(0.02 / 1); u = (2/2) / 10^4; weight log2(0.9 / u);
+	 * identical sets +3; no owner term, no unmatched accounts.
+	 */
+	double		expect = log2(0.02) + log2(0.9 / 1e-4) + 3.0;
+
+	ck_assert_double_eq_tol(p->score, expect, 1e-9);
+
+	char	   *ev = match_pair_evidence(&ds, &m, p);
+	cJSON	   *j = cJSON_Parse(ev);
+
+	ck_assert_ptr_nonnull(j);
+	ck_assert_ptr_null(strstr(ev, "CANARY"));
+	cJSON	   *k0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "shared_keys"), 0);
+
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(k0, "name")->valuestring, "plaid checking");
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(k0, "mask")->valuestring, "1234");
+	ck_assert_double_eq_tol(cJSON_GetObjectItemCaseSensitive(j, "score")->valuedouble,
+							expect, 0.001);
+	cJSON_Delete(j);
+	free(ev);
+	match_result_free(&m);
+
+	/* the threshold is applied: the same candidate below 11 is not a match */
+	run_ok(&ds, opts(1000, 50000000, 11.0), &m);
+	ck_assert_uint_eq(m.candidate_pairs, 1);
+	ck_assert_uint_eq(m.pairs.len, 0);
+	match_result_free(&m);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_environment_never_pairs)
+{
+	Dataset		ds;
+	MatchResult m;
+
+	keys_dataset_init(&ds, NULL);
+	(void) add(&ds, "a", "production", "ins_1", "u1", CHK_1234);
+	(void) add(&ds, "b", "sandbox", "ins_1", "u1", CHK_1234);
+	(void) add(&ds, "c", "development", "ins_1", "u1", CHK_1234);
+	run_ok(&ds, opts(1000, 50000000, ANY), &m);
+	ck_assert_uint_eq(m.candidate_pairs, 0);
+	ck_assert_uint_eq(m.pairs.len, 0);
+	match_result_free(&m);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_institution_never_pairs)
+{
+	Dataset		ds;
+	MatchResult m;
+	const char *pid = "{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":\"1234\","
+		"\"persistent_account_id\":\"PX\"}]}";
+
+	keys_dataset_init(&ds, NULL);
+	(void) add(&ds, "a", NULL, "ins_1", "u1", pid);
+	(void) add(&ds, "b", NULL, "ins_2", "u1", pid);
+	(void) add(&ds, "c", NULL, NULL, "u1",
+			   "{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":\"1234\","
+			   "\"persistent_account_id\":\"PX\"}],\"item\":{\"institution_id\":\"ins_3\"}}");
+	run_ok(&ds, opts(1000, 50000000, ANY), &m);
+	ck_assert_uint_eq(m.candidate_pairs, 0);
+	ck_assert_uint_eq(m.pairs.len, 0);
+	match_result_free(&m);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_null_mask_never_matches)
+{
+	Dataset		ds;
+	MatchResult m;
+
+	keys_dataset_init(&ds, NULL);
+	(void) add(&ds, "a", NULL, "ins_1", "u1",
+			   "{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":null}]}");
+	(void) add(&ds, "b", NULL, "ins_1", "u1",
+			   "{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":null}]}");
+	(void) add(&ds, "c", NULL, "ins_1", "u1",
+			   "{\"accounts\":[{\"name\":\"Plaid Checking\"}]}");
+	(void) add(&ds, "d", NULL, "ins_1", "u1",
+			   "{\"accounts\":[{\"name\":null,\"mask\":\"1234\"}]}");
+	(void) add(&ds, "e", NULL, "ins_1", "u1",
+			   "{\"accounts\":[{\"mask\":\"1234\"}]}");
+	/* and a null mask is no wildcard against a real one */
+	(void) add(&ds, "f", NULL, "ins_1", "u1", CHK_1234);
+	run_ok(&ds, opts(1000, 50000000, ANY), &m);
+	ck_assert_uint_eq(m.candidate_pairs, 0);
+	ck_assert_uint_eq(m.pairs.len, 0);
+	match_result_free(&m);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_hot_key_cap)
+{
+	Dataset		ds;
+	MatchResult m;
+	uint32_t	a, b, c;
+	const char *two = "{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":\"1234\"},"
+		"{\"name\":\"Rare Savings\",\"mask\":\"5678\"}]}";
+
+	keys_dataset_init(&ds, NULL);
+	a = add(&ds, "a", NULL, "ins_1", NULL, CHK_1234);
+	b = add(&ds, "b", NULL, "ins_1", NULL, CHK_1234);
+	c = add(&ds, "c", NULL, "ins_1", NULL, CHK_1234);
+
+	run_ok(&ds, opts(2, 50000000, ANY), &m);
+	ck_assert_uint_eq(m.hot_keys, 1);
+	ck_assert_uint_eq(m.candidate_pairs, 0);
+	ck_assert_uint_eq(m.pairs.len, 0);
+	match_result_free(&m);
+
+	run_ok(&ds, opts(3, 50000000, ANY), &m);
+	ck_assert_uint_eq(m.hot_keys, 0);
+	ck_assert_uint_eq(m.candidate_pairs, 3);
+	ck_assert_ptr_nonnull(find_pair(&m, a, b));
+	ck_assert_ptr_nonnull(find_pair(&m, a, c));
+	ck_assert_ptr_nonnull(find_pair(&m, b, c));
+	match_result_free(&m);
+	keys_dataset_free(&ds);
+
+	/* a hot key is skipped, a second shared key still pairs its items */
+	keys_dataset_init(&ds, NULL);
+	a = add(&ds, "a", NULL, "ins_1", NULL, two);
+	b = add(&ds, "b", NULL, "ins_1", NULL, two);
+	c = add(&ds, "c", NULL, "ins_1", NULL, CHK_1234);
+	run_ok(&ds, opts(2, 50000000, ANY), &m);
+	ck_assert_uint_eq(m.hot_keys, 1);
+	ck_assert_uint_eq(m.pairs.len, 1);
+	const Pair *p = find_pair(&m, a, b);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->n_shared, 1);
+	ck_assert_uint_eq(VEC_AT(&m.shared, uint32_t, p->first_shared), tu_account(&ds, a, 1)->key);
+	ck_assert_ptr_null(find_pair(&m, a, c));
+	match_result_free(&m);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_max_pairs_guard)
+{
+	Dataset		ds;
+	MatchResult m;
+	MatchOptions o;
+	char		err[256];
+	char		name[8];
+
+	keys_dataset_init(&ds, NULL);
+	for (int i = 0; i < 5; i++)	/* one key, 5 items: 10 pairs */
+	{
+		snprintf(name, sizeof(name), "i%d", i);
+		(void) add(&ds, name, NULL, "ins_1", NULL, CHK_1234);
+	}
+	o = opts(1000, 9, ANY);
+	err[0] = '\0';
+	ck_assert(!match_find_pairs(&ds, &o, &m, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "max-pairs") != NULL && strstr(err, "9") != NULL,
+				  "message does not name the cap: %s", err);
+	ck_assert_uint_eq(m.pairs.len, 0);
+	match_result_free(&m);
+
+	o = opts(1000, 10, ANY);
+	run_ok(&ds, o, &m);
+	ck_assert_uint_eq(m.candidate_pairs, 10);
+	ck_assert_uint_eq(m.pairs.len, 10);
+	match_result_free(&m);
+
+	/* a hot key is never expanded, so it costs nothing of the budget */
+	run_ok(&ds, opts(4, 0, ANY), &m);
+	ck_assert_uint_eq(m.hot_keys, 1);
+	ck_assert_uint_eq(m.candidate_pairs, 0);
+	match_result_free(&m);
+	keys_dataset_free(&ds);
+
+	/* docs/MATCHING.md: candidates are counted per shared key */
+	keys_dataset_init(&ds, NULL);
+	const char *two = "{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":\"1234\"},"
+		"{\"name\":\"Plaid Saving\",\"mask\":\"5678\"}]}";
+
+	(void) add(&ds, "a", NULL, "ins_1", NULL, two);
+	(void) add(&ds, "b", NULL, "ins_1", NULL, two);
+	o = opts(1000, 1, ANY);
+	ck_assert(!match_find_pairs(&ds, &o, &m, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "1"));
+	match_result_free(&m);
+	run_ok(&ds, opts(1000, 2, ANY), &m);
+	ck_assert_uint_eq(m.candidate_pairs, 1);
+	ck_assert_uint_eq(VEC_AT(&m.pairs, Pair, 0).n_shared, 2);
+	match_result_free(&m);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_persistent_id_pairs)
+{
+	Dataset		ds;
+	MatchResult m;
+	uint32_t	a, b;
+
+	keys_dataset_init(&ds, NULL);
+	a = add(&ds, "a", NULL, "ins_1", "u1",
+			"{\"accounts\":[{\"name\":\"Checking\",\"mask\":\"1111\","
+			"\"persistent_account_id\":\"PX\"}]}");
+	b = add(&ds, "b", NULL, "ins_1", "u1",
+			"{\"accounts\":[{\"name\":\"Total Checking\",\"mask\":\"9999\","
+			"\"persistent_account_id\":\"PX\"}]}");
+	ck_assert_uint_ne(tu_account(&ds, a, 0)->key, tu_account(&ds, b, 0)->key);
+
+	run_ok(&ds, opts(1000, 50000000, ANY), &m);
+	ck_assert_uint_eq(m.candidate_pairs, 1);
+	const Pair *p = find_pair(&m, a, b);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->n_shared, 0);
+	ck_assert_uint_eq(p->n_shared_p, 1);
+	ck_assert_uint_eq(VEC_AT(&m.shared, uint32_t, p->first_shared), tu_account(&ds, a, 0)->pkey);
+	match_result_free(&m);
+
+	/*
+	 * MATCHING.md, N = 2, the same known owner: prior log2(0.02),
+	 * persistent log2(0.9 * 1 / 0.02), owner log2(0.6 * 1 / 0.05), every
+	 * account matched on both sides: +3.  About 6.43: a match at 5.
+	 */
+	double		expect = log2(0.02) + log2(0.9 / 0.02) + log2(0.6 / 0.05) + 3.0;
+
+	run_ok(&ds, opts(1000, 50000000, 5.0), &m);
+	p = find_pair(&m, a, b);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_double_eq_tol(p->score, expect, 1e-9);
+	match_result_free(&m);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_non_live_items_never_pair)
+{
+	Dataset		ds;
+	MatchResult m;
+	TuRow		r = {0};
+	uint32_t	a, b, e_new;
+	Arena		scratch;
+	PayloadItem p;
+	SourceRow	sr;
+	char		detail[160];
+
+	keys_dataset_init(&ds, NULL);
+	a = add(&ds, "a", NULL, "ins_1", NULL, CHK_1234);
+	b = add(&ds, "b", NULL, "ins_1", NULL, CHK_1234);
+
+	r.institution_id = "ins_1";
+	r.item_id = "rejected";
+	r.reject = REJECT_BAD_ENVIRONMENT;
+	(void) tu_add(&ds, &r, NULL, NULL);
+	r.reject = REJECT_NONE;
+	r.item_id = "removed";
+	r.removed = true;
+	(void) tu_add(&ds, &r, NULL, NULL);
+	r.removed = false;
+	r.item_id = "e";
+	r.updated_at = 1;
+	(void) tu_add(&ds, &r, CHK_1234, NULL);		/* superseded below */
+	r.updated_at = 2;
+	e_new = tu_add(&ds, &r, "{\"accounts\":[{\"name\":\"Other\",\"mask\":\"0000\"}]}", NULL);
+
+	/* a removed row whose payload was parsed anyway: keyed but not live */
+	arena_init(&scratch);
+	ck_assert_int_eq(payload_parse(CHK_1234, strlen(CHK_1234), &scratch, &p, detail,
+								   sizeof(detail)), REJECT_NONE);
+	memset(&sr, 0, sizeof(sr));
+	sr.item_id = "removed-with-payload";
+	sr.item_id_len = strlen(sr.item_id);
+	sr.environment = "production";
+	sr.environment_len = 10;
+	sr.institution_id = "ins_1";
+	sr.institution_id_len = 5;
+	sr.removed = true;
+	uint32_t	rm = keys_add_item(&ds, &sr, REJECT_NONE, &p, NULL);
+
+	arena_free(&scratch);
+	ck_assert_uint_eq(tu_account(&ds, rm, 0)->key, tu_account(&ds, a, 0)->key);
+
+	run_ok(&ds, opts(1000, 50000000, ANY), &m);
+	ck_assert_uint_eq(m.stats.live_items, 3);
+	ck_assert_uint_eq(m.candidate_pairs, 1);
+	ck_assert_uint_eq(m.pairs.len, 1);
+	ck_assert_ptr_nonnull(find_pair(&m, a, b));
+	for (size_t i = 0; i < m.pairs.len; i++)
+	{
+		const Pair *pr = &VEC_AT(&m.pairs, Pair, i);
+
+		ck_assert(keys_item_live(DS_ITEM(&ds, pr->a)));
+		ck_assert(keys_item_live(DS_ITEM(&ds, pr->b)));
+	}
+	ck_assert(keys_item_live(DS_ITEM(&ds, e_new)));
+	match_result_free(&m);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+START_TEST(test_shared_keys_deduplicated)
+{
+	Dataset		ds;
+	MatchResult m;
+	uint32_t	a, b;
+
+	keys_dataset_init(&ds, NULL);
+	/* item a carries the same key twice (two accounts, same name and mask) */
+	a = add(&ds, "a", NULL, "ins_1", NULL,
+			"{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":\"1234\"},"
+			"{\"name\":\"plaid checking\",\"mask\":\"1234\"},"
+			"{\"name\":\"Savings\",\"mask\":\"5678\",\"persistent_account_id\":\"PS\"}]}");
+	b = add(&ds, "b", NULL, "ins_1", NULL,
+			"{\"accounts\":[{\"name\":\"Savings\",\"mask\":\"5678\",\"persistent_account_id\":\"PS\"},"
+			"{\"name\":\"Plaid Checking\",\"mask\":\"1234\"}]}");
+	run_ok(&ds, opts(1000, 50000000, ANY), &m);
+	ck_assert_uint_eq(m.candidate_pairs, 1);
+	ck_assert_uint_eq(m.pairs.len, 1);
+	const Pair *p = find_pair(&m, a, b);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->n_shared, 2);
+	ck_assert_uint_eq(p->n_shared_p, 1);
+	const uint32_t *sh = &VEC_AT(&m.shared, uint32_t, p->first_shared);
+	uint32_t	k_chk = tu_account(&ds, a, 0)->key;
+	uint32_t	k_sav = tu_account(&ds, a, 2)->key;
+
+	ck_assert((sh[0] == k_chk && sh[1] == k_sav) || (sh[0] == k_sav && sh[1] == k_chk));
+	ck_assert_uint_eq(sh[2], tu_account(&ds, a, 2)->pkey);
+	match_result_free(&m);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+Suite *
+match_suite(void)
+{
+	Suite	   *s = suite_create("match");
+	TCase	   *tc = tcase_create("pairs");
+
+	tcase_add_test(tc, test_two_items_share_one_key);
+	tcase_add_test(tc, test_environment_never_pairs);
+	tcase_add_test(tc, test_institution_never_pairs);
+	tcase_add_test(tc, test_null_mask_never_matches);
+	tcase_add_test(tc, test_hot_key_cap);
+	tcase_add_test(tc, test_max_pairs_guard);
+	tcase_add_test(tc, test_persistent_id_pairs);
+	tcase_add_test(tc, test_non_live_items_never_pair);
+	tcase_add_test(tc, test_shared_keys_deduplicated);
+	suite_add_tcase(s, tc);
+	return s;
+}
