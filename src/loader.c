@@ -80,9 +80,9 @@ column_kind(int i)
 	return i >= 5 ? COL_TIME : COL_TEXT;
 }
 
-/* Check the columns exist with usable types. */
+/* Check the columns exist with usable types; *jsonb says whether payload is jsonb. */
 static bool
-check_columns(DbConn *c, const char *quoted, char *err, size_t errlen)
+check_columns(DbConn *c, const char *quoted, bool *jsonb, char *err, size_t errlen)
 {
 	DbRows		rows;
 	const char *params[1] = {quoted};
@@ -117,6 +117,8 @@ check_columns(DbConn *c, const char *quoted, char *err, size_t errlen)
 		const char *typ = DB_VALUE(&rows, found, 1);
 		const char *cat = DB_VALUE(&rows, found, 2);
 
+		if (column_kind(i) == COL_PAYLOAD)
+			*jsonb = strcmp(typ, "jsonb") == 0;
 		if (column_kind(i) == COL_PAYLOAD && strcmp(typ, "jsonb") != 0 &&
 			strcmp(typ, "json") != 0 && strcmp(cat, "S") != 0)
 		{
@@ -142,6 +144,7 @@ typedef struct LoadCtx
 	const InstitutionMap *map;
 	Arena		scratch;
 	int64_t		estimate;		/* planner's row estimate, 0 if unknown */
+	bool		from_jsonb;		/* the payload column is jsonb */
 	double		started;
 } LoadCtx;
 
@@ -215,7 +218,9 @@ load_row(char *row, size_t len, void *arg)
 	{
 		ctx->st->payload_bytes += (int64_t) flen[4];
 		arena_reset(&ctx->scratch);
-		reason = payload_parse(f[4], flen[4], &ctx->scratch, &p, detail, sizeof(detail));
+		reason = ctx->from_jsonb
+			? payload_parse_jsonb(f[4], flen[4], &ctx->scratch, &p, detail, sizeof(detail))
+			: payload_parse(f[4], flen[4], &ctx->scratch, &p, detail, sizeof(detail));
 	}
 	idx = keys_add_item(ctx->ds, &sr, reason,
 						reason == REJECT_NONE && !sr.removed ? &p : NULL, ctx->map);
@@ -300,7 +305,7 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 		goto cleanup;
 	}
 	in_tx = true;
-	if (!check_columns(c, st->source_quoted, err, errlen))
+	if (!check_columns(c, st->source_quoted, &ctx.from_jsonb, err, errlen))
 		goto cleanup;
 	if (!load_institution_map(c, &map, err, errlen))
 		goto cleanup;

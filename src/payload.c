@@ -67,11 +67,42 @@ unicode_escape_at(const char *s, size_t avail)
 	return v;
 }
 
-RejectReason
-payload_check_text(const char *json, size_t len, char *detail, size_t detail_size)
+/*
+ * Byte classes for the pre-scan: in a string only '"', '\\' and control
+ * bytes matter, outside one only quotes, brackets and NUL.  Tight loops
+ * over a table skip everything else.
+ */
+enum
 {
-	bool		in_string = false;
+	SCAN_STRING_STOP = 1,		/* '"', '\\', 0x00-0x1f */
+	SCAN_OUTSIDE_STOP = 2		/* '"', '[', ']', '{', '}', 0x00 */
+};
+
+static unsigned char scan_class[256];
+
+static void
+scan_class_init(void)
+{
+	if (scan_class['"'] != 0)
+		return;
+	for (int c = 0; c < 0x20; c++)
+		scan_class[c] |= SCAN_STRING_STOP;
+	scan_class['\\'] |= SCAN_STRING_STOP;
+	scan_class['"'] |= SCAN_STRING_STOP | SCAN_OUTSIDE_STOP;
+	scan_class['['] |= SCAN_OUTSIDE_STOP;
+	scan_class[']'] |= SCAN_OUTSIDE_STOP;
+	scan_class['{'] |= SCAN_OUTSIDE_STOP;
+	scan_class['}'] |= SCAN_OUTSIDE_STOP;
+	scan_class[0] |= SCAN_OUTSIDE_STOP;
+}
+
+/* The pre-scan; check_utf8 false for text known to be valid UTF-8. */
+static RejectReason
+check_text(const char *json, size_t len, bool check_utf8, char *detail, size_t detail_size)
+{
+	const unsigned char *t = (const unsigned char *) json;
 	int			depth = 0;
+	size_t		i = 0;
 
 	if (len > PAYLOAD_MAX_BYTES)
 	{
@@ -79,25 +110,57 @@ payload_check_text(const char *json, size_t len, char *detail, size_t detail_siz
 				 PAYLOAD_MAX_BYTES);
 		return REJECT_TOO_LARGE;
 	}
-	if (!utf8_valid(json, len))
+	if (check_utf8 && !utf8_valid(json, len))
 	{
 		snprintf(detail, detail_size, "payload is not valid UTF-8");
 		return REJECT_INVALID_UNICODE;
 	}
-	for (size_t i = 0; i < len; i++)
+	scan_class_init();
+	for (;;)
 	{
-		char		c = json[i];
-
-		if (in_string)
+		/* outside strings */
+		while (i < len && !(scan_class[t[i]] & SCAN_OUTSIDE_STOP))
+			i++;
+		if (i >= len)
+			break;
+		if (t[i] == '[' || t[i] == '{')
 		{
-			if (c == '"')
-				in_string = false;
-			else if ((unsigned char) c < 0x20)
+			if (++depth > PAYLOAD_MAX_DEPTH)
+			{
+				snprintf(detail, detail_size, "nesting deeper than %d", PAYLOAD_MAX_DEPTH);
+				return REJECT_TOO_DEEP;
+			}
+			i++;
+			continue;
+		}
+		if (t[i] == ']' || t[i] == '}')
+		{
+			depth--;
+			i++;
+			continue;
+		}
+		if (t[i] == '\0')
+		{
+			snprintf(detail, detail_size, "NUL byte at byte %zu", i);
+			return REJECT_NOT_JSON;
+		}
+		/* a string: t[i] is its opening quote */
+		for (i++;; i++)
+		{
+			while (i < len && !(scan_class[t[i]] & SCAN_STRING_STOP))
+				i++;
+			if (i >= len)
+				break;			/* unterminated: cJSON says not_json */
+			if (t[i] == '"')
+				break;
+			if (t[i] < 0x20)
 			{
 				snprintf(detail, detail_size, "control character in a string at byte %zu", i);
 				return REJECT_NOT_JSON;
 			}
-			else if (c == '\\' && i + 1 < len)
+			/* a backslash */
+			if (i + 1 >= len)
+				break;
 			{
 				long		u = unicode_escape_at(json + i, len - i);
 
@@ -126,25 +189,15 @@ payload_check_text(const char *json, size_t len, char *detail, size_t detail_siz
 					i++;		/* skip the escaped character */
 			}
 		}
-		else if (c == '"')
-			in_string = true;
-		else if (c == '[' || c == '{')
-		{
-			if (++depth > PAYLOAD_MAX_DEPTH)
-			{
-				snprintf(detail, detail_size, "nesting deeper than %d", PAYLOAD_MAX_DEPTH);
-				return REJECT_TOO_DEEP;
-			}
-		}
-		else if (c == ']' || c == '}')
-			depth--;
-		else if (c == '\0')
-		{
-			snprintf(detail, detail_size, "NUL byte at byte %zu", i);
-			return REJECT_NOT_JSON;
-		}
+		i++;					/* past the closing quote */
 	}
 	return REJECT_NONE;
+}
+
+RejectReason
+payload_check_text(const char *json, size_t len, char *detail, size_t detail_size)
+{
+	return check_text(json, len, true, detail, detail_size);
 }
 
 /*
@@ -320,9 +373,27 @@ parse_account(const cJSON *acct, bool *legacy, Arena *arena, PayloadAccount *out
 	out->unkeyable = (uint8_t) u;
 }
 
+static RejectReason parse(const char *json, size_t len, bool from_jsonb, Arena *arena,
+						  PayloadItem *out, char *detail, size_t detail_size);
+
 RejectReason
 payload_parse(const char *json, size_t len, Arena *arena,
 			  PayloadItem *out, char *detail, size_t detail_size)
+{
+	return parse(json, len, false, arena, out, detail, detail_size);
+}
+
+RejectReason
+payload_parse_jsonb(const char *json, size_t len, Arena *arena,
+					PayloadItem *out, char *detail, size_t detail_size)
+{
+	return parse(json, len, true, arena, out, detail, detail_size);
+}
+
+/* payload_parse and payload_parse_jsonb; from_jsonb skips what jsonb rules out */
+static RejectReason
+parse(const char *json, size_t len, bool from_jsonb, Arena *arena,
+	  PayloadItem *out, char *detail, size_t detail_size)
 {
 	RejectReason r;
 	cJSON	   *root = NULL;	/* allocated in arena */
@@ -334,7 +405,7 @@ payload_parse(const char *json, size_t len, Arena *arena,
 
 	memset(out, 0, sizeof(*out));
 	detail[0] = '\0';
-	r = payload_check_text(json, len, detail, detail_size);
+	r = check_text(json, len, !from_jsonb, detail, detail_size);
 	if (r != REJECT_NONE)
 		goto cleanup;
 
@@ -370,7 +441,7 @@ payload_parse(const char *json, size_t len, Arena *arena,
 		r = REJECT_NOT_OBJECT;
 		goto cleanup;
 	}
-	if (has_duplicate_key(root))
+	if (!from_jsonb && has_duplicate_key(root))
 	{
 		snprintf(detail, detail_size, "an object has the same key twice");
 		r = REJECT_DUPLICATE_KEY;

@@ -72,6 +72,16 @@ RejectReason payload_parse(const char *json, size_t len, Arena *arena,
 						   PayloadItem *out, char *detail, size_t detail_size);
 
 /*
+ * payload_parse_jsonb — payload_parse for text PostgreSQL produced from a
+ * jsonb value: such text is valid UTF-8 without duplicate keys (jsonb keeps
+ * one value per key, refuses \u0000 and lone surrogates, the server checks
+ * the encoding), so those two checks are skipped; every other check stays,
+ * so the keys and rejects are the same as from a json or text column.
+ */
+RejectReason payload_parse_jsonb(const char *json, size_t len, Arena *arena,
+								 PayloadItem *out, char *detail, size_t detail_size);
+
+/*
  * payload_check_text — the pre-scan payload_parse runs before cJSON: size,
  * UTF-8, \u0000 and lone surrogate escapes, nesting depth.  Exposed for tests.
  */
