@@ -350,11 +350,14 @@ item_newer(const Item *a, const Item *b)
 }
 
 static void
-apply_snapshot_rule(Dataset *ds, uint32_t idx)
+apply_snapshot_rule(Dataset *ds, uint32_t idx, const char *item_id, size_t len)
 {
 	Item	   *it = DS_ITEM(ds, idx);
 	bool		is_new;
-	uint32_t	id = keys_intern(&ds->item_ids, it->item_id, strlen(it->item_id), &is_new);
+	uint32_t	id = keys_intern(&ds->item_ids, item_id, len, &is_new);
+
+	/* the interner's copy is the item's: one copy of each item_id */
+	it->item_id = ds->item_ids.bytes[id];
 
 	if (is_new)
 	{
@@ -387,8 +390,9 @@ keys_add_item(Dataset *ds, const SourceRow *row, RejectReason reject,
 	Item	   *it = vec_push(&ds->items);
 	Environment env = ENV_PRODUCTION;
 
-	it->item_id = row->item_id ? arena_strndup(&ds->arena, row->item_id, row->item_id_len)
-		: NULL;
+	/* a valid item_id gets the interner's copy in apply_snapshot_rule */
+	it->item_id = (row->item_id && reject == REJECT_BAD_ITEM_ID)
+		? arena_strndup(&ds->arena, row->item_id, row->item_id_len) : NULL;
 	it->owner_id = row->owner_id ? arena_strndup(&ds->arena, row->owner_id, row->owner_id_len)
 		: NULL;
 	it->created_at = row->created_at;
@@ -425,8 +429,8 @@ keys_add_item(Dataset *ds, const SourceRow *row, RejectReason reject,
 				it->n_keyable++;
 		}
 	}
-	if (reject != REJECT_BAD_ITEM_ID && it->item_id != NULL)
-		apply_snapshot_rule(ds, idx);
+	if (reject != REJECT_BAD_ITEM_ID && row->item_id != NULL)
+		apply_snapshot_rule(ds, idx, row->item_id, row->item_id_len);
 	return idx;
 }
 
