@@ -30,28 +30,6 @@ typedef struct Triple
 	uint32_t	key;			/* keys id, or pkeys id | PKEY_TAG */
 } Triple;
 
-static int
-cmp_posting(const void *x, const void *y)
-{
-	const Posting *p = x;
-	const Posting *q = y;
-
-	if (p->key != q->key)
-		return p->key < q->key ? -1 : 1;
-	return (p->item > q->item) - (p->item < q->item);
-}
-
-static int
-cmp_triple(const void *x, const void *y)
-{
-	const Triple *p = x;
-	const Triple *q = y;
-
-	if (p->pair != q->pair)
-		return p->pair < q->pair ? -1 : 1;
-	return (p->key > q->key) - (p->key < q->key);
-}
-
 /*
  * Defaults: see docs/MATCHING.md for where each comes from.  dup_rate is
  * the expected number of duplicates per Item (a few percent of Items are
@@ -216,10 +194,95 @@ match_score_pair(const Dataset *ds, const KeyStats *st, const MatchOptions *opt,
 	return s;
 }
 
+#define RADIX_BITS 11
+#define RADIX_SIZE (1u << RADIX_BITS)
+
+/* Significant bits of v (0 for 0). */
+static int
+bit_width(uint64_t v)
+{
+	int			n = 0;
+
+	while (v)
+	{
+		n++;
+		v >>= 1;
+	}
+	return n;
+}
+
+/*
+ * Stable LSD radix sorts.  Postings arrive in item order and triples in key
+ * order, so sorting postings by key alone and triples by pair alone gives
+ * (key, item) and (pair, key) order: what qsort with the full comparison
+ * gave, in linear time (candidates can number tens of millions).
+ */
+static void
+radix_sort_postings(Vec *v, uint32_t max_key)
+{
+	Posting    *a = v->data;
+	Posting    *tmp;
+	size_t		n = v->len;
+	int			bits = bit_width(max_key);
+
+	if (n < 2)
+		return;
+	tmp = xmalloc(n * sizeof(Posting));
+	for (int shift = 0; shift < bits; shift += RADIX_BITS)
+	{
+		size_t		count[RADIX_SIZE + 1] = {0};
+
+		for (size_t i = 0; i < n; i++)
+			count[((a[i].key >> shift) & (RADIX_SIZE - 1)) + 1]++;
+		for (size_t d = 0; d < RADIX_SIZE; d++)
+			count[d + 1] += count[d];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(a[i].key >> shift) & (RADIX_SIZE - 1)]++] = a[i];
+		Posting    *swap = a;
+
+		a = tmp;
+		tmp = swap;
+	}
+	v->data = a;
+	free(tmp);
+}
+
+static void
+radix_sort_triples(Vec *v, uint64_t max_pair)
+{
+	Triple	   *a = v->data;
+	Triple	   *tmp;
+	size_t		n = v->len;
+	int			bits = bit_width(max_pair);
+
+	if (n < 2)
+		return;
+	tmp = xmalloc(n * sizeof(Triple));
+	for (int shift = 0; shift < bits; shift += RADIX_BITS)
+	{
+		size_t		count[RADIX_SIZE + 1] = {0};
+
+		for (size_t i = 0; i < n; i++)
+			count[((a[i].pair >> shift) & (RADIX_SIZE - 1)) + 1]++;
+		for (size_t d = 0; d < RADIX_SIZE; d++)
+			count[d + 1] += count[d];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(a[i].pair >> shift) & (RADIX_SIZE - 1)]++] = a[i];
+		Triple	   *swap = a;
+
+		a = tmp;
+		tmp = swap;
+	}
+	v->data = a;
+	free(tmp);
+}
+
 /* Postings of live items, one per (key, item), sorted by key. */
 static void
 collect_postings(const Dataset *ds, bool persistent, Vec *out)
 {
+	uint32_t	max_key = 0;
+
 	vec_init(out, sizeof(Posting));
 	for (size_t i = 0; i < ds->items.len; i++)
 	{
@@ -238,9 +301,11 @@ collect_postings(const Dataset *ds, bool persistent, Vec *out)
 
 			p->key = key;
 			p->item = (uint32_t) i;
+			if (key > max_key)
+				max_key = key;
 		}
 	}
-	vec_sort(out, cmp_posting);
+	radix_sort_postings(out, max_key);
 }
 
 /*
@@ -335,7 +400,7 @@ match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 		if (!fine)
 			goto cleanup;
 	}
-	vec_sort(&triples, cmp_triple);
+	radix_sort_triples(&triples, (uint64_t) ds->items.len << 32);
 
 	const Triple *t = triples.data;
 
