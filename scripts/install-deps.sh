@@ -1,9 +1,11 @@
 #!/bin/sh
 # install-deps.sh — install the Debian 12 packages that the build, the demo
 # and the tests need, when missing.  Quick when everything is there.
+# chromium (large: ~140 MB download, ~35 s here) is for t_11_html, which renders
+# the HTML report headless; without it those checks are reported SKIPPED.
 set -eu
 PKGS="build-essential pkg-config libpq-dev libcjson-dev libxxhash-dev libutf8proc-dev check
-postgresql postgresql-contrib python3"
+postgresql postgresql-contrib python3 chromium"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -85,7 +85,7 @@ static const char usage_main[] =
 "Commands:\n"
 "  migrate                 create or upgrade schema itemdup\n"
 "  run                     one detection run: read, key, score, group, publish\n"
-"  report                  the published results (--format table|csv|json)\n"
+"  report                  the published results (--format table|csv|json|html)\n"
 "  explain ITEM [OTHER]    why an item is in its group / why two are or are not\n"
 "\n"
 "  itemdup COMMAND --help  options of a command\n"
@@ -144,7 +144,7 @@ static const char usage_report[] =
 "\n"
 "The results of the published run (or --run ID) for people.\n"
 "\n"
-"  --format FMT            table (default), csv or json\n"
+"  --format FMT            table (default), csv, json or html (one self-contained page)\n"
 "  --run ID                a kept run instead of the published one\n"
 "  --output FILE           write to FILE instead of stdout\n";
 
@@ -475,8 +475,8 @@ cli_parse(int argc, char **argv, Options *opt)
 		if (opt->format == NULL)
 			opt->format = "table";
 		if (strcmp(opt->format, "table") != 0 && strcmp(opt->format, "csv") != 0 &&
-			strcmp(opt->format, "json") != 0)
-			return usage_error("bad --format \"%s\" (table, csv or json)", opt->format);
+			strcmp(opt->format, "json") != 0 && strcmp(opt->format, "html") != 0)
+			return usage_error("bad --format \"%s\" (table, csv, json or html)", opt->format);
 	}
 	if (opt->command == CMD_EXPLAIN)
 	{

@@ -1,5 +1,5 @@
 /*
- * report.c — the published results as a table, CSV or JSON.
+ * report.c — the published results as a table, CSV or JSON (HTML: report_html.c).
  */
 #include "report.h"
 
@@ -251,6 +251,8 @@ report_command(const Options *opt)
 	char		id[32];
 	const char *params[1] = {id};
 	int64_t		run_id;
+	char	   *html = NULL;	/* the html page, malloc'd by open_memstream */
+	size_t		html_len = 0;
 	FILE	   *out = stdout;
 	int			rc = EXIT_FAIL;
 
@@ -269,10 +271,21 @@ report_command(const Options *opt)
 	if (run_id == 0)
 		goto cleanup;
 	snprintf(id, sizeof(id), "%" PRId64, run_id);
-	if (!db_query(c, run_sql, 1, params, &run) ||
-		!db_query(c, member_sql, 1, params, &members) ||
-		!db_query(c, "SELECT group_id, item_a, item_b, score, evidence::text FROM itemdup.run_pairs "
-				  "WHERE run_id = $1::bigint ORDER BY group_id, item_a, item_b", 1, params, &pairs))
+	if (strcmp(opt->format, "html") == 0)
+	{
+		/* html runs its own queries in this snapshot, into memory: --output untouched on failure */
+		FILE	   *mem = open_memstream(&html, &html_len);
+		bool		ok = mem != NULL && report_write_html(c, run_id, mem);
+
+		if (mem == NULL)
+			log_error("report: out of memory: %m");
+		if ((mem != NULL && fclose(mem) != 0) || !ok)
+			goto cleanup;		/* already logged */
+	}
+	else if (!db_query(c, run_sql, 1, params, &run) ||
+			 !db_query(c, member_sql, 1, params, &members) ||
+			 !db_query(c, "SELECT group_id, item_a, item_b, score, evidence::text FROM itemdup.run_pairs "
+					   "WHERE run_id = $1::bigint ORDER BY group_id, item_a, item_b", 1, params, &pairs))
 		goto dberror;
 	if (!db_exec(c, "COMMIT"))
 		goto dberror;
@@ -282,7 +295,9 @@ report_command(const Options *opt)
 		log_error("cannot write %s: %m", opt->output);
 		goto cleanup;
 	}
-	if (strcmp(opt->format, "csv") == 0)
+	if (html != NULL)
+		fwrite(html, 1, html_len, out);
+	else if (strcmp(opt->format, "csv") == 0)
 		write_csv(out, &members);
 	else if (strcmp(opt->format, "json") == 0)
 		write_json(out, &run, &members, &pairs);
@@ -305,6 +320,7 @@ cleanup:
 	db_rows_free(&run);
 	db_rows_free(&members);
 	db_rows_free(&pairs);
+	free(html);
 	db_close(c);
 	return rc;
 }

@@ -22,4 +22,11 @@ int			explain_command(const Options *opt);
  */
 int64_t		report_resolve_run(DbConn *c, int64_t requested);
 
+/*
+ * report_write_html — the self-contained HTML page of run_id (report_html.c)
+ * on out (borrowed): queries run on c in the caller's transaction.  False
+ * (logged) when a query or a write fails; out may then hold a partial page.
+ */
+bool		report_write_html(DbConn *c, int64_t run_id, FILE *out) MUSTCHECK;
+
 #endif
