@@ -34,6 +34,15 @@ typedef struct DbRows
 
 #define DB_VALUE(r, row, col) ((r)->values[(row) * (r)->ncols + (col)])
 
+/* A value as text for printing: SQL null as "". */
+static inline const char *
+db_text(const DbRows *r, int row, int col)
+{
+	const char *s = DB_VALUE(r, row, col);
+
+	return s ? s : "";
+}
+
 /*
  * db_dsn_check — false (with a message) when conninfo does not parse or
  * holds a password; a usage error either way.  NULL conninfo is fine.

@@ -70,14 +70,6 @@ static const char run_sql[] =
 "       groups_merged, groups_split, groups_dissolved, groups_unchanged "
 "  FROM itemdup.runs WHERE run_id = $1::bigint";
 
-static const char *
-v(const DbRows *r, int row, int col)
-{
-	const char *s = DB_VALUE(r, row, col);
-
-	return s ? s : "";
-}
-
 static void
 csv_field(FILE *out, const char *s)
 {
@@ -120,16 +112,16 @@ static void
 write_table(FILE *out, const DbRows *run, const DbRows *m)
 {
 	fprintf(out, "itemdup run %s (%s, %s) started %s, published %s\n",
-			v(run, 0, 0), v(run, 0, 1), v(run, 0, 2), v(run, 0, 3),
-			DB_VALUE(run, 0, 5) ? v(run, 0, 5) : "never");
+			db_text(run, 0, 0), db_text(run, 0, 1), db_text(run, 0, 2), db_text(run, 0, 3),
+			DB_VALUE(run, 0, 5) ? db_text(run, 0, 5) : "never");
 	fprintf(out, "items read %s, skipped %s, rejected %s; accounts %s (%s unkeyable); "
 			"hot keys %s; pairs scored %s\n",
-			v(run, 0, 6), v(run, 0, 7), v(run, 0, 8), v(run, 0, 9), v(run, 0, 10),
-			v(run, 0, 11), v(run, 0, 12));
+			db_text(run, 0, 6), db_text(run, 0, 7), db_text(run, 0, 8), db_text(run, 0, 9), db_text(run, 0, 10),
+			db_text(run, 0, 11), db_text(run, 0, 12));
 	fprintf(out, "groups %s holding %s items: new %s, grown %s, shrunk %s, merged %s, "
 			"split %s, dissolved %s, unchanged %s\n\n",
-			v(run, 0, 13), v(run, 0, 14), v(run, 0, 15), v(run, 0, 16), v(run, 0, 17),
-			v(run, 0, 18), v(run, 0, 19), v(run, 0, 20), v(run, 0, 21));
+			db_text(run, 0, 13), db_text(run, 0, 14), db_text(run, 0, 15), db_text(run, 0, 16), db_text(run, 0, 17),
+			db_text(run, 0, 18), db_text(run, 0, 19), db_text(run, 0, 20), db_text(run, 0, 21));
 	if (m->nrows == 0)
 	{
 		fputs("no duplicate groups\n", out);
@@ -137,21 +129,21 @@ write_table(FILE *out, const DbRows *run, const DbRows *m)
 	}
 	for (int r = 0; r < m->nrows; r++)
 	{
-		if (r == 0 || strcmp(v(m, r, R_GROUP), v(m, r - 1, R_GROUP)) != 0)
+		if (r == 0 || strcmp(db_text(m, r, R_GROUP), db_text(m, r - 1, R_GROUP)) != 0)
 		{
 			fprintf(out, "%sgroup %s  %s %s  %s items, %s owner%s  %s  score %.4g..%.4g%s%s\n",
-					r ? "\n" : "", v(m, r, R_GROUP), v(m, r, R_ENV), v(m, r, R_INST),
-					v(m, r, R_SIZE), v(m, r, R_OWNERS),
-					strcmp(v(m, r, R_OWNERS), "1") ? "s" : "", v(m, r, R_KIND),
-					atof(v(m, r, R_MIN)), atof(v(m, r, R_MAX)),
-					DB_VALUE(m, r, R_REVIEW) ? "  review: " : "", v(m, r, R_REVIEW));
+					r ? "\n" : "", db_text(m, r, R_GROUP), db_text(m, r, R_ENV), db_text(m, r, R_INST),
+					db_text(m, r, R_SIZE), db_text(m, r, R_OWNERS),
+					strcmp(db_text(m, r, R_OWNERS), "1") ? "s" : "", db_text(m, r, R_KIND),
+					atof(db_text(m, r, R_MIN)), atof(db_text(m, r, R_MAX)),
+					DB_VALUE(m, r, R_REVIEW) ? "  review: " : "", db_text(m, r, R_REVIEW));
 			fprintf(out, "  %-40s %-20s %8s %8s  %-22s %s\n", "item_id", "owner_id",
 					"accounts", "matched", "created_at", "suggested_action");
 		}
-		fprintf(out, "  %-40s %-20s %8s %8s  %-22.22s %s\n", v(m, r, R_ITEM),
-				DB_VALUE(m, r, R_OWNER) ? v(m, r, R_OWNER) : "(none)",
-				v(m, r, R_ACCOUNTS), v(m, r, R_MATCHED), v(m, r, R_CREATED),
-				v(m, r, R_ACTION));
+		fprintf(out, "  %-40s %-20s %8s %8s  %-22.22s %s\n", db_text(m, r, R_ITEM),
+				DB_VALUE(m, r, R_OWNER) ? db_text(m, r, R_OWNER) : "(none)",
+				db_text(m, r, R_ACCOUNTS), db_text(m, r, R_MATCHED), db_text(m, r, R_CREATED),
+				db_text(m, r, R_ACTION));
 	}
 }
 
@@ -188,7 +180,7 @@ write_json(FILE *out, const DbRows *run, const DbRows *m, const DbRows *pairs)
 		add_value(jrun, run_cols[c], DB_VALUE(run, 0, c), c == 0 || c >= 6);
 	for (int r = 0; r < m->nrows; r++)
 	{
-		if (r == 0 || strcmp(v(m, r, R_GROUP), v(m, r - 1, R_GROUP)) != 0)
+		if (r == 0 || strcmp(db_text(m, r, R_GROUP), db_text(m, r - 1, R_GROUP)) != 0)
 		{
 			group = cJSON_CreateObject();
 			cJSON_AddItemToArray(groups, group);
@@ -212,16 +204,16 @@ write_json(FILE *out, const DbRows *run, const DbRows *m, const DbRows *pairs)
 			cJSON	   *jp = cJSON_AddArrayToObject(group, "pairs");
 
 			/* pairs are ordered by group_id like the members */
-			while (p < pairs->nrows && atoll(v(pairs, p, 0)) < atoll(v(m, r, R_GROUP)))
+			while (p < pairs->nrows && atoll(db_text(pairs, p, 0)) < atoll(db_text(m, r, R_GROUP)))
 				p++;
-			for (; p < pairs->nrows && strcmp(v(pairs, p, 0), v(m, r, R_GROUP)) == 0; p++)
+			for (; p < pairs->nrows && strcmp(db_text(pairs, p, 0), db_text(m, r, R_GROUP)) == 0; p++)
 			{
 				cJSON	   *o = cJSON_CreateObject();
 
 				add_value(o, "item_a", DB_VALUE(pairs, p, 1), false);
 				add_value(o, "item_b", DB_VALUE(pairs, p, 2), false);
 				add_value(o, "score", DB_VALUE(pairs, p, 3), true);
-				cJSON_AddItemToObject(o, "evidence", cJSON_Parse(v(pairs, p, 4)));
+				cJSON_AddItemToObject(o, "evidence", cJSON_Parse(db_text(pairs, p, 4)));
 				cJSON_AddItemToArray(jp, o);
 			}
 		}

@@ -162,15 +162,6 @@ static const char page_css[] =
 "svg .thr{stroke:#d1242f;stroke-width:2;stroke-dasharray:5 3}"
 "svg text.thr{fill:#d1242f;stroke:none}";
 
-/* SQL null and missing values print as "". */
-static const char *
-val(const DbRows *r, int row, int col)
-{
-	const char *s = DB_VALUE(r, row, col);
-
-	return s ? s : "";
-}
-
 /*
  * html_text — write s (NULL: nothing) with &, <, >, " and ' escaped, so it
  * is safe as element text and inside a quoted attribute.  At most maxbytes
@@ -394,7 +385,7 @@ section_summary(Page *p, const DbRows *run)
 
 		fprintf(p->out, "<tr><th>%s</th>", rows[i].label);
 		put(p->out, "<td>", v ? v : rows[i].none, "");
-		if (rows[i].col == U_KIND && strcmp(val(run, 0, U_DRY), "t") == 0)
+		if (rows[i].col == U_KIND && strcmp(db_text(run, 0, U_DRY), "t") == 0)
 			fputs(" (dry run)", p->out);
 		fprintf(p->out, "%s</td></tr>\n", rows[i].col == U_THRESHOLD ? " (log2 odds)" : "");
 	}
@@ -437,25 +428,25 @@ section_diff(Page *p, const DbRows *run)
 		ok = true;
 		goto cleanup;
 	}
-	changed = atoll(val(&d, 0, 6));
+	changed = atoll(db_text(&d, 0, 6));
 	/* a long list starts folded so the charts stay near the top */
 	fprintf(p->out, "<details%s><summary>%lld changed group%s</summary>\n<table>\n"
 			"<tr><th>group</th><th>change</th><th>members</th></tr>\n",
 			changed <= 30 ? " open" : "", changed, changed == 1 ? "" : "s");
 	for (int r = 0; r < d.nrows; r++)
 	{
-		if (r == 0 || strcmp(val(&d, r, 0), val(&d, r - 1, 0)) != 0)
+		if (r == 0 || strcmp(db_text(&d, r, 0), db_text(&d, r - 1, 0)) != 0)
 		{
-			bool		link = strcmp(val(&d, r, 5), "t") == 0;	/* still a group */
+			bool		link = strcmp(db_text(&d, r, 5), "t") == 0;	/* still a group */
 
 			fputs(r ? "</ul></td></tr>\n<tr><td class=\"n\">" : "<tr><td class=\"n\">", p->out);
 			if (link)
-				fprintf(p->out, "<a href=\"#g%lld\">", atoll(val(&d, r, 0)));
-			put(p->out, "", val(&d, r, 0), link ? "</a>" : "");
-			put(p->out, "</td><td class=\"st\">", val(&d, r, 1), "</td><td><ul>");
+				fprintf(p->out, "<a href=\"#g%lld\">", atoll(db_text(&d, r, 0)));
+			put(p->out, "", db_text(&d, r, 0), link ? "</a>" : "");
+			put(p->out, "</td><td class=\"st\">", db_text(&d, r, 1), "</td><td><ul>");
 		}
-		put(p->out, "<li class=\"", val(&d, r, 3), "\">");
-		put(p->out, "<code>", val(&d, r, 2), "</code> ");
+		put(p->out, "<li class=\"", db_text(&d, r, 3), "\">");
+		put(p->out, "<code>", db_text(&d, r, 2), "</code> ");
 		put(p->out, "<span class=\"note\">", DB_VALUE(&d, r, 4), "</span></li>");
 	}
 	fputs("</ul></td></tr>\n</table>\n", p->out);
@@ -497,14 +488,14 @@ section_scores(Page *p)
 	if (!page_query(p, "score range", "SELECT count(*), min(score), max(score) "
 					"FROM itemdup.run_pairs WHERE run_id = $1::bigint", 1, params, &s))
 		goto cleanup;
-	if (atoll(val(&s, 0, 0)) == 0)
+	if (atoll(db_text(&s, 0, 0)) == 0)
 	{
 		fputs("<p class=\"note\">No matched pairs in this run.</p>\n", p->out);
 		ok = true;
 		goto cleanup;
 	}
-	lo = atof(val(&s, 0, 1));
-	hi = atof(val(&s, 0, 2));
+	lo = atof(db_text(&s, 0, 1));
+	hi = atof(db_text(&s, 0, 2));
 	if (!isnan(p->threshold))
 	{
 		lo = fmin(lo, p->threshold);
@@ -526,14 +517,14 @@ section_scores(Page *p)
 	counts = xcalloc((size_t) nb, sizeof(int64_t));
 	for (int r = 0; r < b.nrows; r++)
 	{
-		int			i = atoi(val(&b, r, 0)) - 1;
+		int			i = atoi(db_text(&b, r, 0)) - 1;
 
 		/* rounding at the edges: keep every pair in the chart */
 		i = i < 0 ? 0 : i >= nb ? nb - 1 : i;
-		counts[i] += atoll(val(&b, r, 1));
+		counts[i] += atoll(db_text(&b, r, 1));
 	}
 	snprintf(label, sizeof(label), "threshold %g", p->threshold);
-	put(p->out, "<p class=\"sub\">", val(&s, 0, 0),
+	put(p->out, "<p class=\"sub\">", db_text(&s, 0, 0),
 		" matched pairs kept with the run (score at or above the threshold; of ");
 	put(p->out, "", p->pairs_scored ? p->pairs_scored : "?", "");
 	fprintf(p->out, " candidate pairs scored, the others are not kept), log2 odds, "
@@ -566,10 +557,10 @@ section_sizes(Page *p)
 					"WHERE run_id = $1::bigint GROUP BY 1 ORDER BY 1", 1, params, &s);
 	for (int r = 0; ok && r < s.nrows; r++)
 	{
-		int			i = atoi(val(&s, r, 0)) - 2;
+		int			i = atoi(db_text(&s, r, 0)) - 2;
 
 		if (i >= 0 && i < 4)
-			counts[i] += atoll(val(&s, r, 1));
+			counts[i] += atoll(db_text(&s, r, 1));
 	}
 	if (ok)
 		svg_columns(p->out, &(Columns) {
@@ -611,25 +602,25 @@ section_institutions(Page *p)
 				"per institution are not kept with the results).</p>\n", HTML_TOP_INST);
 		h = s.nrows * row_h + 16;
 		for (int r = 0; r < s.nrows; r++)
-			if (atoll(val(&s, r, 2)) > max)
-				max = atoll(val(&s, r, 2));
+			if (atoll(db_text(&s, r, 2)) > max)
+				max = atoll(db_text(&s, r, 2));
 		svg_open(p->out, CH_W, h, "Institutions by items in duplicate groups");
 		for (int r = 0; r < s.nrows; r++)
 		{
-			int64_t		items = atoll(val(&s, r, 2));
+			int64_t		items = atoll(db_text(&s, r, 2));
 			double		w = (double) items / max * bar_w;
 			int			y = 8 + r * row_h;
 
 			fprintf(p->out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", label_w - 8, y + 15);
-			html_text(p->out, val(&s, r, 0), 28);
-			put(p->out, " · ", val(&s, r, 1), "</text>");
+			html_text(p->out, db_text(&s, r, 0), 28);
+			put(p->out, " · ", db_text(&s, r, 1), "</text>");
 			fprintf(p->out, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%.1f\" "
 					"height=\"%d\"><title>", label_w, y + 3, w < 1 ? 1 : w, row_h - 6);
-			put(p->out, "", val(&s, r, 0), "");
+			put(p->out, "", db_text(&s, r, 0), "");
 			fprintf(p->out, ": %" PRId64 " items in %s groups</title></rect>"
 					"<text x=\"%.1f\" y=\"%d\">%" PRId64 " items, %s group%s</text>\n",
-					items, val(&s, r, 3), label_w + (w < 1 ? 1 : w) + 6, y + 15, items,
-					val(&s, r, 3), strcmp(val(&s, r, 3), "1") ? "s" : "");
+					items, db_text(&s, r, 3), label_w + (w < 1 ? 1 : w) + 6, y + 15, items,
+					db_text(&s, r, 3), strcmp(db_text(&s, r, 3), "1") ? "s" : "");
 		}
 		fputs("</svg>\n", p->out);
 	}
@@ -654,14 +645,14 @@ num(const cJSON *o, const char *key)
 static void
 pair_evidence(FILE *out, const DbRows *ps, int r)
 {
-	cJSON	   *ev = cJSON_Parse(val(ps, r, 4));
+	cJSON	   *ev = cJSON_Parse(db_text(ps, r, 4));
 	const cJSON *k;
 	const char *owner;
 	int			nk = 0;
 
-	put(out, "<div class=\"pair\"><code>", val(ps, r, 1), "</code> – ");
-	put(out, "<code>", val(ps, r, 2), "</code>");
-	fprintf(out, " score <b>%.2f</b><div class=\"ev\">", atof(val(ps, r, 3)));
+	put(out, "<div class=\"pair\"><code>", db_text(ps, r, 1), "</code> – ");
+	put(out, "<code>", db_text(ps, r, 2), "</code>");
+	fprintf(out, " score <b>%.2f</b><div class=\"ev\">", atof(db_text(ps, r, 3)));
 	if (ev == NULL)
 	{
 		fputs("(evidence not readable)</div></div>\n", out);
@@ -696,15 +687,15 @@ group_row_open(FILE *out, const DbRows *m, int r)
 {
 	const char *review = DB_VALUE(m, r, G_REVIEW);
 
-	fprintf(out, "<tr id=\"g%lld\">", atoll(val(m, r, G_GROUP)));
-	put(out, "<td class=\"n\">", val(m, r, G_GROUP), "</td>");
+	fprintf(out, "<tr id=\"g%lld\">", atoll(db_text(m, r, G_GROUP)));
+	put(out, "<td class=\"n\">", db_text(m, r, G_GROUP), "</td>");
 	for (int c = G_ENV; c <= G_KIND; c++)
-		put(out, "<td>", val(m, r, c), "</td>");
-	put(out, "<td class=\"n\">", val(m, r, G_SIZE), "</td>");
-	put(out, "<td class=\"n\">", val(m, r, G_OWNERS), "</td>");
-	fprintf(out, "<td class=\"n\">%.2f – %.2f</td>", atof(val(m, r, G_MIN)), atof(val(m, r, G_MAX)));
+		put(out, "<td>", db_text(m, r, c), "</td>");
+	put(out, "<td class=\"n\">", db_text(m, r, G_SIZE), "</td>");
+	put(out, "<td class=\"n\">", db_text(m, r, G_OWNERS), "</td>");
+	fprintf(out, "<td class=\"n\">%.2f – %.2f</td>", atof(db_text(m, r, G_MIN)), atof(db_text(m, r, G_MAX)));
 	put(out, "<td>", review ? review : "—", "");
-	if (strcmp(val(m, r, G_CHANGED), "t") == 0)
+	if (strcmp(db_text(m, r, G_CHANGED), "t") == 0)
 		fputs(" <span class=\"note\">(changed since review)</span>", out);
 	fputs("</td><td><ul>", out);
 }
@@ -713,12 +704,12 @@ group_row_open(FILE *out, const DbRows *m, int r)
 static void
 group_member(FILE *out, const DbRows *m, int r)
 {
-	put(out, "<li><code>", val(m, r, G_ITEM), "</code> owner ");
-	put(out, "", DB_VALUE(m, r, G_OWNER) ? val(m, r, G_OWNER) : "(none)", " · ");
-	put(out, "<span class=\"", val(m, r, G_ACTION), "\">");
-	put(out, "", val(m, r, G_ACTION), "</span> · ");
-	put(out, "", val(m, r, G_MATCHED), "/");
-	put(out, "", val(m, r, G_ACCOUNTS), " accounts matched</li>");
+	put(out, "<li><code>", db_text(m, r, G_ITEM), "</code> owner ");
+	put(out, "", DB_VALUE(m, r, G_OWNER) ? db_text(m, r, G_OWNER) : "(none)", " · ");
+	put(out, "<span class=\"", db_text(m, r, G_ACTION), "\">");
+	put(out, "", db_text(m, r, G_ACTION), "</span> · ");
+	put(out, "", db_text(m, r, G_MATCHED), "/");
+	put(out, "", db_text(m, r, G_ACCOUNTS), " accounts matched</li>");
 }
 
 /*
@@ -732,12 +723,12 @@ group_pairs(FILE *out, const DbRows *ps, int *p, long long gid)
 				total = 0;
 
 	fputs("</ul></td><td>", out);
-	while (*p < ps->nrows && atoll(val(ps, *p, 0)) < gid)
+	while (*p < ps->nrows && atoll(db_text(ps, *p, 0)) < gid)
 		(*p)++;
-	for (; *p < ps->nrows && atoll(val(ps, *p, 0)) == gid; (*p)++, shown++)
+	for (; *p < ps->nrows && atoll(db_text(ps, *p, 0)) == gid; (*p)++, shown++)
 	{
 		pair_evidence(out, ps, *p);
-		total = atoll(val(ps, *p, 5));
+		total = atoll(db_text(ps, *p, 5));
 	}
 	if (total > shown)
 		fprintf(out, "<p class=\"note\">%lld more pairs: itemdup explain or --format json.</p>",
@@ -770,7 +761,7 @@ section_groups(Page *p)
 		!page_query(p, "groups", groups_sql, 2, params, &m) ||
 		!page_query(p, "pairs", pairs_sql, 3, params, &ps))
 		goto cleanup;
-	total = atoll(val(&n, 0, 0));
+	total = atoll(db_text(&n, 0, 0));
 	fprintf(p->out, "<h2>Groups (%lld)</h2>\n", total);
 	if (m.nrows == 0)
 	{
@@ -783,16 +774,16 @@ section_groups(Page *p)
 		  "<th>pairs and evidence</th></tr>\n", p->out);
 	for (int r = 0; r < m.nrows; r++)
 	{
-		if (r == 0 || strcmp(val(&m, r, G_GROUP), val(&m, r - 1, G_GROUP)) != 0)
+		if (r == 0 || strcmp(db_text(&m, r, G_GROUP), db_text(&m, r - 1, G_GROUP)) != 0)
 		{
 			if (r > 0)
-				group_pairs(p->out, &ps, &pi, atoll(val(&m, r - 1, G_GROUP)));
+				group_pairs(p->out, &ps, &pi, atoll(db_text(&m, r - 1, G_GROUP)));
 			group_row_open(p->out, &m, r);
 			shown++;
 		}
 		group_member(p->out, &m, r);
 	}
-	group_pairs(p->out, &ps, &pi, atoll(val(&m, m.nrows - 1, G_GROUP)));
+	group_pairs(p->out, &ps, &pi, atoll(db_text(&m, m.nrows - 1, G_GROUP)));
 	fputs("</table>\n", p->out);
 	if (total > shown)
 		fprintf(p->out, "<p class=\"note\">%lld groups left out: the table shows the first %lld "
@@ -815,9 +806,9 @@ page_head(Page *p, const DbRows *run)
 		  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 		  "style-src 'unsafe-inline'\">\n"
 		  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", p->out);
-	put(p->out, "<title>itemdup report, run ", val(run, 0, U_RUN), "</title>\n");
+	put(p->out, "<title>itemdup report, run ", db_text(run, 0, U_RUN), "</title>\n");
 	fprintf(p->out, "<style>%s</style>\n</head>\n<body>\n", page_css);
-	put(p->out, "<h1>itemdup: duplicate Plaid Items, run ", val(run, 0, U_RUN), "</h1>\n");
+	put(p->out, "<h1>itemdup: duplicate Plaid Items, run ", db_text(run, 0, U_RUN), "</h1>\n");
 	fputs("<p class=\"sub\">Results as stored in schema itemdup "
 		  "(run_groups, run_group_items, run_pairs).</p>\n", p->out);
 }
@@ -840,7 +831,7 @@ report_write_html(DbConn *c, int64_t run_id, FILE *out)
 		goto cleanup;
 	}
 	if (DB_VALUE(&run, 0, U_THRESHOLD))
-		p.threshold = atof(val(&run, 0, U_THRESHOLD));
+		p.threshold = atof(db_text(&run, 0, U_THRESHOLD));
 	p.pairs_scored = DB_VALUE(&run, 0, U_PAIRS);
 	page_head(&p, &run);
 	section_summary(&p, &run);
