@@ -150,6 +150,8 @@ keys_dataset_init(Dataset *ds, KeyHashFn hash)
 	keys_interner_init(&ds->names, hash);
 	keys_interner_init(&ds->keys, hash);
 	keys_interner_init(&ds->pkeys, hash);
+	keys_interner_init(&ds->gnames, hash);
+	keys_interner_init(&ds->gkeys, hash);
 	keys_interner_init(&ds->item_ids, hash);
 }
 
@@ -165,6 +167,8 @@ keys_dataset_free(Dataset *ds)
 	keys_interner_free(&ds->names);
 	keys_interner_free(&ds->keys);
 	keys_interner_free(&ds->pkeys);
+	keys_interner_free(&ds->gnames);
+	keys_interner_free(&ds->gkeys);
 	keys_interner_free(&ds->item_ids);
 	free(ds->item_winner);
 	memset(ds, 0, sizeof(*ds));
@@ -325,6 +329,9 @@ intern_account(Dataset *ds, const Item *it, const PayloadAccount *pa, Account *a
 		ni->name = ds->names.bytes[a->name] + 5;
 		ni->institution = it->institution;
 		ni->env = it->env;
+		/* the same name at every institution of the environment */
+		buf[4] = it->env;
+		ni->gname = keys_intern(&ds->gnames, buf + 4, 1 + pa->name_len, NULL);
 	}
 
 	n = put_u32(buf, a->name);
@@ -337,6 +344,9 @@ intern_account(Dataset *ds, const Item *it, const PayloadAccount *pa, Account *a
 
 		ki->name = a->name;
 		memcpy(ki->mask, pa->mask, sizeof(ki->mask));
+		n = put_u32(buf, VEC_AT(&ds->name_info, NameInfo, a->name).gname);
+		memcpy(buf + n, pa->mask, strlen(pa->mask));
+		ki->gkey = keys_intern(&ds->gkeys, buf, n + strlen(pa->mask), NULL);
 	}
 }
 
@@ -468,10 +478,14 @@ keys_stats_compute(const Dataset *ds, KeyStats *st)
 {
 	uint32_t   *last_name = xcalloc(ds->names.n + 1, sizeof(uint32_t));
 	uint32_t   *last_key = xcalloc(ds->keys.n + 1, sizeof(uint32_t));
+	uint32_t   *last_gname = xcalloc(ds->gnames.n + 1, sizeof(uint32_t));
+	uint32_t   *last_gkey = xcalloc(ds->gkeys.n + 1, sizeof(uint32_t));
 
 	st->name_items = xcalloc(ds->names.n + 1, sizeof(uint32_t));
 	st->key_items = xcalloc(ds->keys.n + 1, sizeof(uint32_t));
 	st->institution_items = xcalloc(ds->institutions.n + 1, sizeof(uint32_t));
+	st->gname_items = xcalloc(ds->gnames.n + 1, sizeof(uint32_t));
+	st->gkey_items = xcalloc(ds->gkeys.n + 1, sizeof(uint32_t));
 	st->live_items = 0;
 	for (size_t i = 0; i < ds->items.len; i++)
 	{
@@ -488,10 +502,20 @@ keys_stats_compute(const Dataset *ds, KeyStats *st)
 
 			count_once(st->name_items, last_name, a->name, (uint32_t) i);
 			count_once(st->key_items, last_key, a->key, (uint32_t) i);
+			if (a->key != KEY_NONE)
+			{
+				const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, a->key);
+
+				count_once(st->gname_items, last_gname,
+						   VEC_AT(&ds->name_info, NameInfo, a->name).gname, (uint32_t) i);
+				count_once(st->gkey_items, last_gkey, ki->gkey, (uint32_t) i);
+			}
 		}
 	}
 	free(last_name);
 	free(last_key);
+	free(last_gname);
+	free(last_gkey);
 }
 
 void
@@ -500,5 +524,7 @@ keys_stats_free(KeyStats *st)
 	free(st->name_items);
 	free(st->key_items);
 	free(st->institution_items);
+	free(st->gname_items);
+	free(st->gkey_items);
 	memset(st, 0, sizeof(*st));
 }

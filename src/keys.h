@@ -93,6 +93,7 @@ typedef struct Account
 typedef struct KeyInfo
 {
 	uint32_t	name;			/* id in Dataset.names */
+	uint32_t	gkey;			/* id in Dataset.gkeys: (environment, name, mask) */
 	char		mask[5];
 } KeyInfo;
 
@@ -100,6 +101,7 @@ typedef struct NameInfo
 {
 	const char *name;			/* normalised, in Dataset.names' arena */
 	uint32_t	institution;
+	uint32_t	gname;			/* id in Dataset.gnames: (environment, name) */
 	uint8_t		env;
 } NameInfo;
 
@@ -118,6 +120,8 @@ typedef struct Dataset
 	Interner	names;			/* env, institution, name */
 	Interner	keys;			/* name id, mask */
 	Interner	pkeys;			/* env, institution, persistent_account_id */
+	Interner	gnames;			/* env, name: a name across institutions */
+	Interner	gkeys;			/* gname id, mask */
 	Interner	item_ids;		/* item_id text -> index of the winning Item */
 	uint32_t   *item_winner;	/* per item_ids id: index into items */
 	size_t		item_winner_cap;
@@ -202,6 +206,8 @@ typedef struct KeyStats
 	uint32_t   *name_items;		/* per names id */
 	uint32_t   *key_items;		/* per keys id */
 	uint32_t   *institution_items;	/* per institutions id */
+	uint32_t   *gname_items;	/* per gnames id: Items with the name, any institution */
+	uint32_t   *gkey_items;		/* per gkeys id: ... with the name and the mask */
 	uint64_t	live_items;
 } KeyStats;
 

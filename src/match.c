@@ -16,6 +16,7 @@
 #include <string.h>
 
 #define PKEY_TAG 0x80000000u	/* marks a persistent-id key in a Triple */
+#define MASK_EVIDENCE 5.0		/* other institutions' Items needed to judge a name's masks */
 #define KEY_CLUSTER 4.0			/* Items one login plausibly made: not evidence of a common key */
 
 typedef struct Posting
@@ -66,16 +67,35 @@ match_key_weight(const Dataset *ds, const KeyStats *st, uint32_t key,
 				 uint32_t institution_items, double *u_out)
 {
 	const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, key);
+	const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
 	double		n = institution_items > 1 ? (double) institution_items : 2.0;
 	double		name_freq = (double) st->name_items[ki->name] / n;
-	double		u = (name_freq < 1.0 ? name_freq : 1.0) / mask_space(ki->mask);
+	double		uniform = 1.0 / mask_space(ki->mask);
+
+	/* Items with the name, and with the name and mask, at the environment's other institutions */
+	double		other_name = (double) st->gname_items[ni->gname] - st->name_items[ki->name];
+	double		other_key = (double) st->gkey_items[ki->gkey] - st->key_items[key];
+	double		mask_given_name = uniform;
+	double		u;
 	double		seen = (st->key_items[key] > KEY_CLUSTER ? st->key_items[key] - KEY_CLUSTER : 0.0) / n;
 
 	/*
-	 * The name's frequency times the mask's chance is what a random Item
-	 * would match.  Where the key itself is carried by more Items than one
-	 * plausible cluster of duplicates (sandbox masks, a default name with
-	 * 0000), the observed excess rate wins.
+	 * u = P(name at this institution) x P(mask | name).  Masks are random
+	 * for real accounts (P = 1/mask_space), but not everywhere: the sandbox
+	 * gives every Item the same defaults (Plaid IRA is always 5555).  The
+	 * same name at the environment's other institutions says which: logins
+	 * there are never duplicates of logins here (keys never cross
+	 * institutions), so where at least MASK_EVIDENCE of them carry the name
+	 * and this mask is more common among them than chance, their share is
+	 * used.  It only ever raises u: no key is made rarer than a random mask.
+	 */
+	if (other_name >= MASK_EVIDENCE && other_key / other_name > uniform)
+		mask_given_name = other_key / other_name;
+	u = (name_freq < 1.0 ? name_freq : 1.0) * mask_given_name;
+
+	/*
+	 * Where the key itself is carried by more Items at the institution than
+	 * one plausible cluster of duplicates, the observed excess rate wins.
 	 */
 	if (seen > u)
 		u = seen;
