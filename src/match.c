@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,64 +232,58 @@ bit_width(uint64_t v)
 	return n;
 }
 
+/* The sort key of an element: a uint32_t or uint64_t at key_offset. */
+static inline uint64_t
+radix_key(const char *elem, size_t key_offset, size_t key_size)
+{
+	if (key_size == sizeof(uint32_t))
+	{
+		uint32_t	k;
+
+		memcpy(&k, elem + key_offset, sizeof(k));
+		return k;
+	}
+	uint64_t	k;
+
+	memcpy(&k, elem + key_offset, sizeof(k));
+	return k;
+}
+
 /*
- * Stable LSD radix sorts.  Postings arrive in item order and triples in key
- * order, so sorting postings by key alone and triples by pair alone gives
- * (key, item) and (pair, key) order: what qsort with the full comparison
- * gave, in linear time (candidates can number tens of millions).
+ * radix_sort_by — stable LSD radix sort of v's elements by the unsigned key
+ * at key_offset (key_size 4 or 8 bytes), whose values are at most max_key.
+ * Postings arrive in item order and triples in key order, so sorting
+ * postings by key alone and triples by pair alone gives (key, item) and
+ * (pair, key) order: what qsort with the full comparison gave, in linear
+ * time (candidates can number tens of millions).
  */
 static void
-radix_sort_postings(Vec *v, uint32_t max_key)
+radix_sort_by(Vec *v, size_t key_offset, size_t key_size, uint64_t max_key)
 {
-	Posting    *a = v->data;
-	Posting    *tmp;
+	char	   *a = v->data;
+	char	   *tmp;
 	size_t		n = v->len;
+	size_t		elem = v->elem;
 	int			bits = bit_width(max_key);
 
 	if (n < 2)
 		return;
-	tmp = xmalloc(n * sizeof(Posting));
+	tmp = xmalloc(n * elem);
 	for (int shift = 0; shift < bits; shift += RADIX_BITS)
 	{
 		size_t		count[RADIX_SIZE + 1] = {0};
 
 		for (size_t i = 0; i < n; i++)
-			count[((a[i].key >> shift) & (RADIX_SIZE - 1)) + 1]++;
+			count[((radix_key(a + i * elem, key_offset, key_size) >> shift) & (RADIX_SIZE - 1)) + 1]++;
 		for (size_t d = 0; d < RADIX_SIZE; d++)
 			count[d + 1] += count[d];
 		for (size_t i = 0; i < n; i++)
-			tmp[count[(a[i].key >> shift) & (RADIX_SIZE - 1)]++] = a[i];
-		Posting    *swap = a;
+		{
+			size_t		d = (radix_key(a + i * elem, key_offset, key_size) >> shift) & (RADIX_SIZE - 1);
 
-		a = tmp;
-		tmp = swap;
-	}
-	v->data = a;
-	free(tmp);
-}
-
-static void
-radix_sort_triples(Vec *v, uint64_t max_pair)
-{
-	Triple	   *a = v->data;
-	Triple	   *tmp;
-	size_t		n = v->len;
-	int			bits = bit_width(max_pair);
-
-	if (n < 2)
-		return;
-	tmp = xmalloc(n * sizeof(Triple));
-	for (int shift = 0; shift < bits; shift += RADIX_BITS)
-	{
-		size_t		count[RADIX_SIZE + 1] = {0};
-
-		for (size_t i = 0; i < n; i++)
-			count[((a[i].pair >> shift) & (RADIX_SIZE - 1)) + 1]++;
-		for (size_t d = 0; d < RADIX_SIZE; d++)
-			count[d + 1] += count[d];
-		for (size_t i = 0; i < n; i++)
-			tmp[count[(a[i].pair >> shift) & (RADIX_SIZE - 1)]++] = a[i];
-		Triple	   *swap = a;
+			memcpy(tmp + count[d]++ * elem, a + i * elem, elem);
+		}
+		char	   *swap = a;
 
 		a = tmp;
 		tmp = swap;
@@ -325,7 +320,7 @@ collect_postings(const Dataset *ds, bool persistent, Vec *out)
 				max_key = key;
 		}
 	}
-	radix_sort_postings(out, max_key);
+	radix_sort_by(out, offsetof(Posting, key), sizeof(uint32_t), max_key);
 }
 
 /*
@@ -420,7 +415,8 @@ match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 		if (!fine)
 			goto cleanup;
 	}
-	radix_sort_triples(&triples, (uint64_t) ds->items.len << 32);
+	radix_sort_by(&triples, offsetof(Triple, pair), sizeof(uint64_t),
+				  (uint64_t) ds->items.len << 32);
 
 	const Triple *t = triples.data;
 
