@@ -79,11 +79,14 @@ build build/san:
 deps:
 	sh scripts/install-deps.sh
 
+# sanitizers exit 86, never the exit code a test expects (1)
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86
+
 unit: build/san/unit_tests
-	CK_FORK=yes build/san/unit_tests
+	CK_FORK=yes $(SAN_ENV) build/san/unit_tests
 
 fuzz-replay: build/san/fuzz_replay
-	build/san/fuzz_replay tests/fuzz/corpus
+	$(SAN_ENV) build/san/fuzz_replay tests/fuzz/corpus
 
 # crash inputs land in tests/fuzz/corpus (keep them: make test replays them)
 fuzz: build/fuzz/fuzz_payload

@@ -1,8 +1,18 @@
 # lib.sh — helpers for the integration tests (sourced).
-# PASS/FAIL lines go to $RESULTS; every check prints its outcome.
+# PASS/FAIL/SKIP lines go to $RESULTS; every check prints its outcome.
+# Each file starts with "plan N", the number of checks it records (pass,
+# fail or skip); run.sh fails a file whose count differs (a check that
+# silently did not run is a failure, as in pgBackRest's harness).
 
+plan() { echo "PLAN $TEST_NAME: $1" >>"$RESULTS"; }
 pass() { echo "PASS $TEST_NAME: $1" >>"$RESULTS"; echo "  ok   $1"; }
 fail() { echo "FAIL $TEST_NAME: $1" >>"$RESULTS"; echo "  FAIL $1${2:+ — $2}"; }
+# skip DESC [WHY] — a check that could not run here: counted, never a pass
+skip() { echo "SKIP $TEST_NAME: $1" >>"$RESULTS"; echo "  SKIP $1${2:+ — $2}"; }
+
+# The sanitizers' own exit code (run.sh sets ASAN_OPTIONS/UBSAN_OPTIONS): a
+# memory error never passes for the job's failure (1).
+SANITIZER_EXIT=86
 
 # check_eq DESC EXPECTED ACTUAL
 check_eq() {
@@ -23,11 +33,15 @@ idup() {
 	"$ITEMDUP" "$@" --log-format text 2>>"$WORK/$TEST_NAME.err"
 }
 
-# run_rc ARGS... — exit code of an itemdup command (stdout to $WORK/out)
+# run_rc ARGS... — exit code of an itemdup command (stdout to $WORK/out);
+# a sanitizer exit is also recorded as a failure of its own
 run_rc() {
+	local rc
 	: >"$WORK/err"
 	"$ITEMDUP" "$@" >"$WORK/out" 2>"$WORK/err"
-	echo $?
+	rc=$?
+	[ $rc -eq $SANITIZER_EXIT ] && fail "sanitizer report (exit $rc) from: itemdup $*"
+	echo $rc
 }
 
 # sanitizer reports in the last command's stderr are failures of their own

@@ -1,4 +1,5 @@
 # migrate: idempotent, versioned, documented, refuses nothing it should not
+plan 19
 check_eq "first migrate exits 0" 0 "$(run_rc migrate)"
 check_eq "second migrate exits 0 (idempotent)" 0 "$(run_rc migrate)"
 check "second migrate applies nothing" grep -q "0 migrations applied" "$WORK/err"

@@ -1,4 +1,5 @@
 # a full run on a labelled fixture: exact groups, counts, actions, ids stable on rerun
+plan 37
 run_rc migrate >/dev/null
 load_fixture basic
 check_eq "run exits 0" 0 "$(run_rc run)"

@@ -1,5 +1,6 @@
 # one publishing run at a time (75), a killed run leaves the published results
 # intact and is marked abandoned, SIGTERM cancels cleanly, backfills do not block
+plan 22
 run_rc migrate >/dev/null
 load_fixture basic
 load_fixture slow

@@ -1,6 +1,7 @@
 # hostile payloads become rejects with their reason (text, json and jsonb
 # columns agree), the reject-ratio guard, bad source columns, usage and
 # connection exit codes
+plan 37
 run_rc migrate >/dev/null
 load_fixture hostile
 

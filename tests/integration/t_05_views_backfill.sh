@@ -1,5 +1,6 @@
 # analysts' views show only the published run; dry runs and backfills keep
 # their results under their run_id; reviews survive runs; pruning; JSON logs
+plan 28
 run_rc migrate >/dev/null
 load_fixture basic
 check_eq "nightly run exits 0" 0 "$(run_rc run)"

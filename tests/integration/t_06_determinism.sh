@@ -1,4 +1,5 @@
 # the same input in any row order gives the same groups, ids, scores and evidence
+plan 5
 run_rc migrate >/dev/null
 load_fixture basic
 check_eq "run in table order exits 0" 0 "$(run_rc run)"

@@ -1,6 +1,7 @@
 # a run SIGKILLed at every named point, or whose backend is terminated mid-read
 # and mid-COPY-in, publishes nothing and leaves the published run exactly as
 # it was; the next run marks it abandoned and succeeds
+plan 49
 run_rc migrate >/dev/null
 load_fixture basic
 load_fixture slow

@@ -1,5 +1,6 @@
 # least privilege (itemdup_job, itemdup_analyst), a hostile search_path,
 # and forced hash collisions give the same groups
+plan 18
 psql -X -q -v ON_ERROR_STOP=1 -f sql/roles.sql >/dev/null 2>&1 || true
 check_eq "roles exist" "2" "$(q "SELECT count(*) FROM pg_roles WHERE rolname IN ('itemdup_job', 'itemdup_analyst')")"
 run_rc migrate >/dev/null

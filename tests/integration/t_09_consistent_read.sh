@@ -1,5 +1,6 @@
 # a writer inserting and removing Items during a run changes nothing in
 # that run's results: the source is read in one REPEATABLE READ snapshot
+plan 5
 run_rc migrate >/dev/null
 load_fixture basic
 load_fixture slow

@@ -1,5 +1,6 @@
 # bounded waits: a results table held in ACCESS EXCLUSIVE makes the run fail
 # within --lock-timeout (exit 1, nothing published, no idle transaction left)
+plan 9
 run_rc migrate >/dev/null
 load_fixture basic
 check_eq "baseline run exits 0" 0 "$(run_rc run)"

@@ -1,6 +1,7 @@
 # report --format html: one self-contained page (no external resource),
 # inline SVG charts, the run diff, every group id, user data HTML-escaped;
-# then rendered in headless Chromium (SKIPPED, not passed, without it)
+# then rendered in headless Chromium (3 checks SKIPPED, not passed, without it)
+plan 29
 run_rc migrate >/dev/null
 load_fixture basic
 check_eq "run 1 exits 0" 0 "$(run_rc run)"
@@ -47,7 +48,10 @@ check_eq "an unknown --format is still a usage error" 64 "$(run_rc report --form
 # render it
 CHROME=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROME" ]; then
-	echo "  SKIPPED chromium checks (dump-dom, screenshot): chromium not installed (scripts/install-deps.sh installs it)"
+	why="chromium not installed (scripts/install-deps.sh installs it)"
+	skip "chromium --dump-dom shows at least three svg" "$why"
+	skip "chromium renders the escaped id as text" "$why"
+	skip "chromium screenshot is a 1200x900 png with more than 50 colours" "$why"
 else
 	prof=$(mktemp -d)
 	flags=(--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking

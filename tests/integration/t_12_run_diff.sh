@@ -1,5 +1,6 @@
 # the run diff across two runs: grown, shrunk, merged, split, dissolved, new,
 # unchanged, with stable ids (merge keeps the oldest, split: most items keeps it)
+plan 13
 run_rc migrate >/dev/null
 load_fixture diff
 check_eq "run 1 exits 0" 0 "$(run_rc run)"
