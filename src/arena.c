@@ -17,10 +17,13 @@ struct ArenaBlock
 	max_align_t data[];
 };
 
-static void
-oom(size_t size)
+void
+xoom(size_t size)
 {
-	fprintf(stderr, "itemdup: out of memory allocating %zu bytes\n", size);
+	if (size > 0)
+		fprintf(stderr, "itemdup: out of memory allocating %zu bytes\n", size);
+	else
+		fprintf(stderr, "itemdup: out of memory\n");
 	abort();
 }
 
@@ -30,7 +33,7 @@ xmalloc(size_t size)
 	void	   *p = malloc(size ? size : 1);
 
 	if (p == NULL)
-		oom(size);
+		xoom(size);
 	return p;
 }
 
@@ -40,7 +43,7 @@ xcalloc(size_t n, size_t size)
 	void	   *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (p == NULL)
-		oom(n * size);
+		xoom(n * size);
 	return p;
 }
 
@@ -50,7 +53,7 @@ xrealloc(void *p, size_t size)
 	void	   *q = realloc(p, size ? size : 1);
 
 	if (q == NULL)
-		oom(size);
+		xoom(size);
 	return q;
 }
 

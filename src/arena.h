@@ -8,10 +8,29 @@
 #ifndef ITEMDUP_ARENA_H
 #define ITEMDUP_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define MUSTCHECK __attribute__((warn_unused_result))
+
+/*
+ * CancelFn — how the pure core learns that the job was asked to stop
+ * (SIGINT/SIGTERM): its long loops (match, grouping) call it every
+ * CANCEL_EVERY steps and fail when it returns true.  NULL: never
+ * cancelled.  The edge passes a function reading the signal flag, so the
+ * core never touches signals or libpq.
+ */
+typedef bool (*CancelFn) (void);
+
+#define CANCEL_EVERY 65536
+
+/* cancel_poll — step counter *steps advanced; true when fn says stop. */
+static inline bool
+cancel_poll(CancelFn fn, uint64_t *steps)
+{
+	return fn != NULL && (*steps)++ % CANCEL_EVERY == 0 && fn();
+}
 
 typedef struct ArenaBlock ArenaBlock;
 
@@ -28,7 +47,15 @@ void		arena_reset(Arena *a);
 void	   *arena_alloc(Arena *a, size_t size);
 char	   *arena_strndup(Arena *a, const char *s, size_t len);
 
-/* xmalloc family: abort with a message on failure, never return NULL. */
+/*
+ * xoom — the one out-of-memory path: a message, then abort.  For
+ * allocations made by libraries (cJSON, xxHash, utf8proc) whose failure
+ * must stop the job, never be taken for a property of the data.
+ * size 0: unknown.
+ */
+void		xoom(size_t size) __attribute__((noreturn));
+
+/* xmalloc family: abort with a message on failure (xoom), never return NULL. */
 void	   *xmalloc(size_t size);
 void	   *xcalloc(size_t n, size_t size);
 void	   *xrealloc(void *p, size_t size);

@@ -515,5 +515,7 @@ cli_options_json(const Options *opt)
 	cJSON_AddStringToObject(o, "statement_timeout", opt->statement_timeout);
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
+	if (text == NULL)
+		xoom(0);
 	return text;
 }

@@ -17,23 +17,38 @@ struct DbConn
 {
 	PGconn	   *conn;
 	PGcancel   *cancel;
+	bool		in_copy_in;		/* a COPY FROM STDIN is open: only put/end/abort may follow */
 	const char *label;
 	int			pid;
 	char		sqlstate[6];
 	char		error[512];
 };
 
+static void copy_in_fail(DbConn *c, const char *reason);
+
 #define MAX_CANCEL 4
 static PGcancel *volatile cancel_targets[MAX_CANCEL];
 static volatile sig_atomic_t interrupted = 0;
 
+/*
+ * The handler only sets the flag and asks the server to cancel the running
+ * statement (PQcancel is async-signal-safe); the code checks the flag at
+ * every safe point.  It also restores the default action of both signals,
+ * so a second Ctrl-C (or SIGTERM) kills a job that does not stop soon enough.
+ */
 static void
 on_signal(int sig)
 {
 	char		errbuf[256];
+	struct sigaction dfl;
 
 	(void) sig;
 	interrupted = 1;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGINT, &dfl, NULL);
+	sigaction(SIGTERM, &dfl, NULL);
 	for (int i = 0; i < MAX_CANCEL; i++)
 		if (cancel_targets[i] != NULL)
 			(void) PQcancel(cancel_targets[i], errbuf, sizeof(errbuf));
@@ -46,7 +61,10 @@ db_signals_install(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
+	/* both blocked while the handler runs: the second one finds SIG_DFL */
 	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -212,6 +230,7 @@ db_connect(const char *conninfo, const char *label, const DbSettings *s)
 	}
 	log_debug("[%s] connected, backend pid %d, server %d", label, c->pid,
 			  PQserverVersion(c->conn));
+	db_cancel_register(c);		/* a signal cancels its running statement */
 	return c;
 }
 
@@ -264,6 +283,7 @@ drain(DbConn *c)
 bool
 db_exec(DbConn *c, const char *sql)
 {
+	copy_in_fail(c, "itemdup: COPY abandoned");	/* never a statement inside COPY_IN */
 	c->sqlstate[0] = c->error[0] = '\0';
 	log_statement(c, sql);
 	if (!PQsendQuery(c->conn, sql))
@@ -280,6 +300,7 @@ db_query(DbConn *c, const char *sql, int nparams, const char *const *params, DbR
 	PGresult   *res = NULL;
 	bool		ok = false;
 
+	copy_in_fail(c, "itemdup: COPY abandoned");	/* never a statement inside COPY_IN */
 	c->sqlstate[0] = c->error[0] = '\0';
 	if (out)
 		memset(out, 0, sizeof(*out));
@@ -377,15 +398,63 @@ db_copy_in_begin(DbConn *c, const char *sql)
 		return false;
 	}
 	PQclear(res);
+	c->in_copy_in = true;
 	return true;
+}
+
+/*
+ * End an open COPY FROM STDIN as failed: PQputCopyEnd with a reason makes
+ * the server fail the COPY (and the transaction), after which ROLLBACK
+ * works.  Keeps the first error seen.
+ */
+static void
+copy_in_fail(DbConn *c, const char *reason)
+{
+	char		sqlstate[sizeof(c->sqlstate)];
+	char		error[sizeof(c->error)];
+
+	if (!c->in_copy_in)
+		return;
+	c->in_copy_in = false;
+	memcpy(sqlstate, c->sqlstate, sizeof(sqlstate));
+	memcpy(error, c->error, sizeof(error));
+	log_debug("[%s pid %d] ending the COPY as failed: %s", c->label, c->pid, reason);
+	if (PQputCopyEnd(c->conn, reason) == 1)
+		(void) drain(c);
+	if (error[0] != '\0')
+	{
+		memcpy(c->sqlstate, sqlstate, sizeof(sqlstate));
+		memcpy(c->error, error, sizeof(error));
+	}
+}
+
+void
+db_copy_in_abort(DbConn *c, const char *reason)
+{
+	copy_in_fail(c, reason);
 }
 
 bool
 db_copy_in_put(DbConn *c, const char *data, size_t len)
 {
-	if (PQputCopyData(c->conn, data, (int) len) != 1)
+	bool		failed = PQputCopyData(c->conn, data, (int) len) != 1;
+
+#ifdef ITEMDUP_TEST_HOOKS
+	/* ITEMDUP_COPY_PUT_FAIL=1: the put fails as on a broken connection */
+	static bool put_failed_once = false;
+
+	if (!failed && !put_failed_once && testhook_enabled("ITEMDUP_COPY_PUT_FAIL"))
+	{
+		put_failed_once = true;
+		snprintf(c->error, sizeof(c->error), "sending COPY data failed (test hook)");
+		copy_in_fail(c, "itemdup: sending COPY data failed");
+		return false;
+	}
+#endif
+	if (failed)
 	{
 		set_error(c, NULL);
+		copy_in_fail(c, "itemdup: sending COPY data failed");
 		return false;
 	}
 	return true;
@@ -394,6 +463,7 @@ db_copy_in_put(DbConn *c, const char *data, size_t len)
 bool
 db_copy_in_end(DbConn *c)
 {
+	c->in_copy_in = false;
 	if (PQputCopyEnd(c->conn, NULL) != 1)
 	{
 		set_error(c, NULL);
@@ -416,6 +486,30 @@ db_quote_ident(DbConn *c, const char *ident)
 	return copy;
 }
 
+void
+db_lock_key(int cls, int64_t obj, int32_t *key1, int32_t *key2)
+{
+	uint64_t	hi = (uint64_t) obj >> 32;
+
+	*key2 = (int32_t) (uint32_t) obj;
+	if (obj >= 0 && obj <= INT32_MAX)
+		*key1 = (int32_t) cls;
+	else
+		*key1 = (int32_t) ((uint32_t) cls + 0x100u + (uint32_t) hi);
+}
+
+/* The two int4 of a lock key as text parameters. */
+static void
+lock_params(int cls, int64_t obj, char *a, char *b, size_t len)
+{
+	int32_t		k1,
+				k2;
+
+	db_lock_key(cls, obj, &k1, &k2);
+	snprintf(a, len, "%d", (int) k1);
+	snprintf(b, len, "%d", (int) k2);
+}
+
 int
 db_try_lock(DbConn *c, int cls, int64_t obj, int wait_seconds)
 {
@@ -423,13 +517,17 @@ db_try_lock(DbConn *c, int cls, int64_t obj, int wait_seconds)
 				b[32];
 	const char *params[2] = {a, b};
 
-	snprintf(a, sizeof(a), "%d", cls);
-	snprintf(b, sizeof(b), "%lld", (long long) obj);
+	lock_params(cls, obj, a, b, sizeof(a));
 	for (int waited = 0;; waited++)
 	{
 		DbRows		rows;
 		bool		held;
 
+		if (db_interrupted())
+		{
+			snprintf(c->error, sizeof(c->error), "interrupted by a signal (SIGINT/SIGTERM)");
+			return -1;
+		}
 		if (!db_query(c, "SELECT pg_catalog.pg_try_advisory_lock($1::int4, $2::int4)",
 					  2, params, &rows))
 			return -1;
@@ -437,9 +535,9 @@ db_try_lock(DbConn *c, int cls, int64_t obj, int wait_seconds)
 		db_rows_free(&rows);
 		if (held)
 			return 1;
-		if (waited >= wait_seconds || db_interrupted())
+		if (waited >= wait_seconds)
 			return 0;
-		sleep(1);
+		sleep(1);				/* a signal ends it early; the loop then sees the flag */
 	}
 }
 
@@ -450,8 +548,7 @@ db_unlock(DbConn *c, int cls, int64_t obj)
 				b[32];
 	const char *params[2] = {a, b};
 
-	snprintf(a, sizeof(a), "%d", cls);
-	snprintf(b, sizeof(b), "%lld", (long long) obj);
+	lock_params(cls, obj, a, b, sizeof(a));
 	return db_query(c, "SELECT pg_catalog.pg_advisory_unlock($1::int4, $2::int4)",
 					2, params, NULL);
 }

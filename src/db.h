@@ -80,20 +80,31 @@ const char *db_last_error(const DbConn *c);
 typedef bool (*DbRowCallback) (char *row, size_t len, void *ctx);
 bool		db_copy_out(DbConn *c, const char *sql, DbRowCallback row_cb, void *ctx) MUSTCHECK;
 
-/* COPY ... FROM STDIN: begin, put any number of chunks, end (commit of the COPY). */
+/*
+ * COPY ... FROM STDIN: begin, put any number of chunks, end (commit of the
+ * COPY).  A failed put ends the COPY itself with PQputCopyEnd(reason);
+ * db_copy_in_abort does the same for a caller that gives up between puts
+ * (a no-op when no COPY is open).  libpq is never left in COPY_IN: db_exec
+ * and db_query abort an open COPY first, so a ROLLBACK always reaches the
+ * server.
+ */
 bool		db_copy_in_begin(DbConn *c, const char *sql) MUSTCHECK;
 bool		db_copy_in_put(DbConn *c, const char *data, size_t len) MUSTCHECK;
 bool		db_copy_in_end(DbConn *c) MUSTCHECK;
+void		db_copy_in_abort(DbConn *c, const char *reason);
 
 /* Identifier quoting by libpq; the result is malloc'd (free()). */
 char	   *db_quote_ident(DbConn *c, const char *ident);
 
 /*
  * Signals: SIGINT/SIGTERM set db_interrupted and cancel the running
- * statement of the connections registered with db_cancel_register.
+ * statement of the connections registered with db_cancel_register; the
+ * first signal restores both signals' default action, so a second one
+ * kills.  Every command installs this (main.c) and exits 1 once
+ * interrupted; the code checks db_interrupted at every step boundary.
  */
 void		db_signals_install(void);
-void		db_cancel_register(DbConn *c);
+void		db_cancel_register(DbConn *c);	/* db_connect does it; db_close undoes it */
 bool		db_interrupted(void);
 
 
@@ -106,8 +117,17 @@ bool		db_interrupted(void);
 #define DB_LOCK_RUN_CLASS 0x49445552	/* 'IDUR': object = run_id, held while it runs */
 
 /*
+ * db_lock_key — the two int4 of lock (cls, obj).  obj in int4 range: (cls,
+ * obj) as always.  Beyond it (run ids from 2^31 on): the low 32 bits as
+ * key2 and cls + 0x100 + the high 32 bits as key1 — one key per obj, never
+ * one of the classes above (that would need obj >= 2^63).
+ */
+void		db_lock_key(int cls, int64_t obj, int32_t *key1, int32_t *key2);
+
+/*
  * db_try_lock — session advisory lock (cls, obj), retrying once a second
- * for up to wait_seconds.  1 = held, 0 = someone else holds it, -1 = error.
+ * for up to wait_seconds.  1 = held, 0 = someone else holds it, -1 = error
+ * (a signal while waiting is an error: "interrupted by a signal").
  */
 int			db_try_lock(DbConn *c, int cls, int64_t obj, int wait_seconds);
 bool		db_unlock(DbConn *c, int cls, int64_t obj);

@@ -209,7 +209,7 @@ explain_pair_from_source(Explain *e)
 {
 	const Options *opt = e->opt;
 	LoadOptions lo = {opt->source, true, NULL, NULL, {opt->item_a, opt->item_b}};
-	MatchOptions mo = {UINT32_MAX, 1000, -INFINITY};
+	MatchOptions mo = {UINT32_MAX, 1000, -INFINITY, db_interrupted};
 	Dataset		ds;
 	Vec			rejects;
 	LoadStats	st;
@@ -353,6 +353,8 @@ explain_command(const Options *opt)
 	{
 		char	   *text = cJSON_Print(e.out);
 
+		if (text == NULL)
+			xoom(0);
 		puts(text);
 		free(text);
 	}

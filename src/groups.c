@@ -92,16 +92,39 @@ void
 groups_build(size_t n_items, const Pair *pairs, size_t n_pairs,
 			 const char *const *ids, Groups *out)
 {
+	if (!groups_build_cancellable(n_items, pairs, n_pairs, ids, NULL, out))
+		memset(out, 0, sizeof(*out));	/* not reached: never cancelled */
+}
+
+bool
+groups_build_cancellable(size_t n_items, const Pair *pairs, size_t n_pairs,
+						 const char *const *ids, CancelFn cancelled, Groups *out)
+{
 	UnionFind	uf;
-	uint32_t   *in_pair = xcalloc(n_items ? n_items : 1, sizeof(uint32_t));
+	uint32_t   *in_pair;
 	uint32_t   *nodes;
 	size_t		n_nodes = 0;
+	uint64_t	steps = 0;
 
+	memset(out, 0, sizeof(*out));
 	uf_init(&uf, n_items);
+	in_pair = xcalloc(n_items ? n_items : 1, sizeof(uint32_t));
 	for (size_t i = 0; i < n_pairs; i++)
 	{
+		if (cancel_poll(cancelled, &steps))
+		{
+			free(in_pair);
+			uf_free(&uf);
+			return false;
+		}
 		uf_union(&uf, pairs[i].a, pairs[i].b);
 		in_pair[pairs[i].a] = in_pair[pairs[i].b] = 1;
+	}
+	if (cancelled != NULL && cancelled())
+	{
+		free(in_pair);
+		uf_free(&uf);
+		return false;
 	}
 
 	/* nodes in any pair, sorted by (root, item_id) so components are runs */
@@ -170,6 +193,7 @@ groups_build(size_t n_items, const Pair *pairs, size_t n_pairs,
 	free(nodes);
 	free(in_pair);
 	uf_free(&uf);
+	return true;
 }
 
 void
@@ -489,6 +513,9 @@ groups_members_hash(const char *const *ids, size_t n, char out[33])
 {
 	XXH3_state_t *st = XXH3_createState();
 	XXH128_hash_t h;
+
+	if (st == NULL)
+		xoom(0);
 
 	XXH3_128bits_reset(st);
 	for (size_t i = 0; i < n; i++)

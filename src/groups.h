@@ -49,6 +49,15 @@ typedef struct Groups
  */
 void		groups_build(size_t n_items, const Pair *pairs, size_t n_pairs,
 						 const char *const *ids, Groups *out);
+
+/*
+ * groups_build_cancellable — groups_build that polls cancelled (NULL:
+ * never) while it joins the pairs and once before sorting; false, with out
+ * empty and nothing allocated, when it says stop.
+ */
+bool		groups_build_cancellable(size_t n_items, const Pair *pairs, size_t n_pairs,
+									 const char *const *ids, CancelFn cancelled,
+									 Groups *out) MUSTCHECK;
 void		groups_free(Groups *g);
 
 /* One member of a previously published group. */

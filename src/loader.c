@@ -232,7 +232,12 @@ load_row(char *row, size_t len, void *arg)
 	return !db_interrupted();
 }
 
-/* The planner's estimate of the source's rows (for progress), 0 if unknown. */
+/*
+ * The planner's estimate of the source's rows (for progress), 0 if unknown.
+ * Called outside any transaction: an EXPLAIN that fails (a view the planner
+ * chokes on, a timeout) costs the progress line its estimate, logged, and
+ * can never abort the read transaction.
+ */
 static int64_t
 estimate_rows(DbConn *c, const char *quoted)
 {
@@ -253,6 +258,9 @@ estimate_rows(DbConn *c, const char *quoted)
 		cJSON_Delete(plan);
 		db_rows_free(&rows);
 	}
+	else
+		log_warn("no row estimate for progress (EXPLAIN of %s failed: %s); reading on",
+				 quoted, db_last_error(c));
 	sb_free(&sql);
 	return n;
 }
@@ -299,6 +307,12 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	if (!loader_resolve_source(c, opt->source, st->source_quoted, sizeof(st->source_quoted),
 							   err, errlen))
 		goto cleanup;
+	ctx.estimate = estimate_rows(c, st->source_quoted);
+	if (db_interrupted())
+	{
+		snprintf(err, errlen, "interrupted by a signal before reading the source");
+		goto cleanup;
+	}
 	if (!db_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
 	{
 		snprintf(err, errlen, "could not begin the read transaction: %s", db_last_error(c));
@@ -362,7 +376,6 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	ctx.rejects = rejects;
 	ctx.st = st;
 	ctx.map = &map;
-	ctx.estimate = estimate_rows(c, st->source_quoted);
 	ctx.started = log_now();
 	copied = db_copy_out(c, sql.data, load_row, &ctx);
 	log_progress_end();

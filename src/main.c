@@ -2,12 +2,14 @@
  * main.c — itemdup: find duplicate Plaid Items in PostgreSQL.
  *
  * Parses argv (cli.c), runs one command, and leaves through one exit path
- * that checks stdout was written completely.
+ * that checks stdout was written completely.  SIGINT/SIGTERM make every
+ * command exit 1 (db.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include "db.h"
 #include "log.h"
 #include "migrate.h"
 #include "report.h"
@@ -22,6 +24,7 @@ main(int argc, char **argv)
 	if (rc < 0)
 	{
 		log_init(opt.log_format, opt.log_level);
+		db_signals_install();
 		switch (opt.command)
 		{
 			case CMD_MIGRATE:
@@ -38,6 +41,16 @@ main(int argc, char **argv)
 				break;
 			default:
 				rc = EXIT_USAGE;
+		}
+		/*
+		 * A signal is a failure for every command (never 0 or 75).  run
+		 * decides itself: a signal after its publish COMMIT leaves a run
+		 * that is published whole.
+		 */
+		if (db_interrupted() && opt.command != CMD_RUN && rc != EXIT_FAIL)
+		{
+			log_error("interrupted by a signal (SIGINT/SIGTERM)");
+			rc = EXIT_FAIL;
 		}
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))

@@ -250,15 +250,15 @@ radix_key(const char *elem, size_t key_offset, size_t key_size)
 }
 
 /*
- * radix_sort_by — stable LSD radix sort of v's elements by the unsigned key
+ * match_radix_sort_by — stable LSD radix sort of v's elements by the unsigned key
  * at key_offset (key_size 4 or 8 bytes), whose values are at most max_key.
  * Postings arrive in item order and triples in key order, so sorting
  * postings by key alone and triples by pair alone gives (key, item) and
  * (pair, key) order: what qsort with the full comparison gave, in linear
  * time (candidates can number tens of millions).
  */
-static void
-radix_sort_by(Vec *v, size_t key_offset, size_t key_size, uint64_t max_key)
+void
+match_radix_sort_by(Vec *v, size_t key_offset, size_t key_size, uint64_t max_key)
 {
 	char	   *a = v->data;
 	char	   *tmp;
@@ -288,8 +288,21 @@ radix_sort_by(Vec *v, size_t key_offset, size_t key_size, uint64_t max_key)
 		a = tmp;
 		tmp = swap;
 	}
+	/* after an odd number of passes the data is in the n-element buffer */
+	if (a != v->data)
+		v->cap = n;
 	v->data = a;
 	free(tmp);
+}
+
+/* True (with err written) when the job was asked to stop; polled every CANCEL_EVERY steps. */
+static bool
+match_cancelled(const MatchOptions *opt, uint64_t *steps, char *err, size_t errlen)
+{
+	if (!cancel_poll(opt->cancelled, steps))
+		return false;
+	snprintf(err, errlen, "interrupted by a signal while matching");
+	return true;
 }
 
 /* Postings of live items, one per (key, item), sorted by key. */
@@ -320,7 +333,7 @@ collect_postings(const Dataset *ds, bool persistent, Vec *out)
 				max_key = key;
 		}
 	}
-	radix_sort_by(out, offsetof(Posting, key), sizeof(uint32_t), max_key);
+	match_radix_sort_by(out, offsetof(Posting, key), sizeof(uint32_t), max_key);
 }
 
 /*
@@ -330,7 +343,7 @@ collect_postings(const Dataset *ds, bool persistent, Vec *out)
 static bool
 expand_postings(const Vec *postings, uint32_t tag, const MatchOptions *opt,
 				Vec *triples, uint64_t *budget_used, uint64_t *hot_keys,
-				char *err, size_t errlen)
+				uint64_t *steps, char *err, size_t errlen)
 {
 	const Posting *p = postings->data;
 	size_t		n = postings->len;
@@ -342,6 +355,8 @@ expand_postings(const Vec *postings, uint32_t tag, const MatchOptions *opt,
 			size_t		j = i;
 			size_t		distinct = 0;
 
+			if (match_cancelled(opt, steps, err, errlen))
+				return false;
 			while (j < n && p[j].key == p[i].key)
 			{
 				if (j == i || p[j].item != p[j - 1].item)
@@ -370,6 +385,8 @@ expand_postings(const Vec *postings, uint32_t tag, const MatchOptions *opt,
 				{
 					if (x > i && p[x].item == p[x - 1].item)
 						continue;
+					if (match_cancelled(opt, steps, err, errlen))
+						return false;
 					for (size_t y = x + 1; y < j; y++)
 					{
 						if (p[y].item == p[y - 1].item)
@@ -397,6 +414,7 @@ match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 	bool		ok = false;
 	uint32_t   *keybuf = NULL;
 	size_t		keybuf_cap = 0;
+	uint64_t	steps = 0;
 
 	memset(out, 0, sizeof(*out));
 	vec_init(&out->pairs, sizeof(Pair));
@@ -410,12 +428,12 @@ match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 
 		collect_postings(ds, persistent, &postings);
 		fine = expand_postings(&postings, persistent ? PKEY_TAG : 0, opt, &triples,
-							   &budget, &out->hot_keys, err, errlen);
+							   &budget, &out->hot_keys, &steps, err, errlen);
 		vec_free(&postings);
 		if (!fine)
 			goto cleanup;
 	}
-	radix_sort_by(&triples, offsetof(Triple, pair), sizeof(uint64_t),
+	match_radix_sort_by(&triples, offsetof(Triple, pair), sizeof(uint64_t),
 				  (uint64_t) ds->items.len << 32);
 
 	const Triple *t = triples.data;
@@ -426,6 +444,8 @@ match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 		uint32_t	n_acc = 0;
 		uint32_t	n_p = 0;
 
+		if (match_cancelled(opt, &steps, err, errlen))
+			goto cleanup;
 		while (j < triples.len && t[j].pair == t[i].pair)
 			j++;
 		if (j - i > keybuf_cap)
@@ -535,6 +555,6 @@ match_pair_evidence(const Dataset *ds, const MatchResult *m, const Pair *p)
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	if (text == NULL)
-		text = xstrdup("{}");
+		xoom(0);				/* never "{}": evidence must not silently vanish */
 	return text;
 }

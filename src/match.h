@@ -20,6 +20,7 @@ typedef struct MatchOptions
 	uint32_t	hot_key_cap;	/* --hot-key-cap */
 	uint64_t	max_pairs;		/* --max-pairs */
 	double		threshold;		/* --threshold */
+	CancelFn	cancelled;		/* polled in the long loops; NULL: never */
 } MatchOptions;
 
 /* An accepted pair: a < b as item indices. */
@@ -114,11 +115,19 @@ MatchScore	match_score_pair(const Dataset *ds, const KeyStats *st,
 /*
  * match_find_pairs — every candidate pair scored; matches into out (owned
  * by the caller, match_result_free).  Returns false and writes err when the
- * candidates would exceed max_pairs (the message names the cap).
+ * candidates would exceed max_pairs (the message names the cap) or when
+ * opt->cancelled says stop ("interrupted by a signal while matching").
  */
 bool		match_find_pairs(const Dataset *ds, const MatchOptions *opt,
 							 MatchResult *out, char *err, size_t errlen) MUSTCHECK;
 void		match_result_free(MatchResult *r);
+
+/*
+ * match_radix_sort_by — stable sort of v's elements by the unsigned key
+ * (key_size 4 or 8 bytes) at key_offset, whose values are at most max_key.
+ * v stays a valid Vec (len, cap and data agree): it can grow afterwards.
+ */
+void		match_radix_sort_by(Vec *v, size_t key_offset, size_t key_size, uint64_t max_key);
 
 /*
  * match_pair_evidence — why a pair matched, as compact JSON text: each

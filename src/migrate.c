@@ -151,10 +151,18 @@ migrate_command(const Options *opt)
 
 		if (v <= from || v > ITEMDUP_SCHEMA_VERSION)
 			continue;
+		if (db_interrupted())
+		{
+			log_error("interrupted by a signal before %s: the migrations applied so far "
+					  "stay; run migrate again", f->name);
+			goto cleanup;
+		}
 		if (!apply_one(c, f, v))
 			goto cleanup;
 		applied++;
 	}
+	if (db_interrupted())
+		goto cleanup;			/* main.c reports it */
 	if (!db_exec(c, sql_file("grants.sql")))
 	{
 		log_error("granting to itemdup_job/itemdup_analyst failed: %s", db_last_error(c));

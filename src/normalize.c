@@ -9,6 +9,32 @@
 #include <string.h>
 #include <utf8proc.h>
 
+typedef utf8proc_ssize_t (*MapFn) (const utf8proc_uint8_t *, utf8proc_ssize_t,
+								   utf8proc_uint8_t **, utf8proc_option_t);
+
+static long map_error = 0;		/* normalize_test_map_error */
+
+/* utf8proc_map, or the error a test asked for. */
+static utf8proc_ssize_t
+map_or_test_error(const utf8proc_uint8_t *s, utf8proc_ssize_t len, utf8proc_uint8_t **dst,
+				  utf8proc_option_t options)
+{
+	if (map_error != 0)
+	{
+		*dst = NULL;
+		return (utf8proc_ssize_t) map_error;
+	}
+	return utf8proc_map(s, len, dst, options);
+}
+
+static const MapFn map_fn = map_or_test_error;
+
+void
+normalize_test_map_error(long error)
+{
+	map_error = error;
+}
+
 static const char *const unkeyable_names[UNK_COUNT] = {
 	[UNK_NONE] = "none",
 	[UNK_NO_NAME] = "no_name",
@@ -171,10 +197,12 @@ normalize_name(const char *s, size_t len, Arena *arena,
 		utf8proc_ssize_t flen;
 
 		/* the flags of utf8proc_NFKC_Casefold, without NULLTERM */
-		flen = utf8proc_map((const utf8proc_uint8_t *) s, (utf8proc_ssize_t) len,
+		flen = map_fn((const utf8proc_uint8_t *) s, (utf8proc_ssize_t) len,
 							&folded,
 							UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
 							UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+		if (flen == UTF8PROC_ERROR_NOMEM)
+			xoom((size_t) len * 4);	/* the job's failure, not the account's */
 		if (flen < 0)
 		{
 			free(folded);

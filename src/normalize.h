@@ -53,6 +53,14 @@ Unkeyable	normalize_mask(const char *s, size_t len, char out[5]);
  */
 Unkeyable	normalize_mask_number(double value, char out[5]);
 
+/*
+ * normalize_test_map_error — for unit tests: make utf8proc_map "return" a
+ * utf8proc error code (e.g. UTF8PROC_ERROR_NOMEM; 0 = off) so the error
+ * paths can be tested.  Out of memory aborts the job (xoom); it is never
+ * an account's bad_type.
+ */
+void		normalize_test_map_error(long error);
+
 /* utf8_valid — true when s[0..len) is well-formed UTF-8 (no surrogates). */
 bool		utf8_valid(const char *s, size_t len);
 

@@ -122,10 +122,19 @@ publish_allocate_ids(DbConn *c, size_t n, int64_t *ids, char *err, size_t errlen
 	return true;
 }
 
-/* Stream buf to the COPY when it is big enough (or always when final). */
+/*
+ * Stream buf to the COPY when it is big enough (or always when final).  A
+ * cancellable COPY (the publish, not the recording of a failed run) stops
+ * at the first flush after SIGINT/SIGTERM: the COPY is ended as failed.
+ */
 static bool
-flush(DbConn *c, StrBuf *buf, bool final)
+flush(DbConn *c, StrBuf *buf, bool final, bool cancellable)
 {
+	if (cancellable && db_interrupted())
+	{
+		db_copy_in_abort(c, "itemdup: interrupted by a signal");
+		return false;
+	}
 	if (buf->len == 0 || (!final && buf->len < COPY_CHUNK))
 		return true;
 	if (!db_copy_in_put(c, buf->data, buf->len))
@@ -309,10 +318,10 @@ copy_groups(DbConn *c, const PublishInput *in, const uint32_t *owners, StrBuf *b
 		copyfmt_sep(buf);
 		field_str(buf, hash);
 		copyfmt_eol(buf);
-		if (!flush(c, buf, false))
+		if (!flush(c, buf, false, true))
 			goto cleanup;
 	}
-	ok = flush(c, buf, true) && db_copy_in_end(c);
+	ok = flush(c, buf, true, true) && db_copy_in_end(c);
 
 cleanup:
 	free(max_score);
@@ -358,10 +367,10 @@ copy_group_items(DbConn *c, const PublishInput *in, const Action *actions, StrBu
 			field_str(buf, groups_action_name(actions[g->offsets[gi] + k]));
 			copyfmt_eol(buf);
 		}
-		if (!flush(c, buf, false))
+		if (!flush(c, buf, false, true))
 			goto cleanup;
 	}
-	ok = flush(c, buf, true) && db_copy_in_end(c);
+	ok = flush(c, buf, true, true) && db_copy_in_end(c);
 
 cleanup:
 	free(matched);
@@ -396,14 +405,15 @@ copy_pairs(DbConn *c, const PublishInput *in, StrBuf *buf)
 		field_str(buf, evidence);
 		copyfmt_eol(buf);
 		free(evidence);
-		if (!flush(c, buf, false))
+		if (!flush(c, buf, false, true))
 			return false;
 	}
-	return flush(c, buf, true) && db_copy_in_end(c);
+	return flush(c, buf, true, true) && db_copy_in_end(c);
 }
 
 static bool
-copy_rejects(DbConn *c, int64_t run_id, const Dataset *ds, const Vec *rejects, StrBuf *buf)
+copy_rejects(DbConn *c, int64_t run_id, const Dataset *ds, const Vec *rejects, StrBuf *buf,
+			 bool cancellable)
 {
 	const RejectRow *rj = rejects->data;
 
@@ -423,10 +433,10 @@ copy_rejects(DbConn *c, int64_t run_id, const Dataset *ds, const Vec *rejects, S
 		copyfmt_sep(buf);
 		field_str(buf, rj[i].detail);
 		copyfmt_eol(buf);
-		if (!flush(c, buf, false))
+		if (!flush(c, buf, false, cancellable))
 			return false;
 	}
-	return flush(c, buf, true) && db_copy_in_end(c);
+	return flush(c, buf, true, cancellable) && db_copy_in_end(c);
 }
 
 bool
@@ -487,7 +497,7 @@ publish_fail_run(DbConn *c, int64_t run_id, const char *error, const RunCounts *
 
 	sb_init(&buf);
 	ok = db_exec(c, "BEGIN") &&
-		(ds == NULL || rejects == NULL || copy_rejects(c, run_id, ds, rejects, &buf)) &&
+		(ds == NULL || rejects == NULL || copy_rejects(c, run_id, ds, rejects, &buf, false)) &&
 		publish_mark_run(c, run_id, "failed", error, rc, false, stats_json) &&
 		db_exec(c, "COMMIT");
 	if (!ok && !db_exec(c, "ROLLBACK"))
@@ -520,7 +530,7 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 	if (!copy_group_items(c, in, actions, &buf) || !copy_pairs(c, in, &buf))
 		goto cleanup;
 	FAILPOINT("publish_after_pairs");
-	if (!copy_rejects(c, in->run_id, in->ds, in->rejects, &buf))
+	if (!copy_rejects(c, in->run_id, in->ds, in->rejects, &buf, true))
 		goto cleanup;
 	if (!publish_mark_run(c, in->run_id, "succeeded", NULL, in->counts, in->publish,
 						  in->stats_json))
@@ -540,6 +550,8 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 				  2, params, NULL))
 		goto cleanup;
 	FAILPOINT("publish_before_commit");
+	if (db_interrupted())
+		goto cleanup;			/* the last moment a signal can stop the publish */
 	if (!db_exec(c, "COMMIT"))
 		goto cleanup;
 	ok = true;
@@ -548,7 +560,8 @@ cleanup:
 	if (!ok)
 	{
 		snprintf(err, errlen, "publishing failed: %s",
-				 db_interrupted() ? "interrupted by a signal" : db_last_error(c));
+				 db_interrupted() ? "interrupted by a signal (SIGINT/SIGTERM)" : db_last_error(c));
+		db_copy_in_abort(c, "itemdup: publishing failed");
 		if (!db_exec(c, "ROLLBACK"))
 			log_debug("rollback after a failed publish failed too");
 	}

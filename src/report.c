@@ -225,6 +225,8 @@ write_json(FILE *out, const DbRows *run, const DbRows *m, const DbRows *pairs)
 		cJSON_AddItemToArray(items, it);
 	}
 	text = cJSON_Print(root);
+	if (text == NULL)
+		xoom(0);
 	fputs(text, out);
 	fputc('\n', out);
 	free(text);
@@ -281,6 +283,8 @@ report_command(const Options *opt)
 		goto dberror;
 	if (!db_exec(c, "COMMIT"))
 		goto dberror;
+	if (db_interrupted())
+		goto cleanup;			/* write nothing; main.c reports the signal */
 
 	if (opt->output && (out = fopen(opt->output, "w")) == NULL)
 	{

@@ -90,6 +90,8 @@ stats_text(RunState *rs)
 									  rs->ds.pkeys.collisions));
 	text = cJSON_PrintUnformatted(copy);
 	cJSON_Delete(copy);
+	if (text == NULL)
+		xoom(0);
 	return text;
 }
 
@@ -262,6 +264,74 @@ log_summary(RunState *rs)
 			   (int) (sizeof(vals) / sizeof(vals[0])), keys, vals);
 }
 
+/*
+ * The core's cancellation callbacks (CancelFn): the signal flag.  Their
+ * first poll is a pause point of the test build, so a test can signal the
+ * job while it is inside the match or grouping loop.
+ */
+static bool
+cancelled_in_match(void)
+{
+	static bool paused = false;
+
+	if (!paused)
+	{
+		paused = true;
+		FAILPOINT("in_match");
+	}
+	return db_interrupted();
+}
+
+static bool
+cancelled_in_group(void)
+{
+	static bool paused = false;
+
+	if (!paused)
+	{
+		paused = true;
+		FAILPOINT("in_group");
+	}
+	return db_interrupted();
+}
+
+/* True (with rs->err set) once SIGINT/SIGTERM arrived: checked at every step boundary. */
+static bool
+run_interrupted(RunState *rs, const char *where)
+{
+	if (!db_interrupted())
+		return false;
+	snprintf(rs->err, sizeof(rs->err), "interrupted by a signal (SIGINT/SIGTERM) %s", where);
+	return true;
+}
+
+/* Step 7: groups, stable ids; false with rs->err set. */
+static bool
+run_group(RunState *rs)
+{
+	size_t		n = rs->ds.items.len;
+	const char **ids = xmalloc((n + 1) * sizeof(char *));
+	bool		ok;
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = DS_ITEM(&rs->ds, i)->item_id;
+	ok = groups_build_cancellable(n, rs->match.pairs.data, rs->match.pairs.len, ids,
+								  cancelled_in_group, &rs->groups);
+	free(ids);
+	if (!ok)
+	{
+		snprintf(rs->err, sizeof(rs->err), "interrupted by a signal (SIGINT/SIGTERM) while grouping");
+		return false;
+	}
+	rs->counts.groups = (int64_t) rs->groups.n_groups;
+	rs->counts.items_in_groups = rs->groups.n_groups ? rs->groups.offsets[rs->groups.n_groups] : 0;
+	if (run_interrupted(rs, "before reading the published groups") ||
+		!publish_load_previous(rs->c, &rs->prev, rs->err, sizeof(rs->err)) ||
+		run_interrupted(rs, "while grouping"))
+		return false;
+	return assign_group_ids(rs);
+}
+
 /* Steps 5-8; false with rs->err set on failure. */
 static bool
 run_pipeline(RunState *rs)
@@ -269,17 +339,21 @@ run_pipeline(RunState *rs)
 	const Options *opt = rs->opt;
 	LoadOptions lo = {opt->source, opt->include_removed, opt->created_since,
 	opt->created_until, {NULL, NULL}};
-	MatchOptions mo = {opt->hot_key_cap, opt->max_pairs, opt->threshold};
+	MatchOptions mo = {opt->hot_key_cap, opt->max_pairs, opt->threshold, cancelled_in_match};
 	double		t;
 	char	   *stats;
 	bool		ok;
 
+	if (run_interrupted(rs, "after registering the run"))
+		return false;
 	log_step(5, "read source");
 	t = log_now();
 	if (!loader_read(rs->src, &lo, &rs->ds, &rs->rejects, &rs->load, rs->err, sizeof(rs->err)))
 		return false;
 	stage_time(rs, "read_s", t);
 	FAILPOINT("after_read");
+	if (run_interrupted(rs, "after reading the source"))
+		return false;
 	fill_counts(rs);
 	{
 		const char *keys[] = {"items_read", "items_used", "items_rejected", "items_removed",
@@ -305,25 +379,16 @@ run_pipeline(RunState *rs)
 				 rs->match.hot_keys, opt->hot_key_cap);
 
 	FAILPOINT("after_match");
+	if (run_interrupted(rs, "after matching"))
+		return false;
 	log_step(7, "group");
 	t = log_now();
-	{
-		size_t		n = rs->ds.items.len;
-		const char **ids = xmalloc((n + 1) * sizeof(char *));
-
-		for (size_t i = 0; i < n; i++)
-			ids[i] = DS_ITEM(&rs->ds, i)->item_id;
-		groups_build(n, rs->match.pairs.data, rs->match.pairs.len, ids, &rs->groups);
-		free(ids);
-	}
-	rs->counts.groups = (int64_t) rs->groups.n_groups;
-	rs->counts.items_in_groups = rs->groups.n_groups ? rs->groups.offsets[rs->groups.n_groups] : 0;
-	if (!publish_load_previous(rs->c, &rs->prev, rs->err, sizeof(rs->err)))
-		return false;
-	if (!assign_group_ids(rs))
+	if (!run_group(rs))
 		return false;
 	stage_time(rs, "group_s", t);
 	FAILPOINT("after_group");
+	if (run_interrupted(rs, "after grouping"))
+		return false;
 
 	log_step(8, rs->publishes ? "publish" : "store results (not published)");
 	t = log_now();
@@ -343,6 +408,17 @@ run_pipeline(RunState *rs)
 	if (ok)
 		log_debug("publish took %.3f s", log_now() - t);
 	return ok;
+}
+
+/* Before the run is registered a signal ends the job (exit 1) with no run to mark. */
+static bool
+stopped_before_register(void)
+{
+	if (!db_interrupted())
+		return false;
+	log_error("interrupted by a signal (SIGINT/SIGTERM) before the run was registered: "
+			  "nothing done");
+	return true;
 }
 
 int
@@ -367,16 +443,15 @@ run_command(const Options *opt)
 		keys_dataset_init(&rs.ds, hash);
 	}
 	vec_init(&rs.rejects, sizeof(RejectRow));
-	db_signals_install();
 
 	log_step(1, "connect");
+	FAILPOINT("before_connect");
 	rs.c = db_connect(opt->dsn, "run", &s);
 	if (rs.c == NULL)
 	{
-		rc = EXIT_NOCONN;
+		rc = db_interrupted() ? EXIT_FAIL : EXIT_NOCONN;
 		goto cleanup;
 	}
-	db_cancel_register(rs.c);
 	rs.src = rs.c;
 	if (opt->source_dsn != NULL)
 	{
@@ -384,12 +459,13 @@ run_command(const Options *opt)
 		if (rs.src == NULL)
 		{
 			rs.src = rs.c;
-			rc = EXIT_NOCONN;
+			rc = db_interrupted() ? EXIT_FAIL : EXIT_NOCONN;
 			goto cleanup;
 		}
-		db_cancel_register(rs.src);
 	}
 	FAILPOINT("after_connect");
+	if (stopped_before_register())
+		goto cleanup;
 	if (!migrate_check_version(rs.c, rs.err, sizeof(rs.err)))
 	{
 		log_error("%s", rs.err);
@@ -399,6 +475,8 @@ run_command(const Options *opt)
 	log_step(2, "lock");
 	lock = db_try_lock(rs.c, DB_LOCK_CLASS, rs.publishes ? DB_LOCK_PUBLISH : DB_LOCK_BACKFILL,
 					   opt->lock_wait);
+	if (stopped_before_register())
+		goto cleanup;			/* never 75: a signal is a failure */
 	if (lock == 0)
 	{
 		log_error("another itemdup run holds the %s lock; try later (or --lock-wait SECONDS)",
@@ -413,6 +491,8 @@ run_command(const Options *opt)
 	}
 
 	FAILPOINT("after_lock");
+	if (stopped_before_register())
+		goto cleanup;
 	log_step(3, "abandon dead runs");
 	if (!abandon_dead_runs(&rs))
 	{
@@ -421,6 +501,8 @@ run_command(const Options *opt)
 	}
 
 	FAILPOINT("after_abandon");
+	if (stopped_before_register())
+		goto cleanup;
 	log_step(4, "register run");
 	if (!register_run(&rs))
 	{
@@ -441,7 +523,7 @@ run_command(const Options *opt)
 	{
 		char	   *stats = stats_text(&rs);
 
-		if (db_interrupted())
+		if (db_interrupted() && strstr(rs.err, "interrupted by a signal") == NULL)
 			snprintf(rs.err, sizeof(rs.err), "interrupted by a signal (SIGINT/SIGTERM)");
 		log_error("run %" PRId64 " failed: %s", rs.run_id, rs.err);
 		/* the connection may be mid-COPY or aborted: a fresh statement after rollback */

@@ -454,6 +454,38 @@ START_TEST(test_members_hash)
 }
 END_TEST
 
+static bool
+always_stop(void)
+{
+	return true;
+}
+
+static bool
+never_stop(void)
+{
+	return false;
+}
+
+/* A stop request fails grouping with nothing built or leaked. */
+START_TEST(test_groups_build_cancelled)
+{
+	const char *ids[4] = {"a", "b", "c", "d"};
+	Pair		pairs[2];
+	Groups		g;
+
+	memset(pairs, 0, sizeof(pairs));
+	pairs[0].a = 0, pairs[0].b = 1;
+	pairs[1].a = 2, pairs[1].b = 3;
+	ck_assert(!groups_build_cancellable(4, pairs, 2, ids, always_stop, &g));
+	ck_assert_uint_eq(g.n_groups, 0);
+	ck_assert_ptr_null(g.offsets);
+	groups_free(&g);
+	ck_assert(groups_build_cancellable(4, pairs, 2, ids, never_stop, &g));
+	ck_assert_uint_eq(g.n_groups, 2);
+	groups_free(&g);
+}
+END_TEST
+
 Suite *
 groups_suite(void)
 {
@@ -465,6 +497,7 @@ groups_suite(void)
 	tcase_add_test(build, test_uf_basics);
 	tcase_add_loop_test(build, test_groups_build_order, 0, 4);
 	tcase_add_test(build, test_groups_build_byte_order_and_empty);
+	tcase_add_test(build, test_groups_build_cancelled);
 	suite_add_tcase(s, build);
 
 	tcase_add_test(ids, test_assign_unchanged_grown_shrunk);

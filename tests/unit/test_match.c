@@ -19,7 +19,7 @@
 static MatchOptions
 opts(uint32_t cap, uint64_t max_pairs, double threshold)
 {
-	MatchOptions o = {cap, max_pairs, threshold};
+	MatchOptions o = {cap, max_pairs, threshold, NULL};
 
 	return o;
 }
@@ -426,6 +426,100 @@ START_TEST(test_shared_keys_deduplicated)
 }
 END_TEST
 
+/* A CancelFn that says stop on its cancel_at-th call. */
+static int	cancel_calls;
+static int	cancel_at;
+
+static bool
+cancel_on_call(void)
+{
+	return ++cancel_calls >= cancel_at;
+}
+
+/*
+ * SIGINT/SIGTERM reach the core as a CancelFn: it is polled at the start
+ * and every CANCEL_EVERY steps, also deep inside the scoring loop, and a
+ * stop fails the call with a message saying so.
+ */
+START_TEST(test_cancel_stops_matching)
+{
+	Dataset		ds;
+	MatchResult m;
+	MatchOptions o = opts(1000, 1000000, ANY);
+	char		err[256];
+	char		name[16];
+
+	keys_dataset_init(&ds, NULL);
+	for (int i = 0; i < 400; i++)	/* one key, 400 items: 79,800 pairs */
+	{
+		snprintf(name, sizeof(name), "i%03d", i);
+		(void) add(&ds, name, NULL, "ins_1", NULL, CHK_1234);
+	}
+	o.cancelled = cancel_on_call;
+
+	/* never stops: polled, same result as without a callback */
+	cancel_calls = 0, cancel_at = 1000000;
+	run_ok(&ds, o, &m);
+	ck_assert_uint_eq(m.pairs.len, 79800);
+	ck_assert_int_eq(cancel_calls, 2);	/* step 0 and step 65,536 (scoring) */
+	match_result_free(&m);
+
+	/* stops at the first poll */
+	cancel_calls = 0, cancel_at = 1;
+	err[0] = '\0';
+	ck_assert(!match_find_pairs(&ds, &o, &m, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "interrupted"));
+	match_result_free(&m);
+
+	/* stops at the second poll, in the middle of scoring */
+	cancel_calls = 0, cancel_at = 2;
+	err[0] = '\0';
+	ck_assert(!match_find_pairs(&ds, &o, &m, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "interrupted"));
+	ck_assert_int_eq(cancel_calls, 2);
+	ck_assert_uint_lt(m.pairs.len, 79800);
+	match_result_free(&m);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+/*
+ * The radix sort leaves a valid Vec: after an odd number of passes the data
+ * lives in a buffer of exactly len elements, so cap must say so or the
+ * next push writes past its end (ASan reports it).
+ */
+START_TEST(test_radix_sort_keeps_vec_valid)
+{
+	Vec			v;
+	size_t		cap_before;
+
+	vec_init(&v, sizeof(uint32_t));
+	for (uint32_t i = 0; i < 5; i++)
+		*(uint32_t *) vec_push(&v) = 5 - i;
+	cap_before = v.cap;
+	ck_assert_uint_gt(cap_before, v.len);	/* room left: the case that broke */
+	match_radix_sort_by(&v, 0, sizeof(uint32_t), 10);	/* one pass: swapped */
+	for (uint32_t i = 0; i < 5; i++)
+		ck_assert_uint_eq(VEC_AT(&v, uint32_t, i), i + 1);
+	ck_assert_uint_ge(v.cap, v.len);
+	while (v.len < cap_before + 3)
+		*(uint32_t *) vec_push(&v) = 99;
+	ck_assert_uint_eq(VEC_AT(&v, uint32_t, 4), 5);
+	ck_assert_uint_eq(VEC_AT(&v, uint32_t, v.len - 1), 99);
+	vec_free(&v);
+
+	/* two passes (keys of 12+ bits): data back in the original buffer */
+	vec_init(&v, sizeof(uint64_t));
+	for (uint64_t i = 0; i < 5; i++)
+		*(uint64_t *) vec_push(&v) = (5 - i) << 12;
+	match_radix_sort_by(&v, 0, sizeof(uint64_t), 5u << 12);
+	ck_assert_uint_eq(VEC_AT(&v, uint64_t, 0), 1u << 12);
+	while (v.len < 200)
+		*(uint64_t *) vec_push(&v) = 0;
+	vec_free(&v);
+}
+END_TEST
+
 Suite *
 match_suite(void)
 {
@@ -441,6 +535,8 @@ match_suite(void)
 	tcase_add_test(tc, test_persistent_id_pairs);
 	tcase_add_test(tc, test_non_live_items_never_pair);
 	tcase_add_test(tc, test_shared_keys_deduplicated);
+	tcase_add_test(tc, test_cancel_stops_matching);
+	tcase_add_test(tc, test_radix_sort_keeps_vec_valid);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,6 +5,7 @@
  * utf8proc_NFKC_Casefold, utf8proc itself is the oracle.
  */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -460,6 +461,39 @@ END_TEST
 
 #define N_OF(a) ((int) (sizeof(a) / sizeof((a)[0])))
 
+/*
+ * utf8proc running out of memory is the job's failure (abort through xoom),
+ * never an account's bad_type.  Other utf8proc errors stay bad_type.
+ */
+START_TEST(test_name_map_out_of_memory_aborts)
+{
+	Arena		a;
+	const char *out;
+	size_t		len;
+
+	arena_init(&a);
+	normalize_test_map_error(UTF8PROC_ERROR_NOMEM);
+	(void) normalize_name("Caf\xc3\xa9", 5, &a, &out, &len);
+	normalize_test_map_error(0);
+	arena_free(&a);
+}
+END_TEST
+
+START_TEST(test_name_map_other_error_is_bad_type)
+{
+	Arena		a;
+	const char *out;
+	size_t		len;
+
+	arena_init(&a);
+	normalize_test_map_error(UTF8PROC_ERROR_INVALIDUTF8);
+	ck_assert_int_eq(normalize_name("Caf\xc3\xa9", 5, &a, &out, &len), UNK_BAD_TYPE);
+	normalize_test_map_error(0);
+	ck_assert_int_eq(normalize_name("Caf\xc3\xa9", 5, &a, &out, &len), UNK_NONE);
+	arena_free(&a);
+}
+END_TEST
+
 Suite *
 normalize_suite(void)
 {
@@ -478,6 +512,8 @@ normalize_suite(void)
 	tcase_add_test(names, test_name_too_long);
 	tcase_add_test(names, test_name_long_whitespace_run_utf8proc_path);
 	tcase_add_test(names, test_unkeyable_names);
+	tcase_add_test_raise_signal(names, test_name_map_out_of_memory_aborts, SIGABRT);
+	tcase_add_test(names, test_name_map_other_error_is_bad_type);
 	suite_add_tcase(s, names);
 
 	tcase_add_loop_test(masks, test_mask_table, 0, N_OF(mask_cases));
