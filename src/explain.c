@@ -313,6 +313,9 @@ explain_command(const Options *opt)
 	if (e.c == NULL)
 		return EXIT_NOCONN;
 	e.out = cJSON_CreateObject();
+	FAILPOINT("explain_after_connect");
+	if (db_interrupted())
+		goto cleanup;			/* print nothing; main.c reports the signal */
 	if (!migrate_check_version(e.c, err, sizeof(err)))
 	{
 		log_error("%s", err);

@@ -214,12 +214,23 @@ testhook_failpoint(const char *name)
 	const char *want = getenv("ITEMDUP_FAILPOINT");
 
 	const char *pause = getenv("ITEMDUP_PAUSEPOINT");
+	const char *oob = getenv("ITEMDUP_SANITIZER_SELFTEST");
 
 	if (want != NULL && strcmp(want, name) == 0)
 	{
 		fprintf(stderr, "itemdup: failpoint %s: killing myself\n", name);
 		fflush(stderr);
 		kill(getpid(), SIGKILL);
+	}
+	if (oob != NULL && strcmp(oob, name) == 0)
+	{
+		/* a deliberate heap overflow: the sanitizers must report it (exit 86) */
+		volatile size_t n = strlen(name);
+		char	   *p = malloc(n);
+
+		fprintf(stderr, "itemdup: sanitizer self-test at %s\n", name);
+		p[n] = '\0';
+		free(p);
 	}
 	if (pause != NULL && strcmp(pause, name) == 0)
 	{

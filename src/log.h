@@ -64,7 +64,10 @@ double		log_now(void);
  * Test hooks, compiled only into the sanitizer build the tests use
  * (-DITEMDUP_TEST_HOOKS): ITEMDUP_FAILPOINT=NAME makes the job SIGKILL itself
  * at the named point, so tests can kill it anywhere deterministically;
- * ITEMDUP_PAUSEPOINT=NAME sleeps 3 s there (to act on its connection).
+ * ITEMDUP_PAUSEPOINT=NAME sleeps 3 s there (to act on its connection or
+ * signal it; a signal ends the sleep early); ITEMDUP_SANITIZER_SELFTEST=NAME
+ * writes past a heap block there (the harness must see the sanitizers'
+ * exit code, 86).
  */
 #ifdef ITEMDUP_TEST_HOOKS
 void		testhook_failpoint(const char *name);

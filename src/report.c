@@ -283,6 +283,7 @@ report_command(const Options *opt)
 		goto dberror;
 	if (!db_exec(c, "COMMIT"))
 		goto dberror;
+	FAILPOINT("report_before_output");
 	if (db_interrupted())
 		goto cleanup;			/* write nothing; main.c reports the signal */
 
