@@ -12,6 +12,7 @@
 #include "db.h"
 #include "log.h"
 #include "migrate.h"
+#include "payload.h"
 #include "report.h"
 #include "run.h"
 
@@ -19,7 +20,10 @@ int
 main(int argc, char **argv)
 {
 	Options		opt;
-	int			rc = cli_parse(argc, argv, &opt);
+	int			rc;
+
+	payload_json_init();
+	rc = cli_parse(argc, argv, &opt);
 
 	if (rc < 0)
 	{

@@ -204,9 +204,17 @@ payload_check_text(const char *json, size_t len, char *detail, size_t detail_siz
  * cJSON allocates every node with malloc; a payload's tree lives only while
  * it is read, so during payload_parse cJSON allocates from the caller's
  * arena instead (freed with it) and frees nothing.  Global hooks: the parse
- * is single-threaded, and the default hooks are back before it returns.
+ * is single-threaded, and the checked hooks are back before it returns.
  */
 static Arena *parse_arena;
+
+void
+payload_json_init(void)
+{
+	cJSON_Hooks hooks = {xmalloc, free};
+
+	cJSON_InitHooks(&hooks);
+}
 
 static void *
 arena_malloc_hook(size_t size)
@@ -415,7 +423,7 @@ parse(const char *json, size_t len, bool from_jsonb, Arena *arena,
 		parse_arena = arena;
 		cJSON_InitHooks(&hooks);
 		root = cJSON_ParseWithLengthOpts(json, len, &end, false);
-		cJSON_InitHooks(NULL);
+		payload_json_init();	/* back to the checked allocator */
 	}
 	if (root == NULL)
 	{

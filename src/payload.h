@@ -63,6 +63,14 @@ typedef struct PayloadItem
 const char *payload_reject_name(RejectReason r);
 
 /*
+ * payload_json_init — every cJSON allocation outside a parse goes through
+ * xmalloc: out of memory aborts (xoom) instead of a NULL node or a NULL
+ * from cJSON_Print that a caller could miss.  main() calls it once;
+ * payload_parse restores it after parsing into its arena.
+ */
+void		payload_json_init(void);
+
+/*
  * payload_parse — parse len bytes of JSON text (need not be NUL-terminated).
  * Fills *out with arena-owned data and returns REJECT_NONE, or returns the
  * reject code and writes a short detail (never payload content) into detail.
