@@ -421,13 +421,92 @@ stopped_before_register(void)
 	return true;
 }
 
+/* Step 1: the connections and the schema version; -1 to go on, else the exit code (logged). */
+static int
+run_connect(RunState *rs)
+{
+	const Options *opt = rs->opt;
+	DbSettings	s = {opt->lock_timeout, opt->statement_timeout};
+
+	log_step(1, "connect");
+	FAILPOINT("before_connect");
+	rs->c = db_connect(opt->dsn, "run", &s);
+	if (rs->c == NULL)
+		return db_interrupted() ? EXIT_FAIL : EXIT_NOCONN;
+	rs->src = rs->c;
+	if (opt->source_dsn != NULL)
+	{
+		rs->src = db_connect(opt->source_dsn, "source", &s);
+		if (rs->src == NULL)
+		{
+			rs->src = rs->c;
+			return db_interrupted() ? EXIT_FAIL : EXIT_NOCONN;
+		}
+	}
+	FAILPOINT("after_connect");
+	if (stopped_before_register())
+		return EXIT_FAIL;
+	if (!migrate_check_version(rs->c, rs->err, sizeof(rs->err)))
+	{
+		log_error("%s", rs->err);
+		return EXIT_FAIL;
+	}
+	return -1;
+}
+
+/*
+ * Steps 2-4: the lock, dead runs marked abandoned, the run registered.
+ * -1 to go on, else the exit code (logged): 75 when the lock is held,
+ * never on a signal.
+ */
+static int
+run_register(RunState *rs)
+{
+	int			lock;
+
+	log_step(2, "lock");
+	lock = db_try_lock(rs->c, DB_LOCK_CLASS, rs->publishes ? DB_LOCK_PUBLISH : DB_LOCK_BACKFILL,
+					   rs->opt->lock_wait);
+	if (stopped_before_register())
+		return EXIT_FAIL;		/* never 75: a signal is a failure */
+	if (lock == 0)
+	{
+		log_error("another itemdup run holds the %s lock; try later (or --lock-wait SECONDS)",
+				  rs->publishes ? "publish" : "backfill");
+		return EXIT_LOCKED;
+	}
+	if (lock < 0)
+	{
+		log_error("could not take the run lock: %s", db_last_error(rs->c));
+		return EXIT_FAIL;
+	}
+	FAILPOINT("after_lock");
+	if (stopped_before_register())
+		return EXIT_FAIL;
+	log_step(3, "abandon dead runs");
+	if (!abandon_dead_runs(rs))
+	{
+		log_error("could not check for abandoned runs: %s", db_last_error(rs->c));
+		return EXIT_FAIL;
+	}
+	FAILPOINT("after_abandon");
+	if (stopped_before_register())
+		return EXIT_FAIL;
+	log_step(4, "register run");
+	if (!register_run(rs))
+	{
+		log_error("could not register the run: %s", db_last_error(rs->c));
+		return EXIT_FAIL;
+	}
+	FAILPOINT("after_register");
+	return -1;
+}
+
 int
 run_command(const Options *opt)
 {
 	RunState	rs;
-	DbSettings	s = {opt->lock_timeout, opt->statement_timeout};
-	int			rc = EXIT_FAIL;
-	int			lock;
+	int			rc;
 
 	memset(&rs, 0, sizeof(rs));
 	rs.opt = opt;
@@ -444,72 +523,12 @@ run_command(const Options *opt)
 	}
 	vec_init(&rs.rejects, sizeof(RejectRow));
 
-	log_step(1, "connect");
-	FAILPOINT("before_connect");
-	rs.c = db_connect(opt->dsn, "run", &s);
-	if (rs.c == NULL)
-	{
-		rc = db_interrupted() ? EXIT_FAIL : EXIT_NOCONN;
+	rc = run_connect(&rs);
+	if (rc < 0)
+		rc = run_register(&rs);
+	if (rc >= 0)
 		goto cleanup;
-	}
-	rs.src = rs.c;
-	if (opt->source_dsn != NULL)
-	{
-		rs.src = db_connect(opt->source_dsn, "source", &s);
-		if (rs.src == NULL)
-		{
-			rs.src = rs.c;
-			rc = db_interrupted() ? EXIT_FAIL : EXIT_NOCONN;
-			goto cleanup;
-		}
-	}
-	FAILPOINT("after_connect");
-	if (stopped_before_register())
-		goto cleanup;
-	if (!migrate_check_version(rs.c, rs.err, sizeof(rs.err)))
-	{
-		log_error("%s", rs.err);
-		goto cleanup;
-	}
-
-	log_step(2, "lock");
-	lock = db_try_lock(rs.c, DB_LOCK_CLASS, rs.publishes ? DB_LOCK_PUBLISH : DB_LOCK_BACKFILL,
-					   opt->lock_wait);
-	if (stopped_before_register())
-		goto cleanup;			/* never 75: a signal is a failure */
-	if (lock == 0)
-	{
-		log_error("another itemdup run holds the %s lock; try later (or --lock-wait SECONDS)",
-				  rs.publishes ? "publish" : "backfill");
-		rc = EXIT_LOCKED;
-		goto cleanup;
-	}
-	if (lock < 0)
-	{
-		log_error("could not take the run lock: %s", db_last_error(rs.c));
-		goto cleanup;
-	}
-
-	FAILPOINT("after_lock");
-	if (stopped_before_register())
-		goto cleanup;
-	log_step(3, "abandon dead runs");
-	if (!abandon_dead_runs(&rs))
-	{
-		log_error("could not check for abandoned runs: %s", db_last_error(rs.c));
-		goto cleanup;
-	}
-
-	FAILPOINT("after_abandon");
-	if (stopped_before_register())
-		goto cleanup;
-	log_step(4, "register run");
-	if (!register_run(&rs))
-	{
-		log_error("could not register the run: %s", db_last_error(rs.c));
-		goto cleanup;
-	}
-	FAILPOINT("after_register");
+	rc = EXIT_FAIL;
 	log_info("run %" PRId64 " started (%s%s)", rs.run_id, opt->backfill ? "backfill" : "nightly",
 			 opt->dry_run ? ", dry run" : "");
 
