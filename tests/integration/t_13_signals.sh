@@ -20,9 +20,9 @@ snapshot() {
 }
 before=$(snapshot)
 
-# wait_for FILE TEXT — until FILE holds TEXT (5 s at most)
+# wait_for FILE TEXT — until FILE holds TEXT (20 s at most: a loaded machine)
 wait_for() {
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 400); do
 		grep -q "$2" "$1" 2>/dev/null && return 0
 		sleep 0.05
 	done
