@@ -22,7 +22,7 @@ typedef struct MatchOptions
 	double		threshold;		/* --threshold */
 } MatchOptions;
 
-/* An accepted pair: a < b as item indices. */
+/* An accepted pair: a < b as item indices; its shared keys are ascending. */
 typedef struct Pair
 {
 	uint32_t	a;
@@ -121,9 +121,19 @@ bool		match_find_pairs(const Dataset *ds, const MatchOptions *opt,
 void		match_result_free(MatchResult *r);
 
 /*
- * match_pair_evidence — why a pair matched, as compact JSON text: each
- * shared key (normalised name, mask), shared persistent ids, the score.
- * malloc'd; the caller frees it.
+ * match_pair_shares_account — whether acc's key or persistent id is one of
+ * pair p's shared ones (a binary search in the pair's ascending lists).
+ */
+bool		match_pair_shares_account(const MatchResult *m, const Pair *p, const Account *acc);
+
+#define MATCH_EVIDENCE_KEYS 8	/* shared keys evidence lists at most */
+
+/*
+ * match_pair_evidence — why a pair matched, as compact JSON text: the
+ * shared keys (normalised name, mask; the MATCH_EVIDENCE_KEYS heaviest when
+ * there are more, with "shared_keys_omitted": how many are not listed),
+ * shared persistent ids (a count), the score and its terms.  A few KB at
+ * most.  malloc'd; the caller frees it.
  */
 char	   *match_pair_evidence(const Dataset *ds, const MatchResult *m, const Pair *p);
 
