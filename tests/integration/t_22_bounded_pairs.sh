@@ -2,7 +2,7 @@
 # 225 sandbox Items sharing 1,000 identical accounts beside a normal
 # institution — --max-pairs counts distinct pairs, the run finishes quickly,
 # the other environment's groups are published and evidence stays small.
-plan 9
+plan 11
 run_rc migrate >/dev/null
 load_fixture basic
 load_fixture sandbox_flood
@@ -20,5 +20,7 @@ check_eq "... evidence per pair is bounded (max evidence::text under 4 KB)" "t" 
 	"$(q "SELECT max(length(evidence::text)) < 4096 FROM itemdup.current_pairs")"
 check_eq "... lists the 8 strongest keys and counts the 992 others" "8|992" \
 	"$(q "SELECT jsonb_array_length(evidence->'shared_keys'), evidence->>'shared_keys_omitted' FROM itemdup.current_pairs WHERE item_a = 'SB001' AND item_b = 'SB002'")"
+check_eq "explain SB001 exits 0" 0 "$(run_rc explain SB001)"
+check "... and says how many shared accounts a pair's evidence does not list" grep -q 'and 992 more shared accounts' "$WORK/out"
 check_eq "a lower --max-pairs still fails, naming the cap" 1 "$(run_rc run --max-pairs 25000 --max-reject-ratio 0.5)"
 check "... with the message" grep -q 'more than --max-pairs 25000' "$WORK/err"
