@@ -533,6 +533,41 @@ sort_candidates(Vec *cands, uint32_t max_item)
 }
 
 /*
+ * Append an accepted pair and its shared keys (account keys kb[0..n_acc),
+ * then persistent ids).  When they are the previous pair's keys, as for
+ * every pair of Items sharing the same many accounts, the pair points at
+ * that copy: memory stays one list per distinct set, not one per pair.
+ */
+static void
+keep_pair(MatchResult *out, uint32_t a, uint32_t b, double score,
+		  const uint32_t *kb, uint32_t n_acc, uint32_t n_p)
+{
+	Pair	   *pr = vec_push(&out->pairs);
+	const Pair *prev = out->pairs.len > 1 ? pr - 1 : NULL;
+
+	pr->a = a;
+	pr->b = b;
+	pr->score = score;
+	pr->first_shared = (uint32_t) out->shared.len;
+	pr->n_shared = (uint16_t) (n_acc > UINT16_MAX ? UINT16_MAX : n_acc);
+	pr->n_shared_p = (uint16_t) (n_p > UINT16_MAX ? UINT16_MAX : n_p);
+	if (prev && prev->n_shared == pr->n_shared && prev->n_shared_p == pr->n_shared_p &&
+		pr->n_shared == n_acc && pr->n_shared_p == n_p &&
+		memcmp((const uint32_t *) out->shared.data + prev->first_shared, kb,
+			   (size_t) (n_acc + n_p) * sizeof(uint32_t)) == 0)
+	{
+		pr->first_shared = prev->first_shared;
+		return;
+	}
+	for (uint32_t k = 0; k < (uint32_t) pr->n_shared + pr->n_shared_p; k++)
+	{
+		uint32_t	key = k < pr->n_shared ? kb[k] : kb[n_acc + k - pr->n_shared];
+
+		*(uint32_t *) vec_push(&out->shared) = key;
+	}
+}
+
+/*
  * Score item a against each of its candidates (sorted by b), one distinct
  * pair at a time, and keep the matches.  Returns false and writes err when
  * the distinct pairs scored exceed --max-pairs.
@@ -575,22 +610,7 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, uint32_t a, const V
 		MatchScore	s = match_score_pair(ds, &out->stats, opt, a, b, kb, n_acc, kb + n_acc, n_p);
 
 		if (s.accept)
-		{
-			Pair	   *pr = vec_push(&out->pairs);
-
-			pr->a = a;
-			pr->b = b;
-			pr->score = s.score;
-			pr->first_shared = (uint32_t) out->shared.len;
-			pr->n_shared = (uint16_t) (n_acc > UINT16_MAX ? UINT16_MAX : n_acc);
-			pr->n_shared_p = (uint16_t) (n_p > UINT16_MAX ? UINT16_MAX : n_p);
-			for (uint32_t k = 0; k < (uint32_t) pr->n_shared + pr->n_shared_p; k++)
-			{
-				uint32_t	key = k < pr->n_shared ? kb[k] : kb[n_acc + k - pr->n_shared];
-
-				*(uint32_t *) vec_push(&out->shared) = key;
-			}
-		}
+			keep_pair(out, a, b, s.score, kb, n_acc, n_p);
 		i = j;
 	}
 	return true;
