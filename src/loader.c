@@ -37,7 +37,10 @@ loader_resolve_source(DbConn *c, const char *name, char *quoted, size_t qlen,
 				  "       pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' "
 				  "       OPERATOR(pg_catalog.||) pg_catalog.quote_ident(r.relname), "
 				  "       r.relkind::text, "
-				  "       pg_catalog.has_table_privilege(r.oid, 'SELECT') "
+				  "       pg_catalog.has_table_privilege(r.oid, 'SELECT'), "
+				  "       pg_catalog.has_table_privilege(r.oid, 'INSERT, UPDATE, DELETE, TRUNCATE') "
+				  "       AND NOT (SELECT rolsuper FROM pg_catalog.pg_roles "
+				  "                 WHERE rolname OPERATOR(pg_catalog.=) current_user) "
 				  "  FROM (SELECT pg_catalog.to_regclass($1) AS oid) x "
 				  "  LEFT JOIN pg_catalog.pg_class r ON r.oid = x.oid "
 				  "  LEFT JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace",
@@ -60,6 +63,10 @@ loader_resolve_source(DbConn *c, const char *name, char *quoted, size_t qlen,
 	{
 		snprintf(quoted, qlen, "%s", DB_VALUE(&rows, 0, 2));
 		ok = true;
+		/* the job never writes the source; a role that could is one mistake from it */
+		if (strcmp(DB_VALUE(&rows, 0, 5), "t") == 0)
+			log_warn("this role can write source %s (an auto-updatable view passes writes "
+					 "to its table): grant it SELECT only (docs/OPERATIONS.md, Roles)", quoted);
 	}
 	db_rows_free(&rows);
 	return ok;

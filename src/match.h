@@ -28,7 +28,7 @@ typedef struct Pair
 	uint32_t	a;
 	uint32_t	b;
 	double		score;
-	uint32_t	first_shared;	/* into MatchResult.shared */
+	uint32_t	first_shared;	/* into MatchResult.shared (pairs may share a range) */
 	uint16_t	n_shared;		/* shared account keys (keys ids) */
 	uint16_t	n_shared_p;		/* shared persistent ids (pkeys ids), after them */
 } Pair;

@@ -3,7 +3,7 @@
 # source view, never schema_version or group_reviews; analysts run report and
 # explain and record reviews only through itemdup.review_group(); secrets in
 # --dsn are refused.
-plan 33
+plan 35
 psql -X -q -v ON_ERROR_STOP=1 -f sql/roles.sql >/dev/null 2>&1 || true
 q "DO \$\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 't20_alice') THEN CREATE ROLE t20_alice LOGIN; END IF; END\$\$; GRANT itemdup_analyst TO t20_alice" >/dev/null
 run_rc migrate >/dev/null
@@ -36,6 +36,11 @@ check_eq "the analyst writes no table" "" \
 # job: run; nothing else
 check_eq "job: itemdup run exits 0" 0 "$(PGUSER=itemdup_job run_rc run)"
 check_eq "... with the planted groups" "C1 L1;I1 I2;I3 I4;P1 P2" "$(current_groups)"
+check "... and warns of no writable source" bash -c "! grep -q 'can write source' '$WORK/err'"
+q "GRANT UPDATE ON itemdup.source_items TO itemdup_job"
+PGUSER=itemdup_job run_rc run >/dev/null
+check "a source the job's role could write is warned about" grep -q 'this role can write source itemdup.source_items' "$WORK/err"
+q "REVOKE UPDATE ON itemdup.source_items FROM itemdup_job"
 check "job: cannot rewrite schema_version" denied itemdup_job "UPDATE itemdup.schema_version SET version = version + 100"
 check "job: cannot record a review" denied itemdup_job "SELECT itemdup.review_group((SELECT min(group_id) FROM itemdup.current_groups), 'dismissed')"
 
