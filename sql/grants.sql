@@ -1,21 +1,53 @@
 -- grants.sql — run by every `itemdup migrate`, after the migrations: grants
 -- to the roles of sql/roles.sql that exist (a DBA creates them first).
+-- Table by table, never on a view but itemdup's own read-only result views:
+-- a source view (itemdup.source_items or any other) may be auto-updatable,
+-- and a write grant on it would write the app's table.  Write privileges
+-- given by older migrates ("ALL TABLES IN SCHEMA", which includes views) are
+-- taken back first; SELECT grants a DBA made are left alone.
+-- docs/RELIABILITY.md "Least privilege" says what each role may do.
 DO $$
+DECLARE
+    r text;
 BEGIN
+    FOREACH r IN ARRAY ARRAY['itemdup_job', 'itemdup_analyst', 'itemdup_app'] LOOP
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+            EXECUTE pg_catalog.format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER '
+                                      'ON ALL TABLES IN SCHEMA itemdup FROM %I', r);
+            EXECUTE pg_catalog.format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA itemdup FROM %I', r);
+            EXECUTE pg_catalog.format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA itemdup FROM %I', r);
+        END IF;
+    END LOOP;
+
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_job') THEN
         GRANT USAGE ON SCHEMA itemdup TO itemdup_job;
-        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA itemdup TO itemdup_job;
-        GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA itemdup TO itemdup_job;
-        GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA itemdup TO itemdup_job;
+        -- its own result tables: the only ones it writes
+        GRANT SELECT, INSERT, UPDATE, DELETE ON itemdup.runs, itemdup.published TO itemdup_job;
+        GRANT SELECT, INSERT, DELETE ON itemdup.rejects, itemdup.result_groups,
+              itemdup.result_group_items, itemdup.result_pairs TO itemdup_job;
+        GRANT USAGE ON SEQUENCE itemdup.group_id_seq TO itemdup_job;
+        EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE %s TO itemdup_job',
+                                  pg_catalog.pg_get_serial_sequence('itemdup.runs', 'run_id'));
+        -- read only
+        GRANT SELECT ON itemdup.schema_version, itemdup.institution_map, itemdup.group_reviews,
+              itemdup.run_groups, itemdup.run_group_items, itemdup.run_pairs,
+              itemdup.current_groups, itemdup.current_group_items, itemdup.current_pairs TO itemdup_job;
+        GRANT EXECUTE ON FUNCTION itemdup.token_environment(text) TO itemdup_job;
+        -- the default source, when a DBA made it: read, never written
+        IF pg_catalog.to_regclass('itemdup.source_items') IS NOT NULL THEN
+            GRANT SELECT ON itemdup.source_items TO itemdup_job;
+        END IF;
     END IF;
+
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_analyst') THEN
         GRANT USAGE ON SCHEMA itemdup TO itemdup_analyst;
-        GRANT SELECT ON itemdup.runs, itemdup.published, itemdup.rejects,
+        -- read results (schema_version: report/explain check it); write nothing
+        GRANT SELECT ON itemdup.schema_version, itemdup.runs, itemdup.published, itemdup.rejects,
               itemdup.institution_map, itemdup.result_groups, itemdup.result_group_items,
               itemdup.result_pairs, itemdup.run_groups, itemdup.run_group_items,
               itemdup.run_pairs, itemdup.current_groups, itemdup.current_group_items,
               itemdup.current_pairs, itemdup.group_reviews TO itemdup_analyst;
-        GRANT INSERT, UPDATE, DELETE ON itemdup.group_reviews TO itemdup_analyst;
+        -- reviews only through the SECURITY DEFINER function
         GRANT EXECUTE ON FUNCTION itemdup.review_group(bigint, text, text),
               itemdup.token_environment(text) TO itemdup_analyst;
     END IF;

@@ -92,14 +92,16 @@ static const char usage_main[] =
 "  itemdup --version       version\n"
 "\n"
 "Connection: libpq's PGHOST PGPORT PGDATABASE PGUSER PGSERVICE PGSSLMODE,\n"
-"~/.pgpass or PGPASSFILE; --dsn CONNINFO overrides (no password= in it).\n"
+"~/.pgpass or PGPASSFILE; --dsn CONNINFO overrides (no password=,\n"
+"sslpassword= or URI password in it).\n"
 "\n"
 "Exit codes: 0 success, 1 failed (nothing published), 64 usage error,\n"
 "69 could not connect, 75 another run holds the lock (try later).\n";
 
 static const char usage_common[] =
 "Common options:\n"
-"  --dsn CONNINFO          connection string (libpq); password= is refused\n"
+"  --dsn CONNINFO          connection string (libpq); password=, sslpassword=\n"
+"                          and a URI user:pass@ are refused (use .pgpass)\n"
 "  --lock-timeout DUR      lock_timeout for the job's statements (default 10s)\n"
 "  --statement-timeout DUR statement_timeout (default 0 = off)\n"
 "  --log-format FMT        auto|text|json (auto: json when stderr is not a terminal)\n"

@@ -116,9 +116,18 @@ db_dsn_check(const char *conninfo, char *err, size_t errlen)
 	}
 	for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
 	{
-		if (strcmp(o->keyword, "password") == 0 && o->val != NULL)
+		/*
+		 * libpq marks every secret-bearing keyword (password, sslpassword,
+		 * and any it adds later) with dispchar "*"; a URI's user:pass@
+		 * parses to password.  The message names the keyword, never the value.
+		 */
+		bool		secret = strchr(o->dispchar, '*') != NULL ||
+			strcmp(o->keyword, "password") == 0 || strcmp(o->keyword, "sslpassword") == 0;
+
+		if (secret && o->val != NULL && ok)
 		{
-			snprintf(err, errlen, "a --dsn must not hold a password: use ~/.pgpass or PGPASSFILE");
+			snprintf(err, errlen, "a --dsn must not hold a secret (%s=): use ~/.pgpass "
+					 "or PGPASSFILE, or a pg_service.conf entry (PGSERVICE)", o->keyword);
 			ok = false;
 		}
 	}

@@ -71,6 +71,10 @@ print_evidence(const char *evidence_text)
 			printf("  weight %.3f", w->valuedouble);
 		putchar('\n');
 	}
+	k = cJSON_GetObjectItemCaseSensitive(ev, "shared_keys_omitted");
+	if (cJSON_IsNumber(k) && k->valueint > 0)
+		printf("      and %d more shared accounts, lighter (not listed: docs/MATCHING.md)\n",
+			   k->valueint);
 	k = cJSON_GetObjectItemCaseSensitive(ev, "shared_persistent_ids");
 	if (cJSON_IsNumber(k) && k->valueint > 0)
 		printf("      shared persistent_account_id: %d\n", k->valueint);

@@ -15,6 +15,7 @@
 #include "payload.h"
 
 #define SOURCE_COLUMNS 8
+#define COPY_COLUMNS (SOURCE_COLUMNS + 1)	/* and the name of a bad time column */
 
 static const char *const required_columns[SOURCE_COLUMNS] = {
 	"item_id", "owner_id", "environment", "institution_id",
@@ -36,7 +37,10 @@ loader_resolve_source(DbConn *c, const char *name, char *quoted, size_t qlen,
 				  "       pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' "
 				  "       OPERATOR(pg_catalog.||) pg_catalog.quote_ident(r.relname), "
 				  "       r.relkind::text, "
-				  "       pg_catalog.has_table_privilege(r.oid, 'SELECT') "
+				  "       pg_catalog.has_table_privilege(r.oid, 'SELECT'), "
+				  "       pg_catalog.has_table_privilege(r.oid, 'INSERT, UPDATE, DELETE, TRUNCATE') "
+				  "       AND NOT (SELECT rolsuper FROM pg_catalog.pg_roles "
+				  "                 WHERE rolname OPERATOR(pg_catalog.=) current_user) "
 				  "  FROM (SELECT pg_catalog.to_regclass($1) AS oid) x "
 				  "  LEFT JOIN pg_catalog.pg_class r ON r.oid = x.oid "
 				  "  LEFT JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace",
@@ -59,6 +63,10 @@ loader_resolve_source(DbConn *c, const char *name, char *quoted, size_t qlen,
 	{
 		snprintf(quoted, qlen, "%s", DB_VALUE(&rows, 0, 2));
 		ok = true;
+		/* the job never writes the source; a role that could is one mistake from it */
+		if (strcmp(DB_VALUE(&rows, 0, 5), "t") == 0)
+			log_warn("this role can write source %s (an auto-updatable view passes writes "
+					 "to its table): grant it SELECT only (docs/OPERATIONS.md, Roles)", quoted);
 	}
 	db_rows_free(&rows);
 	return ok;
@@ -165,13 +173,13 @@ add_reject(LoadCtx *ctx, uint32_t item, RejectReason reason, const char *detail)
 }
 
 /* One COPY row: item_id, owner_id, environment, institution_id, payload,
- * created_at_us, updated_at_us, removed */
+ * created_at_us, updated_at_us, removed, bad time column (null when none) */
 static bool
 load_row(char *row, size_t len, void *arg)
 {
 	LoadCtx    *ctx = arg;
-	char	   *f[SOURCE_COLUMNS];
-	size_t		flen[SOURCE_COLUMNS];
+	char	   *f[COPY_COLUMNS];
+	size_t		flen[COPY_COLUMNS];
 	SourceRow	sr;
 	PayloadItem p;
 	RejectReason reason = REJECT_NONE;
@@ -181,7 +189,7 @@ load_row(char *row, size_t len, void *arg)
 
 	if (++ctx->st->items_read == 5)
 		FAILPOINT("mid_read");
-	if (!copyfmt_split(row, len, SOURCE_COLUMNS, f, flen))
+	if (!copyfmt_split(row, len, COPY_COLUMNS, f, flen))
 	{
 		log_error("unexpected COPY row format from the source");
 		return false;
@@ -203,6 +211,13 @@ load_row(char *row, size_t len, void *arg)
 	}
 	else if (sr.removed)
 		reason = REJECT_NONE;
+	else if (f[8] != NULL)
+	{
+		/* the column name comes from the query, never from the source */
+		reason = REJECT_BAD_TIMESTAMP;
+		snprintf(detail, sizeof(detail), "%.20s is out of range: before year 1 or after 9999",
+				 f[8]);
+	}
 	else if (!keys_parse_environment(f[2], flen[2], &env))
 	{
 		reason = REJECT_BAD_ENVIRONMENT;
@@ -283,9 +298,21 @@ load_institution_map(DbConn *c, InstitutionMap *map, char *err, size_t errlen)
 	return true;
 }
 
-/* Time values as microseconds since the epoch; null for null or infinite. */
+/*
+ * Times the result tables (and copyfmt_timestamp) can hold: years 1-9999.
+ * Infinite values are outside it and count as null, as documented; a finite
+ * value outside it (BC, or year 294276, past int8 microseconds) makes the
+ * row a bad_timestamp reject instead of failing the read or the publish.
+ */
+#define TIME_IN_RANGE(col) \
+	"(" col "::timestamptz >= '0001-01-01 00:00:00+00'::timestamptz AND " \
+	col "::timestamptz < '10000-01-01 00:00:00+00'::timestamptz)"
+#define TIME_BAD(col) \
+	"(pg_catalog.isfinite(" col "::timestamptz) AND NOT " TIME_IN_RANGE(col) ")"
+
+/* Time values as microseconds since the epoch; null for null, infinite or out of range. */
 #define EPOCH_US(col) \
-	"CASE WHEN pg_catalog.isfinite(" col "::timestamptz) THEN " \
+	"CASE WHEN " TIME_IN_RANGE(col) " THEN " \
 	"(EXTRACT(EPOCH FROM " col "::timestamptz) * 1000000)::int8 END"
 
 bool
@@ -359,7 +386,10 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 			  "  OR pg_catalog.current_setting('itemdup.include_removed')::bool "
 			  "  THEN payload::text END, "
 			  EPOCH_US("created_at") ", " EPOCH_US("updated_at") ", "
-			  "removed_at IS NOT NULL "
+			  "removed_at IS NOT NULL, "
+			  "CASE WHEN " TIME_BAD("created_at") " THEN 'created_at' "
+			  "     WHEN " TIME_BAD("updated_at") " THEN 'updated_at' "
+			  "     WHEN " TIME_BAD("removed_at") " THEN 'removed_at' END "
 			  "FROM %s WHERE true", st->source_quoted);
 	if (opt->created_since)
 		sb_puts(&sql, " AND created_at >= "

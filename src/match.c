@@ -1,10 +1,10 @@
 /*
  * match.c — candidates from shared keys, scored one pair at a time.
  *
- * Postings (key, item) are sorted by key; each key's run of items expands to
- * its pairs unless the run is longer than the hot-key cap.  The (pair, key)
- * triples are then sorted by pair so each pair is scored once with all the
- * keys it shares.
+ * Postings (key, item) are sorted by key; a key carried by more items than
+ * the hot-key cap is never expanded.  Item by item, the other items sharing
+ * one of its keys are gathered with the keys they share, so each distinct
+ * pair is scored once with all the keys it shares.
  */
 #include "match.h"
 
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PKEY_TAG 0x80000000u	/* marks a persistent-id key in a Triple */
+#define PKEY_TAG 0x80000000u	/* marks a persistent-id key in a Cand */
 #define MASK_EVIDENCE 5.0		/* other institutions' Items needed to judge a name's masks */
 #define KEY_CLUSTER 4.0			/* Items one login plausibly made: not evidence of a common key */
 
@@ -25,12 +25,6 @@ typedef struct Posting
 	uint32_t	key;
 	uint32_t	item;
 } Posting;
-
-typedef struct Triple
-{
-	uint64_t	pair;			/* a << 32 | b */
-	uint32_t	key;			/* keys id, or pkeys id | PKEY_TAG */
-} Triple;
 
 /*
  * Defaults: see docs/MATCHING.md for where each comes from.  dup_rate is
@@ -135,26 +129,74 @@ match_same_owner_weight(uint32_t institution_items)
 	return log2(m->m_same_owner * n / m->owner_rate);
 }
 
-/* How many of an item's keyable accounts carry one of the shared keys. */
+/* Whether v[0..n) is in ascending order. */
+static bool
+ascending(const uint32_t *v, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++)
+		if (v[i - 1] > v[i])
+			return false;
+	return true;
+}
+
+/* Whether key is in v[0..n): a binary search when v is sorted and long. */
+static bool
+key_in(const uint32_t *v, uint32_t n, bool sorted, uint32_t key)
+{
+	if (key == KEY_NONE)
+		return false;
+	if (!sorted || n <= 8)
+	{
+		for (uint32_t j = 0; j < n; j++)
+			if (v[j] == key)
+				return true;
+		return false;
+	}
+	uint32_t	lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		uint32_t	mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == key;
+}
+
+bool
+match_pair_shares_account(const MatchResult *m, const Pair *p, const Account *acc)
+{
+	const uint32_t *shared = (const uint32_t *) m->shared.data + p->first_shared;
+
+	return key_in(shared, p->n_shared, true, acc->key) ||
+		key_in(shared + p->n_shared, p->n_shared_p, true, acc->pkey);
+}
+
+/*
+ * How many of an item's keyable accounts carry one of the shared keys.
+ * Shared lists from match_find_pairs are ascending, so this costs
+ * O(accounts x log shared), not accounts x shared: two Items of 1,000
+ * identical accounts no longer cost a million compares per pair.
+ */
 static uint32_t
 matched_accounts(const Dataset *ds, uint32_t item, const uint32_t *shared, uint32_t n_shared,
 				 const uint32_t *shared_p, uint32_t n_shared_p)
 {
 	const Item *it = DS_ITEM(ds, item);
 	uint32_t	matched = 0;
+	bool		sorted = ascending(shared, n_shared);
+	bool		sorted_p = ascending(shared_p, n_shared_p);
 
 	for (uint32_t k = 0; k < it->n_accounts; k++)
 	{
 		const Account *acc = DS_ACCOUNT(ds, it->first_account + k);
-		bool		hit = false;
 
-		if (acc->key == KEY_NONE && acc->pkey == KEY_NONE)
-			continue;
-		for (uint32_t j = 0; j < n_shared && !hit; j++)
-			hit = acc->key == shared[j];
-		for (uint32_t j = 0; j < n_shared_p && !hit; j++)
-			hit = acc->pkey == shared_p[j];
-		matched += hit;
+		matched += key_in(shared, n_shared, sorted, acc->key) ||
+			key_in(shared_p, n_shared_p, sorted_p, acc->pkey);
 	}
 	return matched;
 }
@@ -252,10 +294,9 @@ radix_key(const char *elem, size_t key_offset, size_t key_size)
 /*
  * match_radix_sort_by — stable LSD radix sort of v's elements by the unsigned key
  * at key_offset (key_size 4 or 8 bytes), whose values are at most max_key.
- * Postings arrive in item order and triples in key order, so sorting
- * postings by key alone and triples by pair alone gives (key, item) and
- * (pair, key) order: what qsort with the full comparison gave, in linear
- * time (candidates can number tens of millions).
+ * Postings arrive in item order and an item's candidates in key order, so
+ * sorting postings by key alone and candidates by item alone gives (key,
+ * item) and (item, key) order, in linear time.
  */
 void
 match_radix_sort_by(Vec *v, size_t key_offset, size_t key_size, uint64_t max_key)
@@ -288,10 +329,8 @@ match_radix_sort_by(Vec *v, size_t key_offset, size_t key_size, uint64_t max_key
 		a = tmp;
 		tmp = swap;
 	}
-	/* after an odd number of passes the data is in the n-element buffer */
-	if (a != v->data)
-		v->cap = n;
 	v->data = a;
+	v->cap = n;					/* a may be tmp, allocated for n elements */
 	free(tmp);
 }
 
@@ -337,161 +376,316 @@ collect_postings(const Dataset *ds, bool persistent, Vec *out)
 }
 
 /*
- * Expand postings into triples.  First pass counts (and checks the budget),
- * second pass emits, so a guard trip allocates nothing big.
+ * One kind of key (account keys, or persistent ids tagged PKEY_TAG): its
+ * postings sorted by (key, item), each key's range of them, and whether the
+ * key is hot (carried by more than the cap's items: never expanded).
  */
-static bool
-expand_postings(const Vec *postings, uint32_t tag, const MatchOptions *opt,
-				Vec *triples, uint64_t *budget_used, uint64_t *hot_keys,
-				uint64_t *steps, char *err, size_t errlen)
+typedef struct KeyPostings
 {
-	const Posting *p = postings->data;
-	size_t		n = postings->len;
+	Vec			postings;		/* Posting */
+	uint32_t   *start;			/* key -> its first posting; start[n_keys] = len */
+	uint8_t    *hot;			/* key -> 1 when hot */
+	uint32_t	n_keys;
+	uint32_t	tag;
+} KeyPostings;
 
-	for (int pass = 0; pass < 2; pass++)
+/* A candidate of the item being scored: another item b and one shared key. */
+typedef struct Cand
+{
+	uint32_t	b;
+	uint32_t	key;			/* keys id, or pkeys id | PKEY_TAG */
+} Cand;
+
+/* Index one kind of key; counts its hot keys into *hot_keys.  Free with index_free. */
+static void
+index_postings(const Dataset *ds, bool persistent, const MatchOptions *opt,
+			   KeyPostings *kp, uint64_t *hot_keys)
+{
+	const Posting *p;
+	size_t		n;
+
+	collect_postings(ds, persistent, &kp->postings);
+	p = kp->postings.data;
+	n = kp->postings.len;
+	kp->n_keys = n ? p[n - 1].key + 1 : 0;
+	kp->tag = persistent ? PKEY_TAG : 0;
+	kp->start = xcalloc((size_t) kp->n_keys + 1, sizeof(uint32_t));
+	kp->hot = xcalloc((size_t) kp->n_keys + 1, 1);
+	for (size_t i = 0; i < n;)
 	{
-		for (size_t i = 0; i < n;)
+		size_t		j = i;
+		size_t		distinct = 0;
+
+		while (j < n && p[j].key == p[i].key)
 		{
-			size_t		j = i;
-			size_t		distinct = 0;
-
-			if (match_cancelled(opt, steps, err, errlen))
-				return false;
-			while (j < n && p[j].key == p[i].key)
-			{
-				if (j == i || p[j].item != p[j - 1].item)
-					distinct++;
-				j++;
-			}
-			if (distinct > opt->hot_key_cap)
-			{
-				if (pass == 0)
-					(*hot_keys)++;
-			}
-			else if (pass == 0)
-			{
-				*budget_used += (uint64_t) distinct * (distinct - 1) / 2;
-				if (*budget_used > opt->max_pairs)
-				{
-					snprintf(err, errlen,
-							 "more than --max-pairs %" PRIu64 " candidate pairs "
-							 "(raise --max-pairs or lower --hot-key-cap)", opt->max_pairs);
-					return false;
-				}
-			}
-			else
-			{
-				for (size_t x = i; x < j; x++)
-				{
-					if (x > i && p[x].item == p[x - 1].item)
-						continue;
-					if (match_cancelled(opt, steps, err, errlen))
-						return false;
-					for (size_t y = x + 1; y < j; y++)
-					{
-						if (p[y].item == p[y - 1].item)
-							continue;
-						Triple	   *t = vec_push(triples);
-
-						t->pair = (uint64_t) p[x].item << 32 | p[y].item;
-						t->key = p[i].key | tag;
-					}
-				}
-			}
-			i = j;
+			if (j == i || p[j].item != p[j - 1].item)
+				distinct++;
+			j++;
 		}
+		if (distinct > opt->hot_key_cap)
+		{
+			kp->hot[p[i].key] = 1;
+			(*hot_keys)++;
+		}
+		i = j;
 	}
-	return true;
+	for (size_t i = 0; i < n; i++)
+		kp->start[p[i].key + 1]++;
+	for (uint32_t k = 0; k < kp->n_keys; k++)
+		kp->start[k + 1] += kp->start[k];
 }
 
-bool
-match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
-				 char *err, size_t errlen)
+static void
+index_free(KeyPostings *kp)
 {
-	Vec			postings;
-	Vec			triples;
-	uint64_t	budget = 0;
-	bool		ok = false;
-	uint32_t   *keybuf = NULL;
-	size_t		keybuf_cap = 0;
-	uint64_t	steps = 0;
+	vec_free(&kp->postings);
+	free(kp->start);
+	free(kp->hot);
+}
 
-	memset(out, 0, sizeof(*out));
-	vec_init(&out->pairs, sizeof(Pair));
-	vec_init(&out->shared, sizeof(uint32_t));
-	vec_init(&triples, sizeof(Triple));
-	keys_stats_compute(ds, &out->stats);
+/* Ascending, without duplicates; insertion sort: an item has few keys (<= 1000). */
+static uint32_t
+sort_unique(uint32_t *v, uint32_t n)
+{
+	uint32_t	out = 0;
 
-	for (int persistent = 0; persistent < 2; persistent++)
+	for (uint32_t i = 1; i < n; i++)
 	{
-		bool		fine;
+		uint32_t	x = v[i];
+		uint32_t	j = i;
 
-		collect_postings(ds, persistent, &postings);
-		fine = expand_postings(&postings, persistent ? PKEY_TAG : 0, opt, &triples,
-							   &budget, &out->hot_keys, &steps, err, errlen);
-		vec_free(&postings);
-		if (!fine)
-			goto cleanup;
+		while (j > 0 && v[j - 1] > x)
+		{
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
 	}
-	match_radix_sort_by(&triples, offsetof(Triple, pair), sizeof(uint64_t),
-				  (uint64_t) ds->items.len << 32);
+	for (uint32_t i = 0; i < n; i++)
+		if (out == 0 || v[i] != v[out - 1])
+			v[out++] = v[i];
+	return out;
+}
 
-	const Triple *t = triples.data;
+/*
+ * Append the candidates of item a from one kind of key: for each of a's
+ * keys in ascending order that is not hot, every other item b > a carrying
+ * it, once per (b, key).  keys is scratch of at least a's account count.
+ */
+static void
+item_candidates(const Dataset *ds, const KeyPostings *kp, uint32_t a, uint32_t *keys, Vec *cands)
+{
+	const Item *it = DS_ITEM(ds, a);
+	const Posting *p = kp->postings.data;
+	uint32_t	n = 0;
 
-	for (size_t i = 0; i < triples.len;)
+	for (uint32_t k = 0; k < it->n_accounts; k++)
+	{
+		const Account *acc = DS_ACCOUNT(ds, it->first_account + k);
+		uint32_t	key = kp->tag ? acc->pkey : acc->key;
+
+		if (key != KEY_NONE)
+			keys[n++] = key;
+	}
+	n = sort_unique(keys, n);
+	for (uint32_t k = 0; k < n; k++)
+	{
+		size_t		lo = kp->start[keys[k]];
+		size_t		hi = kp->start[keys[k] + 1];
+		size_t		end = hi;
+
+		if (kp->hot[keys[k]])
+			continue;
+		while (lo < hi)			/* the first posting of an item after a */
+		{
+			size_t		mid = lo + (hi - lo) / 2;
+
+			if (p[mid].item <= a)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t x = lo; x < end; x++)
+		{
+			if (x > lo && p[x].item == p[x - 1].item)
+				continue;
+			Cand	   *c = vec_push(cands);
+
+			c->b = p[x].item;
+			c->key = keys[k] | kp->tag;
+		}
+	}
+}
+
+/* Stable sort of candidates by b: keys stay in the order they came. */
+static void
+sort_candidates(Vec *cands, uint32_t max_item)
+{
+	Cand	   *c = cands->data;
+
+	if (cands->len > 32)
+	{
+		match_radix_sort_by(cands, offsetof(Cand, b), sizeof(uint32_t), max_item);
+		return;
+	}
+	for (size_t i = 1; i < cands->len; i++)
+	{
+		Cand		x = c[i];
+		size_t		j = i;
+
+		while (j > 0 && c[j - 1].b > x.b)
+		{
+			c[j] = c[j - 1];
+			j--;
+		}
+		c[j] = x;
+	}
+}
+
+/*
+ * Append an accepted pair and its shared keys (account keys kb[0..n_acc),
+ * then persistent ids).  When they are the previous pair's keys, as for
+ * every pair of Items sharing the same many accounts, the pair points at
+ * that copy: memory stays one list per distinct set, not one per pair.
+ */
+static void
+keep_pair(MatchResult *out, uint32_t a, uint32_t b, double score,
+		  const uint32_t *kb, uint32_t n_acc, uint32_t n_p)
+{
+	Pair	   *pr = vec_push(&out->pairs);
+	const Pair *prev = out->pairs.len > 1 ? pr - 1 : NULL;
+
+	pr->a = a;
+	pr->b = b;
+	pr->score = score;
+	pr->first_shared = (uint32_t) out->shared.len;
+	pr->n_shared = (uint16_t) (n_acc > UINT16_MAX ? UINT16_MAX : n_acc);
+	pr->n_shared_p = (uint16_t) (n_p > UINT16_MAX ? UINT16_MAX : n_p);
+	if (prev && prev->n_shared == pr->n_shared && prev->n_shared_p == pr->n_shared_p &&
+		pr->n_shared == n_acc && pr->n_shared_p == n_p &&
+		memcmp((const uint32_t *) out->shared.data + prev->first_shared, kb,
+			   (size_t) (n_acc + n_p) * sizeof(uint32_t)) == 0)
+	{
+		pr->first_shared = prev->first_shared;
+		return;
+	}
+	for (uint32_t k = 0; k < (uint32_t) pr->n_shared + pr->n_shared_p; k++)
+	{
+		uint32_t	key = k < pr->n_shared ? kb[k] : kb[n_acc + k - pr->n_shared];
+
+		*(uint32_t *) vec_push(&out->shared) = key;
+	}
+}
+
+/*
+ * Score item a against each of its candidates (sorted by b), one distinct
+ * pair at a time, and keep the matches.  Returns false and writes err when
+ * the distinct pairs scored exceed --max-pairs.
+ */
+static bool
+score_candidates(const Dataset *ds, const MatchOptions *opt, uint32_t a, const Vec *cands,
+				 MatchResult *out, Vec *keybuf, uint64_t *steps, char *err, size_t errlen)
+{
+	const Cand *c = cands->data;
+
+	for (size_t i = 0; i < cands->len;)
 	{
 		size_t		j = i;
 		uint32_t	n_acc = 0;
 		uint32_t	n_p = 0;
+		uint32_t   *kb;
 
-		if (match_cancelled(opt, &steps, err, errlen))
-			goto cleanup;
-		while (j < triples.len && t[j].pair == t[i].pair)
+		if (match_cancelled(opt, steps, err, errlen))
+			return false;
+		while (j < cands->len && c[j].b == c[i].b)
 			j++;
-		if (j - i > keybuf_cap)
+		if (++out->candidate_pairs > opt->max_pairs)
 		{
-			keybuf_cap = (j - i) * 2;
-			keybuf = xrealloc(keybuf, keybuf_cap * sizeof(uint32_t));
+			snprintf(err, errlen,
+					 "more than --max-pairs %" PRIu64 " candidate pairs "
+					 "(raise --max-pairs or lower --hot-key-cap)", opt->max_pairs);
+			return false;
 		}
-		/* account keys sort before tagged persistent keys */
+		while (keybuf->len < j - i)
+			vec_push(keybuf);
+		kb = keybuf->data;
+		/* account keys came before tagged persistent keys */
 		for (size_t k = i; k < j; k++)
 		{
-			if (t[k].key & PKEY_TAG)
-				keybuf[n_acc + n_p++] = t[k].key & ~PKEY_TAG;
+			if (c[k].key & PKEY_TAG)
+				kb[n_acc + n_p++] = c[k].key & ~PKEY_TAG;
 			else
-				keybuf[n_acc++] = t[k].key;
+				kb[n_acc++] = c[k].key;
 		}
 
-		uint32_t	a = (uint32_t) (t[i].pair >> 32);
-		uint32_t	b = (uint32_t) t[i].pair;
-		MatchScore	s = match_score_pair(ds, &out->stats, opt, a, b,
-										 keybuf, n_acc, keybuf + n_acc, n_p);
+		uint32_t	b = c[i].b;
+		MatchScore	s = match_score_pair(ds, &out->stats, opt, a, b, kb, n_acc, kb + n_acc, n_p);
 
-		out->candidate_pairs++;
 		if (s.accept)
-		{
-			Pair	   *pr = vec_push(&out->pairs);
-
-			pr->a = a;
-			pr->b = b;
-			pr->score = s.score;
-			pr->first_shared = (uint32_t) out->shared.len;
-			pr->n_shared = (uint16_t) (n_acc > UINT16_MAX ? UINT16_MAX : n_acc);
-			pr->n_shared_p = (uint16_t) (n_p > UINT16_MAX ? UINT16_MAX : n_p);
-			for (uint32_t k = 0; k < (uint32_t) pr->n_shared + pr->n_shared_p; k++)
-			{
-				uint32_t	key = k < pr->n_shared ? keybuf[k] : keybuf[n_acc + k - pr->n_shared];
-
-				*(uint32_t *) vec_push(&out->shared) = key;
-			}
-		}
+			keep_pair(out, a, b, s.score, kb, n_acc, n_p);
 		i = j;
+	}
+	return true;
+}
+
+/*
+ * Candidates are generated item by item (each item a against the items
+ * b > a sharing one of its keys), so only one item's candidates are in
+ * memory at a time and --max-pairs counts distinct pairs, however many keys
+ * a pair shares: 225 sandbox Items with 1,000 identical accounts are 25,200
+ * pairs, not 50 million (pair, key) expansions.
+ */
+bool
+match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
+				 char *err, size_t errlen)
+{
+	KeyPostings kp[2];
+	Vec			cands;
+	Vec			keybuf;
+	uint32_t   *keys = NULL;
+	uint32_t	max_accounts = 0;
+	uint64_t	steps = 0;
+	bool		ok = false;
+
+	memset(out, 0, sizeof(*out));
+	vec_init(&out->pairs, sizeof(Pair));
+	vec_init(&out->shared, sizeof(uint32_t));
+	vec_init(&cands, sizeof(Cand));
+	vec_init(&keybuf, sizeof(uint32_t));
+	keys_stats_compute(ds, &out->stats);
+	for (int persistent = 0; persistent < 2; persistent++)
+		index_postings(ds, persistent, opt, &kp[persistent], &out->hot_keys);
+	for (size_t i = 0; i < ds->items.len; i++)
+		if (DS_ITEM(ds, i)->n_accounts > max_accounts)
+			max_accounts = DS_ITEM(ds, i)->n_accounts;
+	keys = xmalloc(((size_t) max_accounts + 1) * sizeof(uint32_t));
+
+	for (size_t a = 0; a < ds->items.len; a++)
+	{
+		if (!keys_item_live(DS_ITEM(ds, a)))
+			continue;
+		if (match_cancelled(opt, &steps, err, errlen))
+			goto cleanup;
+		cands.len = 0;
+		for (int persistent = 0; persistent < 2; persistent++)
+			item_candidates(ds, &kp[persistent], (uint32_t) a, keys, &cands);
+		sort_candidates(&cands, (uint32_t) ds->items.len);
+		if (!score_candidates(ds, opt, (uint32_t) a, &cands, out, &keybuf, &steps, err, errlen))
+			goto cleanup;
 	}
 	ok = true;
 
 cleanup:
-	vec_free(&triples);
-	free(keybuf);
+	if (!ok)
+	{
+		out->pairs.len = 0;		/* a tripped guard yields no pairs */
+		out->shared.len = 0;
+	}
+	for (int persistent = 0; persistent < 2; persistent++)
+		index_free(&kp[persistent]);
+	vec_free(&cands);
+	vec_free(&keybuf);
+	free(keys);
 	return ok;
 }
 
@@ -501,6 +695,55 @@ match_result_free(MatchResult *r)
 	vec_free(&r->pairs);
 	vec_free(&r->shared);
 	keys_stats_free(&r->stats);
+}
+
+/*
+ * Which shared account keys a pair's evidence lists: all of them when there
+ * are at most MATCH_EVIDENCE_KEYS, else the heaviest (ties: the earlier),
+ * so evidence stays a few KB however many accounts two Items share.
+ * Indices into shared, ascending, into out; returns how many.
+ */
+static uint32_t
+evidence_keys(const Dataset *ds, const KeyStats *st, const uint32_t *shared, uint32_t n,
+			  uint32_t institution_items, uint32_t out[MATCH_EVIDENCE_KEYS])
+{
+	double		w[MATCH_EVIDENCE_KEYS];
+	uint32_t	m = 0;
+
+	for (uint32_t k = 0; k < n; k++)
+	{
+		double		wk = n > MATCH_EVIDENCE_KEYS
+			? match_key_weight(ds, st, shared[k], institution_items, NULL) : 0.0;
+		uint32_t	lightest = 0;
+
+		if (m < MATCH_EVIDENCE_KEYS)
+		{
+			out[m] = k;
+			w[m++] = wk;
+			continue;
+		}
+		for (uint32_t j = 1; j < m; j++)
+			if (w[j] < w[lightest] || (w[j] == w[lightest] && out[j] > out[lightest]))
+				lightest = j;
+		if (wk > w[lightest])
+		{
+			out[lightest] = k;
+			w[lightest] = wk;
+		}
+	}
+	for (uint32_t i = 1; i < m; i++)
+	{
+		uint32_t	x = out[i];
+		uint32_t	j = i;
+
+		while (j > 0 && out[j - 1] > x)
+		{
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = x;
+	}
+	return m;
 }
 
 /* Round to 3 decimals for evidence: enough to read, stable to compare. */
@@ -519,16 +762,20 @@ match_pair_evidence(const Dataset *ds, const MatchResult *m, const Pair *p)
 	ScoreDetail d;
 	char	   *text;
 	static const char *const owner_names[] = {"different", "unknown", "same"};
+	uint32_t	listed[MATCH_EVIDENCE_KEYS];
+	uint32_t	n_listed;
 
 	match_score_detail(ds, &m->stats, p->a, p->b, shared, p->n_shared,
 					   shared + p->n_shared, p->n_shared_p, &d);
+	n_listed = evidence_keys(ds, &m->stats, shared, p->n_shared, d.institution_items, listed);
 	cJSON_AddStringToObject(root, "model", "fellegi_sunter_tf_v1");
 	cJSON_AddNumberToObject(root, "score", r3(d.score));
 	cJSON_AddNumberToObject(root, "prior", r3(d.prior));
 	cJSON_AddNumberToObject(root, "institution_items", d.institution_items);
 	keys = cJSON_AddArrayToObject(root, "shared_keys");
-	for (uint32_t k = 0; k < p->n_shared; k++)
+	for (uint32_t i = 0; i < n_listed; i++)
 	{
+		uint32_t	k = listed[i];
 		const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, shared[k]);
 		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
 		cJSON	   *o = cJSON_CreateObject();
@@ -543,6 +790,8 @@ match_pair_evidence(const Dataset *ds, const MatchResult *m, const Pair *p)
 		cJSON_AddNumberToObject(o, "weight", r3(w));
 		cJSON_AddItemToArray(keys, o);
 	}
+	if (n_listed < p->n_shared)
+		cJSON_AddNumberToObject(root, "shared_keys_omitted", p->n_shared - n_listed);
 	cJSON_AddNumberToObject(root, "shared_persistent_ids", p->n_shared_p);
 	cJSON_AddNumberToObject(root, "persistent_weight", r3(d.persistent));
 	cJSON_AddStringToObject(root, "owner", owner_names[d.owner_relation + 1]);

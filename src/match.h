@@ -23,13 +23,13 @@ typedef struct MatchOptions
 	CancelFn	cancelled;		/* polled in the long loops; NULL: never */
 } MatchOptions;
 
-/* An accepted pair: a < b as item indices. */
+/* An accepted pair: a < b as item indices; its shared keys are ascending. */
 typedef struct Pair
 {
 	uint32_t	a;
 	uint32_t	b;
 	double		score;
-	uint32_t	first_shared;	/* into MatchResult.shared */
+	uint32_t	first_shared;	/* into MatchResult.shared (pairs may share a range) */
 	uint16_t	n_shared;		/* shared account keys (keys ids) */
 	uint16_t	n_shared_p;		/* shared persistent ids (pkeys ids), after them */
 } Pair;
@@ -130,9 +130,19 @@ void		match_result_free(MatchResult *r);
 void		match_radix_sort_by(Vec *v, size_t key_offset, size_t key_size, uint64_t max_key);
 
 /*
- * match_pair_evidence — why a pair matched, as compact JSON text: each
- * shared key (normalised name, mask), shared persistent ids, the score.
- * malloc'd; the caller frees it.
+ * match_pair_shares_account — whether acc's key or persistent id is one of
+ * pair p's shared ones (a binary search in the pair's ascending lists).
+ */
+bool		match_pair_shares_account(const MatchResult *m, const Pair *p, const Account *acc);
+
+#define MATCH_EVIDENCE_KEYS 8	/* shared keys evidence lists at most */
+
+/*
+ * match_pair_evidence — why a pair matched, as compact JSON text: the
+ * shared keys (normalised name, mask; the MATCH_EVIDENCE_KEYS heaviest when
+ * there are more, with "shared_keys_omitted": how many are not listed),
+ * shared persistent ids (a count), the score and its terms.  A few KB at
+ * most.  malloc'd; the caller frees it.
  */
 char	   *match_pair_evidence(const Dataset *ds, const MatchResult *m, const Pair *p);
 

@@ -164,6 +164,65 @@ collapse_space(const uint8_t *src, size_t srclen, char *dst)
 	return o;
 }
 
+/* Count one decomposed code point: a mark extends the run of non-starters. */
+static void
+bound_count(int32_t cp, size_t *starters, size_t *run)
+{
+	const utf8proc_property_t *p = utf8proc_get_property(cp);
+
+	if (p->ignorable)
+		return;					/* UTF8PROC_IGNORE drops it */
+	if (p->combining_class != 0)
+		(*run)++;
+	else
+	{
+		*run = 0;
+		*starters += !is_space_cp(cp);
+	}
+}
+
+/*
+ * name_within_bounds — false when s[0..len) cannot be a keyable name or
+ * would make utf8proc slow, decided in one linear pass before it runs:
+ * more than NORMALIZE_NONSTARTERS_MAX non-starters in a row after
+ * decomposition (UAX #15's stream-safe limit: utf8proc's canonical
+ * ordering is quadratic in a run's length), or more than
+ * NORMALIZE_STARTERS_MAX non-space starters (expansion bombs such as
+ * U+FDFA: composition joins at most three starters into one character, so
+ * more always normalise to over NORMALIZE_NAME_MAX bytes).  Stops at the
+ * first limit crossed.
+ */
+static bool
+name_within_bounds(const uint8_t *s, size_t len)
+{
+	size_t		starters = 0;
+	size_t		run = 0;
+	size_t		i = 0;
+
+	while (i < len)
+	{
+		int32_t		cp;
+		int32_t		dec[32];
+		int			bc = 0;
+		utf8proc_ssize_t n = utf8proc_iterate(s + i, (utf8proc_ssize_t) (len - i), &cp);
+		utf8proc_ssize_t nd;
+
+		if (n <= 0)
+			return true;		/* invalid UTF-8: utf8proc reports it */
+		i += (size_t) n;
+		nd = utf8proc_decompose_char(cp, dec, 32,
+									 UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+									 UTF8PROC_CASEFOLD | UTF8PROC_IGNORE, &bc);
+		if (nd < 0 || nd > 32)
+			return false;		/* longer than any decomposition Unicode has */
+		for (utf8proc_ssize_t k = 0; k < nd; k++)
+			bound_count(dec[k], &starters, &run);
+		if (run > NORMALIZE_NONSTARTERS_MAX || starters > NORMALIZE_STARTERS_MAX)
+			return false;
+	}
+	return true;
+}
+
 Unkeyable
 normalize_name(const char *s, size_t len, Arena *arena,
 			   const char **out, size_t *out_len)
@@ -196,6 +255,8 @@ normalize_name(const char *s, size_t len, Arena *arena,
 		utf8proc_uint8_t *folded = NULL;
 		utf8proc_ssize_t flen;
 
+		if (!name_within_bounds((const uint8_t *) s, len))
+			return UNK_NAME_TOO_LONG;
 		/* the flags of utf8proc_NFKC_Casefold, without NULLTERM */
 		flen = map_fn((const utf8proc_uint8_t *) s, (utf8proc_ssize_t) len,
 							&folded,

@@ -26,7 +26,9 @@ typedef enum Unkeyable
 } Unkeyable;
 
 #define NORMALIZE_NAME_MAX 256			/* bytes, normalised */
-#define NORMALIZE_NAME_RAW_MAX 65536	/* bytes before normalising */
+#define NORMALIZE_NAME_RAW_MAX 4096		/* bytes before normalising */
+#define NORMALIZE_NONSTARTERS_MAX 30	/* in a row, decomposed: UAX #15 stream-safe */
+#define NORMALIZE_STARTERS_MAX (3 * NORMALIZE_NAME_MAX)	/* non-space, decomposed */
 #define NORMALIZE_MASK_MAX 4
 
 const char *normalize_unkeyable_name(Unkeyable u);
@@ -35,7 +37,12 @@ const char *normalize_unkeyable_name(Unkeyable u);
  * normalize_name — NFKC_Casefold, trim, collapse white space to one ' '.
  * On success *out is a NUL-terminated string owned by arena and *out_len its
  * length.  Returns UNK_NO_NAME when nothing is left, UNK_NAME_TOO_LONG when
- * the result (or the raw input) is over the limits above.
+ * the result (or the raw input) is over the limits above.  The work is
+ * bounded before utf8proc runs (docs/SOURCE.md): a raw name over
+ * NORMALIZE_NAME_RAW_MAX bytes, more than NORMALIZE_NONSTARTERS_MAX
+ * combining marks in a row, or more non-space characters than any name of
+ * NORMALIZE_NAME_MAX bytes can compose from is UNK_NAME_TOO_LONG at once, so
+ * a name costs time linear in its (bounded) length.
  */
 Unkeyable	normalize_name(const char *s, size_t len, Arena *arena,
 						   const char **out, size_t *out_len);

@@ -28,6 +28,7 @@ static const char *const reject_names[REJECT_COUNT] = {
 	[REJECT_INVALID_UNICODE] = "invalid_unicode",
 	[REJECT_DUPLICATE_KEY] = "duplicate_key",
 	[REJECT_NULL_PAYLOAD] = "null_payload",
+	[REJECT_BAD_TIMESTAMP] = "bad_timestamp",
 };
 
 const char *

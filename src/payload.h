@@ -32,6 +32,7 @@ typedef enum RejectReason
 	REJECT_INVALID_UNICODE,
 	REJECT_DUPLICATE_KEY,
 	REJECT_NULL_PAYLOAD,
+	REJECT_BAD_TIMESTAMP,		/* a time the result tables cannot hold (loader.c) */
 	REJECT_COUNT
 } RejectReason;
 

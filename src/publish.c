@@ -193,7 +193,6 @@ mark_matched_accounts(const Dataset *ds, const MatchResult *m)
 {
 	uint8_t    *matched = xcalloc(ds->accounts.len + 1, 1);
 	const Pair *pairs = m->pairs.data;
-	const uint32_t *shared = m->shared.data;
 
 	for (size_t i = 0; i < m->pairs.len; i++)
 	{
@@ -204,18 +203,11 @@ mark_matched_accounts(const Dataset *ds, const MatchResult *m)
 		{
 			const Item *it = DS_ITEM(ds, items[s]);
 
+			/* already matched accounts cost nothing: bounded by the pairs' accounts */
 			for (uint32_t k = 0; k < it->n_accounts; k++)
-			{
-				const Account *acc = DS_ACCOUNT(ds, it->first_account + k);
-
-				for (uint32_t j = 0; j < (uint32_t) p->n_shared + p->n_shared_p; j++)
-				{
-					uint32_t	key = shared[p->first_shared + j];
-
-					if (j < p->n_shared ? acc->key == key : acc->pkey == key)
-						matched[it->first_account + k] = 1;
-				}
-			}
+				if (!matched[it->first_account + k] &&
+					match_pair_shares_account(m, p, DS_ACCOUNT(ds, it->first_account + k)))
+					matched[it->first_account + k] = 1;
 		}
 	}
 	return matched;

@@ -232,6 +232,65 @@ START_TEST(test_hot_key_cap)
 }
 END_TEST
 
+/*
+ * --max-pairs counts distinct pairs, not (pair, shared key) expansions: 5
+ * items sharing 40 accounts (40 keys and 40 persistent ids) are 10 pairs,
+ * which the old expansion count made 800.  Each pair is scored once with
+ * all its keys, in ascending order; pairs sharing the same keys share one
+ * stored copy of them.
+ */
+START_TEST(test_max_pairs_counts_distinct_pairs)
+{
+	Dataset		ds;
+	MatchResult m;
+	MatchOptions o = opts(1000, 10, ANY);
+	char		json[8192];
+	size_t		len = 0;
+	char		name[8];
+
+	len += (size_t) snprintf(json + len, sizeof(json) - len, "{\"accounts\":[");
+	for (int k = 0; k < 40; k++)
+		len += (size_t) snprintf(json + len, sizeof(json) - len,
+								 "%s{\"name\":\"Acct %d\",\"mask\":\"%04d\",\"persistent_account_id\":\"P%d\"}",
+								 k ? "," : "", k, k, k);
+	snprintf(json + len, sizeof(json) - len, "]}");
+	keys_dataset_init(&ds, NULL);
+	for (int i = 0; i < 5; i++)
+	{
+		snprintf(name, sizeof(name), "i%d", i);
+		(void) add(&ds, name, NULL, "ins_1", NULL, json);
+	}
+	run_ok(&ds, o, &m);
+	ck_assert_uint_eq(m.candidate_pairs, 10);
+	ck_assert_uint_eq(m.pairs.len, 10);
+	for (size_t i = 0; i < m.pairs.len; i++)
+	{
+		const Pair *p = &VEC_AT(&m.pairs, Pair, i);
+		const uint32_t *sh = &VEC_AT(&m.shared, uint32_t, p->first_shared);
+
+		ck_assert_uint_eq(p->n_shared, 40);
+		ck_assert_uint_eq(p->n_shared_p, 40);
+		for (int k = 1; k < 40; k++)
+			ck_assert_uint_lt(sh[k - 1], sh[k]);
+		if (i > 0)
+			ck_assert(VEC_AT(&m.pairs, Pair, i - 1).a < p->a ||
+					  (VEC_AT(&m.pairs, Pair, i - 1).a == p->a && VEC_AT(&m.pairs, Pair, i - 1).b < p->b));
+	}
+	/* the same 80 shared keys are stored once for the 10 pairs, not 10 times */
+	ck_assert_uint_eq(m.shared.len, 80);
+	match_result_free(&m);
+	o = opts(1000, 9, ANY);
+	{
+		char		err[256] = "";
+
+		ck_assert(!match_find_pairs(&ds, &o, &m, err, sizeof(err)));
+		ck_assert_uint_eq(m.pairs.len, 0);
+		match_result_free(&m);
+	}
+	keys_dataset_free(&ds);
+}
+END_TEST
+
 START_TEST(test_max_pairs_guard)
 {
 	Dataset		ds;
@@ -267,18 +326,18 @@ START_TEST(test_max_pairs_guard)
 	match_result_free(&m);
 	keys_dataset_free(&ds);
 
-	/* docs/MATCHING.md: candidates are counted per shared key */
+	/* docs/MATCHING.md: distinct pairs count, not shared keys: two keys, one pair */
 	keys_dataset_init(&ds, NULL);
 	const char *two = "{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":\"1234\"},"
 		"{\"name\":\"Plaid Saving\",\"mask\":\"5678\"}]}";
 
 	(void) add(&ds, "a", NULL, "ins_1", NULL, two);
 	(void) add(&ds, "b", NULL, "ins_1", NULL, two);
-	o = opts(1000, 1, ANY);
+	o = opts(1000, 0, ANY);
 	ck_assert(!match_find_pairs(&ds, &o, &m, err, sizeof(err)));
-	ck_assert_ptr_nonnull(strstr(err, "1"));
+	ck_assert_ptr_nonnull(strstr(err, "0"));
 	match_result_free(&m);
-	run_ok(&ds, opts(1000, 2, ANY), &m);
+	run_ok(&ds, opts(1000, 1, ANY), &m);
 	ck_assert_uint_eq(m.candidate_pairs, 1);
 	ck_assert_uint_eq(VEC_AT(&m.pairs, Pair, 0).n_shared, 2);
 	match_result_free(&m);
@@ -533,6 +592,7 @@ match_suite(void)
 	tcase_add_test(tc, test_hot_key_cap);
 	tcase_add_test(tc, test_max_pairs_guard);
 	tcase_add_test(tc, test_persistent_id_pairs);
+	tcase_add_test(tc, test_max_pairs_counts_distinct_pairs);
 	tcase_add_test(tc, test_non_live_items_never_pair);
 	tcase_add_test(tc, test_shared_keys_deduplicated);
 	tcase_add_test(tc, test_cancel_stops_matching);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <utf8proc.h>
 
 #include "normalize.h"
@@ -242,7 +243,7 @@ START_TEST(test_name_too_long)
 	s = repeat("\xef\xb7\xba", 10, "", "");
 	ck_assert_int_eq(name_reason(s, strlen(s)), UNK_NAME_TOO_LONG);
 	free(s);
-	/* over 64 KiB raw */
+	/* over the raw limit */
 	s = repeat("a", NORMALIZE_NAME_RAW_MAX + 1, "", "");
 	ck_assert_int_eq(name_reason(s, strlen(s)), UNK_NAME_TOO_LONG);
 	free(s);
@@ -273,6 +274,109 @@ START_TEST(test_name_long_whitespace_run_utf8proc_path)
 	arena_free(&a);
 	free(s);
 	free(t);
+}
+END_TEST
+
+static double
+seconds_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double) t.tv_sec + (double) t.tv_nsec / 1e9;
+}
+
+/* name_reason, asserting it took under a second (loose: ASan, a busy machine) */
+static Unkeyable
+timed_reason(const char *s, size_t len)
+{
+	double		t0 = seconds_now();
+	Unkeyable	u = name_reason(s, len);
+	double		dt = seconds_now() - t0;
+
+	ck_assert_msg(dt < 1.0, "normalising %zu bytes took %.3f s", len, dt);
+	return u;
+}
+
+/*
+ * UAX #15 stream-safe: 30 combining marks after a starter are keyed, 31 are
+ * name_too_long before utf8proc sorts them (docs/SOURCE.md); U+0344
+ * decomposes to two marks and counts as two.
+ */
+START_TEST(test_name_stream_safe_limit)
+{
+	char	   *s;
+
+	s = repeat("\xcc\x81", NORMALIZE_NONSTARTERS_MAX, "a", "");
+	ck_assert_int_eq(name_reason(s, strlen(s)), UNK_NONE);
+	free(s);
+	s = repeat("\xcc\x81", NORMALIZE_NONSTARTERS_MAX + 1, "a", "");
+	ck_assert_int_eq(name_reason(s, strlen(s)), UNK_NAME_TOO_LONG);
+	free(s);
+	s = repeat("\xcc\x96\xcc\x81", NORMALIZE_NONSTARTERS_MAX / 2, "a", "b");
+	ck_assert_int_eq(name_reason(s, strlen(s)), UNK_NONE);
+	free(s);
+	s = repeat("\xcd\x84", NORMALIZE_NONSTARTERS_MAX / 2 + 1, "a", "");
+	ck_assert_int_eq(name_reason(s, strlen(s)), UNK_NAME_TOO_LONG);
+	free(s);
+	/* a starter resets the count: 20 marks, a letter, 20 marks */
+	s = repeat("\xcc\x81", 20, "a", "b");
+	{
+		char	   *t = repeat("\xcc\x81", 20, s, "");
+
+		ck_assert_int_eq(name_reason(t, strlen(t)), UNK_NONE);
+		free(t);
+	}
+	free(s);
+}
+END_TEST
+
+/*
+ * Hostile names cost little: alternating combining classes (utf8proc's
+ * canonical ordering is quadratic in a run: 64 KiB took 7 s before the
+ * bound), at 64 KiB and just under the raw limit, and the U+FDFA expansion
+ * bomb (18 characters each), are name_too_long in well under a second.
+ */
+START_TEST(test_name_hostile_bounded_time)
+{
+	char	   *s;
+
+	s = repeat("\xcc\x96\xcc\x81", 65536 / 4, "", "");
+	ck_assert_int_eq(timed_reason(s, 65536), UNK_NAME_TOO_LONG);
+	free(s);
+	s = repeat("\xcc\x96\xcc\x81", (NORMALIZE_NAME_RAW_MAX - 1) / 4, "a", "");
+	ck_assert_int_eq(timed_reason(s, strlen(s)), UNK_NAME_TOO_LONG);
+	free(s);
+	s = repeat("\xef\xb7\xba", 250, "", "");
+	ck_assert_int_eq(timed_reason(s, strlen(s)), UNK_NAME_TOO_LONG);
+	free(s);
+	s = repeat("\xef\xb7\xba", NORMALIZE_NAME_RAW_MAX / 3, "", "");
+	ck_assert_int_eq(timed_reason(s, strlen(s)), UNK_NAME_TOO_LONG);
+	free(s);
+}
+END_TEST
+
+/*
+ * A payload's worth (1,000 accounts, the most an item may have) of the
+ * worst names within the raw limit: well under a second together.
+ */
+START_TEST(test_name_payload_of_bombs_bounded_time)
+{
+	char	   *marks = repeat("\xcc\x96\xcc\x81", (NORMALIZE_NAME_RAW_MAX - 1) / 4, "a", "");
+	char	   *bomb = repeat("\xef\xb7\xba", NORMALIZE_NAME_RAW_MAX / 3, "", "");
+	char	   *space = repeat("\xe3\x80\x80", NORMALIZE_NAME_RAW_MAX / 3 - 1, "x", "y");
+	double		t0 = seconds_now();
+
+	for (int i = 0; i < 1000; i++)
+	{
+		const char *s = i % 3 == 0 ? marks : i % 3 == 1 ? bomb : space;
+
+		ck_assert_int_eq(name_reason(s, strlen(s)), i % 3 == 2 ? UNK_NONE : UNK_NAME_TOO_LONG);
+	}
+	ck_assert_msg(seconds_now() - t0 < 2.0, "1,000 hostile names took %.3f s", seconds_now() - t0);
+	free(marks);
+	free(bomb);
+	free(space);
 }
 END_TEST
 
@@ -511,6 +615,9 @@ normalize_suite(void)
 	tcase_add_test(names, test_name_empty_blank);
 	tcase_add_test(names, test_name_too_long);
 	tcase_add_test(names, test_name_long_whitespace_run_utf8proc_path);
+	tcase_add_test(names, test_name_stream_safe_limit);
+	tcase_add_test(names, test_name_hostile_bounded_time);
+	tcase_add_test(names, test_name_payload_of_bombs_bounded_time);
 	tcase_add_test(names, test_unkeyable_names);
 	tcase_add_test_raise_signal(names, test_name_map_out_of_memory_aborts, SIGABRT);
 	tcase_add_test(names, test_name_map_other_error_is_bad_type);

@@ -562,7 +562,7 @@ START_TEST(test_reject_names)
 	static const char *const names[REJECT_COUNT] = {
 		"none", "not_json", "not_object", "no_accounts", "too_deep", "too_large",
 		"too_many_accounts", "bad_item_id", "bad_environment", "nul_in_string",
-		"invalid_unicode", "duplicate_key", "null_payload",
+		"invalid_unicode", "duplicate_key", "null_payload", "bad_timestamp",
 	};
 
 	ck_assert_str_eq(payload_reject_name(REJECT_NOT_JSON), "not_json");
