@@ -1,17 +1,15 @@
 /*
  * main.c — itemdup: find duplicate Plaid Items in PostgreSQL.
  *
- * Parses argv (cli.c), runs one command, and leaves through one exit path
- * that checks stdout was written completely.
+ * Parses argv (cli.c), runs one command through the commands table, and
+ * leaves through one exit path that closes the last step's log line and
+ * checks stdout was written completely.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
 #include "log.h"
-#include "migrate.h"
-#include "report.h"
-#include "run.h"
 
 int
 main(int argc, char **argv)
@@ -22,23 +20,8 @@ main(int argc, char **argv)
 	if (rc < 0)
 	{
 		log_init(opt.log_format, opt.log_level);
-		switch (opt.command)
-		{
-			case CMD_MIGRATE:
-				rc = migrate_command(&opt);
-				break;
-			case CMD_RUN:
-				rc = run_command(&opt);
-				break;
-			case CMD_REPORT:
-				rc = report_command(&opt);
-				break;
-			case CMD_EXPLAIN:
-				rc = explain_command(&opt);
-				break;
-			default:
-				rc = EXIT_USAGE;
-		}
+		rc = cli_dispatch(&opt);
+		log_step_end(rc == EXIT_OK);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
 	{
