@@ -66,7 +66,7 @@ build/san/%.o: src/%.c | build/san
 build/san/sql_files.o: build/sql_files.c | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
-build/san/unit_tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(SCORE_O) | build/san
+build/san/unit_tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(SCORE_O) build/san/cli_values.o | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN) -Itests/unit -o $@ $(filter %.c %.o,$^) \
 	    $(shell pkg-config --cflags --libs check 2>/dev/null) $(LIBS)
 
