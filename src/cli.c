@@ -124,6 +124,7 @@ static const CliCommand commands[] = {
 	{NULL, CMD_NONE, NULL, NULL, NULL}
 };
 
+/* The command called name, or NULL. */
 static const CliCommand *
 command_named(const char *name)
 {
@@ -133,6 +134,7 @@ command_named(const char *name)
 	return NULL;
 }
 
+/* The command with id, or NULL. */
 static const CliCommand *
 command_of(Command id)
 {
@@ -142,6 +144,7 @@ command_of(Command id)
 	return NULL;
 }
 
+/* The defaults users rely on (docs/itemdup.1). */
 static void
 set_defaults(Options *opt)
 {
@@ -310,6 +313,7 @@ cli_getopts(int argc, char **argv, Options *opt, const struct option *own,
 	return -1;
 }
 
+/* 64 when arguments are left after the options; -1 to go on. */
 static int
 no_positional(int argc, char **argv)
 {
@@ -318,6 +322,7 @@ no_positional(int argc, char **argv)
 	return -1;
 }
 
+/* migrate's own options: --lock-wait.  -1 to go on, 64 on a bad value. */
 static int
 migrate_option(int c, const char *a, Options *opt)
 {
@@ -326,6 +331,7 @@ migrate_option(int c, const char *a, Options *opt)
 	return -1;
 }
 
+/* itemdup migrate [--lock-wait N]: -1 to go on, or an exit code. */
 static int
 cli_migrate_getopts(int argc, char **argv, Options *opt)
 {
@@ -420,6 +426,7 @@ run_combinations(const Options *opt)
 	return -1;
 }
 
+/* itemdup run: its options, the source dsn and the combinations; -1 to go on. */
 static int
 cli_run_getopts(int argc, char **argv, Options *opt)
 {
@@ -463,12 +470,14 @@ output_option(int c, const char *a, Options *opt, const char *const *formats)
 static const char *const report_formats[] = {"table", "csv", "json", "html", NULL};
 static const char *const text_formats[] = {"text", "json", NULL};
 
+/* report's own options. */
 static int
 report_option(int c, const char *a, Options *opt)
 {
 	return output_option(c, a, opt, report_formats);
 }
 
+/* itemdup report [--format F] [--run ID] [--output FILE]: -1 to go on. */
 static int
 cli_report_getopts(int argc, char **argv, Options *opt)
 {
@@ -479,6 +488,7 @@ cli_report_getopts(int argc, char **argv, Options *opt)
 	return rc >= 0 ? rc : no_positional(argc, argv);
 }
 
+/* explain's own options. */
 static int
 explain_option(int c, const char *a, Options *opt)
 {
@@ -491,6 +501,7 @@ explain_option(int c, const char *a, Options *opt)
 	return output_option(c, a, opt, text_formats);
 }
 
+/* itemdup explain ITEM_ID [OTHER_ITEM_ID]: -1 to go on. */
 static int
 cli_explain_getopts(int argc, char **argv, Options *opt)
 {
@@ -507,6 +518,7 @@ cli_explain_getopts(int argc, char **argv, Options *opt)
 	return -1;
 }
 
+/* status's own options. */
 static int
 status_option(int c, const char *a, Options *opt)
 {
@@ -515,6 +527,7 @@ status_option(int c, const char *a, Options *opt)
 	return output_option(c, a, opt, text_formats);
 }
 
+/* itemdup status [--max-age AGE] [--format F]: -1 to go on. */
 static int
 cli_status_getopts(int argc, char **argv, Options *opt)
 {
@@ -602,6 +615,7 @@ cli_dispatch(const Options *opt)
 	return cmd != NULL ? cmd->handler(opt) : EXIT_USAGE;
 }
 
+/* Options into migrate's own config. */
 static int
 cli_migrate_handler(const Options *opt)
 {
@@ -610,6 +624,7 @@ cli_migrate_handler(const Options *opt)
 	return migrate_command(&mc);
 }
 
+/* Options into status's own config. */
 static int
 cli_status_handler(const Options *opt)
 {

@@ -161,6 +161,7 @@ digits(const char **s, int n, int *v)
 	return true;
 }
 
+/* Days of month m (1-12) of year y, Gregorian. */
 static int
 days_in_month(int y, int m)
 {
