@@ -97,7 +97,13 @@ static const struct option status_options[] = {
 	{NULL, 0, NULL, 0}
 };
 
-/* One command: its name, option table, getopts and handler. */
+/*
+ * One command: its name, option table, getopts and handler.  To add one: a
+ * Command id (cli.h), an option table, a cli_<command>_getopts built on
+ * cli_getopts, a handler that turns Options into the edge's own config, a
+ * row in commands[], its usage text (cli_usage.c) and its man page entry
+ * (docs/itemdup.1: t_34_install checks every --help option is there).
+ */
 typedef struct CliCommand
 {
 	const char *name;
