@@ -7,6 +7,8 @@ BEGIN
         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA itemdup TO itemdup_job;
         GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA itemdup TO itemdup_job;
         GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA itemdup TO itemdup_job;
+        -- run pruning (--keep-runs) without reading group_reviews
+        GRANT EXECUTE ON FUNCTION itemdup.reviewed_group_runs() TO itemdup_job;
     END IF;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_analyst') THEN
         GRANT USAGE ON SCHEMA itemdup TO itemdup_analyst;

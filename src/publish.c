@@ -541,9 +541,7 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 				  "   AND r.run_id NOT IN (SELECT run_id FROM (SELECT run_id, pg_catalog.row_number() "
 				  "         OVER (PARTITION BY status ORDER BY run_id DESC) AS n "
 				  "         FROM itemdup.runs) k WHERE k.n <= $2::int) "
-				  "   AND r.run_id NOT IN (SELECT pg_catalog.max(g.run_id) "
-				  "         FROM itemdup.group_reviews v JOIN itemdup.result_groups g "
-				  "           ON g.group_id = v.group_id GROUP BY v.group_id)",
+				  "   AND r.run_id NOT IN (SELECT itemdup.reviewed_group_runs())",
 				  2, params, NULL))
 		goto cleanup;
 	FAILPOINT("publish_before_commit");

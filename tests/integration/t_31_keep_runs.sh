@@ -1,4 +1,4 @@
-plan 11
+plan 13
 # --keep-runs keeps the newest N runs of each status: failed runs never push
 # succeeded ones out; the published run and, for each reviewed group, the
 # newest run holding it are never pruned (docs/OPERATIONS.md "Keeping runs")
@@ -28,3 +28,10 @@ for _ in 1 2 3; do run_rc run --dry-run --keep-runs 1 >/dev/null; done
 check_eq "the newest run holding the reviewed group is kept" "$last" "$(q "SELECT max(run_id) FROM itemdup.run_groups WHERE group_id = $g")"
 check_eq "... and older runs holding it are pruned" "1" "$(q "SELECT count(*) FROM itemdup.run_groups WHERE group_id = $g")"
 check_eq "succeeded runs kept: the newest, the published one, the reviewed group's" "3" "$(q "SELECT count(*) FROM itemdup.runs WHERE status = 'succeeded'")"
+
+# the job prunes without reading group_reviews (analysts' notes)
+psql -X -q -v ON_ERROR_STOP=1 -f sql/roles.sql >/dev/null 2>&1
+run_rc migrate >/dev/null
+q "GRANT USAGE ON SCHEMA app TO itemdup_job; GRANT SELECT ON app.items TO itemdup_job; REVOKE ALL ON itemdup.group_reviews FROM itemdup_job"
+check_eq "as itemdup_job without access to group_reviews, a pruning run exits 0" 0 "$(run_rc run -U itemdup_job --source app.items --keep-runs 1)"
+check_eq "... and still keeps the reviewed group's run" "$last" "$(q "SELECT max(run_id) FROM itemdup.run_groups WHERE group_id = $g")"
