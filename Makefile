@@ -20,7 +20,8 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # The pure core: no libpq, no I/O (STYLE.md).  Unit tests and the fuzzer link it.
 CORE    := arena normalize payload keys match groups copyfmt
 # The edges and the program.
-EDGE    := log db loader publish migrate report report_html explain run cli main
+EDGE    := log db loader publish migrate report report_html explain run status \
+           cli cli_usage cli_values main
 SQL     := $(sort $(wildcard sql/*.sql))
 
 CORE_O   = $(CORE:%=build/%.o)
@@ -29,7 +30,14 @@ SCORE_O  = $(CORE:%=build/san/%.o)
 SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 
-.PHONY: all test unit integration demo clean deps bench eval fuzz fuzz-replay
+.PHONY: all test unit integration demo clean deps bench eval fuzz fuzz-replay install uninstall
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the man page and the
+# SQL files (roles.sql for the DBA; the migrations are also embedded)
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+MANDIR  := $(PREFIX)/share/man/man1
+SQLDIR  := $(PREFIX)/share/itemdup/sql
 
 all: build/itemdup build/itemdup-gen
 
@@ -58,7 +66,7 @@ build/san/%.o: src/%.c | build/san
 build/san/sql_files.o: build/sql_files.c | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
-build/san/unit_tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(SCORE_O) | build/san
+build/san/unit_tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(SCORE_O) build/san/cli_values.o | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN) -Itests/unit -o $@ $(filter %.c %.o,$^) \
 	    $(shell pkg-config --cflags --libs check 2>/dev/null) $(LIBS)
 
@@ -77,7 +85,18 @@ build build/san:
 	mkdir -p $@
 
 deps:
-	sh scripts/install-deps.sh
+	sh scripts/install-deps.sh test
+
+install: build/itemdup
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(SQLDIR)
+	install -m 755 build/itemdup $(DESTDIR)$(BINDIR)/itemdup
+	install -m 644 docs/itemdup.1 $(DESTDIR)$(MANDIR)/itemdup.1
+	install -m 644 $(SQL) $(DESTDIR)$(SQLDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/itemdup $(DESTDIR)$(MANDIR)/itemdup.1
+	rm -rf $(DESTDIR)$(SQLDIR)
+	-rmdir $(DESTDIR)$(PREFIX)/share/itemdup 2>/dev/null
 
 # sanitizers exit 86, never the exit code a test expects (1)
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86
@@ -99,25 +118,25 @@ integration: build/san/itemdup
 
 # deps runs first and alone: the rest needs its packages.
 test:
-	sh scripts/install-deps.sh
+	sh scripts/install-deps.sh test
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	$(MAKE) integration
 
 demo:
-	sh scripts/install-deps.sh
+	sh scripts/install-deps.sh demo
 	$(MAKE) all
 	bash scripts/demo.sh
 
 # precision/recall against planted truth: make eval [EVAL_ARGS="--items 100000"]
 eval:
-	sh scripts/install-deps.sh
+	sh scripts/install-deps.sh tools
 	$(MAKE) all
 	bash scripts/eval.sh $(EVAL_ARGS)
 
 # speed and memory against the bare COPY and the SQL peer: make bench [BENCH_ARGS="--items 3000000 --write"]
 bench:
-	sh scripts/install-deps.sh
+	sh scripts/install-deps.sh tools
 	$(MAKE) all
 	bash scripts/bench.sh $(BENCH_ARGS)
 

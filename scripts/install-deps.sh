@@ -1,11 +1,22 @@
 #!/bin/sh
-# install-deps.sh — install the Debian 12 packages that the build, the demo
-# and the tests need, when missing.  Quick when everything is there.
-# chromium (large: ~140 MB download, ~35 s here) is for t_11_html, which renders
-# the HTML report headless; without it those checks are reported SKIPPED.
+# install-deps.sh [demo|tools|test] — install the Debian 12 packages a target
+# needs, when missing.  Quick when everything is there.
+#   demo   build and run the job on a throwaway PostgreSQL (make demo, make)
+#   tools  demo + python3 (make eval, make bench)
+#   test   tools + Check, man-db/groff (the man page test) and chromium (make test)
+# chromium (large: ~140 MB download, ~35 s here) is only for t_11_html, which
+# renders the HTML report headless; without it those checks are reported SKIPPED.
 set -eu
-PKGS="build-essential pkg-config libpq-dev libcjson-dev libxxhash-dev libutf8proc-dev check
-postgresql postgresql-contrib python3 chromium"
+DEMO="build-essential pkg-config libpq-dev libcjson-dev libxxhash-dev libutf8proc-dev
+postgresql postgresql-contrib"
+TOOLS="$DEMO python3"
+TEST="$TOOLS check man-db groff-base chromium"
+case "${1:-test}" in
+	demo) PKGS=$DEMO ;;
+	tools) PKGS=$TOOLS ;;
+	test) PKGS=$TEST ;;
+	*) echo "usage: install-deps.sh [demo|tools|test]" >&2; exit 64 ;;
+esac
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -37,6 +37,8 @@ BEGIN
         IF pg_catalog.to_regclass('itemdup.source_items') IS NOT NULL THEN
             GRANT SELECT ON itemdup.source_items TO itemdup_job;
         END IF;
+        -- run pruning (--keep-runs) without reading group_reviews
+        GRANT EXECUTE ON FUNCTION itemdup.reviewed_group_runs() TO itemdup_job;
     END IF;
 
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_analyst') THEN

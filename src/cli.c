@@ -1,5 +1,10 @@
 /*
- * cli.c — argv parsing, usage text, runs.options.
+ * cli.c — argv into Options: the commands table, one option table and one
+ * getopts function per command (pgcopydb's cli_<command>_getopts), the
+ * options every command shares (connection as in psql, logging), value
+ * checks, and the handlers that turn Options into each edge's own config.
+ * Usage text lives in cli_usage.c; the man page (docs/itemdup.1) says the
+ * same at length.
  */
 #define _DEFAULT_SOURCE
 #include "cli.h"
@@ -12,51 +17,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
+#include "cli_usage.h"
+#include "cli_values.h"
+#include "migrate.h"
 #include "normalize.h"
+#include "report.h"
+#include "run.h"
+#include "status.h"
 
-/* Which commands an option belongs to. */
-#define C_ALL 0x1F
-#define C_MIGRATE (1 << CMD_MIGRATE)
-#define C_RUN (1 << CMD_RUN)
-#define C_REPORT (1 << CMD_REPORT)
-#define C_EXPLAIN (1 << CMD_EXPLAIN)
-#define C_DB (C_MIGRATE | C_RUN | C_REPORT | C_EXPLAIN)
-
+/* Long-only option ids (short options use their letter). */
 enum
 {
 	OPT_DSN = 1000, OPT_LOCK_TIMEOUT, OPT_STATEMENT_TIMEOUT, OPT_LOCK_WAIT, OPT_LOG_FORMAT,
 	OPT_SOURCE, OPT_KIND, OPT_PUBLISH, OPT_DRY_RUN, OPT_INCLUDE_REMOVED, OPT_SINCE, OPT_UNTIL,
 	OPT_HOT_KEY_CAP, OPT_MAX_PAIRS, OPT_MAX_REJECT_RATIO, OPT_MIN_ITEMS, OPT_KEEP_RUNS,
-	OPT_THRESHOLD, OPT_FORMAT, OPT_RUN, OPT_OUTPUT, OPT_SOURCE_DSN
+	OPT_THRESHOLD, OPT_FORMAT, OPT_RUN, OPT_OUTPUT, OPT_SOURCE_DSN, OPT_MAX_AGE
 };
 
-static const struct
-{
-	int			id;
-	int			commands;
-} option_scope[] = {
-	{OPT_DSN, C_DB}, {OPT_LOCK_TIMEOUT, C_DB}, {OPT_STATEMENT_TIMEOUT, C_DB},
-	{OPT_LOCK_WAIT, C_RUN | C_MIGRATE}, {OPT_LOG_FORMAT, C_ALL}, {'q', C_ALL}, {'v', C_ALL},
-	{OPT_SOURCE, C_RUN | C_EXPLAIN}, {OPT_KIND, C_RUN}, {OPT_PUBLISH, C_RUN},
-	{OPT_DRY_RUN, C_RUN}, {OPT_INCLUDE_REMOVED, C_RUN}, {OPT_SINCE, C_RUN},
-	{OPT_UNTIL, C_RUN}, {OPT_HOT_KEY_CAP, C_RUN}, {OPT_MAX_PAIRS, C_RUN},
-	{OPT_MAX_REJECT_RATIO, C_RUN}, {OPT_MIN_ITEMS, C_RUN}, {OPT_KEEP_RUNS, C_RUN},
-	{OPT_THRESHOLD, C_RUN | C_EXPLAIN}, {OPT_FORMAT, C_REPORT | C_EXPLAIN},
-	{OPT_RUN, C_REPORT | C_EXPLAIN}, {OPT_OUTPUT, C_REPORT},
-	{OPT_SOURCE_DSN, C_RUN | C_EXPLAIN},
-};
-
-static const struct option long_options[] = {
-	{"help", no_argument, NULL, 'h'},
+/* The options every command takes, before or after the command name. */
+#define COMMON_SHORT "+:h:p:U:d:qv?V"
+static const struct option common_options[] = {
+	{"help", no_argument, NULL, '?'},
 	{"version", no_argument, NULL, 'V'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
+	{"host", required_argument, NULL, 'h'},
+	{"port", required_argument, NULL, 'p'},
+	{"username", required_argument, NULL, 'U'},
+	{"dbname", required_argument, NULL, 'd'},
 	{"dsn", required_argument, NULL, OPT_DSN},
 	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
 	{"statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT},
-	{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
 	{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+	{NULL, 0, NULL, 0}
+};
+
+static const struct option migrate_options[] = {
+	{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
+	{NULL, 0, NULL, 0}
+};
+
+static const struct option run_options[] = {
+	{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
 	{"source", required_argument, NULL, OPT_SOURCE},
 	{"source-dsn", required_argument, NULL, OPT_SOURCE_DSN},
 	{"kind", required_argument, NULL, OPT_KIND},
@@ -71,194 +73,90 @@ static const struct option long_options[] = {
 	{"min-items", required_argument, NULL, OPT_MIN_ITEMS},
 	{"keep-runs", required_argument, NULL, OPT_KEEP_RUNS},
 	{"threshold", required_argument, NULL, OPT_THRESHOLD},
+	{NULL, 0, NULL, 0}
+};
+
+static const struct option report_options[] = {
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"run", required_argument, NULL, OPT_RUN},
 	{"output", required_argument, NULL, OPT_OUTPUT},
 	{NULL, 0, NULL, 0}
 };
 
-static const char usage_main[] =
-"itemdup — find duplicate Plaid Items in PostgreSQL\n"
-"\n"
-"Usage: itemdup COMMAND [OPTIONS]\n"
-"\n"
-"Commands:\n"
-"  migrate                 create or upgrade schema itemdup\n"
-"  run                     one detection run: read, key, score, group, publish\n"
-"  report                  the published results (--format table|csv|json|html)\n"
-"  explain ITEM [OTHER]    why an item is in its group / why two are or are not\n"
-"\n"
-"  itemdup COMMAND --help  options of a command\n"
-"  itemdup --version       version\n"
-"\n"
-"Connection: libpq's PGHOST PGPORT PGDATABASE PGUSER PGSERVICE PGSSLMODE,\n"
-"~/.pgpass or PGPASSFILE; --dsn CONNINFO overrides (no password=,\n"
-"sslpassword= or URI password in it).\n"
-"\n"
-"Exit codes: 0 success, 1 failed (nothing published), 64 usage error,\n"
-"69 could not connect, 75 another run holds the lock (try later).\n";
+static const struct option explain_options[] = {
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"run", required_argument, NULL, OPT_RUN},
+	{"source", required_argument, NULL, OPT_SOURCE},
+	{"threshold", required_argument, NULL, OPT_THRESHOLD},
+	{NULL, 0, NULL, 0}
+};
 
-static const char usage_common[] =
-"Common options:\n"
-"  --dsn CONNINFO          connection string (libpq); password=, sslpassword=\n"
-"                          and a URI user:pass@ are refused (use .pgpass)\n"
-"  --lock-timeout DUR      lock_timeout for the job's statements (default 10s)\n"
-"  --statement-timeout DUR statement_timeout (default 0 = off)\n"
-"  --log-format FMT        auto|text|json (auto: json when stderr is not a terminal)\n"
-"  -q, --quiet             errors only\n"
-"  -v, --verbose           debug logs (statements with backend pid)\n"
-"  -h, --help              this text\n";
+static const struct option status_options[] = {
+	{"max-age", required_argument, NULL, OPT_MAX_AGE},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{NULL, 0, NULL, 0}
+};
 
-static const char usage_migrate[] =
-"Usage: itemdup migrate [OPTIONS]\n"
-"\n"
-"Creates or upgrades schema itemdup from the versioned files of sql/ embedded\n"
-"in the binary; each step in one transaction, under an advisory lock;\n"
-"idempotent.  Grants to itemdup_job / itemdup_analyst when those roles exist.\n"
-"\n"
-"  --lock-wait SECONDS     wait for another migrate (default 0: exit 75)\n";
-
-static const char usage_run[] =
-"Usage: itemdup run [OPTIONS]\n"
-"\n"
-"One detection run: read the source in one snapshot, key every account,\n"
-"score candidate pairs, group, publish atomically.\n"
-"\n"
-"  --source SCHEMA.NAME    source view or table (default itemdup.source_items)\n"
-"  --source-dsn CONNINFO   read the source there (e.g. a hot standby); results\n"
-"                          and locks stay on --dsn (no password= either)\n"
-"  --kind KIND             nightly (default) or backfill\n"
-"  --publish               a backfill replaces the published results (no window)\n"
-"  --dry-run               compute and store, never publish\n"
-"  --created-since TS      backfill window start (created_at >= TS)\n"
-"  --created-until TS      backfill window end (created_at < TS)\n"
-"  --include-removed       also use items with removed_at set\n"
-"  --hot-key-cap N         skip keys shared by more than N items (default 1000)\n"
-"  --max-pairs N           fail when candidate pairs exceed N (default 50000000)\n"
-"  --max-reject-ratio R    fail when more than R of the items are rejected (0.05)\n"
-"  --min-items N           fail when fewer than N items are usable (default 1)\n"
-"  --keep-runs N           keep the newest N runs' results (default 30)\n"
-"  --threshold X           minimum pair score (log2 odds) to join a group (default 5)\n"
-"  --lock-wait SECONDS     wait for the run lock (default 0: exit 75 at once)\n";
-
-static const char usage_report[] =
-"Usage: itemdup report [OPTIONS]\n"
-"\n"
-"The results of the published run (or --run ID) for people.\n"
-"\n"
-"  --format FMT            table (default), csv, json or html (one self-contained page)\n"
-"  --run ID                a kept run instead of the published one\n"
-"  --output FILE           write to FILE instead of stdout\n";
-
-static const char usage_explain[] =
-"Usage: itemdup explain ITEM_ID [OTHER_ITEM_ID] [OPTIONS]\n"
-"\n"
-"Why an item is in its group: its pairs, the keys they share, each weight.\n"
-"With two ids: why they are or are not grouped (reads both from the source).\n"
-"\n"
-"  --run ID                a kept run instead of the published one\n"
-"  --source SCHEMA.NAME    source for the two-item comparison\n"
-"  --format FMT            text (default) or json\n";
-
-static void
-print_usage(Command cmd)
+/*
+ * One command: its name, option table, getopts and handler.  To add one: a
+ * Command id (cli.h), an option table, a cli_<command>_getopts built on
+ * cli_getopts, a handler that turns Options into the edge's own config, a
+ * row in commands[], its usage text (cli_usage.c) and its man page entry
+ * (docs/itemdup.1: t_34_install checks every --help option is there).
+ */
+typedef struct CliCommand
 {
-	switch (cmd)
-	{
-		case CMD_MIGRATE:
-			fputs(usage_migrate, stdout);
-			break;
-		case CMD_RUN:
-			fputs(usage_run, stdout);
-			break;
-		case CMD_REPORT:
-			fputs(usage_report, stdout);
-			break;
-		case CMD_EXPLAIN:
-			fputs(usage_explain, stdout);
-			break;
-		default:
-			fputs(usage_main, stdout);
-			return;
-	}
-	fputc('\n', stdout);
-	fputs(usage_common, stdout);
+	const char *name;
+	Command		id;
+	const struct option *options;	/* its own; common_options are added */
+	int			(*getopts) (int argc, char **argv, Options *opt);
+	int			(*handler) (const Options *opt);
+} CliCommand;
+
+static int	cli_migrate_getopts(int argc, char **argv, Options *opt);
+static int	cli_run_getopts(int argc, char **argv, Options *opt);
+static int	cli_report_getopts(int argc, char **argv, Options *opt);
+static int	cli_explain_getopts(int argc, char **argv, Options *opt);
+static int	cli_status_getopts(int argc, char **argv, Options *opt);
+static int	cli_migrate_handler(const Options *opt);
+static int	cli_status_handler(const Options *opt);
+
+static const CliCommand commands[] = {
+	{"migrate", CMD_MIGRATE, migrate_options, cli_migrate_getopts, cli_migrate_handler},
+	{"run", CMD_RUN, run_options, cli_run_getopts, run_command},
+	{"report", CMD_REPORT, report_options, cli_report_getopts, report_command},
+	{"explain", CMD_EXPLAIN, explain_options, cli_explain_getopts, explain_command},
+	{"status", CMD_STATUS, status_options, cli_status_getopts, cli_status_handler},
+	{NULL, CMD_NONE, NULL, NULL, NULL}
+};
+
+/* The command called name, or NULL. */
+static const CliCommand *
+command_named(const char *name)
+{
+	for (const CliCommand *c = commands; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
 }
 
-static int
-usage_error(const char *fmt, const char *arg)
+/* The command with id, or NULL. */
+static const CliCommand *
+command_of(Command id)
 {
-	fprintf(stderr, "itemdup: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry \"itemdup --help\".\n");
-	return EXIT_USAGE;
+	for (const CliCommand *c = commands; c->name != NULL; c++)
+		if (c->id == id)
+			return c;
+	return NULL;
 }
 
-static bool
-parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	char	   *end;
-	unsigned long long v;
-
-	if (s == NULL || *s == '\0' || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-static bool
-parse_double(const char *s, double min, double max, double *out)
-{
-	char	   *end;
-	double		v;
-
-	if (s == NULL || *s == '\0')
-		return false;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || *end != '\0' || !isfinite(v) || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* A PostgreSQL duration: digits, optionally followed by ms, s, min, h or d. */
-static bool
-valid_duration(const char *s)
-{
-	size_t		n = strspn(s, "0123456789");
-
-	if (n == 0 || n > 9)
-		return false;
-	s += n;
-	return *s == '\0' || strcmp(s, "ms") == 0 || strcmp(s, "s") == 0 ||
-		strcmp(s, "min") == 0 || strcmp(s, "h") == 0 || strcmp(s, "d") == 0;
-}
-
-static Command
-command_of(const char *s)
-{
-	if (strcmp(s, "migrate") == 0)
-		return CMD_MIGRATE;
-	if (strcmp(s, "run") == 0)
-		return CMD_RUN;
-	if (strcmp(s, "report") == 0)
-		return CMD_REPORT;
-	if (strcmp(s, "explain") == 0)
-		return CMD_EXPLAIN;
-	return CMD_NONE;
-}
-
+/* The defaults users rely on (docs/itemdup.1). */
 static void
 set_defaults(Options *opt)
 {
 	memset(opt, 0, sizeof(*opt));
-	opt->lock_timeout = "10s";
-	opt->statement_timeout = "0";
+	opt->db.lock_timeout = "10s";
+	opt->db.statement_timeout = "0";
 	opt->log_format = LOG_FORMAT_AUTO;
 	opt->log_level = LOG_INFO;
 	opt->source = "itemdup.source_items";
@@ -268,226 +166,477 @@ set_defaults(Options *opt)
 	opt->min_items = 1;
 	opt->keep_runs = 30;
 	opt->threshold = 5.0;
-	opt->format = NULL;
+	opt->max_age = 26 * 3600;
+}
+
+/* The name of option id in table (for messages). */
+static const char *
+option_name(const struct option *table, int id)
+{
+	for (const struct option *o = table; o->name != NULL; o++)
+		if (o->val == id)
+			return o->name;
+	return "?";
+}
+
+/*
+ * A common option: 1 when taken, 0 when it is not a common option, or an
+ * exit code + 2 (the caller returns code - 2): 0 after --version, 64 on a
+ * bad value.  --help only sets *help (the command decides whose usage).
+ */
+static int
+common_option(int c, const char *a, Options *opt, bool *help)
+{
+	switch (c)
+	{
+		case '?':
+			*help = true;
+			return 1;
+		case 'V':
+			printf("itemdup %s (schema %d; %s)\n", ITEMDUP_VERSION,
+				   ITEMDUP_SCHEMA_VERSION, normalize_version());
+			return EXIT_OK + 2;
+		case 'q':
+			opt->log_level = LOG_ERROR;
+			return 1;
+		case 'v':
+			opt->log_level = LOG_DEBUG;
+			return 1;
+		case 'h':
+			opt->db.host = a;
+			return 1;
+		case 'p':
+			if (!cli_valid_port(a))
+				return cli_usage_error("bad -p/--port \"%s\" (1-65535)", a) + 2;
+			opt->db.port = a;
+			return 1;
+		case 'U':
+			opt->db.user = a;
+			return 1;
+		case 'd':
+			opt->db.dbname = a;
+			return 1;
+		case OPT_DSN:
+			opt->dsn = a;
+			return 1;
+		case OPT_LOCK_TIMEOUT:
+			if (!cli_valid_duration(a))
+				return cli_usage_error("bad --lock-timeout \"%s\" (e.g. 10s, 500ms, 2min)", a) + 2;
+			opt->db.lock_timeout = a;
+			return 1;
+		case OPT_STATEMENT_TIMEOUT:
+			if (!cli_valid_duration(a))
+				return cli_usage_error("bad --statement-timeout \"%s\" (e.g. 0, 30min)", a) + 2;
+			opt->db.statement_timeout = a;
+			return 1;
+		case OPT_LOG_FORMAT:
+			if (!cli_parse_log_format(a, &opt->log_format))
+				return cli_usage_error("bad --log-format \"%s\" (auto, text or json)", a) + 2;
+			return 1;
+	}
+	return 0;
+}
+
+/* The common options followed by a command's own, in one table (static storage). */
+static const struct option *
+merged_options(const struct option *own)
+{
+	static struct option table[64];
+	size_t		n = 0;
+
+	for (const struct option *o = common_options; o->name != NULL; o++)
+		table[n++] = *o;
+	for (const struct option *o = own; o != NULL && o->name != NULL; o++)
+		table[n++] = *o;
+	memset(&table[n], 0, sizeof(table[n]));
+	return table;
+}
+
+/*
+ * The getopt error of the last call as a usage error: "-?" is help (psql
+ * does the same test: getopt returns '?' for it and for unknown options).
+ */
+static int
+getopt_failure(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+	{
+		if (strcmp(arg, "-h") == 0)
+			return cli_usage_error("%s", "option -h needs a host (help is -? or --help)");
+		return cli_usage_error("option \"%s\" needs a value", arg);
+	}
+	if (optopt != 0 && optopt != '?' && arg[0] == '-' && arg[1] != '-')
+	{
+		char		s[3] = {'-', (char) optopt, '\0'};
+
+		return cli_usage_error("unknown option \"%s\"", s);
+	}
+	return cli_usage_error("unknown option \"%s\"", arg);
+}
+
+/* Whether this '?' from getopt is the -? option (help) rather than an unknown one. */
+static bool
+is_help_option(char **argv)
+{
+	return strcmp(argv[optind - 1], "-?") == 0 || strcmp(argv[optind - 1], "--help") == 0;
+}
+
+/*
+ * cli_getopts — the loop every command's getopts shares: the common options
+ * and the command's own table (own_option handles those; it returns -1 to
+ * go on or an exit code).  Positional arguments are left at argv[optind..].
+ * Returns -1 to go on, or an exit code (help printed: 0).
+ */
+static int
+cli_getopts(int argc, char **argv, Options *opt, const struct option *own,
+			int (*own_option) (int c, const char *a, Options *opt))
+{
+	const struct option *table = merged_options(own);
+	bool		help = false;
+	int			c;
+
+	optind = 0;					/* glibc: start over, on a new argv */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, COMMON_SHORT + 1, table, NULL)) != -1)
+	{
+		int			r;
+
+		if ((c == '?' && !is_help_option(argv)) || c == ':')
+			return getopt_failure(c, argv);
+		r = common_option(c, optarg, opt, &help);
+		if (r >= 2)
+			return r - 2;
+		if (r == 0 && (r = own_option(c, optarg, opt)) >= 0)
+			return r;
+	}
+	if (help)
+	{
+		cli_print_usage(opt->command);
+		return EXIT_OK;
+	}
+	return -1;
+}
+
+/* 64 when arguments are left after the options; -1 to go on. */
+static int
+no_positional(int argc, char **argv)
+{
+	if (optind < argc)
+		return cli_usage_error("unexpected argument \"%s\"", argv[optind]);
+	return -1;
+}
+
+/* migrate's own options: --lock-wait.  -1 to go on, 64 on a bad value. */
+static int
+migrate_option(int c, const char *a, Options *opt)
+{
+	if (c == OPT_LOCK_WAIT && !cli_parse_int(a, 0, 86400, &opt->lock_wait))
+		return cli_usage_error("bad --lock-wait \"%s\" (seconds, 0-86400)", a);
+	return -1;
+}
+
+/* itemdup migrate [--lock-wait N]: -1 to go on, or an exit code. */
+static int
+cli_migrate_getopts(int argc, char **argv, Options *opt)
+{
+	int			rc = cli_getopts(argc, argv, opt, migrate_options, migrate_option);
+
+	return rc >= 0 ? rc : no_positional(argc, argv);
+}
+
+/* A run option's value; -1 to go on, 64 on a bad one. */
+static int
+run_option(int c, const char *a, Options *opt)
+{
+	uint64_t	u = 0;
+	bool		ok = true;
+
+	switch (c)
+	{
+		case OPT_LOCK_WAIT:
+			return migrate_option(c, a, opt);
+		case OPT_SOURCE:
+			ok = cli_valid_relation(a);
+			opt->source = a;
+			break;
+		case OPT_SOURCE_DSN:
+			opt->source_dsn = a;
+			break;
+		case OPT_KIND:
+			ok = strcmp(a, "nightly") == 0 || strcmp(a, "backfill") == 0;
+			opt->backfill = strcmp(a, "backfill") == 0;
+			break;
+		case OPT_PUBLISH:
+			opt->publish = true;
+			break;
+		case OPT_DRY_RUN:
+			opt->dry_run = true;
+			break;
+		case OPT_INCLUDE_REMOVED:
+			opt->include_removed = true;
+			break;
+		case OPT_SINCE:
+		case OPT_UNTIL:
+			ok = cli_parse_timestamp(a, NULL);
+			*(c == OPT_SINCE ? &opt->created_since : &opt->created_until) = a;
+			break;
+		case OPT_HOT_KEY_CAP:
+			ok = cli_parse_u64(a, 2, 1000000, &u);
+			opt->hot_key_cap = (uint32_t) u;
+			break;
+		case OPT_MAX_PAIRS:
+			ok = cli_parse_u64(a, 1, UINT64_C(4000000000), &opt->max_pairs);
+			break;
+		case OPT_MAX_REJECT_RATIO:
+			ok = cli_parse_double(a, 0.0, 1.0, &opt->max_reject_ratio);
+			break;
+		case OPT_MIN_ITEMS:
+			ok = cli_parse_u64(a, 0, UINT64_C(1000000000000), &opt->min_items);
+			break;
+		case OPT_KEEP_RUNS:
+			ok = cli_parse_int(a, 1, 100000, &opt->keep_runs);
+			break;
+		case OPT_THRESHOLD:
+			ok = cli_parse_double(a, -1e9, 1e9, &opt->threshold);
+			break;
+	}
+	if (!ok)
+		return cli_usage_error_about(option_name(run_options, c), a,
+									 cli_value_hint(option_name(run_options, c)));
+	return -1;
+}
+
+/* The combinations of run options that contradict each other. */
+static int
+run_combinations(const Options *opt)
+{
+	double		since,
+				until;
+
+	if (opt->publish && !opt->backfill)
+		return cli_usage_error("%s", "--publish is for --kind backfill (a nightly run always publishes)");
+	if (opt->publish && (opt->created_since || opt->created_until))
+		return cli_usage_error("%s", "--publish with a created-at window is refused: "
+							   "a window cannot replace complete results");
+	if (opt->publish && opt->dry_run)
+		return cli_usage_error("%s", "--publish and --dry-run contradict each other");
+	if ((opt->created_since || opt->created_until) && !opt->backfill)
+		return cli_usage_error("%s", "--created-since/--created-until are for --kind backfill");
+	if (opt->created_since && opt->created_until &&
+		cli_parse_timestamp(opt->created_since, &since) &&
+		cli_parse_timestamp(opt->created_until, &until) && since >= until)
+		return cli_usage_error("%s", "--created-since must be before --created-until "
+							   "(the window is since <= created_at < until)");
+	return -1;
+}
+
+/* itemdup run: its options, the source dsn and the combinations; -1 to go on. */
+static int
+cli_run_getopts(int argc, char **argv, Options *opt)
+{
+	int			rc = cli_getopts(argc, argv, opt, run_options, run_option);
+	char		err[200];
+
+	if (rc < 0)
+		rc = no_positional(argc, argv);
+	if (rc < 0 && !db_dsn_check(opt->source_dsn, err, sizeof(err)))
+		rc = cli_usage_error("%s", err);
+	return rc >= 0 ? rc : run_combinations(opt);
+}
+
+/* --format, --run and --output of report, explain and status. */
+static int
+output_option(int c, const char *a, Options *opt, const char *const *formats)
+{
+	uint64_t	u;
+
+	if (c == OPT_FORMAT)
+	{
+		for (int i = 0; formats[i] != NULL; i++)
+			if (strcmp(a, formats[i]) == 0)
+			{
+				opt->format = formats[i];
+				return -1;
+			}
+		return cli_usage_error_about("format", a, cli_value_hint_list(formats));
+	}
+	if (c == OPT_RUN)
+	{
+		if (!cli_parse_u64(a, 1, INT64_MAX, &u))
+			return cli_usage_error("bad --run \"%s\" (a run_id)", a);
+		opt->run_id = (int64_t) u;
+	}
+	if (c == OPT_OUTPUT)
+		opt->output = a;
+	return -1;
+}
+
+static const char *const report_formats[] = {"table", "csv", "json", "html", NULL};
+static const char *const text_formats[] = {"text", "json", NULL};
+
+/* report's own options. */
+static int
+report_option(int c, const char *a, Options *opt)
+{
+	return output_option(c, a, opt, report_formats);
+}
+
+/* itemdup report [--format F] [--run ID] [--output FILE]: -1 to go on. */
+static int
+cli_report_getopts(int argc, char **argv, Options *opt)
+{
+	int			rc;
+
+	opt->format = "table";
+	rc = cli_getopts(argc, argv, opt, report_options, report_option);
+	return rc >= 0 ? rc : no_positional(argc, argv);
+}
+
+/* explain's own options. */
+static int
+explain_option(int c, const char *a, Options *opt)
+{
+	if (c == OPT_SOURCE && !cli_valid_relation(a))
+		return cli_usage_error_about("source", a, cli_value_hint("source"));
+	if (c == OPT_SOURCE)
+		opt->source = a;
+	if (c == OPT_THRESHOLD && !cli_parse_double(a, -1e9, 1e9, &opt->threshold))
+		return cli_usage_error("bad --threshold \"%s\"", a);
+	return output_option(c, a, opt, text_formats);
+}
+
+/* itemdup explain ITEM_ID [OTHER_ITEM_ID]: -1 to go on. */
+static int
+cli_explain_getopts(int argc, char **argv, Options *opt)
+{
+	int			rc;
+
+	opt->format = "text";
+	rc = cli_getopts(argc, argv, opt, explain_options, explain_option);
+	if (rc >= 0)
+		return rc;
+	if (optind >= argc || argc - optind > 2)
+		return cli_usage_error("%s", "explain needs ITEM_ID [OTHER_ITEM_ID]");
+	opt->item_a = argv[optind];
+	opt->item_b = optind + 1 < argc ? argv[optind + 1] : NULL;
+	return -1;
+}
+
+/* status's own options. */
+static int
+status_option(int c, const char *a, Options *opt)
+{
+	if (c == OPT_MAX_AGE && !cli_parse_age(a, &opt->max_age))
+		return cli_usage_error("bad --max-age \"%s\" (e.g. 26h, 90min, 3600s, 2d)", a);
+	return output_option(c, a, opt, text_formats);
+}
+
+/* itemdup status [--max-age AGE] [--format F]: -1 to go on. */
+static int
+cli_status_getopts(int argc, char **argv, Options *opt)
+{
+	int			rc;
+
+	opt->format = "text";
+	rc = cli_getopts(argc, argv, opt, status_options, status_option);
+	return rc >= 0 ? rc : no_positional(argc, argv);
+}
+
+/*
+ * The options before the command (the common ones only), then the command
+ * name.  Returns -1 with *cmd set to go on, or an exit code.
+ */
+static int
+global_getopts(int argc, char **argv, Options *opt, const CliCommand **cmd)
+{
+	bool		help = false;
+	int			c;
+
+	optind = 0;
+	opterr = 0;
+	*cmd = NULL;
+	while ((c = getopt_long(argc, argv, COMMON_SHORT, common_options, NULL)) != -1)
+	{
+		int			r;
+
+		if (c == ':' || (c == '?' && !is_help_option(argv)))
+		{
+			if (c == '?' && argv[optind - 1][0] == '-' && argv[optind - 1][1] == '-')
+				return cli_usage_error("unknown option \"%s\" (a command's own options go "
+									   "after it: itemdup COMMAND --help)", argv[optind - 1]);
+			return getopt_failure(c, argv);
+		}
+		r = common_option(c, optarg, opt, &help);
+		if (r >= 2)
+			return r - 2;
+	}
+	if (optind < argc && (*cmd = command_named(argv[optind])) == NULL)
+		return cli_usage_error("unknown command \"%s\" (itemdup --help lists them)", argv[optind]);
+	if (*cmd == NULL && help)
+	{
+		cli_print_usage(CMD_NONE);
+		return EXIT_OK;
+	}
+	if (*cmd == NULL)
+		return cli_usage_error("%s", "a command is needed: migrate, run, report, explain or status");
+	opt->command = (*cmd)->id;
+	if (help)
+	{
+		cli_print_usage(opt->command);
+		return EXIT_OK;
+	}
+	return -1;
 }
 
 int
 cli_parse(int argc, char **argv, Options *opt)
 {
-	int			c;
-	bool		help = false;
-	int			seen[64] = {0};
-	int			n_seen = 0;
-	uint64_t	u;
+	const CliCommand *cmd;
+	int			rc;
+	int			at;
+	char		err[200];
 
 	set_defaults(opt);
-	if (argc >= 2 && argv[1][0] != '-')
-	{
-		opt->command = command_of(argv[1]);
-		if (opt->command == CMD_NONE)
-			return usage_error("unknown command \"%s\"", argv[1]);
-		argv++;
-		argc--;
-	}
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hVqv", long_options, NULL)) != -1)
-	{
-		const char *a = optarg;
-
-		if (c == '?')
-			return usage_error("unknown option \"%s\"", argv[optind - 1]);
-		if (c == ':')
-			return usage_error("option \"%s\" needs a value", argv[optind - 1]);
-		if (n_seen < 64)
-			seen[n_seen++] = c;
-		switch (c)
-		{
-			case 'h':
-				help = true;
-				break;
-			case 'V':
-				printf("itemdup %s (schema %d; %s)\n", ITEMDUP_VERSION,
-					   ITEMDUP_SCHEMA_VERSION, normalize_version());
-				return EXIT_OK;
-			case 'q':
-				opt->log_level = LOG_ERROR;
-				break;
-			case 'v':
-				opt->log_level = LOG_DEBUG;
-				break;
-			case OPT_DSN:
-				opt->dsn = a;
-				break;
-			case OPT_LOCK_TIMEOUT:
-				if (!valid_duration(a))
-					return usage_error("bad --lock-timeout \"%s\" (e.g. 10s, 500ms, 2min)", a);
-				opt->lock_timeout = a;
-				break;
-			case OPT_STATEMENT_TIMEOUT:
-				if (!valid_duration(a))
-					return usage_error("bad --statement-timeout \"%s\" (e.g. 0, 30min)", a);
-				opt->statement_timeout = a;
-				break;
-			case OPT_LOCK_WAIT:
-				if (!parse_u64(a, 0, 86400, &u))
-					return usage_error("bad --lock-wait \"%s\" (seconds, 0-86400)", a);
-				opt->lock_wait = (int) u;
-				break;
-			case OPT_LOG_FORMAT:
-				if (strcmp(a, "auto") == 0)
-					opt->log_format = LOG_FORMAT_AUTO;
-				else if (strcmp(a, "text") == 0)
-					opt->log_format = LOG_FORMAT_TEXT;
-				else if (strcmp(a, "json") == 0)
-					opt->log_format = LOG_FORMAT_JSON;
-				else
-					return usage_error("bad --log-format \"%s\" (auto, text or json)", a);
-				break;
-			case OPT_SOURCE:
-				opt->source = a;
-				break;
-			case OPT_SOURCE_DSN:
-				opt->source_dsn = a;
-				break;
-			case OPT_KIND:
-				if (strcmp(a, "nightly") == 0)
-					opt->backfill = false;
-				else if (strcmp(a, "backfill") == 0)
-					opt->backfill = true;
-				else
-					return usage_error("bad --kind \"%s\" (nightly or backfill)", a);
-				break;
-			case OPT_PUBLISH:
-				opt->publish = true;
-				break;
-			case OPT_DRY_RUN:
-				opt->dry_run = true;
-				break;
-			case OPT_INCLUDE_REMOVED:
-				opt->include_removed = true;
-				break;
-			case OPT_SINCE:
-				opt->created_since = a;
-				break;
-			case OPT_UNTIL:
-				opt->created_until = a;
-				break;
-			case OPT_HOT_KEY_CAP:
-				if (!parse_u64(a, 2, 1000000, &u))
-					return usage_error("bad --hot-key-cap \"%s\" (2-1000000)", a);
-				opt->hot_key_cap = (uint32_t) u;
-				break;
-			case OPT_MAX_PAIRS:
-				if (!parse_u64(a, 1, UINT64_C(4000000000), &u))
-					return usage_error("bad --max-pairs \"%s\" (1-4000000000)", a);
-				opt->max_pairs = u;
-				break;
-			case OPT_MAX_REJECT_RATIO:
-				if (!parse_double(a, 0.0, 1.0, &opt->max_reject_ratio))
-					return usage_error("bad --max-reject-ratio \"%s\" (0-1)", a);
-				break;
-			case OPT_MIN_ITEMS:
-				if (!parse_u64(a, 0, UINT64_C(1000000000000), &opt->min_items))
-					return usage_error("bad --min-items \"%s\"", a);
-				break;
-			case OPT_KEEP_RUNS:
-				if (!parse_u64(a, 1, 100000, &u))
-					return usage_error("bad --keep-runs \"%s\" (1-100000)", a);
-				opt->keep_runs = (int) u;
-				break;
-			case OPT_THRESHOLD:
-				if (!parse_double(a, -1e9, 1e9, &opt->threshold))
-					return usage_error("bad --threshold \"%s\"", a);
-				break;
-			case OPT_FORMAT:
-				opt->format = a;
-				break;
-			case OPT_RUN:
-				if (!parse_u64(a, 1, INT64_MAX, &u))
-					return usage_error("bad --run \"%s\" (a run_id)", a);
-				opt->run_id = (int64_t) u;
-				break;
-			case OPT_OUTPUT:
-				opt->output = a;
-				break;
-		}
-	}
-	if (help)
-	{
-		print_usage(opt->command);
-		return EXIT_OK;
-	}
-	if (opt->command == CMD_NONE)
-	{
-		if (optind < argc)
-			return usage_error("unknown command \"%s\"", argv[optind]);
-		fputs(usage_main, stderr);
-		return EXIT_USAGE;
-	}
-	for (int i = 0; i < n_seen; i++)
-	{
-		for (size_t k = 0; k < sizeof(option_scope) / sizeof(option_scope[0]); k++)
-		{
-			if (option_scope[k].id == seen[i] &&
-				!(option_scope[k].commands & (1 << opt->command)))
-			{
-				for (const struct option *o = long_options; o->name; o++)
-					if (o->val == seen[i])
-						return usage_error("option --%s does not apply to this command", o->name);
-			}
-		}
-	}
-
-	/* positional arguments */
-	if (opt->command == CMD_EXPLAIN)
-	{
-		if (optind >= argc || argc - optind > 2)
-			return usage_error("%s", "explain needs ITEM_ID [OTHER_ITEM_ID]");
-		opt->item_a = argv[optind];
-		opt->item_b = optind + 1 < argc ? argv[optind + 1] : NULL;
-	}
-	else if (optind < argc)
-		return usage_error("unexpected argument \"%s\"", argv[optind]);
-
-	{
-		const char *dsns[2] = {opt->dsn, opt->source_dsn};
-
-		for (int i = 0; i < 2; i++)
-		{
-			char		err[200];
-
-			if (!db_dsn_check(dsns[i], err, sizeof(err)))
-				return usage_error("%s", err);
-		}
-	}
-
-	/* combinations */
-	if (opt->publish && !opt->backfill)
-		return usage_error("%s", "--publish is for --kind backfill (a nightly run always publishes)");
-	if (opt->publish && (opt->created_since || opt->created_until))
-		return usage_error("%s", "--publish with a created-at window is refused: "
-						   "a window cannot replace complete results");
-	if (opt->publish && opt->dry_run)
-		return usage_error("%s", "--publish and --dry-run contradict each other");
-	if ((opt->created_since || opt->created_until) && !opt->backfill)
-		return usage_error("%s", "--created-since/--created-until are for --kind backfill");
-	if (opt->command == CMD_REPORT)
-	{
-		if (opt->format == NULL)
-			opt->format = "table";
-		if (strcmp(opt->format, "table") != 0 && strcmp(opt->format, "csv") != 0 &&
-			strcmp(opt->format, "json") != 0 && strcmp(opt->format, "html") != 0)
-			return usage_error("bad --format \"%s\" (table, csv, json or html)", opt->format);
-	}
-	if (opt->command == CMD_EXPLAIN)
-	{
-		if (opt->format == NULL)
-			opt->format = "text";
-		if (strcmp(opt->format, "text") != 0 && strcmp(opt->format, "json") != 0)
-			return usage_error("bad --format \"%s\" (text or json)", opt->format);
-	}
+	rc = global_getopts(argc, argv, opt, &cmd);
+	if (rc >= 0)
+		return rc;
+	/* the command's own parse starts at its name (its argv[0]) */
+	at = optind;
+	rc = cmd->getopts(argc - at, argv + at, opt);
+	if (rc >= 0)
+		return rc;
+	if (!db_dsn_check(opt->dsn, err, sizeof(err)) ||
+		!db_dsn_check(opt->db.dbname, err, sizeof(err)))
+		return cli_usage_error("%s", err);
 	return -1;
+}
+
+int
+cli_dispatch(const Options *opt)
+{
+	const CliCommand *cmd = command_of(opt->command);
+
+	return cmd != NULL ? cmd->handler(opt) : EXIT_USAGE;
+}
+
+/* Options into migrate's own config. */
+static int
+cli_migrate_handler(const Options *opt)
+{
+	MigrateConfig mc = {opt->dsn, opt->db, opt->lock_wait};
+
+	return migrate_command(&mc);
+}
+
+/* Options into status's own config. */
+static int
+cli_status_handler(const Options *opt)
+{
+	StatusConfig sc = {opt->dsn, opt->db, opt->max_age, strcmp(opt->format, "json") == 0};
+
+	return status_command(&sc);
 }
 
 char *
@@ -496,7 +645,7 @@ cli_options_json(const Options *opt)
 	cJSON	   *o = cJSON_CreateObject();
 	char	   *text;
 
-	/* never the dsn: it names hosts and users, and it is not needed to rerun */
+	/* never the dsn nor -h/-U: they name hosts and users, and are not needed to rerun */
 	cJSON_AddStringToObject(o, "source", opt->source);
 	cJSON_AddBoolToObject(o, "separate_source_connection", opt->source_dsn != NULL);
 	cJSON_AddStringToObject(o, "kind", opt->backfill ? "backfill" : "nightly");
@@ -513,8 +662,8 @@ cli_options_json(const Options *opt)
 	cJSON_AddNumberToObject(o, "min_items", (double) opt->min_items);
 	cJSON_AddNumberToObject(o, "keep_runs", opt->keep_runs);
 	cJSON_AddNumberToObject(o, "threshold", opt->threshold);
-	cJSON_AddStringToObject(o, "lock_timeout", opt->lock_timeout);
-	cJSON_AddStringToObject(o, "statement_timeout", opt->statement_timeout);
+	cJSON_AddStringToObject(o, "lock_timeout", opt->db.lock_timeout);
+	cJSON_AddStringToObject(o, "statement_timeout", opt->db.statement_timeout);
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (text == NULL)

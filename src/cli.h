@@ -1,6 +1,9 @@
 /*
- * cli.h — argv into Options; usage and version text.  The only place that
- * parses argv.  Exit codes are CONTRACT.md's, the same for every command.
+ * cli.h — argv into Options, and Options into each command's own config.
+ * The only place that parses argv.  One option table and one getopts
+ * function per command (cli.c), all sharing the libpq connection options
+ * (-h -p -U -d --dsn) and the logging options, which are also accepted
+ * before the command: `itemdup --dsn X run`.  Exit codes: exitcode.h.
  */
 #ifndef ITEMDUP_CLI_H
 #define ITEMDUP_CLI_H
@@ -8,16 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "db.h"
+#include "exitcode.h"
 #include "log.h"
-
-#define EXIT_OK 0
-#define EXIT_FAIL 1
-#define EXIT_USAGE 64
-#define EXIT_NOCONN 69
-#define EXIT_LOCKED 75
-
-#define ITEMDUP_VERSION "0.1.0"
-#define ITEMDUP_SCHEMA_VERSION 3	/* highest sql/NNN_*.sql this binary knows */
+#include "version.h"
 
 typedef enum Command
 {
@@ -25,16 +22,16 @@ typedef enum Command
 	CMD_MIGRATE,
 	CMD_RUN,
 	CMD_REPORT,
-	CMD_EXPLAIN
+	CMD_EXPLAIN,
+	CMD_STATUS
 } Command;
 
 typedef struct Options
 {
 	Command		command;
-	/* connection and session */
-	const char *dsn;
-	const char *lock_timeout;
-	const char *statement_timeout;
+	/* connection and session (every command) */
+	const char *dsn;			/* --dsn: overrides -h -p -U -d */
+	DbSettings	db;				/* -h -p -U -d, --lock-timeout, --statement-timeout */
 	int			lock_wait;		/* seconds to wait for the run lock */
 	LogFormat	log_format;
 	LogLevel	log_level;
@@ -53,20 +50,25 @@ typedef struct Options
 	uint64_t	min_items;
 	int			keep_runs;
 	double		threshold;
-	/* report / explain */
+	/* report / explain / status */
 	const char *format;
 	int64_t		run_id;			/* 0 = the published run */
 	const char *output;
 	const char *item_a;
 	const char *item_b;
+	int64_t		max_age;		/* status: seconds */
 } Options;
 
 /*
  * cli_parse — fill opt from argv.  Returns -1 to go on and run the command,
  * or an exit code to stop with (0 after --help/--version, 64 on a usage
- * error, already reported on stderr).
+ * error, already reported on stderr).  Every value is validated here, so
+ * a usage error never reaches the database.
  */
 int			cli_parse(int argc, char **argv, Options *opt);
+
+/* cli_dispatch — run the parsed command (its handler); returns the exit code. */
+int			cli_dispatch(const Options *opt);
 
 /* The options of a run as JSON text for runs.options (no secrets); malloc'd. */
 char	   *cli_options_json(const Options *opt);

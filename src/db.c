@@ -104,13 +104,13 @@ db_dsn_check(const char *conninfo, char *err, size_t errlen)
 	PQconninfoOption *opts;
 	bool		ok = true;
 
-	if (conninfo == NULL)
-		return true;
+	if (conninfo == NULL || !db_is_conninfo(conninfo))
+		return true;			/* a plain database name */
 	opts = PQconninfoParse(conninfo, &perr);
 	if (opts == NULL)
 	{
 		/* libpq's message may echo the string: say only that it is bad */
-		snprintf(err, errlen, "a --dsn is not a valid connection string");
+		snprintf(err, errlen, "a connection string (--dsn, --source-dsn or -d) is not valid");
 		PQfreemem(perr);
 		return false;
 	}
@@ -126,8 +126,8 @@ db_dsn_check(const char *conninfo, char *err, size_t errlen)
 
 		if (secret && o->val != NULL && ok)
 		{
-			snprintf(err, errlen, "a --dsn must not hold a secret (%s=): use ~/.pgpass "
-					 "or PGPASSFILE, or a pg_service.conf entry (PGSERVICE)", o->keyword);
+			snprintf(err, errlen, "a connection string (--dsn, --source-dsn or -d) must not hold a secret (%s=): "
+					 "use ~/.pgpass or PGPASSFILE, or a pg_service.conf entry (PGSERVICE)", o->keyword);
 			ok = false;
 		}
 	}
@@ -135,13 +135,79 @@ db_dsn_check(const char *conninfo, char *err, size_t errlen)
 	return ok;
 }
 
-/* Server notices go to the debug log, primary message only. */
+bool
+db_is_conninfo(const char *s)
+{
+	return s != NULL && (strchr(s, '=') != NULL || strncmp(s, "postgresql://", 13) == 0 ||
+						 strncmp(s, "postgres://", 11) == 0);
+}
+
+/*
+ * Server notices and libpq's own notices through the logger (so JSON logs
+ * stay JSON): warnings at warning level, the rest (e.g. "already exists,
+ * skipping") at debug; the primary message only.
+ */
 static void
 notice_receiver(void *arg, const PGresult *res)
 {
 	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
 
-	log_debug("[%s] server notice: %s", (const char *) arg, msg ? msg : "");
+	log_msg(sev != NULL && strcmp(sev, "WARNING") == 0 ? LOG_WARN : LOG_DEBUG,
+			"[%s] server %s: %s", (const char *) arg, sev ? sev : "notice", msg ? msg : "");
+}
+
+/* Each line libpq wrote to stderr (in tmp) as a warning of the logger. */
+static void
+relay_libpq_lines(FILE *tmp, const char *label)
+{
+	char		line[1024];
+
+	rewind(tmp);
+	while (fgets(line, sizeof(line), tmp) != NULL)
+	{
+		char	   *m = line;
+
+		m[strcspn(m, "\n")] = '\0';
+		if (strncmp(m, "WARNING:", 8) == 0)
+			m += 8;
+		m += strspn(m, " ");
+		if (*m != '\0')
+			log_warn("[%s] libpq: %s", label, m);
+	}
+}
+
+/*
+ * PQconnectdbParams with fd 2 caught: libpq prints some warnings (a
+ * .pgpass with group or world access, a password file that is not a plain
+ * file) straight to stderr while connecting, before any notice receiver
+ * can exist.  They go through the logger instead.
+ */
+static PGconn *
+connect_logged(const char *const *keys, const char *const *vals, const char *label)
+{
+	FILE	   *tmp = tmpfile();
+	int			saved = -1;
+	PGconn	   *conn;
+
+	fflush(stderr);
+	if (tmp != NULL && (saved = dup(STDERR_FILENO)) >= 0 &&
+		dup2(fileno(tmp), STDERR_FILENO) < 0)
+	{
+		close(saved);
+		saved = -1;
+	}
+	conn = PQconnectdbParams(keys, vals, 0);
+	if (saved >= 0)
+	{
+		fflush(stderr);
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+		relay_libpq_lines(tmp, label);
+	}
+	if (tmp != NULL)
+		fclose(tmp);
+	return conn;
 }
 
 static void
@@ -178,20 +244,62 @@ db_backend_pid(const DbConn *c)
 	return c->pid;
 }
 
-DbConn *
-db_connect(const char *conninfo, const char *label, const DbSettings *s)
-{
-	const char *keys[12];
-	const char *vals[12];
-	int			n = 0;
-	DbConn	   *c = xcalloc(1, sizeof(DbConn));
+#define MAX_CONN_KEYS 160
 
-	c->label = label;
-	if (conninfo != NULL)
+/* Append the set values of a conninfo string to keys/vals; the parsed options into *owned. */
+static void
+add_conninfo(const char *conninfo, const char **keys, const char **vals, int *n,
+			 PQconninfoOption **owned)
+{
+	if (!db_is_conninfo(conninfo))
 	{
-		keys[n] = "dbname";
-		vals[n++] = conninfo;
+		keys[*n] = "dbname";	/* a plain database name, as libpq takes it */
+		vals[(*n)++] = conninfo;
+		return;
 	}
+	*owned = PQconninfoParse(conninfo, NULL);	/* checked by db_dsn_check already */
+	for (PQconninfoOption *o = *owned; o != NULL && o->keyword != NULL; o++)
+	{
+		if (o->val != NULL && *n < MAX_CONN_KEYS - 10)
+		{
+			keys[*n] = o->keyword;
+			vals[(*n)++] = o->val;
+		}
+	}
+}
+
+/*
+ * The keywords of a connection, in libpq's "last one wins" order: psql's
+ * short options, then -d when it is a conninfo string, then --dsn, then
+ * ours.  PG* variables and .pgpass fill in the rest.
+ */
+static PGconn *
+connect_with(const char *conninfo, const DbSettings *s, const char *label)
+{
+	const char *keys[MAX_CONN_KEYS];
+	const char *vals[MAX_CONN_KEYS];
+	PQconninfoOption *parsed[2] = {NULL, NULL};
+	int			n = 0;
+	PGconn	   *conn;
+
+	if (s != NULL)
+	{
+		const char *k[4] = {"host", "port", "user", "dbname"};
+		const char *v[4] = {s->host, s->port, s->user, s->dbname};
+
+		for (int i = 0; i < 4; i++)
+		{
+			if (v[i] != NULL && !(i == 3 && db_is_conninfo(v[i])))
+			{
+				keys[n] = k[i];
+				vals[n++] = v[i];
+			}
+		}
+		if (db_is_conninfo(s->dbname))
+			add_conninfo(s->dbname, keys, vals, &n, &parsed[0]);
+	}
+	if (conninfo != NULL)
+		add_conninfo(conninfo, keys, vals, &n, &parsed[1]);
 	keys[n] = "application_name", vals[n++] = "itemdup";
 	keys[n] = "client_encoding", vals[n++] = "UTF8";
 	keys[n] = "keepalives", vals[n++] = "1";
@@ -199,8 +307,19 @@ db_connect(const char *conninfo, const char *label, const DbSettings *s)
 	keys[n] = "keepalives_interval", vals[n++] = "10";
 	keys[n] = "keepalives_count", vals[n++] = "3";
 	keys[n] = NULL, vals[n] = NULL;
+	conn = connect_logged(keys, vals, label);
+	PQconninfoFree(parsed[0]);
+	PQconninfoFree(parsed[1]);
+	return conn;
+}
 
-	c->conn = PQconnectdbParams(keys, vals, 1);
+DbConn *
+db_connect(const char *conninfo, const char *label, const DbSettings *s)
+{
+	DbConn	   *c = xcalloc(1, sizeof(DbConn));
+
+	c->label = label;
+	c->conn = connect_with(conninfo, s, label);
 	if (c->conn == NULL || PQstatus(c->conn) != CONNECTION_OK)
 	{
 		char		msg[512];
@@ -548,6 +667,28 @@ db_try_lock(DbConn *c, int cls, int64_t obj, int wait_seconds)
 			return 0;
 		sleep(1);				/* a signal ends it early; the loop then sees the flag */
 	}
+}
+
+int
+db_lock_holder_pid(DbConn *c, int cls, int64_t obj)
+{
+	char		a[32],
+				b[32];
+	const char *params[2] = {a, b};
+	DbRows		rows;
+	int			pid = 0;
+
+	snprintf(a, sizeof(a), "%d", cls);
+	snprintf(b, sizeof(b), "%lld", (long long) obj);
+	if (!db_query(c, "SELECT pid FROM pg_catalog.pg_locks WHERE locktype = 'advisory' "
+				  "AND granted AND objsubid = 2 AND classid = $1::int8::oid "
+				  "AND objid = $2::int8::oid AND database = (SELECT oid FROM pg_catalog.pg_database "
+				  "WHERE datname = pg_catalog.current_database()) LIMIT 1", 2, params, &rows))
+		return -1;
+	if (rows.nrows > 0 && DB_VALUE(&rows, 0, 0) != NULL)
+		pid = atoi(DB_VALUE(&rows, 0, 0));
+	db_rows_free(&rows);
+	return pid;
 }
 
 bool

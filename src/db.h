@@ -16,11 +16,20 @@
 
 typedef struct DbConn DbConn;
 
-/* Session settings applied right after connecting. */
+/*
+ * Session settings applied right after connecting, and psql's short
+ * connection options (NULL when not given): they go before the conninfo
+ * string, so a --dsn overrides them, and libpq's PG* variables fill in
+ * what neither gives.  dbname may itself be a conninfo string, as in psql.
+ */
 typedef struct DbSettings
 {
 	const char *lock_timeout;	/* e.g. "10s" */
 	const char *statement_timeout;	/* "0" = off */
+	const char *host;			/* -h */
+	const char *port;			/* -p */
+	const char *user;			/* -U */
+	const char *dbname;			/* -d */
 } DbSettings;
 
 /* Rows of a small query result, copied out of libpq; owned (db_rows_free). */
@@ -48,6 +57,9 @@ db_text(const DbRows *r, int row, int col)
  * holds a password; a usage error either way.  NULL conninfo is fine.
  */
 bool		db_dsn_check(const char *conninfo, char *err, size_t errlen) MUSTCHECK;
+
+/* db_is_conninfo — whether a -d value is a conninfo string or URI (psql's rule). */
+bool		db_is_conninfo(const char *s);
 
 /*
  * db_connect — connect with libpq's conventions (PG* variables, .pgpass,
@@ -130,5 +142,11 @@ void		db_lock_key(int cls, int64_t obj, int32_t *key1, int32_t *key2);
  * (a signal while waiting is an error: "interrupted by a signal").
  */
 int			db_try_lock(DbConn *c, int cls, int64_t obj, int wait_seconds);
+
+/*
+ * db_lock_holder_pid — the backend pid holding advisory lock (cls, obj)
+ * (0 when none or unknown, -1 on a query error).
+ */
+int			db_lock_holder_pid(DbConn *c, int cls, int64_t obj);
 bool		db_unlock(DbConn *c, int cls, int64_t obj);
 #endif

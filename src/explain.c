@@ -306,14 +306,13 @@ cleanup:
 int
 explain_command(const Options *opt)
 {
-	DbSettings	s = {opt->lock_timeout, opt->statement_timeout};
 	Explain		e = {.opt = opt, .json = strcmp(opt->format, "json") == 0};
 	char		err[512];
 	int			rc = EXIT_FAIL;
 	int64_t		ga,
 				gb = 0;
 
-	e.c = db_connect(opt->dsn, "explain", &s);
+	e.c = db_connect(opt->dsn, "explain", &opt->db);
 	if (e.c == NULL)
 		return EXIT_NOCONN;
 	e.out = cJSON_CreateObject();

@@ -14,6 +14,8 @@ static LogLevel min_level = LOG_INFO;
 static bool json_lines = false;
 static int	current_step = 0;
 static const char *current_step_name = "";
+static bool step_open = false;
+static double step_started = 0;
 
 static const char *const level_names[] = {"debug", "info", "warning", "error"};
 
@@ -115,10 +117,30 @@ line_end(void)
 }
 
 void
+log_step_end(bool ok)
+{
+	char		msg[200];
+
+	if (!step_open)
+		return;
+	step_open = false;
+	if (!log_enabled(LOG_INFO))
+		return;
+	snprintf(msg, sizeof(msg), "STEP %d %s %s", current_step, current_step_name,
+			 ok ? "done" : "ended (failed)");
+	line_begin(LOG_INFO, msg, true);
+	fprintf(stderr, json_lines ? ",\"elapsed_s\":%.3f" : " elapsed_s=%.3f", log_now() - step_started);
+	line_end();
+}
+
+void
 log_step(int n, const char *name)
 {
 	char		msg[160];
 
+	log_step_end(true);
+	step_open = true;
+	step_started = log_now();
 	current_step = n;
 	current_step_name = name;
 	if (!log_enabled(LOG_INFO))

@@ -31,8 +31,13 @@ void		log_init(LogFormat format, LogLevel min_level);
 bool		log_is_json(void);
 bool		log_enabled(LogLevel level);
 
-/* The numbered phase the next lines belong to ("STEP n name"). */
+/*
+ * The numbered phase the next lines belong to ("STEP n name").  Starting a
+ * step ends the previous one with its end line ("STEP n name done" and
+ * elapsed_s); log_step_end ends the last one (ok false: "ended (failed)").
+ */
 void		log_step(int n, const char *name);
+void		log_step_end(bool ok);
 
 void		log_msg(LogLevel level, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 

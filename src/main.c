@@ -1,9 +1,10 @@
 /*
  * main.c — itemdup: find duplicate Plaid Items in PostgreSQL.
  *
- * Parses argv (cli.c), runs one command, and leaves through one exit path
- * that checks stdout was written completely.  SIGINT/SIGTERM make every
- * command exit 1 (db.h).
+ * Parses argv (cli.c), runs one command through the commands table, and
+ * leaves through one exit path that closes the last step's log line and
+ * checks stdout was written completely.  SIGINT/SIGTERM make every command
+ * exit 1 (db.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +12,7 @@
 #include "cli.h"
 #include "db.h"
 #include "log.h"
-#include "migrate.h"
 #include "payload.h"
-#include "report.h"
-#include "run.h"
 
 int
 main(int argc, char **argv)
@@ -29,23 +27,7 @@ main(int argc, char **argv)
 	{
 		log_init(opt.log_format, opt.log_level);
 		db_signals_install();
-		switch (opt.command)
-		{
-			case CMD_MIGRATE:
-				rc = migrate_command(&opt);
-				break;
-			case CMD_RUN:
-				rc = run_command(&opt);
-				break;
-			case CMD_REPORT:
-				rc = report_command(&opt);
-				break;
-			case CMD_EXPLAIN:
-				rc = explain_command(&opt);
-				break;
-			default:
-				rc = EXIT_USAGE;
-		}
+		rc = cli_dispatch(&opt);
 		/*
 		 * A signal is a failure for every command (never 0 or 75).  run
 		 * decides itself: a signal after its publish COMMIT leaves a run
@@ -56,6 +38,7 @@ main(int argc, char **argv)
 			log_error("interrupted by a signal (SIGINT/SIGTERM)");
 			rc = EXIT_FAIL;
 		}
+		log_step_end(rc == EXIT_OK);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
 	{

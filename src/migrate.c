@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcode.h"
 #include "log.h"
 #include "sql_files.h"
+#include "version.h"
 
 const char *
 sql_file(const char *name)
@@ -107,9 +109,8 @@ apply_one(DbConn *c, const SqlFile *f, int version)
 }
 
 int
-migrate_command(const Options *opt)
+migrate_command(const MigrateConfig *cfg)
 {
-	DbSettings	s = {opt->lock_timeout, opt->statement_timeout};
 	DbConn	   *c;
 	int			rc = EXIT_FAIL;
 	int			lock;
@@ -118,15 +119,16 @@ migrate_command(const Options *opt)
 				applied = 0;
 
 	log_step(1, "connect");
-	c = db_connect(opt->dsn, "migrate", &s);
+	c = db_connect(cfg->dsn, "migrate", &cfg->db);
 	if (c == NULL)
 		return EXIT_NOCONN;
 	log_step(2, "lock");
-	lock = db_try_lock(c, DB_LOCK_CLASS, DB_LOCK_MIGRATE, opt->lock_wait);
+	lock = db_try_lock(c, DB_LOCK_CLASS, DB_LOCK_MIGRATE, cfg->lock_wait);
 	if (lock <= 0)
 	{
 		if (lock == 0)
-			log_error("another itemdup migrate holds the lock; try later (or --lock-wait)");
+			log_error("another itemdup migrate holds the lock (pid %d); try later (or --lock-wait)",
+					  db_lock_holder_pid(c, DB_LOCK_CLASS, DB_LOCK_MIGRATE));
 		else
 			log_error("could not take the migrate lock: %s", db_last_error(c));
 		rc = lock == 0 ? EXIT_LOCKED : EXIT_FAIL;

@@ -6,11 +6,18 @@
 
 #include <stdbool.h>
 
-#include "cli.h"
 #include "db.h"
 
-/* itemdup migrate; returns the exit code. */
-int			migrate_command(const Options *opt);
+/* What `itemdup migrate` needs (cli.c fills it from argv). */
+typedef struct MigrateConfig
+{
+	const char *dsn;			/* NULL: libpq's defaults */
+	DbSettings	db;				/* short options and timeouts */
+	int			lock_wait;		/* seconds to wait for another migrate */
+} MigrateConfig;
+
+/* itemdup migrate; returns the exit code (exitcode.h). */
+int			migrate_command(const MigrateConfig *cfg);
 
 /*
  * migrate_check_version — false (err set) when schema itemdup is missing or

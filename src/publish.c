@@ -531,14 +531,19 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 		(!db_exec(c, "DELETE FROM itemdup.published") ||
 		 !db_query(c, "INSERT INTO itemdup.published (run_id) VALUES ($1)", 1, params, NULL)))
 		goto cleanup;
-	/* keep the newest --keep-runs runs and always the published one */
+	/*
+	 * keep the newest --keep-runs runs of each status (failed runs never push
+	 * succeeded ones out), the published run, and for each reviewed group the
+	 * newest run that holds it (docs/OPERATIONS.md "Keeping runs")
+	 */
 	if (!db_query(c,
 				  "DELETE FROM itemdup.runs r "
-				  " WHERE r.status <> 'running' "
+				  " WHERE r.status <> 'running' AND r.run_id <> $1::bigint "
 				  "   AND r.run_id NOT IN (SELECT run_id FROM itemdup.published) "
-				  "   AND r.run_id NOT IN (SELECT run_id FROM itemdup.runs "
-				  "                         ORDER BY run_id DESC LIMIT $2::int) "
-				  "   AND r.run_id <> $1::bigint",
+				  "   AND r.run_id NOT IN (SELECT run_id FROM (SELECT run_id, pg_catalog.row_number() "
+				  "         OVER (PARTITION BY status ORDER BY run_id DESC) AS n "
+				  "         FROM itemdup.runs) k WHERE k.n <= $2::int) "
+				  "   AND r.run_id NOT IN (SELECT itemdup.reviewed_group_runs())",
 				  2, params, NULL))
 		goto cleanup;
 	FAILPOINT("publish_before_commit");

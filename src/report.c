@@ -236,7 +236,6 @@ write_json(FILE *out, const DbRows *run, const DbRows *m, const DbRows *pairs)
 int
 report_command(const Options *opt)
 {
-	DbSettings	s = {opt->lock_timeout, opt->statement_timeout};
 	DbConn	   *c;
 	DbRows		run = {0},
 				members = {0},
@@ -250,7 +249,7 @@ report_command(const Options *opt)
 	FILE	   *out = stdout;
 	int			rc = EXIT_FAIL;
 
-	c = db_connect(opt->dsn, "report", &s);
+	c = db_connect(opt->dsn, "report", &opt->db);
 	if (c == NULL)
 		return EXIT_NOCONN;
 	if (!migrate_check_version(c, err, sizeof(err)))

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "match.h"
 #include "migrate.h"
+#include "payload.h"
 #include "publish.h"
 
 typedef struct RunState
@@ -162,20 +163,79 @@ register_run(RunState *rs)
 		db_exec(rs->c, "COMMIT");
 }
 
+/* Live rejects (the latest snapshot of an item, not removed) per reason. */
+static void
+count_rejects(const Dataset *ds, int64_t counts[REJECT_COUNT])
+{
+	memset(counts, 0, sizeof(int64_t) * REJECT_COUNT);
+	for (size_t i = 0; i < ds->items.len; i++)
+	{
+		const Item *it = DS_ITEM(ds, i);
+
+		if (!it->superseded && !it->removed && it->reject != REJECT_NONE)
+			counts[it->reject]++;
+	}
+}
+
+/*
+ * The reasons with rejects, most frequent first (ties: code order), into
+ * names/vals; returns how many.
+ */
+static int
+top_reject_reasons(const Dataset *ds, const char **names, int64_t *vals)
+{
+	int64_t		counts[REJECT_COUNT];
+	int			n = 0;
+
+	count_rejects(ds, counts);
+	for (;;)
+	{
+		int			best = 0;
+
+		for (int r = 1; r < REJECT_COUNT; r++)
+			if (counts[r] > counts[best])
+				best = r;
+		if (counts[best] == 0)
+			return n;
+		names[n] = payload_reject_name((RejectReason) best);
+		vals[n++] = counts[best];
+		counts[best] = 0;
+	}
+}
+
 /* The guards: a broken source view or payload shape fails the run. */
 static bool
 check_guards(RunState *rs)
 {
 	int64_t		considered = rs->load.items_used + rs->load.items_rejected;
 	double		ratio = considered > 0 ? (double) rs->load.items_rejected / considered : 0;
+	const char *names[REJECT_COUNT];
+	int64_t		vals[REJECT_COUNT];
+	int			n = top_reject_reasons(&rs->ds, names, vals);
 
 	if (ratio > rs->opt->max_reject_ratio)
 	{
-		snprintf(rs->err, sizeof(rs->err),
-				 "guard: %" PRId64 " of %" PRId64 " items rejected (%.4f > --max-reject-ratio %g); "
-				 "see itemdup.rejects for run %" PRId64,
-				 rs->load.items_rejected, considered, ratio, rs->opt->max_reject_ratio, rs->run_id);
+		size_t		len = (size_t) snprintf(rs->err, sizeof(rs->err),
+						"guard: %" PRId64 " of %" PRId64 " items rejected (%.4f > --max-reject-ratio %g); "
+						"top reasons:", rs->load.items_rejected, considered, ratio,
+						rs->opt->max_reject_ratio);
+
+		for (int i = 0; i < n && i < 3 && len < sizeof(rs->err); i++)
+			len += (size_t) snprintf(rs->err + len, sizeof(rs->err) - len, "%s %s %" PRId64,
+									 i ? "," : "", names[i], vals[i]);
+		if (len < sizeof(rs->err))
+			snprintf(rs->err + len, sizeof(rs->err) - len, "; see itemdup.rejects for run %" PRId64,
+					 rs->run_id);
 		return false;
+	}
+	if (n > 0)
+	{
+		char		msg[200];
+
+		snprintf(msg, sizeof(msg), "%" PRId64 " of %" PRId64 " items rejected, under "
+				 "--max-reject-ratio %g; see itemdup.rejects for run %" PRId64 " (counts per reason)",
+				 rs->load.items_rejected, considered, rs->opt->max_reject_ratio, rs->run_id);
+		log_counts(LOG_WARN, msg, n, names, vals);
 	}
 	if ((uint64_t) rs->load.items_used < rs->opt->min_items)
 	{
@@ -410,6 +470,42 @@ run_pipeline(RunState *rs)
 	return ok;
 }
 
+/*
+ * Exit 75's message: who holds the lock — the run id and start of the
+ * holder's running run (its run lock), its backend pid, else just the pid.
+ */
+static void
+log_lock_holder(DbConn *c, bool publishes)
+{
+	const char *which = publishes ? "publish" : "backfill";
+	int			pid = db_lock_holder_pid(c, DB_LOCK_CLASS,
+										 publishes ? DB_LOCK_PUBLISH : DB_LOCK_BACKFILL);
+	char		pidtext[16];
+	const char *params[2] = {pidtext, NULL};
+	DbRows		rows = {0};
+	char		cls[16];
+
+	snprintf(pidtext, sizeof(pidtext), "%d", pid);
+	snprintf(cls, sizeof(cls), "%d", DB_LOCK_RUN_CLASS);
+	params[1] = cls;
+	if (pid > 0 &&
+		db_query(c, "SELECT r.run_id, pg_catalog.to_char(r.started_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+				 "  FROM pg_catalog.pg_locks l JOIN itemdup.runs r ON r.run_id = l.objid::text::int8 "
+				 " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 "
+				 "   AND l.pid = $1::int4 AND l.classid = $2::int8::oid AND r.status = 'running' "
+				 " ORDER BY r.run_id DESC LIMIT 1", 2, params, &rows) && rows.nrows == 1)
+		log_error("another itemdup run holds the %s lock: run %s (pid %d, started %s); "
+				  "try later (or --lock-wait SECONDS)", which, DB_VALUE(&rows, 0, 0), pid,
+				  DB_VALUE(&rows, 0, 1));
+	else if (pid > 0)
+		log_error("another itemdup session holds the %s lock (pid %d, no run registered yet); "
+				  "try later (or --lock-wait SECONDS)", which, pid);
+	else
+		log_error("another itemdup run holds the %s lock; try later (or --lock-wait SECONDS)",
+				  which);
+	db_rows_free(&rows);
+}
+
 /* Before the run is registered a signal ends the job (exit 1) with no run to mark. */
 static bool
 stopped_before_register(void)
@@ -426,17 +522,18 @@ static int
 run_connect(RunState *rs)
 {
 	const Options *opt = rs->opt;
-	DbSettings	s = {opt->lock_timeout, opt->statement_timeout};
+	DbSettings	src_settings = {opt->db.lock_timeout, opt->db.statement_timeout,
+	NULL, NULL, NULL, NULL};
 
 	log_step(1, "connect");
 	FAILPOINT("before_connect");
-	rs->c = db_connect(opt->dsn, "run", &s);
+	rs->c = db_connect(opt->dsn, "run", &opt->db);
 	if (rs->c == NULL)
 		return db_interrupted() ? EXIT_FAIL : EXIT_NOCONN;
 	rs->src = rs->c;
 	if (opt->source_dsn != NULL)
 	{
-		rs->src = db_connect(opt->source_dsn, "source", &s);
+		rs->src = db_connect(opt->source_dsn, "source", &src_settings);
 		if (rs->src == NULL)
 		{
 			rs->src = rs->c;
@@ -471,8 +568,7 @@ run_register(RunState *rs)
 		return EXIT_FAIL;		/* never 75: a signal is a failure */
 	if (lock == 0)
 	{
-		log_error("another itemdup run holds the %s lock; try later (or --lock-wait SECONDS)",
-				  rs->publishes ? "publish" : "backfill");
+		log_lock_holder(rs->c, rs->publishes);
 		return EXIT_LOCKED;
 	}
 	if (lock < 0)
@@ -535,6 +631,7 @@ run_command(const Options *opt)
 	if (run_pipeline(&rs))
 	{
 		FAILPOINT("after_publish");
+		log_step_end(true);
 		log_summary(&rs);
 		rc = EXIT_OK;
 	}
@@ -545,6 +642,7 @@ run_command(const Options *opt)
 		if (db_interrupted() && strstr(rs.err, "interrupted by a signal") == NULL)
 			snprintf(rs.err, sizeof(rs.err), "interrupted by a signal (SIGINT/SIGTERM)");
 		log_error("run %" PRId64 " failed: %s", rs.run_id, rs.err);
+		log_step_end(false);
 		/* the connection may be mid-COPY or aborted: a fresh statement after rollback */
 		if (!publish_fail_run(rs.c, rs.run_id, rs.err, &rs.counts, &rs.ds, &rs.rejects, stats))
 			log_error("could not mark run %" PRId64 " failed (%s); the next run will mark it "

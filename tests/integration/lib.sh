@@ -65,3 +65,7 @@ wait_backend_gone() {
 	done
 	return 1
 }
+
+# plan N — each test file declares its number of checks; a no-op until the
+# runner's check of it is merged
+declare -F plan >/dev/null || plan() { :; }

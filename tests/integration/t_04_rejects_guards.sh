@@ -46,9 +46,9 @@ check_eq "... run failed, its rejects kept for diagnosis" "failed|13" "$(q "SELE
 q "CREATE VIEW h.no_owner AS SELECT item_id, environment, institution_id, payload, created_at, updated_at, removed_at FROM h.items_text"
 check_eq "missing source column: exit 1" 1 "$(run_rc run --source h.no_owner)"
 check "... message names the column" grep -q 'has no column \\"owner_id\\"' "$WORK/err"
-check_eq "unqualified --source: exit 1" 1 "$(run_rc run --source items_text)"
-check "... message says schema-qualified" grep -q 'schema-qualified' "$WORK/err"
-check_eq "--source with quotes and a semicolon is never spliced: exit 1" 1 "$(run_rc run --source 'h.x"; DROP TABLE h.items_text; --')"
+check_eq "unqualified --source: exit 64 (a usage error)" 64 "$(run_rc run --source items_text)"
+check "... message says SCHEMA.NAME" grep -q 'SCHEMA.NAME' "$WORK/err"
+check_eq "--source with quotes and a semicolon is never spliced: exit 64" 64 "$(run_rc run --source 'h.x"; DROP TABLE h.items_text; --')"
 check_eq "... and the table is still there" "15" "$(q "SELECT count(*) FROM h.items_text")"
 
 # usage and connection errors

@@ -1,0 +1,128 @@
+/*
+ * cli_usage.c — --help texts.  The man page (docs/itemdup.1) is the long
+ * form; keep the two in step.
+ */
+#include "cli_usage.h"
+
+#include <stdio.h>
+
+static const char usage_main[] =
+"itemdup — find duplicate Plaid Items in PostgreSQL\n"
+"\n"
+"Usage: itemdup [CONNECTION/LOG OPTIONS] COMMAND [OPTIONS]\n"
+"\n"
+"Commands:\n"
+"  migrate                 create or upgrade schema itemdup\n"
+"  run                     one detection run: read, key, score, group, publish\n"
+"  report                  the published results (--format table|csv|json|html)\n"
+"  explain ITEM [OTHER]    why an item is in its group / why two are or are not\n"
+"  status                  health: last run and published run (--max-age 26h)\n"
+"\n"
+"  itemdup COMMAND --help  options of a command (also -?)\n"
+"  itemdup --version       version\n"
+"  man itemdup             everything, with examples\n"
+"\n"
+"Exit codes: 0 success, 1 failed (nothing published) or status not healthy,\n"
+"64 usage error, 69 could not connect, 75 another run holds the lock (try later).\n";
+
+static const char usage_common[] =
+"Connection options (as psql; before or after the command):\n"
+"  -h, --host HOST         server host or socket directory (PGHOST)\n"
+"  -p, --port PORT         server port (PGPORT)\n"
+"  -U, --username USER     user name (PGUSER)\n"
+"  -d, --dbname DBNAME     database name or connection string (PGDATABASE)\n"
+"  --dsn CONNINFO          connection string; overrides -h -p -U -d; password=,\n"
+"                          sslpassword= and a URI user:pass@ are refused (use\n"
+"                          ~/.pgpass or PGPASSFILE); PG* variables fill the rest\n"
+"  --lock-timeout DUR      lock_timeout for the job's statements (default 10s)\n"
+"  --statement-timeout DUR statement_timeout (default 0 = off)\n"
+"Log options:\n"
+"  --log-format FMT        auto|text|json (auto: json when stderr is not a terminal)\n"
+"  -q, --quiet             errors only\n"
+"  -v, --verbose           debug logs (statements with backend pid)\n"
+"  -?, --help              this text\n"
+"  -V, --version           version\n";
+
+static const char usage_migrate[] =
+"Usage: itemdup migrate [OPTIONS]\n"
+"\n"
+"Creates or upgrades schema itemdup from the versioned files of sql/ embedded\n"
+"in the binary; each step in one transaction, under an advisory lock;\n"
+"idempotent.  Grants to itemdup_job / itemdup_analyst when those roles exist.\n"
+"\n"
+"  --lock-wait SECONDS     wait for another migrate (default 0: exit 75)\n";
+
+static const char usage_run[] =
+"Usage: itemdup run [OPTIONS]\n"
+"\n"
+"One detection run: read the source in one snapshot, key every account,\n"
+"score candidate pairs, group, publish atomically.\n"
+"\n"
+"  --source SCHEMA.NAME    source view or table (default itemdup.source_items)\n"
+"  --source-dsn CONNINFO   read the source there (e.g. a hot standby); results\n"
+"                          and locks stay on the main connection (no password=)\n"
+"  --kind KIND             nightly (default) or backfill\n"
+"  --publish               a backfill replaces the published results (no window)\n"
+"  --dry-run               compute and store, never publish\n"
+"  --created-since TS      backfill window start (created_at >= TS), ISO 8601\n"
+"  --created-until TS      backfill window end (created_at < TS), ISO 8601\n"
+"  --include-removed       also use items with removed_at set\n"
+"  --hot-key-cap N         skip keys shared by more than N items (default 1000)\n"
+"  --max-pairs N           fail when candidate pairs exceed N (default 50000000)\n"
+"  --max-reject-ratio R    fail when more than R of the items are rejected (0.05)\n"
+"  --min-items N           fail when fewer than N items are usable (default 1)\n"
+"  --keep-runs N           keep the newest N runs of each status (default 30); the\n"
+"                          published run and reviewed groups' last runs are kept\n"
+"  --threshold X           minimum pair score (log2 odds) to join a group (default 5)\n"
+"  --lock-wait SECONDS     wait for the run lock (default 0: exit 75 at once)\n";
+
+static const char usage_report[] =
+"Usage: itemdup report [OPTIONS]\n"
+"\n"
+"The results of the published run (or --run ID) for people.\n"
+"\n"
+"  --format FMT            table (default), csv, json or html (one self-contained page)\n"
+"  --run ID                a kept run instead of the published one\n"
+"  --output FILE           write to FILE instead of stdout\n";
+
+static const char usage_explain[] =
+"Usage: itemdup explain ITEM_ID [OTHER_ITEM_ID] [OPTIONS]\n"
+"\n"
+"Why an item is in its group: its pairs, the keys they share, each weight.\n"
+"With two ids: why they are or are not grouped (reads both from the source).\n"
+"\n"
+"  --run ID                a kept run instead of the published one\n"
+"  --source SCHEMA.NAME    source for the two-item comparison\n"
+"  --threshold X           the threshold to compare the score with (default 5)\n"
+"  --format FMT            text (default) or json\n";
+
+static const char usage_status[] =
+"Usage: itemdup status [OPTIONS]\n"
+"\n"
+"Health for cron, Nagios or a load balancer: the last run and the published\n"
+"run.  Exit 0 when the published run is younger than --max-age and the last\n"
+"finished run did not fail, 1 otherwise, 69 when it cannot connect.\n"
+"\n"
+"  --max-age AGE           e.g. 26h (default), 90min, 3600s, 2d\n"
+"  --format FMT            text (default) or json\n";
+
+void
+cli_print_usage(Command cmd)
+{
+	const char *const texts[] = {
+		[CMD_MIGRATE] = usage_migrate, [CMD_RUN] = usage_run, [CMD_REPORT] = usage_report,
+		[CMD_EXPLAIN] = usage_explain, [CMD_STATUS] = usage_status
+	};
+
+	if (cmd <= CMD_NONE || cmd > CMD_STATUS)
+	{
+		fputs(usage_main, stdout);
+		fputc('\n', stdout);
+	}
+	else
+	{
+		fputs(texts[cmd], stdout);
+		fputc('\n', stdout);
+	}
+	fputs(usage_common, stdout);
+}
