@@ -28,7 +28,8 @@ enum
 	OPT_DSN = 1000, OPT_LOCK_TIMEOUT, OPT_STATEMENT_TIMEOUT, OPT_LOCK_WAIT, OPT_LOG_FORMAT,
 	OPT_SOURCE, OPT_KIND, OPT_PUBLISH, OPT_DRY_RUN, OPT_INCLUDE_REMOVED, OPT_SINCE, OPT_UNTIL,
 	OPT_HOT_KEY_CAP, OPT_MAX_PAIRS, OPT_MAX_REJECT_RATIO, OPT_MIN_ITEMS, OPT_KEEP_RUNS,
-	OPT_THRESHOLD, OPT_FORMAT, OPT_RUN, OPT_OUTPUT, OPT_SOURCE_DSN
+	OPT_THRESHOLD, OPT_FORMAT, OPT_RUN, OPT_OUTPUT, OPT_SOURCE_DSN,
+	OPT_INSTITUTION, OPT_MIN_SCORE, OPT_CHANGED, OPT_LIMIT, OPT_CSV_RAW
 };
 
 static const struct
@@ -38,13 +39,15 @@ static const struct
 } option_scope[] = {
 	{OPT_DSN, C_DB}, {OPT_LOCK_TIMEOUT, C_DB}, {OPT_STATEMENT_TIMEOUT, C_DB},
 	{OPT_LOCK_WAIT, C_RUN | C_MIGRATE}, {OPT_LOG_FORMAT, C_ALL}, {'q', C_ALL}, {'v', C_ALL},
-	{OPT_SOURCE, C_RUN | C_EXPLAIN}, {OPT_KIND, C_RUN}, {OPT_PUBLISH, C_RUN},
+	{OPT_SOURCE, C_RUN | C_EXPLAIN}, {OPT_KIND, C_RUN | C_REPORT}, {OPT_PUBLISH, C_RUN},
 	{OPT_DRY_RUN, C_RUN}, {OPT_INCLUDE_REMOVED, C_RUN}, {OPT_SINCE, C_RUN},
 	{OPT_UNTIL, C_RUN}, {OPT_HOT_KEY_CAP, C_RUN}, {OPT_MAX_PAIRS, C_RUN},
 	{OPT_MAX_REJECT_RATIO, C_RUN}, {OPT_MIN_ITEMS, C_RUN}, {OPT_KEEP_RUNS, C_RUN},
 	{OPT_THRESHOLD, C_RUN | C_EXPLAIN}, {OPT_FORMAT, C_REPORT | C_EXPLAIN},
 	{OPT_RUN, C_REPORT | C_EXPLAIN}, {OPT_OUTPUT, C_REPORT},
 	{OPT_SOURCE_DSN, C_RUN | C_EXPLAIN},
+	{OPT_INSTITUTION, C_REPORT}, {OPT_MIN_SCORE, C_REPORT}, {OPT_CHANGED, C_REPORT},
+	{OPT_LIMIT, C_REPORT}, {OPT_CSV_RAW, C_REPORT},
 };
 
 static const struct option long_options[] = {
@@ -74,6 +77,11 @@ static const struct option long_options[] = {
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"run", required_argument, NULL, OPT_RUN},
 	{"output", required_argument, NULL, OPT_OUTPUT},
+	{"institution", required_argument, NULL, OPT_INSTITUTION},
+	{"min-score", required_argument, NULL, OPT_MIN_SCORE},
+	{"changed", no_argument, NULL, OPT_CHANGED},
+	{"limit", required_argument, NULL, OPT_LIMIT},
+	{"csv-raw", no_argument, NULL, OPT_CSV_RAW},
 	{NULL, 0, NULL, 0}
 };
 
@@ -146,7 +154,21 @@ static const char usage_report[] =
 "\n"
 "  --format FMT            table (default), csv, json or html (one self-contained page)\n"
 "  --run ID                a kept run instead of the published one\n"
-"  --output FILE           write to FILE instead of stdout\n";
+"  --output FILE           write FILE (a temporary file renamed when complete:\n"
+"                          a failed report leaves FILE as it was)\n"
+"  --kind KIND             only same_owner or cross_owner groups\n"
+"  --institution ID        only groups at this institution_id\n"
+"  --min-score X           only groups whose best pair scores X or more\n"
+"  --changed               only groups new, grown, merged or split since the\n"
+"                          previous published run\n"
+"  --limit N               the first N groups (table, csv, json; html shows at most 2000)\n"
+"  --csv-raw               csv as stored: no formula neutralising, no escaping\n"
+"\n"
+"Groups come in the order that needs attention: cross-owner first, then\n"
+"size, then newest.  Ids and names are printed with control and bidi\n"
+"characters escaped (\\x1b, \\u202e); csv cells starting with = + - @ tab or\n"
+"CR get a leading ' (OWASP) unless --csv-raw.  Review status: open,\n"
+"confirmed or dismissed (itemdup.review_group()).\n";
 
 static const char usage_explain[] =
 "Usage: itemdup explain ITEM_ID [OTHER_ITEM_ID] [OPTIONS]\n"
@@ -267,6 +289,7 @@ set_defaults(Options *opt)
 	opt->keep_runs = 30;
 	opt->threshold = 5.0;
 	opt->format = NULL;
+	opt->min_score = NAN;
 }
 
 int
@@ -349,7 +372,13 @@ cli_parse(int argc, char **argv, Options *opt)
 				opt->source_dsn = a;
 				break;
 			case OPT_KIND:
-				if (strcmp(a, "nightly") == 0)
+				if (opt->command == CMD_REPORT)
+				{
+					if (strcmp(a, "same_owner") != 0 && strcmp(a, "cross_owner") != 0)
+						return usage_error("bad --kind \"%s\" (same_owner or cross_owner)", a);
+					opt->report_kind = a;
+				}
+				else if (strcmp(a, "nightly") == 0)
 					opt->backfill = false;
 				else if (strcmp(a, "backfill") == 0)
 					opt->backfill = true;
@@ -408,6 +437,24 @@ cli_parse(int argc, char **argv, Options *opt)
 				break;
 			case OPT_OUTPUT:
 				opt->output = a;
+				break;
+			case OPT_INSTITUTION:
+				opt->institution = a;
+				break;
+			case OPT_MIN_SCORE:
+				if (!parse_double(a, -1e9, 1e9, &opt->min_score))
+					return usage_error("bad --min-score \"%s\"", a);
+				break;
+			case OPT_CHANGED:
+				opt->changed = true;
+				break;
+			case OPT_LIMIT:
+				if (!parse_u64(a, 1, INT64_MAX, &u))
+					return usage_error("bad --limit \"%s\" (a number of groups, 1 or more)", a);
+				opt->limit = (int64_t) u;
+				break;
+			case OPT_CSV_RAW:
+				opt->csv_raw = true;
 				break;
 		}
 	}

@@ -17,7 +17,7 @@
 #define EXIT_LOCKED 75
 
 #define ITEMDUP_VERSION "0.1.0"
-#define ITEMDUP_SCHEMA_VERSION 2	/* highest sql/NNN_*.sql this binary knows */
+#define ITEMDUP_SCHEMA_VERSION 5	/* highest sql/NNN_*.sql this binary knows */
 
 typedef enum Command
 {
@@ -59,6 +59,13 @@ typedef struct Options
 	const char *output;
 	const char *item_a;
 	const char *item_b;
+	/* report: filters for triage (README.md, "For analysts") */
+	const char *report_kind;	/* --kind same_owner|cross_owner, NULL = both */
+	const char *institution;	/* --institution ID */
+	double		min_score;		/* --min-score (on max_score), NAN = none */
+	bool		changed;		/* --changed: new, grown, merged, split */
+	int64_t		limit;			/* --limit N groups, 0 = all */
+	bool		csv_raw;		/* --csv-raw: no formula neutralising or escaping */
 } Options;
 
 /*

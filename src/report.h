@@ -29,4 +29,26 @@ int64_t		report_resolve_run(DbConn *c, int64_t requested);
  */
 bool		report_write_html(DbConn *c, int64_t run_id, FILE *out) MUSTCHECK;
 
+/* Where a report is written (report_out.c). */
+typedef struct ReportOut
+{
+	FILE	   *f;				/* stdout, or the temporary file */
+	const char *path;			/* --output, borrowed; NULL for stdout */
+	char	   *tmp;			/* the temporary file's name, owned */
+} ReportOut;
+
+/*
+ * report_out_open — stdout when path is NULL, else a new temporary file
+ * beside path (same directory, so the rename is atomic).  False (logged)
+ * when it cannot be created; path is untouched either way.
+ */
+bool		report_out_open(ReportOut *ro, const char *path) MUSTCHECK;
+
+/*
+ * report_out_close — complete: flush, fsync and rename the temporary file
+ * over path; otherwise (or when that fails, logged) remove it, so path keeps
+ * its old content.  True when the report is in place.  stdout: true.
+ */
+bool		report_out_close(ReportOut *ro, bool complete) MUSTCHECK;
+
 #endif

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "textesc.h"
 
 #define HTML_MAX_GROUPS 2000	/* groups in the table */
 #define HTML_MAX_CHANGES 2000	/* changed groups in the diff list */
@@ -164,18 +165,27 @@ static const char page_css[] =
 
 /*
  * html_text — write s (NULL: nothing) with &, <, >, " and ' escaped, so it
- * is safe as element text and inside a quoted attribute.  At most maxbytes
- * bytes (0: no limit), cut on a UTF-8 character boundary with "…".
+ * is safe as element text and inside a quoted attribute, and control and
+ * bidi characters escaped as text (\u202e, textesc.h), so an unclosed
+ * U+202E cannot reverse the rest of the line.  At most maxbytes bytes (0:
+ * no limit), cut on a UTF-8 character boundary with "…".
  */
 static void
 html_text(FILE *out, const char *s, size_t maxbytes)
 {
 	static const char specials[] = "&<>\"'";
 	static const char *const entities[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
+	StrBuf		esc;
 	size_t		len;
 
 	if (s == NULL)
 		return;
+	sb_init(&esc);
+	if (textesc_needed(s, strlen(s), TEXTESC_TEXT))
+	{
+		textesc_append(&esc, s, strlen(s), TEXTESC_TEXT);
+		s = esc.data;
+	}
 	len = strlen(s);
 	if (maxbytes > 0 && len > maxbytes)
 	{
@@ -194,6 +204,7 @@ html_text(FILE *out, const char *s, size_t maxbytes)
 	}
 	if (len < strlen(s))
 		fputs("…", out);
+	sb_free(&esc);
 }
 
 /* put — pre and post as they are (markup), s escaped between them. */
