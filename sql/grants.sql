@@ -21,3 +21,19 @@ BEGIN
     END IF;
 END
 $$;
+
+-- 005_reports.sql's objects: analysts read them, the job writes its own
+-- result tables.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_analyst') THEN
+        GRANT SELECT ON itemdup.institutions, itemdup.result_near_misses,
+              itemdup.result_score_bins, itemdup.run_near_misses,
+              itemdup.current_near_misses, itemdup.run_score_bins TO itemdup_analyst;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_job') THEN
+        GRANT SELECT, INSERT, DELETE ON itemdup.result_near_misses,
+              itemdup.result_score_bins TO itemdup_job;
+    END IF;
+END
+$$;

@@ -32,6 +32,25 @@ typedef struct Triple
 	uint32_t	key;			/* keys id, or pkeys id | PKEY_TAG */
 } Triple;
 
+/* A candidate below the threshold, in the near-miss sample (match.h). */
+typedef struct NearCand
+{
+	uint64_t	pair;
+	uint64_t	hash;
+	double		score;
+	size_t		from;			/* its triples */
+	size_t		to;
+} NearCand;
+
+typedef struct NearSampler
+{
+	NearCand	top[MATCH_NEAR_TOP];
+	int			ntop;
+	int			worst;			/* index of the lowest in top */
+	NearCand	bin[MATCH_NBINS][MATCH_NEAR_PER_BIN];
+	uint8_t		nbin[MATCH_NBINS];
+} NearSampler;
+
 /*
  * Defaults: see docs/MATCHING.md for where each comes from.  dup_rate is
  * the expected number of duplicates per Item (a few percent of Items are
@@ -323,6 +342,156 @@ collect_postings(const Dataset *ds, bool persistent, Vec *out)
 	radix_sort_by(out, offsetof(Posting, key), sizeof(uint32_t), max_key);
 }
 
+/* split_keys — the keys of triples [i, j): account keys, then persistent ids. */
+static void
+split_keys(const Triple *t, size_t i, size_t j, uint32_t *keybuf,
+		   uint32_t *n_acc, uint32_t *n_p)
+{
+	*n_acc = *n_p = 0;
+	/* account keys sort before tagged persistent keys */
+	for (size_t k = i; k < j; k++)
+	{
+		if (t[k].key & PKEY_TAG)
+			keybuf[*n_acc + (*n_p)++] = t[k].key & ~PKEY_TAG;
+		else
+			keybuf[(*n_acc)++] = t[k].key;
+	}
+}
+
+/* push_pair — a scored pair and its shared keys into dest (pairs or near). */
+static void
+push_pair(MatchResult *out, Vec *dest, uint32_t a, uint32_t b, double score,
+		  const uint32_t *keybuf, uint32_t n_acc, uint32_t n_p)
+{
+	Pair	   *pr = vec_push(dest);
+
+	pr->a = a;
+	pr->b = b;
+	pr->score = score;
+	pr->first_shared = (uint32_t) out->shared.len;
+	pr->n_shared = (uint16_t) (n_acc > UINT16_MAX ? UINT16_MAX : n_acc);
+	pr->n_shared_p = (uint16_t) (n_p > UINT16_MAX ? UINT16_MAX : n_p);
+	for (uint32_t k = 0; k < (uint32_t) pr->n_shared + pr->n_shared_p; k++)
+	{
+		uint32_t	key = k < pr->n_shared ? keybuf[k] : keybuf[n_acc + k - pr->n_shared];
+
+		*(uint32_t *) vec_push(&out->shared) = key;
+	}
+}
+
+/* score_bin — the bin of a score (match.h): width 1 from MATCH_BIN_LO, clamped. */
+static int
+score_bin(double score)
+{
+	double		b = floor(score) - MATCH_BIN_LO;
+
+	return b < 0 || isnan(b) ? 0 : b >= MATCH_NBINS ? MATCH_NBINS - 1 : (int) b;
+}
+
+/* splitmix64 — a fixed mix of the pair's item indices: the sample's order. */
+static uint64_t
+pair_hash(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ull;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+	return x ^ (x >> 31);
+}
+
+/* Whether x is a better near miss than y: higher score, then smaller pair. */
+static bool
+near_better(const NearCand *x, const NearCand *y)
+{
+	return x->score > y->score || (x->score == y->score && x->pair < y->pair);
+}
+
+/*
+ * near_consider — offer one below-threshold candidate to the sample: the
+ * top list keeps the best MATCH_NEAR_TOP, each bin the MATCH_NEAR_PER_BIN
+ * smallest hashes.  Constant memory, the same sample for the same input.
+ */
+static void
+near_consider(NearSampler *ns, uint64_t pair, double score, size_t from, size_t to)
+{
+	NearCand	c = {pair, pair_hash(pair), score, from, to};
+	int			b = score_bin(score);
+
+	if (ns->ntop < MATCH_NEAR_TOP || near_better(&c, &ns->top[ns->worst]))
+	{
+		ns->top[ns->ntop < MATCH_NEAR_TOP ? ns->ntop++ : ns->worst] = c;
+		ns->worst = 0;
+		for (int k = 1; k < ns->ntop; k++)
+			if (near_better(&ns->top[ns->worst], &ns->top[k]))
+				ns->worst = k;
+	}
+	if (ns->nbin[b] < MATCH_NEAR_PER_BIN)
+		ns->bin[b][ns->nbin[b]++] = c;
+	else
+	{
+		int			max = 0;
+
+		for (int k = 1; k < MATCH_NEAR_PER_BIN; k++)
+			if (ns->bin[b][k].hash > ns->bin[b][max].hash)
+				max = k;
+		if (c.hash < ns->bin[b][max].hash)
+			ns->bin[b][max] = c;
+	}
+}
+
+static int
+cmp_near(const void *x, const void *y)
+{
+	const NearCand *a = x;
+	const NearCand *b = y;
+
+	return near_better(a, b) ? -1 : near_better(b, a) ? 1 : 0;
+}
+
+/*
+ * near_finish — the sample into out->near (best first) with its keys, top
+ * entries first so a pair in both lists counts as top.
+ */
+static void
+near_finish(const NearSampler *ns, const Triple *t, MatchResult *out,
+			uint32_t **keybuf, size_t *keybuf_cap)
+{
+	NearCand	all[MATCH_NEAR_TOP + MATCH_NBINS * MATCH_NEAR_PER_BIN];
+	uint8_t		how[MATCH_NEAR_TOP + MATCH_NBINS * MATCH_NEAR_PER_BIN];
+	size_t		n = 0;
+
+	for (int k = 0; k < ns->ntop; k++)
+		all[n++] = ns->top[k];
+	qsort(all, n, sizeof(NearCand), cmp_near);
+	for (int b = 0; b < MATCH_NBINS; b++)
+		for (int k = 0; k < ns->nbin[b]; k++)
+		{
+			bool		dup = false;
+
+			for (int m = 0; m < ns->ntop && !dup; m++)
+				dup = ns->top[m].pair == ns->bin[b][k].pair;
+			if (!dup)
+				all[n++] = ns->bin[b][k];
+		}
+	for (size_t k = 0; k < n; k++)
+		how[k] = k < (size_t) ns->ntop ? NEAR_TOP : NEAR_STRATIFIED;
+	qsort(all + ns->ntop, n - (size_t) ns->ntop, sizeof(NearCand), cmp_near);
+	for (size_t k = 0; k < n; k++)
+	{
+		uint32_t	n_acc,
+					n_p;
+
+		if (all[k].to - all[k].from > *keybuf_cap)
+		{
+			*keybuf_cap = (all[k].to - all[k].from) * 2;
+			*keybuf = xrealloc(*keybuf, *keybuf_cap * sizeof(uint32_t));
+		}
+		split_keys(t, all[k].from, all[k].to, *keybuf, &n_acc, &n_p);
+		push_pair(out, &out->near, (uint32_t) (all[k].pair >> 32), (uint32_t) all[k].pair,
+				  all[k].score, *keybuf, n_acc, n_p);
+		*(uint8_t *) vec_push(&out->near_how) = how[k];
+	}
+}
+
 /*
  * Expand postings into triples.  First pass counts (and checks the budget),
  * second pass emits, so a guard trip allocates nothing big.
@@ -397,11 +566,15 @@ match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 	bool		ok = false;
 	uint32_t   *keybuf = NULL;
 	size_t		keybuf_cap = 0;
+	NearSampler *sampler;
 
 	memset(out, 0, sizeof(*out));
 	vec_init(&out->pairs, sizeof(Pair));
 	vec_init(&out->shared, sizeof(uint32_t));
+	vec_init(&out->near, sizeof(Pair));
+	vec_init(&out->near_how, sizeof(uint8_t));
 	vec_init(&triples, sizeof(Triple));
+	sampler = xcalloc(1, sizeof(NearSampler));
 	keys_stats_compute(ds, &out->stats);
 
 	for (int persistent = 0; persistent < 2; persistent++)
@@ -433,14 +606,7 @@ match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 			keybuf_cap = (j - i) * 2;
 			keybuf = xrealloc(keybuf, keybuf_cap * sizeof(uint32_t));
 		}
-		/* account keys sort before tagged persistent keys */
-		for (size_t k = i; k < j; k++)
-		{
-			if (t[k].key & PKEY_TAG)
-				keybuf[n_acc + n_p++] = t[k].key & ~PKEY_TAG;
-			else
-				keybuf[n_acc++] = t[k].key;
-		}
+		split_keys(t, i, j, keybuf, &n_acc, &n_p);
 
 		uint32_t	a = (uint32_t) (t[i].pair >> 32);
 		uint32_t	b = (uint32_t) t[i].pair;
@@ -448,30 +614,20 @@ match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 										 keybuf, n_acc, keybuf + n_acc, n_p);
 
 		out->candidate_pairs++;
+		out->score_bins[score_bin(s.score)]++;
 		if (s.accept)
-		{
-			Pair	   *pr = vec_push(&out->pairs);
-
-			pr->a = a;
-			pr->b = b;
-			pr->score = s.score;
-			pr->first_shared = (uint32_t) out->shared.len;
-			pr->n_shared = (uint16_t) (n_acc > UINT16_MAX ? UINT16_MAX : n_acc);
-			pr->n_shared_p = (uint16_t) (n_p > UINT16_MAX ? UINT16_MAX : n_p);
-			for (uint32_t k = 0; k < (uint32_t) pr->n_shared + pr->n_shared_p; k++)
-			{
-				uint32_t	key = k < pr->n_shared ? keybuf[k] : keybuf[n_acc + k - pr->n_shared];
-
-				*(uint32_t *) vec_push(&out->shared) = key;
-			}
-		}
+			push_pair(out, &out->pairs, a, b, s.score, keybuf, n_acc, n_p);
+		else
+			near_consider(sampler, t[i].pair, s.score, i, j);
 		i = j;
 	}
+	near_finish(sampler, t, out, &keybuf, &keybuf_cap);
 	ok = true;
 
 cleanup:
 	vec_free(&triples);
 	free(keybuf);
+	free(sampler);
 	return ok;
 }
 
@@ -480,6 +636,8 @@ match_result_free(MatchResult *r)
 {
 	vec_free(&r->pairs);
 	vec_free(&r->shared);
+	vec_free(&r->near);
+	vec_free(&r->near_how);
 	keys_stats_free(&r->stats);
 }
 

@@ -33,10 +33,33 @@ typedef struct Pair
 	uint16_t	n_shared_p;		/* shared persistent ids (pkeys ids), after them */
 } Pair;
 
+/*
+ * Near misses (README.md, "For analysts"): a bounded, deterministic sample
+ * of the candidates scored below the threshold, so analysts can judge it:
+ * the MATCH_NEAR_TOP highest, plus in each score bin the MATCH_NEAR_PER_BIN
+ * pairs with the smallest hash of their item indices (a stratified sample
+ * across the score range).  And every candidate's score counted by bin:
+ * bins of width 1 from MATCH_BIN_LO; the first and the last bin also count
+ * the scores below and above the range.
+ */
+#define MATCH_NEAR_TOP 100
+#define MATCH_NEAR_PER_BIN 3
+#define MATCH_BIN_LO (-40)
+#define MATCH_NBINS 100
+
+enum
+{
+	NEAR_TOP = 1,				/* among the highest scores below the threshold */
+	NEAR_STRATIFIED = 2			/* sampled in its score bin */
+};
+
 typedef struct MatchResult
 {
 	Vec			pairs;			/* Pair, accepted only */
-	Vec			shared;			/* uint32_t key ids, per pair */
+	Vec			shared;			/* uint32_t key ids, per pair (accepted and near) */
+	Vec			near;			/* Pair, near misses, best first */
+	Vec			near_how;		/* uint8_t NEAR_TOP or NEAR_STRATIFIED, per near miss */
+	uint64_t	score_bins[MATCH_NBINS];	/* every candidate scored, by score */
 	uint64_t	candidate_pairs;	/* distinct pairs scored */
 	uint64_t	hot_keys;		/* keys skipped for exceeding the cap */
 	KeyStats	stats;
