@@ -21,29 +21,10 @@
 #include <string.h>
 
 #include "log.h"
+#include "report_html.h"
 #include "textesc.h"
 
-#define HTML_MAX_GROUPS 2000	/* groups in the table */
-#define HTML_MAX_CHANGES 2000	/* changed groups in the diff list */
-#define HTML_MAX_PAIRS 25		/* pairs shown per group */
-#define HTML_TOP_INST 15		/* institutions in the chart */
 
-/* Chart geometry (px): plot area inside the margins. */
-#define CH_W 640
-#define CH_H 260
-#define CH_LEFT 52
-#define CH_RIGHT 16
-#define CH_TOP 20
-#define CH_BOTTOM 40
-
-typedef struct Page
-{
-	DbConn	   *c;				/* borrowed */
-	FILE	   *out;			/* borrowed */
-	char		run[32];		/* run id as the $1 parameter */
-	double		threshold;		/* NAN when the run's options lack it */
-	const char *pairs_scored;	/* runs.pairs_scored, borrowed; may be NULL */
-} Page;
 
 /* Columns of run_sql. */
 enum
@@ -140,29 +121,6 @@ static const char pairs_sql[] =
 "          WHERE run_id = $1::bigint ORDER BY group_id LIMIT $2::int)) s "
 " WHERE rn <= $3::int ORDER BY group_id, rn";
 
-static const char page_css[] =
-"body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:24px;"
-"color:#1d2430;background:#fff}"
-"h1{font-size:22px;margin:0 0 4px}"
-"h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d8dee8;padding-bottom:4px}"
-".sub{color:#5b6575;margin:0 0 12px}.cards{display:flex;flex-wrap:wrap;gap:8px}"
-".card{border:1px solid #d8dee8;border-radius:6px;padding:6px 10px;min-width:110px;"
-"background:#f7f9fc}"
-".card b{display:block;font-size:18px}.card span{color:#5b6575;font-size:12px}"
-"table{border-collapse:collapse;margin:8px 0;font-size:13px}"
-"th,td{border:1px solid #d8dee8;padding:4px 6px;vertical-align:top;text-align:left}"
-"th{background:#eef2f8}td.n{text-align:right}ul{margin:0;padding-left:16px}"
-"code{font-size:12px;word-break:break-all}.keep{color:#1a7f37}"
-".remove_candidate{color:#b42318;font-weight:600}.review{color:#9a6700;font-weight:600}"
-".joined{color:#1a7f37}.left{color:#b42318}.left code{text-decoration:line-through}"
-".st{font-weight:600}.note{color:#5b6575;font-style:italic}"
-"summary{cursor:pointer;color:#3d4757;margin:6px 0}.pair{margin:0 0 6px}"
-".ev{color:#3d4757;font-size:12px}svg{display:block;margin:8px 0;max-width:100%;height:auto}"
-"svg text{font:11px system-ui,sans-serif;fill:#3d4757}svg .bar{fill:#4a78b5}"
-"svg .grid{stroke:#e3e8ef}svg .axis{stroke:#8a94a6}"
-"svg .thr{stroke:#d1242f;stroke-width:2;stroke-dasharray:5 3}"
-"svg text.thr{fill:#d1242f;stroke:none}";
-
 /*
  * html_text — write s (NULL: nothing) with &, <, >, " and ' escaped, so it
  * is safe as element text and inside a quoted attribute, and control and
@@ -170,7 +128,7 @@ static const char page_css[] =
  * U+202E cannot reverse the rest of the line.  At most maxbytes bytes (0:
  * no limit), cut on a UTF-8 character boundary with "…".
  */
-static void
+void
 html_text(FILE *out, const char *s, size_t maxbytes)
 {
 	static const char specials[] = "&<>\"'";
@@ -208,8 +166,8 @@ html_text(FILE *out, const char *s, size_t maxbytes)
 }
 
 /* put — pre and post as they are (markup), s escaped between them. */
-static void
-put(FILE *out, const char *pre, const char *s, const char *post)
+void
+html_put(FILE *out, const char *pre, const char *s, const char *post)
 {
 	fputs(pre, out);
 	html_text(out, s, 0);
@@ -220,135 +178,14 @@ put(FILE *out, const char *pre, const char *s, const char *post)
  * page_query — db_query with the failure logged as "html report: what: …".
  * rows is owned by the caller (db_rows_free, also after a failure).
  */
-static bool
-page_query(Page *p, const char *what, const char *sql, int nparams,
+bool
+html_query(Page *p, const char *what, const char *sql, int nparams,
 		   const char *const *params, DbRows *rows)
 {
 	if (db_query(p->c, sql, nparams, params, rows))
 		return true;
 	log_error("html report: %s: %s", what, db_last_error(p->c));
 	return false;
-}
-
-/* nice_step — the smallest 1, 2 or 5 × 10^k that is >= x (x > 0). */
-static double
-nice_step(double x)
-{
-	double		mag;
-
-	if (!(x > 0))
-		return 1;
-	mag = pow(10, floor(log10(x)));
-	if (mag >= x)
-		return mag;
-	if (2 * mag >= x)
-		return 2 * mag;
-	if (5 * mag >= x)
-		return 5 * mag;
-	return 10 * mag;
-}
-
-/* svg_open — an <svg> of w × h with an accessible title (escaped). */
-static void
-svg_open(FILE *out, int w, int h, const char *title)
-{
-	fprintf(out, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">",
-			w, h, w, h);
-	put(out, "<title>", title, "</title>\n");
-}
-
-/*
- * svg_yaxis — horizontal grid lines and count labels for 0..ymax of the
- * standard plot area; returns ymax (a multiple of a nice step >= max).
- */
-static double
-svg_yaxis(FILE *out, int64_t max)
-{
-	double		step = nice_step(max > 4 ? (double) max / 4 : 1);
-	double		ymax = ceil((double) (max > 0 ? max : 1) / step) * step;
-	int			plot_h = CH_H - CH_TOP - CH_BOTTOM;
-
-	for (double t = 0; t <= ymax + step / 2; t += step)
-	{
-		double		y = CH_TOP + plot_h - t / ymax * plot_h;
-
-		fprintf(out, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
-				"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0f</text>\n",
-				CH_LEFT, CH_W - CH_RIGHT, y, y, CH_LEFT - 6, y + 4, t);
-	}
-	fprintf(out, "<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"/>\n",
-			CH_LEFT, CH_W - CH_RIGHT, CH_H - CH_BOTTOM, CH_H - CH_BOTTOM);
-	return ymax;
-}
-
-/* A column chart: n bars, labelled under their centres or at their edges. */
-typedef struct Columns
-{
-	const char *title;			/* accessible name */
-	const char *unit;			/* "pairs", "groups": tooltips */
-	int			n;
-	const int64_t *values;		/* n counts, borrowed */
-	const char *const *labels;	/* n labels, or NULL: numeric edges */
-	double		edge0,
-				edge_step;		/* edge i = edge0 + i * edge_step */
-	double		marker;			/* vertical line at this edge value; NAN: none */
-	const char *marker_label;
-} Columns;
-
-/* svg_columns — draw ch as one <svg> on out; nothing is allocated. */
-static void
-svg_columns(FILE *out, const Columns *ch)
-{
-	int64_t		max = 0;
-	int			plot_w = CH_W - CH_LEFT - CH_RIGHT;
-	int			plot_h = CH_H - CH_TOP - CH_BOTTOM;
-	double		bw = (double) plot_w / ch->n;
-	double		ymax;
-	int			every = ch->n > 12 ? (ch->n + 11) / 12 : 1;
-
-	for (int i = 0; i < ch->n; i++)
-		if (ch->values[i] > max)
-			max = ch->values[i];
-	svg_open(out, CH_W, CH_H, ch->title);
-	ymax = svg_yaxis(out, max);
-	for (int i = 0; i < ch->n; i++)
-	{
-		double		h = (double) ch->values[i] / ymax * plot_h;
-		double		x = CH_LEFT + i * bw;
-
-		fprintf(out, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
-				"<title>", x + 1, CH_TOP + plot_h - h, bw > 3 ? bw - 2 : bw, h);
-		if (ch->labels)
-			html_text(out, ch->labels[i], 0);
-		else
-			fprintf(out, "%g to %g", ch->edge0 + i * ch->edge_step,
-					ch->edge0 + (i + 1) * ch->edge_step);
-		fprintf(out, ": %" PRId64 " %s</title></rect>\n", ch->values[i], ch->unit);
-		if (ch->labels)
-		{
-			/* few labelled columns: their counts too, small ones stay readable */
-			fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%" PRId64
-					"</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
-					x + bw / 2, CH_TOP + plot_h - h - 4, ch->values[i],
-					x + bw / 2, CH_H - CH_BOTTOM + 16);
-			html_text(out, ch->labels[i], 24);
-			fputs("</text>\n", out);
-		}
-	}
-	for (int i = 0; !ch->labels && i <= ch->n; i += every)
-		fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%g</text>\n",
-				CH_LEFT + i * bw, CH_H - CH_BOTTOM + 16, ch->edge0 + i * ch->edge_step);
-	if (!isnan(ch->marker) && !ch->labels)
-	{
-		double		x = CH_LEFT + (ch->marker - ch->edge0) / ch->edge_step * bw;
-
-		fprintf(out, "<line class=\"thr\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>"
-				"<text class=\"thr\" x=\"%.1f\" y=\"%d\">", x, x, CH_TOP - 4,
-				CH_H - CH_BOTTOM, x + 4, CH_TOP + 8);
-		html_text(out, ch->marker_label, 0);
-		fputs("</text>\n", out);
-	}
-	fputs("</svg>\n", out);
 }
 
 /* cards — the figures of run_sql columns first..last, each with its label. */
@@ -395,7 +232,7 @@ section_summary(Page *p, const DbRows *run)
 		const char *v = DB_VALUE(run, 0, rows[i].col);
 
 		fprintf(p->out, "<tr><th>%s</th>", rows[i].label);
-		put(p->out, "<td>", v ? v : rows[i].none, "");
+		html_put(p->out, "<td>", v ? v : rows[i].none, "");
 		if (rows[i].col == U_KIND && strcmp(db_text(run, 0, U_DRY), "t") == 0)
 			fputs(" (dry run)", p->out);
 		fprintf(p->out, "%s</td></tr>\n", rows[i].col == U_THRESHOLD ? " (log2 odds)" : "");
@@ -428,9 +265,9 @@ section_diff(Page *p, const DbRows *run)
 		return true;
 	}
 	snprintf(cap, sizeof(cap), "%d", HTML_MAX_CHANGES);
-	if (!page_query(p, "run diff", diff_sql, 3, params, &d))
+	if (!html_query(p, "run diff", diff_sql, 3, params, &d))
 		goto cleanup;
-	put(p->out, "<p class=\"sub\">Compared with run ", prev, "");
+	html_put(p->out, "<p class=\"sub\">Compared with run ", prev, "");
 	fputs(" by group id (the figures above count merges and splits by members). "
 		  "Unchanged groups are not listed.</p>\n", p->out);
 	if (d.nrows == 0)
@@ -453,12 +290,12 @@ section_diff(Page *p, const DbRows *run)
 			fputs(r ? "</ul></td></tr>\n<tr><td class=\"n\">" : "<tr><td class=\"n\">", p->out);
 			if (link)
 				fprintf(p->out, "<a href=\"#g%lld\">", atoll(db_text(&d, r, 0)));
-			put(p->out, "", db_text(&d, r, 0), link ? "</a>" : "");
-			put(p->out, "</td><td class=\"st\">", db_text(&d, r, 1), "</td><td><ul>");
+			html_put(p->out, "", db_text(&d, r, 0), link ? "</a>" : "");
+			html_put(p->out, "</td><td class=\"st\">", db_text(&d, r, 1), "</td><td><ul>");
 		}
-		put(p->out, "<li class=\"", db_text(&d, r, 3), "\">");
-		put(p->out, "<code>", db_text(&d, r, 2), "</code> ");
-		put(p->out, "<span class=\"note\">", DB_VALUE(&d, r, 4), "</span></li>");
+		html_put(p->out, "<li class=\"", db_text(&d, r, 3), "\">");
+		html_put(p->out, "<code>", db_text(&d, r, 2), "</code> ");
+		html_put(p->out, "<span class=\"note\">", DB_VALUE(&d, r, 4), "</span></li>");
 	}
 	fputs("</ul></td></tr>\n</table>\n", p->out);
 	if (changed > HTML_MAX_CHANGES)
@@ -469,173 +306,6 @@ section_diff(Page *p, const DbRows *run)
 
 cleanup:
 	db_rows_free(&d);
-	return ok;
-}
-
-/*
- * section_scores — histogram of the scores of the run's kept pairs, binned
- * in SQL (width_bucket), with the threshold as a vertical line.  False
- * after a logged query failure.
- */
-static bool
-section_scores(Page *p)
-{
-	DbRows		s = {0},
-				b = {0};
-	char		lo_s[40],
-				hi_s[40],
-				n_s[16],
-				label[64];
-	const char *params[4] = {p->run, lo_s, hi_s, n_s};
-	int64_t    *counts = NULL;
-	double		lo,
-				hi,
-				step,
-				anchor;
-	int			nb;
-	bool		ok = false;
-
-	fputs("<h2>Pair scores</h2>\n", p->out);
-	if (!page_query(p, "score range", "SELECT count(*), min(score), max(score) "
-					"FROM itemdup.run_pairs WHERE run_id = $1::bigint", 1, params, &s))
-		goto cleanup;
-	if (atoll(db_text(&s, 0, 0)) == 0)
-	{
-		fputs("<p class=\"note\">No matched pairs in this run.</p>\n", p->out);
-		ok = true;
-		goto cleanup;
-	}
-	lo = atof(db_text(&s, 0, 1));
-	hi = atof(db_text(&s, 0, 2));
-	if (!isnan(p->threshold))
-	{
-		lo = fmin(lo, p->threshold);
-		hi = fmax(hi, p->threshold);
-	}
-	step = nice_step((hi - lo) / 50);
-	/* edges on the threshold, so its line falls between bars */
-	anchor = isnan(p->threshold) ? 0 : p->threshold;
-	lo = anchor - ceil((anchor - lo) / step) * step;
-	nb = (int) floor((hi - lo) / step) + 1;
-	snprintf(lo_s, sizeof(lo_s), "%.17g", lo);
-	snprintf(hi_s, sizeof(hi_s), "%.17g", lo + nb * step);
-	snprintf(n_s, sizeof(n_s), "%d", nb);
-	if (!page_query(p, "score histogram",
-					"SELECT width_bucket(score, $2::float8, $3::float8, $4::int), count(*) "
-					"FROM itemdup.run_pairs WHERE run_id = $1::bigint GROUP BY 1 ORDER BY 1",
-					4, params, &b))
-		goto cleanup;
-	counts = xcalloc((size_t) nb, sizeof(int64_t));
-	for (int r = 0; r < b.nrows; r++)
-	{
-		int			i = atoi(db_text(&b, r, 0)) - 1;
-
-		/* rounding at the edges: keep every pair in the chart */
-		i = i < 0 ? 0 : i >= nb ? nb - 1 : i;
-		counts[i] += atoll(db_text(&b, r, 1));
-	}
-	snprintf(label, sizeof(label), "threshold %g", p->threshold);
-	put(p->out, "<p class=\"sub\">", db_text(&s, 0, 0),
-		" matched pairs kept with the run (score at or above the threshold; of ");
-	put(p->out, "", p->pairs_scored ? p->pairs_scored : "?", "");
-	fprintf(p->out, " candidate pairs scored, the others are not kept), log2 odds, "
-			"bins of %g.</p>\n", step);
-	svg_columns(p->out, &(Columns) {
-		"Histogram of pair scores", "pairs", nb, counts, NULL, lo, step,
-			p->threshold, label
-	});
-	ok = true;
-
-cleanup:
-	free(counts);
-	db_rows_free(&s);
-	db_rows_free(&b);
-	return ok;
-}
-
-/* section_sizes — column chart of groups by size 2, 3, 4, 5+. */
-static bool
-section_sizes(Page *p)
-{
-	static const char *const labels[] = {"2", "3", "4", "5 or more"};
-	int64_t		counts[4] = {0};
-	const char *params[1] = {p->run};
-	DbRows		s = {0};
-	bool		ok;
-
-	fputs("<h2>Group sizes</h2>\n", p->out);
-	ok = page_query(p, "group sizes", "SELECT least(size, 5), count(*) FROM itemdup.run_groups "
-					"WHERE run_id = $1::bigint GROUP BY 1 ORDER BY 1", 1, params, &s);
-	for (int r = 0; ok && r < s.nrows; r++)
-	{
-		int			i = atoi(db_text(&s, r, 0)) - 2;
-
-		if (i >= 0 && i < 4)
-			counts[i] += atoll(db_text(&s, r, 1));
-	}
-	if (ok)
-		svg_columns(p->out, &(Columns) {
-			"Groups by number of items", "groups", 4, counts, labels, 0, 1, NAN, NULL
-		});
-	db_rows_free(&s);
-	return ok;
-}
-
-/*
- * section_institutions — horizontal bars: the institutions (per
- * environment) with the most items in groups, with their group counts.
- */
-static bool
-section_institutions(Page *p)
-{
-	char		top[16];
-	const char *params[2] = {p->run, top};
-	DbRows		s = {0};
-	int			label_w = 230,
-				bar_w = CH_W - label_w - 150,
-				row_h = 24,
-				h;
-	int64_t		max = 1;
-	bool		ok;
-
-	snprintf(top, sizeof(top), "%d", HTML_TOP_INST);
-	fputs("<h2>Institutions with most duplicate items</h2>\n", p->out);
-	ok = page_query(p, "institutions",
-					"SELECT institution_id, environment, sum(size), count(*) FROM itemdup.run_groups "
-					"WHERE run_id = $1::bigint GROUP BY institution_id, environment "
-					"ORDER BY 3 DESC, 4 DESC, institution_id COLLATE \"C\", environment LIMIT $2::int",
-					2, params, &s);
-	if (ok && s.nrows == 0)
-		fputs("<p class=\"note\">No groups in this run.</p>\n", p->out);
-	else if (ok)
-	{
-		fprintf(p->out, "<p class=\"sub\">Top %d by items in groups (the source's other items "
-				"per institution are not kept with the results).</p>\n", HTML_TOP_INST);
-		h = s.nrows * row_h + 16;
-		for (int r = 0; r < s.nrows; r++)
-			if (atoll(db_text(&s, r, 2)) > max)
-				max = atoll(db_text(&s, r, 2));
-		svg_open(p->out, CH_W, h, "Institutions by items in duplicate groups");
-		for (int r = 0; r < s.nrows; r++)
-		{
-			int64_t		items = atoll(db_text(&s, r, 2));
-			double		w = (double) items / max * bar_w;
-			int			y = 8 + r * row_h;
-
-			fprintf(p->out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", label_w - 8, y + 15);
-			html_text(p->out, db_text(&s, r, 0), 28);
-			put(p->out, " · ", db_text(&s, r, 1), "</text>");
-			fprintf(p->out, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%.1f\" "
-					"height=\"%d\"><title>", label_w, y + 3, w < 1 ? 1 : w, row_h - 6);
-			put(p->out, "", db_text(&s, r, 0), "");
-			fprintf(p->out, ": %" PRId64 " items in %s groups</title></rect>"
-					"<text x=\"%.1f\" y=\"%d\">%" PRId64 " items, %s group%s</text>\n",
-					items, db_text(&s, r, 3), label_w + (w < 1 ? 1 : w) + 6, y + 15, items,
-					db_text(&s, r, 3), strcmp(db_text(&s, r, 3), "1") ? "s" : "");
-		}
-		fputs("</svg>\n", p->out);
-	}
-	db_rows_free(&s);
 	return ok;
 }
 
@@ -661,8 +331,8 @@ pair_evidence(FILE *out, const DbRows *ps, int r)
 	const char *owner;
 	int			nk = 0;
 
-	put(out, "<div class=\"pair\"><code>", db_text(ps, r, 1), "</code> – ");
-	put(out, "<code>", db_text(ps, r, 2), "</code>");
+	html_put(out, "<div class=\"pair\"><code>", db_text(ps, r, 1), "</code> – ");
+	html_put(out, "<code>", db_text(ps, r, 2), "</code>");
 	fprintf(out, " score <b>%.2f</b><div class=\"ev\">", atof(db_text(ps, r, 3)));
 	if (ev == NULL)
 	{
@@ -671,9 +341,9 @@ pair_evidence(FILE *out, const DbRows *ps, int r)
 	}
 	cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(ev, "shared_keys"))
 	{
-		put(out, nk++ ? "; “" : "shared: “",
+		html_put(out, nk++ ? "; “" : "shared: “",
 			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "name")), "” ··");
-		put(out, "", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "mask")), "");
+		html_put(out, "", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "mask")), "");
 		fprintf(out, " (weight %+.2f)", num(k, "weight"));
 	}
 	if (nk)
@@ -682,7 +352,7 @@ pair_evidence(FILE *out, const DbRows *ps, int r)
 		fprintf(out, "shared persistent ids %.0f (%+.2f)<br>",
 				num(ev, "shared_persistent_ids"), num(ev, "persistent_weight"));
 	owner = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ev, "owner"));
-	put(out, "owner ", owner ? owner : "?", "");
+	html_put(out, "owner ", owner ? owner : "?", "");
 	fprintf(out, " (%+.2f) · unmatched %.0f/%.0f (%+.2f)", num(ev, "owner_weight"),
 			num(ev, "unmatched_a"), num(ev, "unmatched_b"), num(ev, "unmatched_penalty"));
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ev, "identical_accounts")))
@@ -699,13 +369,13 @@ group_row_open(FILE *out, const DbRows *m, int r)
 	const char *review = DB_VALUE(m, r, G_REVIEW);
 
 	fprintf(out, "<tr id=\"g%lld\">", atoll(db_text(m, r, G_GROUP)));
-	put(out, "<td class=\"n\">", db_text(m, r, G_GROUP), "</td>");
+	html_put(out, "<td class=\"n\">", db_text(m, r, G_GROUP), "</td>");
 	for (int c = G_ENV; c <= G_KIND; c++)
-		put(out, "<td>", db_text(m, r, c), "</td>");
-	put(out, "<td class=\"n\">", db_text(m, r, G_SIZE), "</td>");
-	put(out, "<td class=\"n\">", db_text(m, r, G_OWNERS), "</td>");
+		html_put(out, "<td>", db_text(m, r, c), "</td>");
+	html_put(out, "<td class=\"n\">", db_text(m, r, G_SIZE), "</td>");
+	html_put(out, "<td class=\"n\">", db_text(m, r, G_OWNERS), "</td>");
 	fprintf(out, "<td class=\"n\">%.2f – %.2f</td>", atof(db_text(m, r, G_MIN)), atof(db_text(m, r, G_MAX)));
-	put(out, "<td>", review ? review : "—", "");
+	html_put(out, "<td>", review ? review : "—", "");
 	if (strcmp(db_text(m, r, G_CHANGED), "t") == 0)
 		fputs(" <span class=\"note\">(changed since review)</span>", out);
 	fputs("</td><td><ul>", out);
@@ -715,12 +385,12 @@ group_row_open(FILE *out, const DbRows *m, int r)
 static void
 group_member(FILE *out, const DbRows *m, int r)
 {
-	put(out, "<li><code>", db_text(m, r, G_ITEM), "</code> owner ");
-	put(out, "", DB_VALUE(m, r, G_OWNER) ? db_text(m, r, G_OWNER) : "(none)", " · ");
-	put(out, "<span class=\"", db_text(m, r, G_ACTION), "\">");
-	put(out, "", db_text(m, r, G_ACTION), "</span> · ");
-	put(out, "", db_text(m, r, G_MATCHED), "/");
-	put(out, "", db_text(m, r, G_ACCOUNTS), " accounts matched</li>");
+	html_put(out, "<li><code>", db_text(m, r, G_ITEM), "</code> owner ");
+	html_put(out, "", DB_VALUE(m, r, G_OWNER) ? db_text(m, r, G_OWNER) : "(none)", " · ");
+	html_put(out, "<span class=\"", db_text(m, r, G_ACTION), "\">");
+	html_put(out, "", db_text(m, r, G_ACTION), "</span> · ");
+	html_put(out, "", db_text(m, r, G_MATCHED), "/");
+	html_put(out, "", db_text(m, r, G_ACCOUNTS), " accounts matched</li>");
 }
 
 /*
@@ -767,10 +437,10 @@ section_groups(Page *p)
 
 	snprintf(cap, sizeof(cap), "%d", HTML_MAX_GROUPS);
 	snprintf(pcap, sizeof(pcap), "%d", HTML_MAX_PAIRS);
-	if (!page_query(p, "group count", "SELECT count(*) FROM itemdup.run_groups "
+	if (!html_query(p, "group count", "SELECT count(*) FROM itemdup.run_groups "
 					"WHERE run_id = $1::bigint", 1, params, &n) ||
-		!page_query(p, "groups", groups_sql, 2, params, &m) ||
-		!page_query(p, "pairs", pairs_sql, 3, params, &ps))
+		!html_query(p, "groups", groups_sql, 2, params, &m) ||
+		!html_query(p, "pairs", pairs_sql, 3, params, &ps))
 		goto cleanup;
 	total = atoll(db_text(&n, 0, 0));
 	fprintf(p->out, "<h2>Groups (%lld)</h2>\n", total);
@@ -817,9 +487,9 @@ page_head(Page *p, const DbRows *run)
 		  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 		  "style-src 'unsafe-inline'\">\n"
 		  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", p->out);
-	put(p->out, "<title>itemdup report, run ", db_text(run, 0, U_RUN), "</title>\n");
-	fprintf(p->out, "<style>%s</style>\n</head>\n<body>\n", page_css);
-	put(p->out, "<h1>itemdup: duplicate Plaid Items, run ", db_text(run, 0, U_RUN), "</h1>\n");
+	html_put(p->out, "<title>itemdup report, run ", db_text(run, 0, U_RUN), "</title>\n");
+	fprintf(p->out, "<style>%s</style>\n</head>\n<body>\n", report_html_css);
+	html_put(p->out, "<h1>itemdup: duplicate Plaid Items, run ", db_text(run, 0, U_RUN), "</h1>\n");
 	fputs("<p class=\"sub\">Results as stored in schema itemdup "
 		  "(run_groups, run_group_items, run_pairs).</p>\n", p->out);
 }
@@ -834,7 +504,7 @@ report_write_html(DbConn *c, int64_t run_id, FILE *out)
 	bool		ok = false;
 
 	snprintf(p.run, sizeof(p.run), "%" PRId64, run_id);
-	if (!page_query(&p, "the run", run_sql, 1, params, &run))
+	if (!html_query(&p, "the run", run_sql, 1, params, &run))
 		goto cleanup;
 	if (run.nrows == 0)
 	{
@@ -846,8 +516,8 @@ report_write_html(DbConn *c, int64_t run_id, FILE *out)
 	p.pairs_scored = DB_VALUE(&run, 0, U_PAIRS);
 	page_head(&p, &run);
 	section_summary(&p, &run);
-	if (!section_diff(&p, &run) || !section_scores(&p) || !section_sizes(&p) ||
-		!section_institutions(&p) || !section_groups(&p))
+	if (!section_diff(&p, &run) || !html_section_scores(&p) || !html_section_sizes(&p) ||
+		!html_section_institutions(&p) || !section_groups(&p))
 		goto cleanup;			/* already logged */
 	fputs("</body>\n</html>\n", out);
 	if (ferror(out))
