@@ -29,7 +29,7 @@ enum
 	OPT_SOURCE, OPT_KIND, OPT_PUBLISH, OPT_DRY_RUN, OPT_INCLUDE_REMOVED, OPT_SINCE, OPT_UNTIL,
 	OPT_HOT_KEY_CAP, OPT_MAX_PAIRS, OPT_MAX_REJECT_RATIO, OPT_MIN_ITEMS, OPT_KEEP_RUNS,
 	OPT_THRESHOLD, OPT_FORMAT, OPT_RUN, OPT_OUTPUT, OPT_SOURCE_DSN,
-	OPT_INSTITUTION, OPT_MIN_SCORE, OPT_CHANGED, OPT_LIMIT, OPT_CSV_RAW
+	OPT_INSTITUTION, OPT_MIN_SCORE, OPT_CHANGED, OPT_LIMIT, OPT_CSV_RAW, OPT_OFFSET
 };
 
 static const struct
@@ -47,7 +47,7 @@ static const struct
 	{OPT_RUN, C_REPORT | C_EXPLAIN}, {OPT_OUTPUT, C_REPORT},
 	{OPT_SOURCE_DSN, C_RUN | C_EXPLAIN},
 	{OPT_INSTITUTION, C_REPORT}, {OPT_MIN_SCORE, C_REPORT}, {OPT_CHANGED, C_REPORT},
-	{OPT_LIMIT, C_REPORT}, {OPT_CSV_RAW, C_REPORT},
+	{OPT_LIMIT, C_REPORT}, {OPT_CSV_RAW, C_REPORT}, {OPT_OFFSET, C_REPORT},
 };
 
 static const struct option long_options[] = {
@@ -82,6 +82,7 @@ static const struct option long_options[] = {
 	{"changed", no_argument, NULL, OPT_CHANGED},
 	{"limit", required_argument, NULL, OPT_LIMIT},
 	{"csv-raw", no_argument, NULL, OPT_CSV_RAW},
+	{"offset", required_argument, NULL, OPT_OFFSET},
 	{NULL, 0, NULL, 0}
 };
 
@@ -161,7 +162,8 @@ static const char usage_report[] =
 "  --min-score X           only groups whose best pair scores X or more\n"
 "  --changed               only groups new, grown, merged or split since the\n"
 "                          previous published run\n"
-"  --limit N               the first N groups (table, csv, json; html shows at most 2000)\n"
+"  --limit N               the first N groups (html: at most 2000 per page)\n"
+"  --offset N              skip the first N groups (the next html page)\n"
 "  --csv-raw               csv as stored: no formula neutralising, no escaping\n"
 "\n"
 "Groups come in the order that needs attention: cross-owner first, then\n"
@@ -455,6 +457,11 @@ cli_parse(int argc, char **argv, Options *opt)
 				break;
 			case OPT_CSV_RAW:
 				opt->csv_raw = true;
+				break;
+			case OPT_OFFSET:
+				if (!parse_u64(a, 0, INT64_MAX, &u))
+					return usage_error("bad --offset \"%s\" (a number of groups)", a);
+				opt->offset = (int64_t) u;
 				break;
 		}
 	}

@@ -65,6 +65,7 @@ typedef struct Options
 	double		min_score;		/* --min-score (on max_score), NAN = none */
 	bool		changed;		/* --changed: new, grown, merged, split */
 	int64_t		limit;			/* --limit N groups, 0 = all */
+	int64_t		offset;			/* --offset N: skip the first N groups */
 	bool		csv_raw;		/* --csv-raw: no formula neutralising or escaping */
 } Options;
 

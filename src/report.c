@@ -49,46 +49,6 @@ report_resolve_run(DbConn *c, int64_t requested)
 	return run;
 }
 
-/*
- * The groups shown, in the order shown ("ord"): the run's groups ($1)
- * filtered by --kind ($2), --institution ($3), --min-score ($4, on the
- * group's max_score), --changed ($5), ordered by what needs attention
- * (cross-owner first, then size, then newest) and cut at --limit ($6).
- * "change" compares the members with the previous published run:
- * new (no member was grouped), merged (members from 2+ old groups), split
- * (an old group's members are now in 2+ groups), grown (members joined),
- * shrunk (members left), unchanged.
- */
-#define SELECTED_GROUPS \
-"WITH prev AS (SELECT max(p.run_id) AS run_id FROM itemdup.runs p " \
-"               WHERE p.run_id < $1::bigint AND p.published_at IS NOT NULL " \
-"                 AND p.status = 'succeeded'), " \
-"cur AS (SELECT group_id, item_id FROM itemdup.result_group_items WHERE run_id = $1::bigint), " \
-"old AS (SELECT o.group_id, o.item_id FROM itemdup.result_group_items o JOIN prev " \
-"         ON o.run_id = prev.run_id), " \
-"oldsize AS (SELECT group_id, count(*) AS n FROM old GROUP BY group_id), " \
-"splits AS (SELECT o.group_id FROM old o JOIN cur c USING (item_id) GROUP BY o.group_id " \
-"            HAVING count(DISTINCT c.group_id) > 1), " \
-"ch AS (SELECT c.group_id, count(o.item_id) AS had, count(DISTINCT o.group_id) AS from_groups, " \
-"              count(*) FILTER (WHERE o.group_id IS DISTINCT FROM c.group_id) AS joined, " \
-"              count(*) FILTER (WHERE o.group_id = c.group_id) AS stayed, " \
-"              bool_or(o.group_id IN (SELECT group_id FROM splits)) AS split " \
-"         FROM cur c LEFT JOIN old o USING (item_id) GROUP BY c.group_id), " \
-"sel AS (SELECT g.*, n.name AS institution_name, " \
-"        CASE WHEN ch.had = 0 THEN 'new' WHEN ch.from_groups > 1 THEN 'merged' " \
-"             WHEN ch.split THEN 'split' WHEN ch.joined > 0 THEN 'grown' " \
-"             WHEN coalesce(os.n, 0) > ch.stayed THEN 'shrunk' ELSE 'unchanged' END AS change, " \
-"        row_number() OVER (ORDER BY g.kind = 'cross_owner' DESC, g.size DESC, " \
-"                           g.first_seen_at DESC, g.group_id) AS ord " \
-"   FROM itemdup.run_groups g JOIN ch USING (group_id) " \
-"   LEFT JOIN oldsize os USING (group_id) " \
-"   LEFT JOIN itemdup.institutions n USING (institution_id) " \
-"  WHERE g.run_id = $1::bigint AND ($2::text IS NULL OR g.kind = $2::text) " \
-"    AND ($3::text IS NULL OR g.institution_id = $3::text) " \
-"    AND ($4::float8 IS NULL OR g.max_score >= $4::float8)), " \
-"shown AS (SELECT * FROM sel WHERE NOT $5::bool OR change IN ('new', 'grown', 'merged', 'split') " \
-"           ORDER BY ord LIMIT $6::bigint) "
-
 /* Columns of member_sql (table and CSV: one row per member). */
 enum
 {
@@ -106,7 +66,7 @@ static const char *const member_columns[R_NCOLS] = {
 
 /* Scores rounded for people (3 decimals). */
 static const char member_sql[] =
-SELECTED_GROUPS
+REPORT_SELECTED_GROUPS
 "SELECT s.group_id, s.environment, s.institution_id, s.size, s.owners, s.kind, "
 "       round(s.max_score::numeric, 3), round(s.min_score::numeric, 3), s.first_seen_run, "
 "       s.review_status, s.changed_since_review, i.item_id, i.owner_id, i.accounts, "
@@ -121,7 +81,7 @@ SELECTED_GROUPS
  * no row holds more than one group's members or one pair's evidence.
  */
 static const char json_sql[] =
-SELECTED_GROUPS
+REPORT_SELECTED_GROUPS
 "SELECT t, json FROM ( "
 " SELECT s.ord, 0 AS t, NULL::float8 AS score, NULL::text AS a, NULL::text AS b, "
 "        json_build_object('group_id', s.group_id, 'environment', s.environment, "
@@ -305,9 +265,10 @@ json_row(const DbRows *row, void *ctx)
 	return !ferror(w->out);
 }
 
-/* The filter parameters $1..$6 of SELECTED_GROUPS (bufs hold the numbers). */
-static void
-filter_params(const Options *opt, const char *run, char bufs[2][32], const char *params[6])
+/* report_filter_params — see report.h. */
+void
+report_filter_params(const Options *opt, const char *run, int64_t cap, char bufs[3][32],
+					 const char *params[7])
 {
 	params[0] = run;
 	params[1] = opt->report_kind;
@@ -320,11 +281,25 @@ filter_params(const Options *opt, const char *run, char bufs[2][32], const char 
 	}
 	params[4] = opt->changed ? "true" : "false";
 	params[5] = NULL;
-	if (opt->limit > 0)
+	if (opt->limit > 0 || cap > 0)
 	{
-		snprintf(bufs[1], 32, "%" PRId64, opt->limit);
+		snprintf(bufs[1], 32, "%" PRId64,
+				 opt->limit > 0 && (cap == 0 || opt->limit < cap) ? opt->limit : cap);
 		params[5] = bufs[1];
 	}
+	params[6] = NULL;
+	if (opt->offset > 0)
+	{
+		snprintf(bufs[2], 32, "%" PRId64, opt->offset);
+		params[6] = bufs[2];
+	}
+}
+
+bool
+report_filtered(const Options *opt)
+{
+	return opt->report_kind || opt->institution || !isnan(opt->min_score) || opt->changed ||
+		opt->limit > 0 || opt->offset > 0;
 }
 
 /*
@@ -335,19 +310,19 @@ static bool
 write_report(DbConn *c, const Options *opt, const char *run, FILE *out)
 {
 	Writer		w = {.out = out, .opt = opt};
-	char		bufs[2][32];
-	const char *params[6];
+	char		bufs[3][32];
+	const char *params[7];
 	DbRows		rr = {0};
 	bool		ok = false;
 
 	sb_init(&w.buf);
-	filter_params(opt, run, bufs, params);
+	report_filter_params(opt, run, 0, bufs, params);
 	if (strcmp(opt->format, "csv") == 0)
 	{
 		for (int col = 0; col < R_NCOLS; col++)
 			fprintf(out, "%s%s", col ? "," : "", member_columns[col]);
 		fputc('\n', out);
-		ok = db_query_each(c, member_sql, 6, params, csv_row, &w);
+		ok = db_query_each(c, member_sql, 7, params, csv_row, &w);
 	}
 	else if (strcmp(opt->format, "json") == 0)
 	{
@@ -358,7 +333,7 @@ write_report(DbConn *c, const Options *opt, const char *run, FILE *out)
 			textesc_append(&w.buf, db_text(&rr, 0, 0), strlen(db_text(&rr, 0, 0)), TEXTESC_JSON_TEXT);
 			fwrite(w.buf.data, 1, w.buf.len, out);
 			fputs(",\n \"groups\": [", out);
-			ok = db_query_each(c, json_sql, 6, params, json_row, &w);
+			ok = db_query_each(c, json_sql, 7, params, json_row, &w);
 			fputs(w.rows ? "]}\n]}\n" : "]}\n", out);
 		}
 	}
@@ -368,7 +343,7 @@ write_report(DbConn *c, const Options *opt, const char *run, FILE *out)
 		if (ok)
 		{
 			table_head(out, &rr);
-			ok = db_query_each(c, member_sql, 6, params, table_row, &w);
+			ok = db_query_each(c, member_sql, 7, params, table_row, &w);
 			if (ok && w.rows == 0)
 				fputs("\nno duplicate groups (with these filters)\n", out);
 		}
@@ -415,7 +390,7 @@ report_command(const Options *opt)
 	if (!report_out_open(&ro, opt->output))
 		goto cleanup;			/* already logged */
 	if (strcmp(opt->format, "html") == 0)
-		ok = report_write_html(c, run_id, ro.f);
+		ok = report_write_html(c, run_id, opt, ro.f);
 	else
 		ok = write_report(c, opt, id, ro.f);
 	if (report_out_close(&ro, ok) && ok)

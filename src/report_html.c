@@ -95,31 +95,40 @@ static const char diff_sql[] =
 enum
 {
 	G_GROUP, G_ENV, G_INST, G_KIND, G_SIZE, G_OWNERS, G_MIN, G_MAX, G_REVIEW,
-	G_CHANGED, G_ITEM, G_OWNER, G_ACCOUNTS, G_MATCHED, G_ACTION
+	G_CHANGED, G_ITEM, G_OWNER, G_ACCOUNTS, G_MATCHED, G_ACTION, G_ORD, G_TOTAL,
+	G_CHANGE, G_INST_NAME, G_ACCTS
 };
 
+/*
+ * The members of the shown groups (report.h's filters and order), with the
+ * accounts (name, mask) each shares in the group's pairs, as a JSON array.
+ */
 static const char groups_sql[] =
-"WITH shown AS (SELECT group_id FROM itemdup.run_groups WHERE run_id = $1::bigint "
-"                ORDER BY group_id LIMIT $2::int) "
-"SELECT g.group_id, g.environment, g.institution_id, g.kind, g.size, g.owners, "
-"       g.min_score, g.max_score, g.review_status, g.changed_since_review, "
-"       i.item_id, i.owner_id, i.accounts, i.matched_accounts, i.suggested_action "
+REPORT_SELECTED_GROUPS
+", accts AS (SELECT p.group_id, x.item, jsonb_agg(DISTINCT jsonb_build_object( "
+"                   'name', k->'name', 'mask', k->'mask')) AS a "
+"   FROM shown s JOIN itemdup.run_pairs p ON p.run_id = s.run_id AND p.group_id = s.group_id "
+"   CROSS JOIN LATERAL (VALUES (p.item_a), (p.item_b)) x(item) "
+"   CROSS JOIN LATERAL jsonb_array_elements(p.evidence->'shared_keys') k "
+"  GROUP BY 1, 2) "
+"SELECT s.group_id, s.environment, s.institution_id, s.kind, s.size, s.owners, "
+"       s.min_score, s.max_score, s.review_status, s.changed_since_review, "
+"       i.item_id, i.owner_id, i.accounts, i.matched_accounts, i.suggested_action, "
+"       s.ord, s.total, s.change, s.institution_name, ac.a::text "
 "  FROM shown s "
-"  JOIN itemdup.run_groups g ON g.run_id = $1::bigint AND g.group_id = s.group_id "
-"  JOIN itemdup.run_group_items i ON i.run_id = g.run_id AND i.group_id = g.group_id "
-" ORDER BY g.group_id, i.item_id COLLATE \"C\"";
+"  JOIN itemdup.run_group_items i ON i.run_id = s.run_id AND i.group_id = s.group_id "
+"  LEFT JOIN accts ac ON ac.group_id = i.group_id AND ac.item = i.item_id "
+" ORDER BY s.ord, i.item_id COLLATE \"C\"";
 
-/* Pairs of the shown groups, best first, at most $3 per group, with the group's count n. */
+/* Pairs of the shown groups, best first, at most $8 per group, with the group's count n. */
 static const char pairs_sql[] =
-"SELECT group_id, item_a, item_b, score, evidence::text, n FROM ( "
-"  SELECT p.group_id, p.item_a, p.item_b, p.score, p.evidence, "
-"         row_number() OVER (PARTITION BY p.group_id "
-"                            ORDER BY p.score DESC, p.item_a, p.item_b) AS rn, "
-"         count(*) OVER (PARTITION BY p.group_id) AS n "
-"    FROM itemdup.run_pairs p "
-"   WHERE p.run_id = $1::bigint AND p.group_id IN (SELECT group_id FROM itemdup.run_groups "
-"          WHERE run_id = $1::bigint ORDER BY group_id LIMIT $2::int)) s "
-" WHERE rn <= $3::int ORDER BY group_id, rn";
+REPORT_SELECTED_GROUPS
+"SELECT ord, item_a, item_b, score, ev, n FROM ( "
+"  SELECT s.ord, p.item_a, p.item_b, p.score, p.evidence::text AS ev, "
+"         row_number() OVER (PARTITION BY s.ord ORDER BY p.score DESC, p.item_a, p.item_b) AS rn, "
+"         count(*) OVER (PARTITION BY s.ord) AS n "
+"    FROM shown s JOIN itemdup.run_pairs p ON p.run_id = s.run_id AND p.group_id = s.group_id) x "
+" WHERE rn <= $8::int ORDER BY ord, rn";
 
 /*
  * html_text — write s (NULL: nothing) with &, <, >, " and ' escaped, so it
@@ -226,7 +235,7 @@ section_summary(Page *p, const DbRows *run)
 		{U_PUBLISHED, "published", "never"}, {U_THRESHOLD, "threshold", "unknown"}
 	};
 
-	fputs("<h2>Run</h2>\n<table>\n", p->out);
+	fputs("<h2 id=\"run\">Run</h2>\n<table>\n", p->out);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 	{
 		const char *v = DB_VALUE(run, 0, rows[i].col);
@@ -256,7 +265,7 @@ section_diff(Page *p, const DbRows *run)
 	long long	changed;
 	bool		ok = false;
 
-	fputs("<h2>Changes since the previous published run</h2>\n", p->out);
+	fputs("<h2 id=\"changes\">Changes since the previous published run</h2>\n", p->out);
 	cards(p->out, run, U_NEW, U_UNCHANGED);
 	if (prev == NULL)
 	{
@@ -323,8 +332,8 @@ num(const cJSON *o, const char *key)
  * weight), persistent ids, owner, unmatched accounts, identical-set bonus,
  * prior.  Row r of ps (pairs_sql) is borrowed; the parsed tree is freed here.
  */
-static void
-pair_evidence(FILE *out, const DbRows *ps, int r)
+void
+html_pair_evidence(FILE *out, const DbRows *ps, int r)
 {
 	cJSON	   *ev = cJSON_Parse(db_text(ps, r, 4));
 	const cJSON *k;
@@ -370,8 +379,11 @@ group_row_open(FILE *out, const DbRows *m, int r)
 
 	fprintf(out, "<tr id=\"g%lld\">", atoll(db_text(m, r, G_GROUP)));
 	html_put(out, "<td class=\"n\">", db_text(m, r, G_GROUP), "</td>");
-	for (int c = G_ENV; c <= G_KIND; c++)
-		html_put(out, "<td>", db_text(m, r, c), "</td>");
+	html_put(out, "<td>", db_text(m, r, G_ENV), "</td>");
+	html_put(out, "<td>", db_text(m, r, G_INST), "");
+	html_put(out, DB_VALUE(m, r, G_INST_NAME) ? "<br>" : "", DB_VALUE(m, r, G_INST_NAME), "</td>");
+	html_put(out, "<td>", db_text(m, r, G_KIND), "");
+	html_put(out, "<br><span class=\"note\">", db_text(m, r, G_CHANGE), "</span></td>");
 	html_put(out, "<td class=\"n\">", db_text(m, r, G_SIZE), "</td>");
 	html_put(out, "<td class=\"n\">", db_text(m, r, G_OWNERS), "</td>");
 	fprintf(out, "<td class=\"n\">%.2f – %.2f</td>", atof(db_text(m, r, G_MIN)), atof(db_text(m, r, G_MAX)));
@@ -381,35 +393,55 @@ group_row_open(FILE *out, const DbRows *m, int r)
 	fputs("</td><td><ul>", out);
 }
 
-/* group_member — one member with owner, suggested action and accounts. */
+/* group_member — one member: owner, suggested action, the accounts it shares. */
 static void
 group_member(FILE *out, const DbRows *m, int r)
 {
+	cJSON	   *accts = cJSON_Parse(db_text(m, r, G_ACCTS));
+	const cJSON *a;
+	int			n = 0;
+
 	html_put(out, "<li><code>", db_text(m, r, G_ITEM), "</code> owner ");
 	html_put(out, "", DB_VALUE(m, r, G_OWNER) ? db_text(m, r, G_OWNER) : "(none)", " · ");
 	html_put(out, "<span class=\"", db_text(m, r, G_ACTION), "\">");
 	html_put(out, "", db_text(m, r, G_ACTION), "</span> · ");
 	html_put(out, "", db_text(m, r, G_MATCHED), "/");
-	html_put(out, "", db_text(m, r, G_ACCOUNTS), " accounts matched</li>");
+	html_put(out, "", db_text(m, r, G_ACCOUNTS), " accounts matched");
+	cJSON_ArrayForEach(a, accts)
+	{
+		html_put(out, n++ ? "; “" : "<br><span class=\"ev\">“",
+				 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "name")), "” ··");
+		html_put(out, "", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "mask")), "");
+	}
+	fputs(n ? "</span></li>" : "</li>", out);
+	cJSON_Delete(accts);
 }
 
 /*
- * group_pairs — the evidence cell of group gid: pairs from *p on (ps is
- * ordered by group like the members), advancing *p past them.
+ * group_pairs — the evidence cell of the group at ord: its pairs from *p on
+ * (ps is ordered like the members), advancing *p past them; a graph of the
+ * members (items[0..n)) and those pairs when the group has 3 or more.
  */
 static void
-group_pairs(FILE *out, const DbRows *ps, int *p, long long gid)
+group_pairs(FILE *out, const DbRows *ps, int *p, long long ord,
+			const char *const *items, int n)
 {
 	long long	shown = 0,
 				total = 0;
+	int			first;
 
 	fputs("</ul></td><td>", out);
-	while (*p < ps->nrows && atoll(db_text(ps, *p, 0)) < gid)
+	while (*p < ps->nrows && atoll(db_text(ps, *p, 0)) < ord)
 		(*p)++;
-	for (; *p < ps->nrows && atoll(db_text(ps, *p, 0)) == gid; (*p)++, shown++)
+	first = *p;
+	while (*p < ps->nrows && atoll(db_text(ps, *p, 0)) == ord)
+		(*p)++;
+	if (n >= 3)
+		html_group_graph(out, items, n, ps, first, *p);
+	for (int r = first; r < *p; r++, shown++)
 	{
-		pair_evidence(out, ps, *p);
-		total = atoll(db_text(ps, *p, 5));
+		html_pair_evidence(out, ps, r);
+		total = atoll(db_text(ps, r, 5));
 	}
 	if (total > shown)
 		fprintf(out, "<p class=\"note\">%lld more pairs: itemdup explain or --format json.</p>",
@@ -417,63 +449,90 @@ group_pairs(FILE *out, const DbRows *ps, int *p, long long gid)
 	fputs("</td></tr>\n", out);
 }
 
+/* group_index — a link to each shown group, in order (the page's table of contents). */
+static void
+group_index(FILE *out, const DbRows *m)
+{
+	fputs("<p class=\"toc\">", out);
+	for (int r = 0; r < m->nrows; r++)
+		if (r == 0 || strcmp(db_text(m, r, G_ORD), db_text(m, r - 1, G_ORD)) != 0)
+			fprintf(out, "<a href=\"#g%lld\">%lld</a> ", atoll(db_text(m, r, G_GROUP)),
+					atoll(db_text(m, r, G_GROUP)));
+	fputs("</p>\n", out);
+}
+
 /*
- * section_groups — the table of groups (at most HTML_MAX_GROUPS, by id)
- * with members and pair evidence.  False after a logged query failure.
+ * section_groups — the table of groups (at most HTML_MAX_GROUPS, in the
+ * order and with the filters of the other formats) with members, their
+ * shared accounts, a graph of each 3+ group and the pairs' evidence.
+ * False after a logged query failure.
  */
 static bool
 section_groups(Page *p)
 {
-	char		cap[16],
+	char		bufs[3][32],
 				pcap[16];
-	const char *params[3] = {p->run, cap, pcap};
-	DbRows		n = {0},
-				m = {0},
+	const char *params[8];
+	DbRows		m = {0},
 				ps = {0};
-	int			pi = 0;
+	const char *items[HTML_GRAPH_MAX];
+	int			pi = 0,
+				g0 = 0;
 	long long	total,
 				shown = 0;
 	bool		ok = false;
 
-	snprintf(cap, sizeof(cap), "%d", HTML_MAX_GROUPS);
+	report_filter_params(p->opt, p->run, HTML_MAX_GROUPS, bufs, params);
+	params[7] = pcap;
 	snprintf(pcap, sizeof(pcap), "%d", HTML_MAX_PAIRS);
-	if (!html_query(p, "group count", "SELECT count(*) FROM itemdup.run_groups "
-					"WHERE run_id = $1::bigint", 1, params, &n) ||
-		!html_query(p, "groups", groups_sql, 2, params, &m) ||
-		!html_query(p, "pairs", pairs_sql, 3, params, &ps))
+	if (!html_query(p, "groups", groups_sql, 7, params, &m) ||
+		!html_query(p, "pairs", pairs_sql, 8, params, &ps))
 		goto cleanup;
-	total = atoll(db_text(&n, 0, 0));
-	fprintf(p->out, "<h2>Groups (%lld)</h2>\n", total);
+	total = m.nrows ? atoll(db_text(&m, 0, G_TOTAL)) : 0;
+	fprintf(p->out, "<h2 id=\"groups\">Groups (%lld%s)</h2>\n", total,
+			report_filtered(p->opt) ? " with the report's filters" : "");
 	if (m.nrows == 0)
 	{
 		fputs("<p class=\"note\">No duplicate groups.</p>\n", p->out);
 		ok = true;
 		goto cleanup;
 	}
+	fputs("<p class=\"sub\">Cross-owner groups first, then by size, then newest. Review status: "
+		  "open, confirmed (real duplicates) or dismissed (not duplicates), recorded with "
+		  "itemdup.review_group(). Each member lists the accounts (name ··mask) it shares "
+		  "in the pairs shown.</p>\n", p->out);
+	group_index(p->out, &m);
 	fputs("<table>\n<tr><th>group</th><th>environment</th><th>institution</th><th>kind</th>"
 		  "<th>size</th><th>owners</th><th>score</th><th>review</th><th>members</th>"
 		  "<th>pairs and evidence</th></tr>\n", p->out);
-	for (int r = 0; r < m.nrows; r++)
+	for (int r = 0; r <= m.nrows; r++)
 	{
-		if (r == 0 || strcmp(db_text(&m, r, G_GROUP), db_text(&m, r - 1, G_GROUP)) != 0)
+		if (r == m.nrows || (r > 0 && strcmp(db_text(&m, r, G_ORD), db_text(&m, r - 1, G_ORD)) != 0))
 		{
-			if (r > 0)
-				group_pairs(p->out, &ps, &pi, atoll(db_text(&m, r - 1, G_GROUP)));
+			for (int k = g0; k < r && k - g0 < HTML_GRAPH_MAX; k++)
+				items[k - g0] = db_text(&m, k, G_ITEM);
+			group_pairs(p->out, &ps, &pi, atoll(db_text(&m, g0, G_ORD)), items,
+						r - g0 < HTML_GRAPH_MAX ? r - g0 : HTML_GRAPH_MAX);
+			g0 = r;
+		}
+		if (r == m.nrows)
+			break;
+		if (r == g0)
+		{
 			group_row_open(p->out, &m, r);
 			shown++;
 		}
 		group_member(p->out, &m, r);
 	}
-	group_pairs(p->out, &ps, &pi, atoll(db_text(&m, m.nrows - 1, G_GROUP)));
 	fputs("</table>\n", p->out);
 	if (total > shown)
-		fprintf(p->out, "<p class=\"note\">%lld groups left out: the table shows the first %lld "
-				"by group id; itemdup report --format csv or --format json has all %lld.</p>\n",
-				total - shown, shown, total);
+		fprintf(p->out, "<p class=\"note\">%lld more groups: this page shows the first %lld in "
+				"this order; narrow it with --kind, --institution, --changed or --min-score, "
+				"page on with --offset %lld, or use --format csv or json for all.</p>\n",
+				total - shown, shown, (long long) p->opt->offset + shown);
 	ok = true;
 
 cleanup:
-	db_rows_free(&n);
 	db_rows_free(&m);
 	db_rows_free(&ps);
 	return ok;
@@ -491,14 +550,18 @@ page_head(Page *p, const DbRows *run)
 	fprintf(p->out, "<style>%s</style>\n</head>\n<body>\n", report_html_css);
 	html_put(p->out, "<h1>itemdup: duplicate Plaid Items, run ", db_text(run, 0, U_RUN), "</h1>\n");
 	fputs("<p class=\"sub\">Results as stored in schema itemdup "
-		  "(run_groups, run_group_items, run_pairs).</p>\n", p->out);
+		  "(run_groups, run_group_items, run_pairs, run_near_misses).</p>\n"
+		  "<nav class=\"toc\"><a href=\"#run\">Run</a> · <a href=\"#changes\">Changes</a> · "
+		  "<a href=\"#scores\">Kept pair scores</a> · <a href=\"#near\">Every scored pair, "
+		  "near misses</a> · <a href=\"#sizes\">Group sizes</a> · <a href=\"#institutions\">"
+		  "Institutions</a> · <a href=\"#groups\">Groups</a></nav>\n", p->out);
 }
 
 /* report_write_html — see report.h. */
 bool
-report_write_html(DbConn *c, int64_t run_id, FILE *out)
+report_write_html(DbConn *c, int64_t run_id, const Options *opt, FILE *out)
 {
-	Page		p = {c, out, "", NAN, NULL};
+	Page		p = {c, out, "", NAN, NULL, opt};
 	const char *params[1] = {p.run};
 	DbRows		run = {0};
 	bool		ok = false;
@@ -516,7 +579,8 @@ report_write_html(DbConn *c, int64_t run_id, FILE *out)
 	p.pairs_scored = DB_VALUE(&run, 0, U_PAIRS);
 	page_head(&p, &run);
 	section_summary(&p, &run);
-	if (!section_diff(&p, &run) || !html_section_scores(&p) || !html_section_sizes(&p) ||
+	if (!section_diff(&p, &run) || !html_section_scores(&p) || !html_section_near(&p) ||
+		!html_section_sizes(&p) ||
 		!html_section_institutions(&p) || !section_groups(&p))
 		goto cleanup;			/* already logged */
 	fputs("</body>\n</html>\n", out);

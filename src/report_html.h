@@ -12,6 +12,7 @@
 #define HTML_MAX_PAIRS 25		/* pairs shown per group */
 #define HTML_TOP_INST 15		/* institutions in the chart */
 #define HTML_MAX_NEAR 25		/* near misses listed with evidence */
+#define HTML_GRAPH_MAX 40		/* members drawn in a group's graph */
 
 typedef struct Page
 {
@@ -20,6 +21,7 @@ typedef struct Page
 	char		run[32];		/* run id as the $1 parameter */
 	double		threshold;		/* NAN when the run's options lack it */
 	const char *pairs_scored;	/* runs.pairs_scored, borrowed; may be NULL */
+	const Options *opt;			/* filters, borrowed */
 } Page;
 
 /* The page's CSS (src/report_html.css, embedded at build time). */
@@ -42,9 +44,23 @@ void		html_put(FILE *out, const char *pre, const char *s, const char *post);
 bool		html_query(Page *p, const char *what, const char *sql, int nparams,
 					   const char *const *params, DbRows *rows) MUSTCHECK;
 
+/*
+ * html_pair_evidence — one pair in readable form, each term of its score:
+ * row r of ps (columns 1 item_a, 2 item_b, 3 score, 4 evidence text).
+ */
+void		html_pair_evidence(FILE *out, const DbRows *ps, int r);
+
+/*
+ * html_group_graph — an SVG of a group: items[0..n) on a circle, a line per
+ * pair in rows [p0, p1) of ps (columns 1 item_a, 2 item_b, 3 score).
+ */
+void		html_group_graph(FILE *out, const char *const *items, int n,
+							 const DbRows *ps, int p0, int p1);
+
 /* Chart sections (report_html_charts.c); false after a logged query failure. */
 bool		html_section_scores(Page *p) MUSTCHECK;
 bool		html_section_sizes(Page *p) MUSTCHECK;
 bool		html_section_institutions(Page *p) MUSTCHECK;
+bool		html_section_near(Page *p) MUSTCHECK;
 
 #endif

@@ -13,6 +13,11 @@
 #include <string.h>
 
 #include "log.h"
+#include "match.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
 
 /* Chart geometry (px): plot area inside the margins. */
 #define CH_W 640
@@ -166,7 +171,7 @@ html_section_scores(Page *p)
 	int			nb;
 	bool		ok = false;
 
-	fputs("<h2>Pair scores</h2>\n", p->out);
+	fputs("<h2 id=\"scores\">Kept pair scores</h2>\n", p->out);
 	if (!html_query(p, "score range", "SELECT count(*), min(score), max(score) "
 					"FROM itemdup.run_pairs WHERE run_id = $1::bigint", 1, params, &s))
 		goto cleanup;
@@ -234,7 +239,7 @@ html_section_sizes(Page *p)
 	DbRows		s = {0};
 	bool		ok;
 
-	fputs("<h2>Group sizes</h2>\n", p->out);
+	fputs("<h2 id=\"sizes\">Group sizes</h2>\n", p->out);
 	ok = html_query(p, "group sizes", "SELECT least(size, 5), count(*) FROM itemdup.run_groups "
 					"WHERE run_id = $1::bigint GROUP BY 1 ORDER BY 1", 1, params, &s);
 	for (int r = 0; ok && r < s.nrows; r++)
@@ -270,7 +275,7 @@ html_section_institutions(Page *p)
 	bool		ok;
 
 	snprintf(top, sizeof(top), "%d", HTML_TOP_INST);
-	fputs("<h2>Institutions with most duplicate items</h2>\n", p->out);
+	fputs("<h2 id=\"institutions\">Institutions with most duplicate items</h2>\n", p->out);
 	ok = html_query(p, "institutions",
 					"SELECT institution_id, environment, sum(size), count(*) FROM itemdup.run_groups "
 					"WHERE run_id = $1::bigint GROUP BY institution_id, environment "
@@ -308,4 +313,127 @@ html_section_institutions(Page *p)
 	}
 	db_rows_free(&s);
 	return ok;
+}
+
+/*
+ * html_section_near — every candidate pair the run scored, by score bin
+ * (run_score_bins) with the threshold, and the best near misses
+ * (run_near_misses) with their evidence.  Runs before schema 5 have
+ * neither: a note says so.  False after a logged query failure.
+ */
+bool
+html_section_near(Page *p)
+{
+	const char *params[1] = {p->run};
+	DbRows		b = {0},
+				nm = {0};
+	int64_t		counts[MATCH_NBINS + 2] = {0};
+	double		lo,
+				hi;
+	int			nb;
+	char		label[64],
+				sql[400];
+	bool		ok = false;
+
+	fputs("<h2 id=\"near\">Every scored pair and the near misses</h2>\n", p->out);
+	snprintf(sql, sizeof(sql), "SELECT NULL, item_a, item_b, score, evidence::text, sampled_as, "
+			 "count(*) OVER () FROM itemdup.run_near_misses WHERE run_id = $1::bigint "
+			 "ORDER BY score DESC, item_a, item_b LIMIT %d", HTML_MAX_NEAR);
+	if (!html_query(p, "score bins", "SELECT score_from, pairs FROM itemdup.run_score_bins "
+					"WHERE run_id = $1::bigint ORDER BY score_from", 1, params, &b) ||
+		!html_query(p, "near misses", sql, 1, params, &nm))
+		goto cleanup;
+	if (b.nrows == 0)
+	{
+		fputs("<p class=\"note\">Not recorded for this run.</p>\n", p->out);
+		ok = true;
+		goto cleanup;
+	}
+	lo = atof(db_text(&b, 0, 0));
+	hi = atof(db_text(&b, b.nrows - 1, 0)) + 1;
+	if (!isnan(p->threshold))
+	{
+		lo = fmin(lo, floor(p->threshold));
+		hi = fmax(hi, floor(p->threshold) + 1);
+	}
+	nb = (int) (hi - lo);
+	nb = nb < 1 ? 1 : nb > MATCH_NBINS + 2 ? MATCH_NBINS + 2 : nb;
+	for (int r = 0; r < b.nrows; r++)
+	{
+		int			i = (int) (atof(db_text(&b, r, 0)) - lo);
+
+		counts[i < 0 ? 0 : i >= nb ? nb - 1 : i] += atoll(db_text(&b, r, 1));
+	}
+	fputs("<p class=\"sub\">Every candidate pair the run scored, kept (at or above the threshold) "
+		  "or not, in bins of 1 (log2 odds; the end bins also hold the scores beyond them).</p>\n",
+		  p->out);
+	snprintf(label, sizeof(label), "threshold %g", p->threshold);
+	svg_columns(p->out, &(Columns) {
+		"Histogram of every candidate pair's score", "pairs", nb, counts, NULL, lo, 1,
+			p->threshold, label
+	});
+	if (nm.nrows == 0)
+		fputs("<p class=\"note\">No pair scored below the threshold.</p>\n", p->out);
+	else
+	{
+		html_put(p->out, "<details><summary>The best near misses (", db_text(&nm, 0, 6),
+				 " kept with the run in itemdup.run_near_misses: the 100 highest below the "
+				 "threshold and a few per score bin)</summary>\n");
+		for (int r = 0; r < nm.nrows; r++)
+			html_pair_evidence(p->out, &nm, r);
+		fputs("</details>\n", p->out);
+	}
+	ok = true;
+
+cleanup:
+	db_rows_free(&b);
+	db_rows_free(&nm);
+	return ok;
+}
+
+/* html_group_graph — see report_html.h. */
+void
+html_group_graph(FILE *out, const char *const *items, int n, const DbRows *ps, int p0, int p1)
+{
+	int			size = n <= 6 ? 240 : n <= 15 ? 320 : 400;
+	double		c = size / 2.0,
+				rad = size / 2.0 - 60;
+	double		x[HTML_GRAPH_MAX],
+				y[HTML_GRAPH_MAX];
+
+	svg_open(out, size, size, "Who links to whom in this group");
+	for (int k = 0; k < n; k++)
+	{
+		x[k] = c + rad * cos(-M_PI / 2 + 2 * M_PI * k / n);
+		y[k] = c + rad * sin(-M_PI / 2 + 2 * M_PI * k / n);
+	}
+	for (int r = p0; r < p1; r++)
+	{
+		int			a = -1,
+					b = -1;
+
+		for (int k = 0; k < n; k++)
+		{
+			if (strcmp(items[k], db_text(ps, r, 1)) == 0)
+				a = k;
+			if (strcmp(items[k], db_text(ps, r, 2)) == 0)
+				b = k;
+		}
+		if (a < 0 || b < 0)
+			continue;
+		fprintf(out, "<line class=\"edge\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\">"
+				"<title>score %.2f</title></line>\n", x[a], y[a], x[b], y[b],
+				atof(db_text(ps, r, 3)));
+	}
+	for (int k = 0; k < n; k++)
+	{
+		fprintf(out, "<circle class=\"node\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\">", x[k], y[k]);
+		html_put(out, "<title>", items[k], "</title></circle>");
+		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">",
+				x[k] + (x[k] < c - 1 ? -8 : x[k] > c + 1 ? 8 : 0), y[k] + (y[k] < c ? -8 : 16),
+				x[k] < c - 1 ? "end" : x[k] > c + 1 ? "start" : "middle");
+		html_text(out, items[k], 14);
+		fputs("</text>\n", out);
+	}
+	fputs("</svg>\n", out);
 }
