@@ -134,35 +134,15 @@ typedef struct Writer
 	int64_t		rows;
 } Writer;
 
-/* CSV: quote when needed; neutralise formulas and escape for people unless raw. */
+/* CSV: one cell (NULL: empty); user strings neutralised unless --csv-raw (textesc.h). */
 static void
 csv_field(Writer *w, const char *s, bool user_text)
 {
-	const char *v = s;
-	bool		formula;
-
 	if (s == NULL)
-		return;					/* NULL: an empty unquoted cell; "" is quoted */
-	formula = user_text && !w->opt->csv_raw && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
-	if (user_text && !w->opt->csv_raw && textesc_needed(s, strlen(s), TEXTESC_TEXT))
-	{
-		sb_reset(&w->buf);
-		textesc_append(&w->buf, s, strlen(s), TEXTESC_TEXT);
-		v = w->buf.data;
-	}
-	if (!formula && v[0] != '\0' && strpbrk(v, ",\"\n\r") == NULL)
-	{
-		fputs(v, w->out);
 		return;
-	}
-	fputs(formula ? "\"'" : "\"", w->out);
-	for (; *v; v++)
-	{
-		if (*v == '"')
-			fputc('"', w->out);
-		fputc(*v, w->out);
-	}
-	fputc('"', w->out);
+	sb_reset(&w->buf);
+	textesc_csv_cell(&w->buf, s, user_text && !w->opt->csv_raw);
+	fwrite(w->buf.data, 1, w->buf.len, w->out);
 }
 
 static bool

@@ -111,6 +111,35 @@ textesc_append(StrBuf *b, const char *s, size_t len, TextEscStyle style)
 	sb_append(b, s + run, len - run);
 }
 
+void
+textesc_csv_cell(StrBuf *b, const char *s, bool neutralise)
+{
+	bool		formula = neutralise && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+	StrBuf		esc;
+	const char *v = s;
+
+	sb_init(&esc);
+	if (neutralise && textesc_needed(s, strlen(s), TEXTESC_TEXT))
+	{
+		textesc_append(&esc, s, strlen(s), TEXTESC_TEXT);
+		v = esc.data;
+	}
+	if (!formula && v[0] != '\0' && strpbrk(v, ",\"\n\r") == NULL)
+		sb_puts(b, v);
+	else
+	{
+		sb_puts(b, formula ? "\"'" : "\"");
+		for (const char *q; (q = strchr(v, '"')) != NULL; v = q + 1)
+		{
+			sb_append(b, v, (size_t) (q - v) + 1);
+			sb_append(b, "\"", 1);
+		}
+		sb_puts(b, v);
+		sb_append(b, "\"", 1);
+	}
+	sb_free(&esc);
+}
+
 const char *
 textesc(const char *s)
 {

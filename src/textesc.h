@@ -58,6 +58,16 @@ bool		textesc_needed(const char *s, size_t len, TextEscStyle style);
 void		textesc_append(StrBuf *b, const char *s, size_t len, TextEscStyle style);
 
 /*
+ * textesc_csv_cell — append s (not NULL: a NULL cell is empty, the caller
+ * writes nothing) as one CSV cell to b: quoted when it holds , " CR or LF or
+ * is empty (so "" differs from NULL).  With neutralise (a user string for a
+ * spreadsheet): a cell starting with = + - @ tab or CR gets a leading ' and
+ * quotes (OWASP "CSV Injection"), and unsafe characters are escaped as
+ * TEXTESC_TEXT.  Without it the value is kept exactly.
+ */
+void		textesc_csv_cell(StrBuf *b, const char *s, bool neutralise);
+
+/*
  * textesc — s escaped as TEXTESC_TEXT, for printf-style callers.  Returns s
  * itself when nothing needs escaping, else one of 8 rotating static buffers
  * (valid until the 8th next call; single-threaded program).  NULL stays NULL.

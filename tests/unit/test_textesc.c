@@ -101,6 +101,41 @@ START_TEST(test_needed_and_ring)
 }
 END_TEST
 
+/* s as one CSV cell, neutralised or raw. */
+static const char *
+cell(StrBuf *b, const char *s, bool neutralise)
+{
+	sb_reset(b);
+	textesc_csv_cell(b, s, neutralise);
+	return b->data ? b->data : "";
+}
+
+START_TEST(test_csv_cells)
+{
+	StrBuf		b;
+
+	sb_init(&b);
+	/* plain, empty (quoted: not NULL), quoting */
+	ck_assert_str_eq(cell(&b, "item-1", true), "item-1");
+	ck_assert_str_eq(cell(&b, "", true), "\"\"");
+	ck_assert_str_eq(cell(&b, "a,b \"c\"", true), "\"a,b \"\"c\"\"\"");
+	/* every formula starter: a leading ' inside quotes */
+	ck_assert_str_eq(cell(&b, "=HYPERLINK(\"x\")", true), "\"'=HYPERLINK(\"\"x\"\")\"");
+	ck_assert_str_eq(cell(&b, "+1", true), "\"'+1\"");
+	ck_assert_str_eq(cell(&b, "-2", true), "\"'-2\"");
+	ck_assert_str_eq(cell(&b, "@SUM(A1)", true), "\"'@SUM(A1)\"");
+	ck_assert_str_eq(cell(&b, "\tx", true), "\"'\\x09x\"");
+	ck_assert_str_eq(cell(&b, "\rx", true), "\"'\\x0dx\"");
+	/* not at the start: no prefix; controls and bidi escaped */
+	ck_assert_str_eq(cell(&b, "a=b", true), "a=b");
+	ck_assert_str_eq(cell(&b, "a\x1b\xe2\x80\xae", true), "a\\x1b\\u202e");
+	/* raw: exactly the value, CSV quoting only */
+	ck_assert_str_eq(cell(&b, "=1+1", false), "=1+1");
+	ck_assert_str_eq(cell(&b, "a\r\x1b", false), "\"a\r\x1b\"");
+	sb_free(&b);
+}
+END_TEST
+
 Suite *
 textesc_suite(void)
 {
@@ -112,6 +147,7 @@ textesc_suite(void)
 	tcase_add_test(tc, test_not_utf8);
 	tcase_add_test(tc, test_json_styles);
 	tcase_add_test(tc, test_needed_and_ring);
+	tcase_add_test(tc, test_csv_cells);
 	suite_add_tcase(s, tc);
 	return s;
 }
