@@ -401,8 +401,8 @@ group_member(FILE *out, const DbRows *m, int r)
 	const cJSON *a;
 	int			n = 0;
 
-	html_put(out, "<li><code>", db_text(m, r, G_ITEM), "</code> owner ");
-	html_put(out, "", DB_VALUE(m, r, G_OWNER) ? db_text(m, r, G_OWNER) : "(none)", " · ");
+	html_put(out, "<li><code>", db_text(m, r, G_ITEM), "</code> owner <bdi>");
+	html_put(out, "", DB_VALUE(m, r, G_OWNER) ? db_text(m, r, G_OWNER) : "(none)", "</bdi> · ");
 	html_put(out, "<span class=\"", db_text(m, r, G_ACTION), "\">");
 	html_put(out, "", db_text(m, r, G_ACTION), "</span> · ");
 	html_put(out, "", db_text(m, r, G_MATCHED), "/");

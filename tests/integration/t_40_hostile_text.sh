@@ -4,7 +4,7 @@
 # reaches stdout or a log line, CSV cells are neutralised, JSON stays valid
 # and lossless, HTML shows bidi controls as text.
 type plan >/dev/null 2>&1 || plan() { :; }
-plan 39
+plan 41
 RAW="python3 tests/integration/rawbytes.py"
 run_rc migrate >/dev/null
 load_fixture hostile_text
@@ -64,6 +64,20 @@ PY
 
 # html: markup and bidi both neutral
 check "html: no raw U+202E anywhere (shown as \\u202e)" bash -c "! grep -q \$'\\u202e' '$WORK/r.html' && grep -qF 'h1\\u202eetadidnac_evomer' '$WORK/r.html'"
+
+check "html: owner ids isolated (<bdi>) and ids in isolating <code>" bash -c "grep -qF 'owner <bdi>\\x1b]52;c;ZXZpbA==\\x07own</bdi>' '$WORK/r.html' && grep -q 'code,bdi,td{unicode-bidi:isolate}' '$WORK/r.html'"
+CHROME=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROME" ]; then
+	type skip >/dev/null 2>&1 && skip "chromium render of the hostile page: chromium not installed"
+	echo "  SKIPPED chromium render: chromium not installed"
+else
+	prof=$(mktemp -d)
+	timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync "--user-data-dir=$prof" --dump-dom "file://$WORK/r.html" >"$WORK/dom.html" 2>/dev/null
+	check "chromium's DOM of the page: the ids as escaped text, nothing raw" bash -c \
+		"grep -qF 'h1\\u202eetadidnac_evomer' '$WORK/dom.html' && $RAW '$WORK/dom.html'"
+	rm -rf "$prof"
+fi
 
 # explain, text and json, grouped and from the source
 h1=$(q "SELECT item_id FROM itemdup.current_group_items WHERE item_id LIKE 'h1%'")
