@@ -18,16 +18,16 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
            -DITEMDUP_TEST_HOOKS
 
 # The pure core: no libpq, no I/O (STYLE.md).  Unit tests and the fuzzer link it.
-CORE    := arena normalize payload keys match groups copyfmt
+CORE    := arena normalize payload keys match nearmiss groups copyfmt textesc
 # The edges and the program.
-EDGE    := log db loader publish migrate report report_html explain run status \
-           cli cli_usage cli_values main
+EDGE    := log db loader publish migrate report report_out report_html report_html_charts \
+           explain run status cli cli_usage cli_values main
 SQL     := $(sort $(wildcard sql/*.sql))
 
 CORE_O   = $(CORE:%=build/%.o)
-EDGE_O   = $(EDGE:%=build/%.o) build/sql_files.o
+EDGE_O   = $(EDGE:%=build/%.o) build/sql_files.o build/report_css.o
 SCORE_O  = $(CORE:%=build/san/%.o)
-SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o
+SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o build/san/report_css.o
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 
 .PHONY: all test unit integration demo clean deps bench eval fuzz fuzz-replay install uninstall
@@ -56,6 +56,12 @@ build/sql_files.c: $(SQL) scripts/sql2c.sh | build
 build/sql_files.o: build/sql_files.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+build/report_css.c: src/report_html.css scripts/embed.sh | build
+	sh scripts/embed.sh report_html_css src/report_html.css > $@
+
+build/report_css.o: build/report_css.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 # Sanitizer build used by the tests.
 build/san/itemdup: $(SCORE_O) $(SEDGE_O)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
@@ -64,6 +70,9 @@ build/san/%.o: src/%.c | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
 build/san/sql_files.o: build/sql_files.c | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+build/san/report_css.o: build/report_css.c | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
 build/san/unit_tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(SCORE_O) build/san/cli_values.o | build/san

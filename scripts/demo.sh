@@ -2,12 +2,21 @@
 # demo.sh — the nightly job on an embedded default: a throwaway PostgreSQL,
 # a few thousand generated Items (current and legacy payloads, planted
 # duplicates, sandbox Items), one run, the analyst report.  `make demo`.
+#
+# The html report is written to $DEMO_HTML (default build/demo-report.html)
+# and its path printed.  DEMO_KEEP=1 leaves the demo cluster running (it
+# prints the psql line to query it, and the command that stops it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITEMS=${ITEMS:-5000}
+DEMO_HTML=${DEMO_HTML:-build/demo-report.html}
 eval "$(scripts/pgcluster.sh start)"
 work=$(mktemp -d /tmp/itemdup-demo.XXXXXX)
-trap 'scripts/pgcluster.sh stop "$ITEMDUP_PGDIR"; rm -rf "$work"' EXIT
+if [ "${DEMO_KEEP:-0}" = 1 ]; then
+	trap 'rm -rf "$work"' EXIT
+else
+	trap 'scripts/pgcluster.sh stop "$ITEMDUP_PGDIR"; rm -rf "$work"' EXIT
+fi
 chmod 755 "$work"
 
 echo "== generating $ITEMS items"
@@ -32,3 +41,16 @@ SELECT (SELECT count(*) FROM found) AS pairs_found,
        (SELECT count(*) FROM found f JOIN sample.truth t USING (item_a, item_b)) AS planted_found,
        (SELECT count(*) FROM sample.truth) AS planted;
 SQL
+echo "== itemdup report --format html"
+mkdir -p "$(dirname "$DEMO_HTML")"
+build/itemdup report --format html --output "$DEMO_HTML" --log-format text
+echo "The html report is in $(cd "$(dirname "$DEMO_HTML")" && pwd)/$(basename "$DEMO_HTML")"
+echo "(open it in a browser: one self-contained page, nothing loaded from the network)"
+if [ "${DEMO_KEEP:-0}" = 1 ]; then
+	echo "The demo cluster is still running. Query it with:"
+	echo "  PGHOST=$PGHOST PGPORT=$PGPORT PGUSER=$PGUSER PGDATABASE=$PGDATABASE psql"
+	echo "  (e.g. SELECT * FROM itemdup.current_groups; SELECT * FROM itemdup.current_near_misses;)"
+	echo "Stop it with:  scripts/pgcluster.sh stop $ITEMDUP_PGDIR"
+else
+	echo "The demo cluster is stopped now. To keep it running and query it: make demo DEMO_KEEP=1"
+fi

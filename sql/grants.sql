@@ -24,7 +24,8 @@ BEGIN
         -- its own result tables: the only ones it writes
         GRANT SELECT, INSERT, UPDATE, DELETE ON itemdup.runs, itemdup.published TO itemdup_job;
         GRANT SELECT, INSERT, DELETE ON itemdup.rejects, itemdup.result_groups,
-              itemdup.result_group_items, itemdup.result_pairs TO itemdup_job;
+              itemdup.result_group_items, itemdup.result_pairs, itemdup.result_near_misses,
+              itemdup.result_score_bins TO itemdup_job;
         GRANT USAGE ON SEQUENCE itemdup.group_id_seq TO itemdup_job;
         EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE %s TO itemdup_job',
                                   pg_catalog.pg_get_serial_sequence('itemdup.runs', 'run_id'));
@@ -48,10 +49,13 @@ BEGIN
               itemdup.institution_map, itemdup.result_groups, itemdup.result_group_items,
               itemdup.result_pairs, itemdup.run_groups, itemdup.run_group_items,
               itemdup.run_pairs, itemdup.current_groups, itemdup.current_group_items,
-              itemdup.current_pairs, itemdup.group_reviews TO itemdup_analyst;
+              itemdup.current_pairs, itemdup.group_reviews, itemdup.institutions,
+              itemdup.result_near_misses, itemdup.result_score_bins, itemdup.run_near_misses,
+              itemdup.current_near_misses, itemdup.run_score_bins TO itemdup_analyst;
         -- reviews only through the SECURITY DEFINER function
         GRANT EXECUTE ON FUNCTION itemdup.review_group(bigint, text, text),
               itemdup.token_environment(text) TO itemdup_analyst;
     END IF;
 END
 $$;
+

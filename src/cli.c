@@ -31,7 +31,8 @@ enum
 	OPT_DSN = 1000, OPT_LOCK_TIMEOUT, OPT_STATEMENT_TIMEOUT, OPT_LOCK_WAIT, OPT_LOG_FORMAT,
 	OPT_SOURCE, OPT_KIND, OPT_PUBLISH, OPT_DRY_RUN, OPT_INCLUDE_REMOVED, OPT_SINCE, OPT_UNTIL,
 	OPT_HOT_KEY_CAP, OPT_MAX_PAIRS, OPT_MAX_REJECT_RATIO, OPT_MIN_ITEMS, OPT_KEEP_RUNS,
-	OPT_THRESHOLD, OPT_FORMAT, OPT_RUN, OPT_OUTPUT, OPT_SOURCE_DSN, OPT_MAX_AGE
+	OPT_THRESHOLD, OPT_FORMAT, OPT_RUN, OPT_OUTPUT, OPT_SOURCE_DSN, OPT_MAX_AGE,
+	OPT_INSTITUTION, OPT_MIN_SCORE, OPT_CHANGED, OPT_LIMIT, OPT_CSV_RAW, OPT_OFFSET
 };
 
 /* The options every command takes, before or after the command name. */
@@ -80,6 +81,13 @@ static const struct option report_options[] = {
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"run", required_argument, NULL, OPT_RUN},
 	{"output", required_argument, NULL, OPT_OUTPUT},
+	{"kind", required_argument, NULL, OPT_KIND},
+	{"institution", required_argument, NULL, OPT_INSTITUTION},
+	{"min-score", required_argument, NULL, OPT_MIN_SCORE},
+	{"changed", no_argument, NULL, OPT_CHANGED},
+	{"limit", required_argument, NULL, OPT_LIMIT},
+	{"offset", required_argument, NULL, OPT_OFFSET},
+	{"csv-raw", no_argument, NULL, OPT_CSV_RAW},
 	{NULL, 0, NULL, 0}
 };
 
@@ -167,6 +175,7 @@ set_defaults(Options *opt)
 	opt->keep_runs = 30;
 	opt->threshold = 5.0;
 	opt->max_age = 26 * 3600;
+	opt->min_score = NAN;
 }
 
 /* The name of option id in table (for messages). */
@@ -476,10 +485,43 @@ output_option(int c, const char *a, Options *opt, const char *const *formats)
 static const char *const report_formats[] = {"table", "csv", "json", "html", NULL};
 static const char *const text_formats[] = {"text", "json", NULL};
 
-/* report's own options. */
+/* report's own options: the output and the triage filters (docs/REPORTS.md). */
 static int
 report_option(int c, const char *a, Options *opt)
 {
+	uint64_t	u;
+
+	switch (c)
+	{
+		case OPT_KIND:
+			if (strcmp(a, "same_owner") != 0 && strcmp(a, "cross_owner") != 0)
+				return cli_usage_error("bad --kind \"%s\" (same_owner or cross_owner)", a);
+			opt->report_kind = a;
+			return -1;
+		case OPT_INSTITUTION:
+			opt->institution = a;
+			return -1;
+		case OPT_MIN_SCORE:
+			if (!cli_parse_double(a, -1e9, 1e9, &opt->min_score))
+				return cli_usage_error("bad --min-score \"%s\"", a);
+			return -1;
+		case OPT_CHANGED:
+			opt->changed = true;
+			return -1;
+		case OPT_LIMIT:
+			if (!cli_parse_u64(a, 1, INT64_MAX, &u))
+				return cli_usage_error("bad --limit \"%s\" (a number of groups, 1 or more)", a);
+			opt->limit = (int64_t) u;
+			return -1;
+		case OPT_OFFSET:
+			if (!cli_parse_u64(a, 0, INT64_MAX, &u))
+				return cli_usage_error("bad --offset \"%s\" (a number of groups)", a);
+			opt->offset = (int64_t) u;
+			return -1;
+		case OPT_CSV_RAW:
+			opt->csv_raw = true;
+			return -1;
+	}
 	return output_option(c, a, opt, report_formats);
 }
 

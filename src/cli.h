@@ -57,6 +57,14 @@ typedef struct Options
 	const char *item_a;
 	const char *item_b;
 	int64_t		max_age;		/* status: seconds */
+	/* report: filters for triage (README.md, "For analysts") */
+	const char *report_kind;	/* --kind same_owner|cross_owner, NULL = both */
+	const char *institution;	/* --institution ID */
+	double		min_score;		/* --min-score (on max_score), NAN = none */
+	bool		changed;		/* --changed: new, grown, merged, split */
+	int64_t		limit;			/* --limit N groups, 0 = all */
+	int64_t		offset;			/* --offset N: skip the first N groups */
+	bool		csv_raw;		/* --csv-raw: no formula neutralising or escaping */
 } Options;
 
 /*

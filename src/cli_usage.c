@@ -83,7 +83,22 @@ static const char usage_report[] =
 "\n"
 "  --format FMT            table (default), csv, json or html (one self-contained page)\n"
 "  --run ID                a kept run instead of the published one\n"
-"  --output FILE           write to FILE instead of stdout\n";
+"  --output FILE           write FILE (a temporary file renamed when complete:\n"
+"                          a failed report leaves FILE as it was)\n"
+"  --kind KIND             only same_owner or cross_owner groups\n"
+"  --institution ID        only groups at this institution_id\n"
+"  --min-score X           only groups whose best pair scores X or more\n"
+"  --changed               only groups new, grown, merged or split since the\n"
+"                          previous published run\n"
+"  --limit N               the first N groups (html: at most 2000 per page)\n"
+"  --offset N              skip the first N groups (the next html page)\n"
+"  --csv-raw               csv as stored: no formula neutralising, no escaping\n"
+"\n"
+"Groups come in the order that needs attention: cross-owner first, then\n"
+"size, then newest.  Ids and names are printed with control and bidi\n"
+"characters escaped (\\x1b, \\u202e); csv cells starting with = + - @ tab or\n"
+"CR get a leading ' (OWASP) unless --csv-raw.  Review status: open,\n"
+"confirmed or dismissed (itemdup.review_group()).\n";
 
 static const char usage_explain[] =
 "Usage: itemdup explain ITEM_ID [OTHER_ITEM_ID] [OPTIONS]\n"

@@ -460,6 +460,58 @@ cleanup:
 	return ok;
 }
 
+bool
+db_query_each(DbConn *c, const char *sql, int nparams, const char *const *params,
+			  DbEachCallback row_cb, void *ctx)
+{
+	PGresult   *res;
+	DbRows		row = {0};
+	bool		ok = true;
+	bool		stopped = false;
+
+	c->sqlstate[0] = c->error[0] = '\0';
+	log_statement(c, sql);
+	if (!PQsendQueryParams(c->conn, sql, nparams, NULL, params, NULL, NULL, 0) ||
+		!PQsetSingleRowMode(c->conn))
+	{
+		set_error(c, NULL);
+		(void) drain(c);
+		return false;
+	}
+	while ((res = PQgetResult(c->conn)) != NULL)
+	{
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st == PGRES_SINGLE_TUPLE && !stopped)
+		{
+			row.nrows = 1;
+			row.ncols = PQnfields(res);
+			if (row.values == NULL)
+				row.values = calloc((size_t) row.ncols + 1, sizeof(char *));
+			for (int f = 0; f < row.ncols && row.values; f++)
+				row.values[f] = PQgetisnull(res, 0, f) ? NULL : PQgetvalue(res, 0, f);
+			if (row.values == NULL || !row_cb(&row, ctx))
+			{
+				char		errbuf[256];
+
+				if (row.values == NULL)
+					log_error("out of memory reading rows");
+				stopped = true;
+				if (c->cancel)
+					(void) PQcancel(c->cancel, errbuf, sizeof(errbuf));
+			}
+		}
+		else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && !stopped && ok)
+		{
+			set_error(c, res);
+			ok = false;
+		}
+		PQclear(res);
+	}
+	free(row.values);
+	return ok && !stopped;
+}
+
 void
 db_rows_free(DbRows *r)
 {

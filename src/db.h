@@ -80,6 +80,19 @@ bool		db_query(DbConn *c, const char *sql, int nparams,
 					 const char *const *params, DbRows *out) MUSTCHECK;
 void		db_rows_free(DbRows *r);
 
+/*
+ * db_query_each — one statement with text parameters whose rows are handed
+ * one at a time to row_cb (libpq single-row mode: memory for one row at a
+ * time, whatever the size of the result).  row is borrowed, one row
+ * (DB_VALUE(row, 0, col)), valid only during the call.  A false from row_cb
+ * (which logs its own reason) cancels the statement, discards the rest and
+ * fails the call with db_last_error() "".  False (error kept) on a query
+ * error, also after some rows were handed over.
+ */
+typedef bool (*DbEachCallback) (const DbRows *row, void *ctx);
+bool		db_query_each(DbConn *c, const char *sql, int nparams,
+						  const char *const *params, DbEachCallback row_cb, void *ctx) MUSTCHECK;
+
 /* The SQLSTATE and terse message of the last failed call ("" if none). */
 const char *db_last_sqlstate(const DbConn *c);
 const char *db_last_error(const DbConn *c);

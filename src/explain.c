@@ -20,6 +20,7 @@
 #include "match.h"
 #include "migrate.h"
 #include "report.h"
+#include "textesc.h"
 
 typedef struct Explain
 {
@@ -64,8 +65,8 @@ print_evidence(const char *evidence_text)
 		const cJSON *w = cJSON_GetObjectItemCaseSensitive(k, "weight");
 
 		printf("      shared account \"%s\" mask %s  (key on %d items, name on %d items)",
-			   cJSON_GetStringValue(name) ? cJSON_GetStringValue(name) : "?",
-			   cJSON_GetStringValue(mask) ? cJSON_GetStringValue(mask) : "?",
+			   cJSON_GetStringValue(name) ? textesc(cJSON_GetStringValue(name)) : "?",
+			   cJSON_GetStringValue(mask) ? textesc(cJSON_GetStringValue(mask)) : "?",
 			   wi ? wi->valueint : 0, wn ? wn->valueint : 0);
 		if (cJSON_IsNumber(w))
 			printf("  weight %.3f", w->valuedouble);
@@ -139,15 +140,15 @@ explain_group(Explain *e, int64_t group, const char *item)
 	else
 	{
 		printf("group %s in run %s: %s %s, %s items, %s owner(s), %s, scores %.4g..%.4g%s%s\n",
-			   gid, e->run, DB_VALUE(&g, 0, 0), DB_VALUE(&g, 0, 1), DB_VALUE(&g, 0, 2),
+			   gid, e->run, DB_VALUE(&g, 0, 0), textesc(DB_VALUE(&g, 0, 1)), DB_VALUE(&g, 0, 2),
 			   DB_VALUE(&g, 0, 3), DB_VALUE(&g, 0, 4), atof(DB_VALUE(&g, 0, 6)),
 			   atof(DB_VALUE(&g, 0, 5)), DB_VALUE(&g, 0, 7) ? ", review: " : "",
 			   DB_VALUE(&g, 0, 7) ? DB_VALUE(&g, 0, 7) : "");
 		printf("  members:\n");
 		for (int r = 0; r < m.nrows; r++)
 			printf("    %s %-40s owner %-20s accounts %s, matched %s: %s\n",
-				   strcmp(DB_VALUE(&m, r, 0), item) == 0 ? "*" : " ", DB_VALUE(&m, r, 0),
-				   DB_VALUE(&m, r, 1) ? DB_VALUE(&m, r, 1) : "(none)",
+				   strcmp(DB_VALUE(&m, r, 0), item) == 0 ? "*" : " ", textesc(DB_VALUE(&m, r, 0)),
+				   DB_VALUE(&m, r, 1) ? textesc(DB_VALUE(&m, r, 1)) : "(none)",
 				   DB_VALUE(&m, r, 2), DB_VALUE(&m, r, 3), DB_VALUE(&m, r, 4));
 		printf("  pairs (score, shared keys):\n");
 		for (int r = 0; r < p.nrows; r++)
@@ -155,8 +156,8 @@ explain_group(Explain *e, int64_t group, const char *item)
 			bool		mine = strcmp(DB_VALUE(&p, r, 0), item) == 0 ||
 				strcmp(DB_VALUE(&p, r, 1), item) == 0;
 
-			printf("    %s %s ~ %s  score %.4g\n", mine ? "*" : " ", DB_VALUE(&p, r, 0),
-				   DB_VALUE(&p, r, 1), atof(DB_VALUE(&p, r, 2)));
+			printf("    %s %s ~ %s  score %.4g\n", mine ? "*" : " ", textesc(DB_VALUE(&p, r, 0)),
+				   textesc(DB_VALUE(&p, r, 1)), atof(DB_VALUE(&p, r, 2)));
 			print_evidence(DB_VALUE(&p, r, 3));
 		}
 	}
@@ -188,8 +189,8 @@ explain_ungrouped(Explain *e, const char *item)
 			cJSON_AddStringToObject(e->out, "detail", DB_VALUE(&rows, 0, 1));
 		}
 		else
-			printf("item %s was rejected by run %s: %s (%s)\n", item, e->run,
-				   DB_VALUE(&rows, 0, 0), DB_VALUE(&rows, 0, 1) ? DB_VALUE(&rows, 0, 1) : "");
+			printf("item %s was rejected by run %s: %s (%s)\n", textesc(item), e->run,
+				   DB_VALUE(&rows, 0, 0), DB_VALUE(&rows, 0, 1) ? textesc(DB_VALUE(&rows, 0, 1)) : "");
 	}
 	else
 	{
@@ -198,7 +199,7 @@ explain_ungrouped(Explain *e, const char *item)
 		else
 			printf("item %s is in no group of run %s: no pair with another item scored "
 				   "at or above the threshold (or it was removed or not in the source)\n",
-				   item, e->run);
+				   textesc(item), e->run);
 	}
 	db_rows_free(&rows);
 	return rc;
@@ -285,7 +286,8 @@ explain_pair_from_source(Explain *e)
 	}
 	else
 	{
-		printf("%s and %s are not grouped in run %s: %s\n", ids[0], ids[1], e->run, why);
+		printf("%s and %s are not grouped in run %s: %s\n", textesc(ids[0]), textesc(ids[1]),
+			   e->run, why);
 		if (evidence)
 		{
 			printf("  score now (threshold %g): %.4g\n", opt->threshold,
@@ -350,7 +352,7 @@ explain_command(const Options *opt)
 			cJSON_AddBoolToObject(e.out, "grouped", true);
 		else
 			printf("%s and %s are grouped together (directly or through other members):\n",
-				   opt->item_a, opt->item_b);
+				   textesc(opt->item_a), textesc(opt->item_b));
 		rc = explain_group(&e, ga, opt->item_a) ? EXIT_OK : EXIT_FAIL;
 	}
 	else
@@ -358,10 +360,15 @@ explain_command(const Options *opt)
 	if (rc == EXIT_OK && e.json)
 	{
 		char	   *text = cJSON_Print(e.out);
+		StrBuf		esc;
 
 		if (text == NULL)
 			xoom(0);
-		puts(text);
+		/* control and bidi characters as \u escapes: same JSON, nothing raw */
+		sb_init(&esc);
+		textesc_append(&esc, text, strlen(text), TEXTESC_JSON_TEXT);
+		puts(esc.data);
+		sb_free(&esc);
 		free(text);
 	}
 

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "textesc.h"
+
 static LogLevel min_level = LOG_INFO;
 static bool json_lines = false;
 static int	current_step = 0;
@@ -63,25 +65,26 @@ format_ts(char *buf, size_t size)
 			 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 }
 
-/* Write s as the inside of a JSON string. */
+/*
+ * put_escaped — s on stderr escaped in style (textesc.h): user strings reach
+ * log messages (ids in errors), so neither format lets a control or bidi
+ * character through, and JSON lines stay valid JSON.
+ */
 static void
-put_json_string(FILE *f, const char *s)
+put_escaped(const char *s, TextEscStyle style)
 {
-	for (; *s; s++)
-	{
-		unsigned char c = (unsigned char) *s;
+	size_t		len = strlen(s);
+	StrBuf		b;
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+	if (!textesc_needed(s, len, style))
+	{
+		fputs(s, stderr);
+		return;
 	}
+	sb_init(&b);
+	textesc_append(&b, s, len, style);
+	fputs(b.data, stderr);
+	sb_free(&b);
 }
 
 /* Start a line: the prefix of both formats, up to the message. */
@@ -95,9 +98,9 @@ line_begin(LogLevel level, const char *msg, bool step_line)
 	{
 		fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"step\":%d,\"step_name\":\"",
 				ts, level_names[level], current_step);
-		put_json_string(stderr, current_step_name);
+		put_escaped(current_step_name, TEXTESC_JSON_STRING);
 		fputs("\",\"msg\":\"", stderr);
-		put_json_string(stderr, msg);
+		put_escaped(msg, TEXTESC_JSON_STRING);
 		fputc('"', stderr);
 	}
 	else
@@ -105,7 +108,7 @@ line_begin(LogLevel level, const char *msg, bool step_line)
 		fprintf(stderr, "%s %-7s ", ts, level_names[level]);
 		if (current_step > 0 && !step_line)
 			fprintf(stderr, "[STEP %d] ", current_step);
-		fputs(msg, stderr);
+		put_escaped(msg, TEXTESC_TEXT);
 	}
 }
 

@@ -549,11 +549,11 @@ sort_candidates(Vec *cands, uint32_t max_item)
  * that copy: memory stays one list per distinct set, not one per pair.
  */
 static void
-keep_pair(MatchResult *out, uint32_t a, uint32_t b, double score,
+keep_pair(MatchResult *out, Vec *dest, uint32_t a, uint32_t b, double score,
 		  const uint32_t *kb, uint32_t n_acc, uint32_t n_p)
 {
-	Pair	   *pr = vec_push(&out->pairs);
-	const Pair *prev = out->pairs.len > 1 ? pr - 1 : NULL;
+	Pair	   *pr = vec_push(dest);
+	const Pair *prev = dest->len > 1 ? pr - 1 : NULL;
 
 	pr->a = a;
 	pr->b = b;
@@ -577,6 +577,21 @@ keep_pair(MatchResult *out, uint32_t a, uint32_t b, double score,
 	}
 }
 
+/* The near-miss sample into out->near (best first, top entries first) with its keys. */
+static void
+keep_near_misses(MatchResult *out, NearSampler *near)
+{
+	const NearCand *all;
+	int			n = near_sampler_take(near, &all);
+
+	for (int k = 0; k < n; k++)
+	{
+		keep_pair(out, &out->near, (uint32_t) (all[k].pair >> 32), (uint32_t) all[k].pair,
+				  all[k].score, all[k].keys, all[k].n_acc, all[k].n_p);
+		*(uint8_t *) vec_push(&out->near_how) = all[k].how;
+	}
+}
+
 /*
  * Score item a against each of its candidates (sorted by b), one distinct
  * pair at a time, and keep the matches.  Returns false and writes err when
@@ -584,7 +599,8 @@ keep_pair(MatchResult *out, uint32_t a, uint32_t b, double score,
  */
 static bool
 score_candidates(const Dataset *ds, const MatchOptions *opt, uint32_t a, const Vec *cands,
-				 MatchResult *out, Vec *keybuf, uint64_t *steps, char *err, size_t errlen)
+				 MatchResult *out, NearSampler *near, Vec *keybuf, uint64_t *steps,
+				 char *err, size_t errlen)
 {
 	const Cand *c = cands->data;
 
@@ -621,8 +637,11 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, uint32_t a, const V
 		uint32_t	b = c[i].b;
 		MatchScore	s = match_score_pair(ds, &out->stats, opt, a, b, kb, n_acc, kb + n_acc, n_p);
 
+		out->score_bins[near_score_bin(s.score)]++;
 		if (s.accept)
-			keep_pair(out, a, b, s.score, kb, n_acc, n_p);
+			keep_pair(out, &out->pairs, a, b, s.score, kb, n_acc, n_p);
+		else
+			near_sampler_offer(near, a, b, s.score, kb, n_acc, n_p);
 		i = j;
 	}
 	return true;
@@ -645,11 +664,14 @@ match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 	uint32_t   *keys = NULL;
 	uint32_t	max_accounts = 0;
 	uint64_t	steps = 0;
+	NearSampler *near = near_sampler_new();
 	bool		ok = false;
 
 	memset(out, 0, sizeof(*out));
 	vec_init(&out->pairs, sizeof(Pair));
 	vec_init(&out->shared, sizeof(uint32_t));
+	vec_init(&out->near, sizeof(Pair));
+	vec_init(&out->near_how, sizeof(uint8_t));
 	vec_init(&cands, sizeof(Cand));
 	vec_init(&keybuf, sizeof(uint32_t));
 	keys_stats_compute(ds, &out->stats);
@@ -670,9 +692,11 @@ match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 		for (int persistent = 0; persistent < 2; persistent++)
 			item_candidates(ds, &kp[persistent], (uint32_t) a, keys, &cands);
 		sort_candidates(&cands, (uint32_t) ds->items.len);
-		if (!score_candidates(ds, opt, (uint32_t) a, &cands, out, &keybuf, &steps, err, errlen))
+		if (!score_candidates(ds, opt, (uint32_t) a, &cands, out, near, &keybuf, &steps,
+							  err, errlen))
 			goto cleanup;
 	}
+	keep_near_misses(out, near);
 	ok = true;
 
 cleanup:
@@ -683,6 +707,7 @@ cleanup:
 	}
 	for (int persistent = 0; persistent < 2; persistent++)
 		index_free(&kp[persistent]);
+	near_sampler_free(near);
 	vec_free(&cands);
 	vec_free(&keybuf);
 	free(keys);
@@ -694,6 +719,8 @@ match_result_free(MatchResult *r)
 {
 	vec_free(&r->pairs);
 	vec_free(&r->shared);
+	vec_free(&r->near);
+	vec_free(&r->near_how);
 	keys_stats_free(&r->stats);
 }
 

@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "keys.h"
+#include "nearmiss.h"
 
 typedef struct MatchOptions
 {
@@ -37,7 +38,10 @@ typedef struct Pair
 typedef struct MatchResult
 {
 	Vec			pairs;			/* Pair, accepted only */
-	Vec			shared;			/* uint32_t key ids, per pair */
+	Vec			shared;			/* uint32_t key ids, per pair (accepted and near) */
+	Vec			near;			/* Pair, near misses (nearmiss.h), best first */
+	Vec			near_how;		/* uint8_t NEAR_TOP or NEAR_STRATIFIED, per near miss */
+	uint64_t	score_bins[MATCH_NBINS];	/* every candidate scored, by near_score_bin */
 	uint64_t	candidate_pairs;	/* distinct pairs scored */
 	uint64_t	hot_keys;		/* keys skipped for exceeding the cap */
 	KeyStats	stats;

@@ -403,6 +403,54 @@ copy_pairs(DbConn *c, const PublishInput *in, StrBuf *buf)
 	return flush(c, buf, true, true) && db_copy_in_end(c);
 }
 
+/*
+ * copy_near_misses — the run's near-miss sample with evidence, and every
+ * candidate's score by bin (match.h; README.md, "For analysts").
+ */
+static bool
+copy_near_misses(DbConn *c, const PublishInput *in, StrBuf *buf)
+{
+	const MatchResult *m = in->match;
+
+	if (!db_copy_in_begin(c, "COPY itemdup.result_near_misses (run_id, item_a, item_b, "
+						  "score, sampled_as, evidence) FROM STDIN"))
+		return false;
+	for (size_t i = 0; i < m->near.len; i++)
+	{
+		const Pair *p = &VEC_AT(&m->near, Pair, i);
+		const char *a,
+				   *b;
+		char	   *evidence = match_pair_evidence(in->ds, m, p);
+
+		pair_ids(in->ds, p, &a, &b);
+		field_i64(buf, in->run_id);
+		copyfmt_sep(buf);
+		field_str(buf, a);
+		copyfmt_sep(buf);
+		field_str(buf, b);
+		copyfmt_sep(buf);
+		field_double(buf, p->score);
+		copyfmt_sep(buf);
+		field_str(buf, VEC_AT(&m->near_how, uint8_t, i) == NEAR_TOP ? "top" : "stratified");
+		copyfmt_sep(buf);
+		field_str(buf, evidence);
+		copyfmt_eol(buf);
+		free(evidence);
+	}
+	if (!flush(c, buf, true, true) || !db_copy_in_end(c) ||
+		!db_copy_in_begin(c, "COPY itemdup.result_score_bins (run_id, score_from, score_to, "
+						  "pairs) FROM STDIN"))
+		return false;
+	for (int k = 0; k < MATCH_NBINS; k++)
+	{
+		if (m->score_bins[k] == 0)
+			continue;
+		sb_printf(buf, "%" PRId64 "\t%d\t%d\t%" PRIu64 "\n", in->run_id, MATCH_BIN_LO + k,
+				  MATCH_BIN_LO + k + 1, m->score_bins[k]);
+	}
+	return flush(c, buf, true, true) && db_copy_in_end(c);
+}
+
 static bool
 copy_rejects(DbConn *c, int64_t run_id, const Dataset *ds, const Vec *rejects, StrBuf *buf,
 			 bool cancellable)
@@ -519,7 +567,8 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 	if (!copy_groups(c, in, owners, &buf))
 		goto cleanup;
 	FAILPOINT("publish_after_groups");
-	if (!copy_group_items(c, in, actions, &buf) || !copy_pairs(c, in, &buf))
+	if (!copy_group_items(c, in, actions, &buf) || !copy_pairs(c, in, &buf) ||
+		!copy_near_misses(c, in, &buf))
 		goto cleanup;
 	FAILPOINT("publish_after_pairs");
 	if (!copy_rejects(c, in->run_id, in->ds, in->rejects, &buf, true))

@@ -1,16 +1,25 @@
 /*
- * report.c — the published results as a table, CSV or JSON (HTML: report_html.c).
+ * report.c — the published results as a table, CSV or JSON (HTML:
+ * report_html.c), filtered and ordered for triage (README.md, "For
+ * analysts").
+ *
+ * Rows stream from the server one at a time (db_query_each), so memory
+ * stays bounded whatever the size of the result; --output is written to a
+ * temporary file beside it and renamed only when complete (report_out.c).
+ * Every user string (ids, names) is escaped for people (textesc.h); CSV
+ * cells that a spreadsheet would run as a formula are neutralised unless
+ * --csv-raw.
  */
 #include "report.h"
 
-#include <cjson/cJSON.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "copyfmt.h"
 #include "log.h"
 #include "migrate.h"
+#include "textesc.h"
 
 int64_t
 report_resolve_run(DbConn *c, int64_t requested)
@@ -40,28 +49,60 @@ report_resolve_run(DbConn *c, int64_t requested)
 	return run;
 }
 
-/* Columns of the member query below. */
+/* Columns of member_sql (table and CSV: one row per member). */
 enum
 {
 	R_GROUP, R_ENV, R_INST, R_SIZE, R_OWNERS, R_KIND, R_MAX, R_MIN, R_FIRST_SEEN,
-	R_REVIEW, R_CHANGED, R_ITEM, R_OWNER, R_ACCOUNTS, R_MATCHED, R_CREATED, R_ACTION, R_NCOLS
+	R_REVIEW, R_CHANGED, R_ITEM, R_OWNER, R_ACCOUNTS, R_MATCHED, R_CREATED, R_ACTION,
+	R_INST_NAME, R_CHANGE, R_NCOLS
 };
 
 static const char *const member_columns[R_NCOLS] = {
 	"group_id", "environment", "institution_id", "size", "owners", "kind", "max_score",
 	"min_score", "first_seen_run", "review_status", "changed_since_review", "item_id",
-	"owner_id", "accounts", "matched_accounts", "created_at", "suggested_action"
+	"owner_id", "accounts", "matched_accounts", "created_at", "suggested_action",
+	"institution_name", "change"
 };
 
+/* Scores rounded for people (3 decimals). */
 static const char member_sql[] =
-"SELECT g.group_id, g.environment, g.institution_id, g.size, g.owners, g.kind, "
-"       g.max_score, g.min_score, g.first_seen_run, g.review_status, "
-"       g.changed_since_review, i.item_id, i.owner_id, i.accounts, i.matched_accounts, "
-"       i.created_at, i.suggested_action "
-"  FROM itemdup.run_groups g "
-"  JOIN itemdup.run_group_items i ON i.run_id = g.run_id AND i.group_id = g.group_id "
-" WHERE g.run_id = $1::bigint "
-" ORDER BY g.group_id, i.item_id COLLATE \"C\"";
+REPORT_SELECTED_GROUPS
+"SELECT s.group_id, s.environment, s.institution_id, s.size, s.owners, s.kind, "
+"       round(s.max_score::numeric, 3), round(s.min_score::numeric, 3), s.first_seen_run, "
+"       s.review_status, s.changed_since_review, i.item_id, i.owner_id, i.accounts, "
+"       i.matched_accounts, i.created_at, i.suggested_action, s.institution_name, s.change "
+"  FROM shown s "
+"  JOIN itemdup.run_group_items i ON i.run_id = s.run_id AND i.group_id = s.group_id "
+" ORDER BY s.ord, i.item_id COLLATE \"C\"";
+
+/*
+ * JSON: per group one row with the group and its members (timestamps ISO
+ * 8601 by json_build_object), then one row per pair with its evidence, so
+ * no row holds more than one group's members or one pair's evidence.
+ */
+static const char json_sql[] =
+REPORT_SELECTED_GROUPS
+"SELECT t, json FROM ( "
+" SELECT s.ord, 0 AS t, NULL::float8 AS score, NULL::text AS a, NULL::text AS b, "
+"        json_build_object('group_id', s.group_id, 'environment', s.environment, "
+"          'institution_id', s.institution_id, 'institution_name', s.institution_name, "
+"          'size', s.size, 'owners', s.owners, 'kind', s.kind, 'max_score', s.max_score, "
+"          'min_score', s.min_score, 'first_seen_run', s.first_seen_run, "
+"          'first_seen_at', s.first_seen_at, 'review_status', s.review_status, "
+"          'changed_since_review', s.changed_since_review, 'change', s.change, "
+"          'items', (SELECT json_agg(json_build_object('item_id', i.item_id, "
+"                      'owner_id', i.owner_id, 'accounts', i.accounts, "
+"                      'matched_accounts', i.matched_accounts, 'created_at', i.created_at, "
+"                      'suggested_action', i.suggested_action) ORDER BY i.item_id COLLATE \"C\") "
+"                     FROM itemdup.run_group_items i "
+"                    WHERE i.run_id = s.run_id AND i.group_id = s.group_id))::text AS json "
+"   FROM shown s "
+" UNION ALL "
+" SELECT s.ord, 1, p.score, p.item_a, p.item_b, "
+"        json_build_object('item_a', p.item_a, 'item_b', p.item_b, 'score', p.score, "
+"                          'evidence', p.evidence)::text "
+"   FROM shown s JOIN itemdup.run_pairs p ON p.run_id = s.run_id AND p.group_id = s.group_id "
+") u ORDER BY ord, t, score DESC, a COLLATE \"C\", b COLLATE \"C\"";
 
 static const char run_sql[] =
 "SELECT run_id, kind, status, started_at, finished_at, published_at, items_read, "
@@ -70,183 +111,241 @@ static const char run_sql[] =
 "       groups_merged, groups_split, groups_dissolved, groups_unchanged "
 "  FROM itemdup.runs WHERE run_id = $1::bigint";
 
+static const char run_json_sql[] =
+"SELECT json_build_object('run_id', run_id, 'kind', kind, 'status', status, "
+"       'started_at', started_at, 'finished_at', finished_at, 'published_at', published_at, "
+"       'items_read', items_read, 'items_skipped', items_skipped, "
+"       'items_rejected', items_rejected, 'accounts_read', accounts_read, "
+"       'accounts_unkeyable', accounts_unkeyable, 'hot_keys', hot_keys, "
+"       'pairs_scored', pairs_scored, 'groups', groups, 'items_in_groups', items_in_groups, "
+"       'groups_new', groups_new, 'groups_grown', groups_grown, 'groups_shrunk', groups_shrunk, "
+"       'groups_merged', groups_merged, 'groups_split', groups_split, "
+"       'groups_dissolved', groups_dissolved, 'groups_unchanged', groups_unchanged)::text "
+"  FROM itemdup.runs WHERE run_id = $1::bigint";
+
+/* State of one streamed report. */
+typedef struct Writer
+{
+	FILE	   *out;			/* borrowed */
+	const Options *opt;
+	StrBuf		buf;			/* scratch for escaping */
+	char		group[32];		/* table: group id of the previous row */
+	bool		pair_written;	/* json: the current group has a pair written */
+	int64_t		rows;
+} Writer;
+
+/* CSV: one cell (NULL: empty); user strings neutralised unless --csv-raw (textesc.h). */
 static void
-csv_field(FILE *out, const char *s)
+csv_field(Writer *w, const char *s, bool user_text)
 {
 	if (s == NULL)
 		return;
-	if (strpbrk(s, ",\"\n\r") == NULL)
-	{
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++)
-	{
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
+	sb_reset(&w->buf);
+	textesc_csv_cell(&w->buf, s, user_text && !w->opt->csv_raw);
+	fwrite(w->buf.data, 1, w->buf.len, w->out);
 }
 
-static void
-write_csv(FILE *out, const DbRows *m)
+static bool
+csv_row(const DbRows *row, void *ctx)
 {
+	Writer	   *w = ctx;
+
 	for (int c = 0; c < R_NCOLS; c++)
-		fprintf(out, "%s%s", c ? "," : "", member_columns[c]);
-	fputc('\n', out);
-	for (int r = 0; r < m->nrows; r++)
 	{
-		for (int c = 0; c < R_NCOLS; c++)
-		{
-			if (c)
-				fputc(',', out);
-			csv_field(out, DB_VALUE(m, r, c));
-		}
-		fputc('\n', out);
+		if (c)
+			fputc(',', w->out);
+		csv_field(w, DB_VALUE(row, 0, c), c == R_INST || c == R_ITEM || c == R_OWNER ||
+				  c == R_INST_NAME);
 	}
+	fputc('\n', w->out);
+	w->rows++;
+	return !ferror(w->out);
 }
 
 static void
-write_table(FILE *out, const DbRows *run, const DbRows *m)
+table_head(FILE *out, const DbRows *run)
 {
 	fprintf(out, "itemdup run %s (%s, %s) started %s, published %s\n",
 			db_text(run, 0, 0), db_text(run, 0, 1), db_text(run, 0, 2), db_text(run, 0, 3),
 			DB_VALUE(run, 0, 5) ? db_text(run, 0, 5) : "never");
 	fprintf(out, "items read %s, skipped %s, rejected %s; accounts %s (%s unkeyable); "
 			"hot keys %s; pairs scored %s\n",
-			db_text(run, 0, 6), db_text(run, 0, 7), db_text(run, 0, 8), db_text(run, 0, 9), db_text(run, 0, 10),
-			db_text(run, 0, 11), db_text(run, 0, 12));
+			db_text(run, 0, 6), db_text(run, 0, 7), db_text(run, 0, 8), db_text(run, 0, 9),
+			db_text(run, 0, 10), db_text(run, 0, 11), db_text(run, 0, 12));
 	fprintf(out, "groups %s holding %s items: new %s, grown %s, shrunk %s, merged %s, "
-			"split %s, dissolved %s, unchanged %s\n\n",
-			db_text(run, 0, 13), db_text(run, 0, 14), db_text(run, 0, 15), db_text(run, 0, 16), db_text(run, 0, 17),
-			db_text(run, 0, 18), db_text(run, 0, 19), db_text(run, 0, 20), db_text(run, 0, 21));
-	if (m->nrows == 0)
-	{
-		fputs("no duplicate groups\n", out);
-		return;
-	}
-	for (int r = 0; r < m->nrows; r++)
-	{
-		if (r == 0 || strcmp(db_text(m, r, R_GROUP), db_text(m, r - 1, R_GROUP)) != 0)
-		{
-			fprintf(out, "%sgroup %s  %s %s  %s items, %s owner%s  %s  score %.4g..%.4g%s%s\n",
-					r ? "\n" : "", db_text(m, r, R_GROUP), db_text(m, r, R_ENV), db_text(m, r, R_INST),
-					db_text(m, r, R_SIZE), db_text(m, r, R_OWNERS),
-					strcmp(db_text(m, r, R_OWNERS), "1") ? "s" : "", db_text(m, r, R_KIND),
-					atof(db_text(m, r, R_MIN)), atof(db_text(m, r, R_MAX)),
-					DB_VALUE(m, r, R_REVIEW) ? "  review: " : "", db_text(m, r, R_REVIEW));
-			fprintf(out, "  %-40s %-20s %8s %8s  %-22s %s\n", "item_id", "owner_id",
-					"accounts", "matched", "created_at", "suggested_action");
-		}
-		fprintf(out, "  %-40s %-20s %8s %8s  %-22.22s %s\n", db_text(m, r, R_ITEM),
-				DB_VALUE(m, r, R_OWNER) ? db_text(m, r, R_OWNER) : "(none)",
-				db_text(m, r, R_ACCOUNTS), db_text(m, r, R_MATCHED), db_text(m, r, R_CREATED),
-				db_text(m, r, R_ACTION));
-	}
+			"split %s, dissolved %s, unchanged %s\n",
+			db_text(run, 0, 13), db_text(run, 0, 14), db_text(run, 0, 15), db_text(run, 0, 16),
+			db_text(run, 0, 17), db_text(run, 0, 18), db_text(run, 0, 19), db_text(run, 0, 20),
+			db_text(run, 0, 21));
+	fputs("order: cross-owner first, then size, then newest; review status: open, confirmed "
+		  "(real duplicates) or dismissed (not duplicates), set with itemdup.review_group()\n", out);
 }
 
-/* Numbers as JSON numbers, the rest as strings, SQL null as null. */
-static void
-add_value(cJSON *o, const char *key, const char *val, bool numeric)
+/* One member row; a group line first when the group changes.  Every user string escaped. */
+static bool
+table_row(const DbRows *m, void *ctx)
 {
-	if (val == NULL)
-		cJSON_AddNullToObject(o, key);
-	else if (numeric)
-		cJSON_AddNumberToObject(o, key, atof(val));
+	Writer	   *w = ctx;
+	FILE	   *out = w->out;
+
+	if (strcmp(w->group, db_text(m, 0, R_GROUP)) != 0)
+	{
+		snprintf(w->group, sizeof(w->group), "%s", db_text(m, 0, R_GROUP));
+		fprintf(out, "\ngroup %s  %s %s%s%s%s  %s items, %s owner%s  %s  %s  score %s..%s%s%s%s\n",
+				db_text(m, 0, R_GROUP), db_text(m, 0, R_ENV), textesc(db_text(m, 0, R_INST)),
+				DB_VALUE(m, 0, R_INST_NAME) ? " (" : "", textesc(db_text(m, 0, R_INST_NAME)),
+				DB_VALUE(m, 0, R_INST_NAME) ? ")" : "",
+				db_text(m, 0, R_SIZE), db_text(m, 0, R_OWNERS),
+				strcmp(db_text(m, 0, R_OWNERS), "1") ? "s" : "", db_text(m, 0, R_KIND),
+				db_text(m, 0, R_CHANGE), db_text(m, 0, R_MIN), db_text(m, 0, R_MAX),
+				DB_VALUE(m, 0, R_REVIEW) ? "  review: " : "", db_text(m, 0, R_REVIEW),
+				strcmp(db_text(m, 0, R_CHANGED), "t") == 0 ? " (changed since review)" : "");
+		fprintf(out, "  %-40s %-20s %8s %8s  %-22s %s\n", "item_id", "owner_id",
+				"accounts", "matched", "created_at", "suggested_action");
+	}
+	fprintf(out, "  %-40s %-20s %8s %8s  %-22.22s %s\n", textesc(db_text(m, 0, R_ITEM)),
+			DB_VALUE(m, 0, R_OWNER) ? textesc(db_text(m, 0, R_OWNER)) : "(none)",
+			db_text(m, 0, R_ACCOUNTS), db_text(m, 0, R_MATCHED), db_text(m, 0, R_CREATED),
+			db_text(m, 0, R_ACTION));
+	w->rows++;
+	return !ferror(out);
+}
+
+/*
+ * JSON rows: a group object (its text without the closing brace, then
+ * "pairs") or a pair inside the current group.  Non-ASCII control and bidi
+ * characters become \u escapes (same JSON value, nothing raw for a terminal).
+ */
+static bool
+json_row(const DbRows *row, void *ctx)
+{
+	Writer	   *w = ctx;
+	const char *json = db_text(row, 0, 1);
+	size_t		len = strlen(json);
+	bool		group = strcmp(db_text(row, 0, 0), "0") == 0;
+
+	if (group)
+	{
+		if (len == 0 || json[len - 1] != '}')
+		{
+			log_error("report: unexpected group JSON from the server");
+			return false;
+		}
+		fputs(w->rows++ ? "]},\n  " : "\n  ", w->out);
+		len--;
+	}
 	else
-		cJSON_AddStringToObject(o, key, val);
+		fputs(w->pair_written ? ",\n    " : "\n    ", w->out);
+	sb_reset(&w->buf);
+	textesc_append(&w->buf, json, len, TEXTESC_JSON_TEXT);
+	fwrite(w->buf.data, 1, w->buf.len, w->out);
+	if (group)
+		fputs(", \"pairs\": [", w->out);
+	w->pair_written = !group;
+	return !ferror(w->out);
 }
 
-static void
-write_json(FILE *out, const DbRows *run, const DbRows *m, const DbRows *pairs)
+/* report_filter_params — see report.h. */
+void
+report_filter_params(const Options *opt, const char *run, int64_t cap, char bufs[3][32],
+					 const char *params[7])
 {
-	cJSON	   *root = cJSON_CreateObject();
-	cJSON	   *jrun = cJSON_AddObjectToObject(root, "run");
-	cJSON	   *groups = cJSON_AddArrayToObject(root, "groups");
-	cJSON	   *group = NULL;
-	cJSON	   *items = NULL;
-	static const char *const run_cols[] = {
-		"run_id", "kind", "status", "started_at", "finished_at", "published_at", "items_read",
-		"items_skipped", "items_rejected", "accounts_read", "accounts_unkeyable", "hot_keys",
-		"pairs_scored", "groups", "items_in_groups", "groups_new", "groups_grown",
-		"groups_shrunk", "groups_merged", "groups_split", "groups_dissolved", "groups_unchanged"
-	};
-	int			p = 0;
-	char	   *text;
-
-	for (int c = 0; c < 22; c++)
-		add_value(jrun, run_cols[c], DB_VALUE(run, 0, c), c == 0 || c >= 6);
-	for (int r = 0; r < m->nrows; r++)
+	params[0] = run;
+	params[1] = opt->report_kind;
+	params[2] = opt->institution;
+	params[3] = NULL;
+	if (!isnan(opt->min_score))
 	{
-		if (r == 0 || strcmp(db_text(m, r, R_GROUP), db_text(m, r - 1, R_GROUP)) != 0)
-		{
-			group = cJSON_CreateObject();
-			cJSON_AddItemToArray(groups, group);
-			for (int c = R_GROUP; c <= R_CHANGED; c++)
-			{
-				if (c == R_CHANGED)
-				{
-					const char *cs = DB_VALUE(m, r, c);
-
-					if (cs == NULL)
-						cJSON_AddNullToObject(group, member_columns[c]);
-					else
-						cJSON_AddBoolToObject(group, member_columns[c], cs[0] == 't');
-				}
-				else
-					add_value(group, member_columns[c], DB_VALUE(m, r, c),
-							  c == R_GROUP || c == R_SIZE || c == R_OWNERS || c == R_MAX ||
-							  c == R_MIN || c == R_FIRST_SEEN);
-			}
-			items = cJSON_AddArrayToObject(group, "items");
-			cJSON	   *jp = cJSON_AddArrayToObject(group, "pairs");
-
-			/* pairs are ordered by group_id like the members */
-			while (p < pairs->nrows && atoll(db_text(pairs, p, 0)) < atoll(db_text(m, r, R_GROUP)))
-				p++;
-			for (; p < pairs->nrows && strcmp(db_text(pairs, p, 0), db_text(m, r, R_GROUP)) == 0; p++)
-			{
-				cJSON	   *o = cJSON_CreateObject();
-
-				add_value(o, "item_a", DB_VALUE(pairs, p, 1), false);
-				add_value(o, "item_b", DB_VALUE(pairs, p, 2), false);
-				add_value(o, "score", DB_VALUE(pairs, p, 3), true);
-				cJSON_AddItemToObject(o, "evidence", cJSON_Parse(db_text(pairs, p, 4)));
-				cJSON_AddItemToArray(jp, o);
-			}
-		}
-		cJSON	   *it = cJSON_CreateObject();
-
-		for (int c = R_ITEM; c < R_NCOLS; c++)
-			add_value(it, member_columns[c], DB_VALUE(m, r, c),
-					  c == R_ACCOUNTS || c == R_MATCHED);
-		cJSON_AddItemToArray(items, it);
+		snprintf(bufs[0], 32, "%.17g", opt->min_score);
+		params[3] = bufs[0];
 	}
-	text = cJSON_Print(root);
-	if (text == NULL)
-		xoom(0);
-	fputs(text, out);
-	fputc('\n', out);
-	free(text);
-	cJSON_Delete(root);
+	params[4] = opt->changed ? "true" : "false";
+	params[5] = NULL;
+	if (opt->limit > 0 || cap > 0)
+	{
+		snprintf(bufs[1], 32, "%" PRId64,
+				 opt->limit > 0 && (cap == 0 || opt->limit < cap) ? opt->limit : cap);
+		params[5] = bufs[1];
+	}
+	params[6] = NULL;
+	if (opt->offset > 0)
+	{
+		snprintf(bufs[2], 32, "%" PRId64, opt->offset);
+		params[6] = bufs[2];
+	}
+}
+
+bool
+report_filtered(const Options *opt)
+{
+	return opt->report_kind || opt->institution || !isnan(opt->min_score) || opt->changed ||
+		opt->limit > 0 || opt->offset > 0;
+}
+
+/*
+ * write_report — the report of run (text id) on out, streamed.  False
+ * after a logged failure (out may then hold a partial report).
+ */
+static bool
+write_report(DbConn *c, const Options *opt, const char *run, FILE *out)
+{
+	Writer		w = {.out = out, .opt = opt};
+	char		bufs[3][32];
+	const char *params[7];
+	DbRows		rr = {0};
+	bool		ok = false;
+
+	sb_init(&w.buf);
+	report_filter_params(opt, run, 0, bufs, params);
+	if (strcmp(opt->format, "csv") == 0)
+	{
+		for (int col = 0; col < R_NCOLS; col++)
+			fprintf(out, "%s%s", col ? "," : "", member_columns[col]);
+		fputc('\n', out);
+		ok = db_query_each(c, member_sql, 7, params, csv_row, &w);
+	}
+	else if (strcmp(opt->format, "json") == 0)
+	{
+		ok = db_query(c, run_json_sql, 1, params, &rr) && rr.nrows == 1;
+		if (ok)
+		{
+			fputs("{\"run\": ", out);
+			textesc_append(&w.buf, db_text(&rr, 0, 0), strlen(db_text(&rr, 0, 0)), TEXTESC_JSON_TEXT);
+			fwrite(w.buf.data, 1, w.buf.len, out);
+			fputs(",\n \"groups\": [", out);
+			ok = db_query_each(c, json_sql, 7, params, json_row, &w);
+			fputs(w.rows ? "]}\n]}\n" : "]}\n", out);
+		}
+	}
+	else
+	{
+		ok = db_query(c, run_sql, 1, params, &rr) && rr.nrows == 1;
+		if (ok)
+		{
+			table_head(out, &rr);
+			ok = db_query_each(c, member_sql, 7, params, table_row, &w);
+			if (ok && w.rows == 0)
+				fputs("\nno duplicate groups (with these filters)\n", out);
+		}
+	}
+	if (!ok && db_last_error(c)[0])
+		log_error("report failed: %s", db_last_error(c));
+	else if (!ok && rr.nrows == 0 && strcmp(opt->format, "csv") != 0)
+		log_error("report failed: run %s not found", run);
+	db_rows_free(&rr);
+	sb_free(&w.buf);
+	return ok && !ferror(out);
 }
 
 int
 report_command(const Options *opt)
 {
 	DbConn	   *c;
-	DbRows		run = {0},
-				members = {0},
-				pairs = {0};
 	char		err[512];
 	char		id[32];
-	const char *params[1] = {id};
 	int64_t		run_id;
-	char	   *html = NULL;	/* the html page, malloc'd by open_memstream */
-	size_t		html_len = 0;
-	FILE	   *out = stdout;
+	ReportOut	ro = {0};
+	bool		ok;
 	int			rc = EXIT_FAIL;
 
 	c = db_connect(opt->dsn, "report", &opt->db);
@@ -257,66 +356,35 @@ report_command(const Options *opt)
 		log_error("%s", err);
 		goto cleanup;
 	}
-	/* one snapshot for the three queries */
+	/* one snapshot for every query */
 	if (!db_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
-		goto dberror;
+	{
+		log_error("report failed: %s", db_last_error(c));
+		goto cleanup;
+	}
 	run_id = report_resolve_run(c, opt->run_id);
 	if (run_id == 0)
 		goto cleanup;
 	snprintf(id, sizeof(id), "%" PRId64, run_id);
-	if (strcmp(opt->format, "html") == 0)
-	{
-		/* html runs its own queries in this snapshot, into memory: --output untouched on failure */
-		FILE	   *mem = open_memstream(&html, &html_len);
-		bool		ok = mem != NULL && report_write_html(c, run_id, mem);
-
-		if (mem == NULL)
-			log_error("report: out of memory: %m");
-		if ((mem != NULL && fclose(mem) != 0) || !ok)
-			goto cleanup;		/* already logged */
-	}
-	else if (!db_query(c, run_sql, 1, params, &run) ||
-			 !db_query(c, member_sql, 1, params, &members) ||
-			 !db_query(c, "SELECT group_id, item_a, item_b, score, evidence::text FROM itemdup.run_pairs "
-					   "WHERE run_id = $1::bigint ORDER BY group_id, item_a, item_b", 1, params, &pairs))
-		goto dberror;
-	if (!db_exec(c, "COMMIT"))
-		goto dberror;
 	FAILPOINT("report_before_output");
 	if (db_interrupted())
 		goto cleanup;			/* write nothing; main.c reports the signal */
-
-	if (opt->output && (out = fopen(opt->output, "w")) == NULL)
-	{
-		log_error("cannot write %s: %m", opt->output);
-		goto cleanup;
-	}
-	if (html != NULL)
-		fwrite(html, 1, html_len, out);
-	else if (strcmp(opt->format, "csv") == 0)
-		write_csv(out, &members);
-	else if (strcmp(opt->format, "json") == 0)
-		write_json(out, &run, &members, &pairs);
+	if (!report_out_open(&ro, opt->output))
+		goto cleanup;			/* already logged */
+	if (strcmp(opt->format, "html") == 0)
+		ok = report_write_html(c, run_id, opt, ro.f);
 	else
-		write_table(out, &run, &members);
-	if (out != stdout)
+		ok = write_report(c, opt, id, ro.f);
+	ok = ok && !db_interrupted();	/* a signal mid-write leaves --output as it was */
+	if (report_out_close(&ro, ok) && ok)
+		rc = EXIT_OK;
+	if (!db_exec(c, "COMMIT") && rc == EXIT_OK)
 	{
-		if (ferror(out) | (fclose(out) != 0))
-		{
-			log_error("writing %s failed", opt->output);
-			goto cleanup;
-		}
+		log_error("report failed: %s", db_last_error(c));
+		rc = EXIT_FAIL;
 	}
-	rc = EXIT_OK;
-	goto cleanup;
 
-dberror:
-	log_error("report failed: %s", db_last_error(c));
 cleanup:
-	db_rows_free(&run);
-	db_rows_free(&members);
-	db_rows_free(&pairs);
-	free(html);
 	db_close(c);
 	return rc;
 }

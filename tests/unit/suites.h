@@ -15,5 +15,6 @@ Suite	   *groups_suite(void);
 Suite	   *score_suite(void);
 Suite	   *copyfmt_suite(void);
 Suite	   *cli_values_suite(void);
+Suite	   *textesc_suite(void);
 
 #endif

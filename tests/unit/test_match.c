@@ -543,6 +543,68 @@ START_TEST(test_cancel_stops_matching)
 END_TEST
 
 /*
+ * Near misses: 30 items sharing one account make 435 candidates with one
+ * score.  Below the threshold they are sampled: the best MATCH_NEAR_TOP (ties:
+ * smallest pair), plus the bin's smallest hashes not already among them;
+ * every candidate is counted in its score bin; the same input gives the
+ * same sample; a near miss carries its shared key for the evidence.
+ */
+START_TEST(test_near_miss_sample)
+{
+	Dataset		ds;
+	MatchResult m,
+				m2;
+	char		id[16];
+	uint64_t	binned = 0;
+
+	keys_dataset_init(&ds, NULL);
+	for (int i = 0; i < 30; i++)
+	{
+		snprintf(id, sizeof(id), "item-%02d", i);
+		add(&ds, id, NULL, "ins_1", NULL, CHK_1234);
+	}
+	run_ok(&ds, opts(1000, 50000000, 1000.0), &m);
+	ck_assert_uint_eq(m.candidate_pairs, 435);
+	ck_assert_uint_eq(m.pairs.len, 0);
+	ck_assert_uint_ge(m.near.len, MATCH_NEAR_TOP);
+	ck_assert_uint_le(m.near.len, MATCH_NEAR_TOP + MATCH_NEAR_PER_BIN);
+	ck_assert_uint_eq(m.near_how.len, m.near.len);
+	for (int b = 0; b < MATCH_NBINS; b++)
+		binned += m.score_bins[b];
+	ck_assert_uint_eq(binned, 435);
+	for (size_t i = 0; i < m.near.len; i++)
+	{
+		const Pair *p = &VEC_AT(&m.near, Pair, i);
+		uint8_t		how = VEC_AT(&m.near_how, uint8_t, i);
+
+		ck_assert(p->score < 1000.0);
+		ck_assert_uint_eq(p->n_shared, 1);
+		ck_assert_uint_eq(how, i < MATCH_NEAR_TOP ? NEAR_TOP : NEAR_STRATIFIED);
+	}
+	/* ties at the top go to the smallest pairs: (0,1), (0,2), ... */
+	ck_assert_uint_eq(VEC_AT(&m.near, Pair, 0).a, 0);
+	ck_assert_uint_eq(VEC_AT(&m.near, Pair, 0).b, 1);
+
+	char	   *ev = match_pair_evidence(&ds, &m, &VEC_AT(&m.near, Pair, 0));
+
+	ck_assert_ptr_nonnull(strstr(ev, "plaid checking"));
+	free(ev);
+	run_ok(&ds, opts(1000, 50000000, 1000.0), &m2);
+	ck_assert_uint_eq(m2.near.len, m.near.len);
+	ck_assert_int_eq(memcmp(m.near.data, m2.near.data, m.near.len * sizeof(Pair)), 0);
+	match_result_free(&m2);
+	match_result_free(&m);
+
+	/* everything accepted: no near miss */
+	run_ok(&ds, opts(1000, 50000000, ANY), &m);
+	ck_assert_uint_eq(m.pairs.len, 435);
+	ck_assert_uint_eq(m.near.len, 0);
+	match_result_free(&m);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+/*
  * The radix sort leaves a valid Vec: after an odd number of passes the data
  * lives in a buffer of exactly len elements, so cap must say so or the
  * next push writes past its end (ASan reports it).
@@ -597,6 +659,7 @@ match_suite(void)
 	tcase_add_test(tc, test_shared_keys_deduplicated);
 	tcase_add_test(tc, test_cancel_stops_matching);
 	tcase_add_test(tc, test_radix_sort_keeps_vec_valid);
+	tcase_add_test(tc, test_near_miss_sample);
 	suite_add_tcase(s, tc);
 	return s;
 }
