@@ -25,7 +25,7 @@ check_eq "... and the published run is untouched" "$published" "$(q "SELECT run_
 check_eq "a window with both bounds exits 0" 0 "$(run_rc run --kind backfill --created-since 2024-01-05 --created-until 2024-01-07)"
 bf=$(q "SELECT max(run_id) FROM itemdup.runs")
 check_eq "... and finds exactly {I3 I4}" "I3 I4" "$(q "SELECT string_agg(item_id, ' ' ORDER BY item_id) FROM itemdup.run_group_items WHERE run_id = $bf")"
-check_eq "a bad --created-until value fails the run (exit 1)" 1 "$(run_rc run --kind backfill --created-until 'not a time')"
+check_eq "a bad --created-until value is a usage error before anything is written (exit 64)" "64 $bf" "$(run_rc run --kind backfill --created-until 'not a time') $(q "SELECT max(run_id) FROM itemdup.runs")"
 
 # --max-pairs: more candidates than the cap fail the run, naming the cap
 check_eq "run --max-pairs 1 exits 1" 1 "$(run_rc run --max-pairs 1)"
