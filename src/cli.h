@@ -17,7 +17,7 @@
 #define EXIT_LOCKED 75
 
 #define ITEMDUP_VERSION "0.1.0"
-#define ITEMDUP_SCHEMA_VERSION 2	/* highest sql/NNN_*.sql this binary knows */
+#define ITEMDUP_SCHEMA_VERSION 6	/* highest sql/NNN_*.sql this binary knows */
 
 typedef enum Command
 {

@@ -11,6 +11,7 @@
 #include "copyfmt.h"
 #include "log.h"
 #include "payload.h"
+#include "published.h"
 
 #define COPY_CHUNK (1024 * 1024)
 
@@ -123,8 +124,8 @@ publish_allocate_ids(DbConn *c, size_t n, int64_t *ids, char *err, size_t errlen
 }
 
 /* Stream buf to the COPY when it is big enough (or always when final). */
-static bool
-flush(DbConn *c, StrBuf *buf, bool final)
+bool
+publish_copy_flush(DbConn *c, StrBuf *buf, bool final)
 {
 	if (buf->len == 0 || (!final && buf->len < COPY_CHUNK))
 		return true;
@@ -309,10 +310,10 @@ copy_groups(DbConn *c, const PublishInput *in, const uint32_t *owners, StrBuf *b
 		copyfmt_sep(buf);
 		field_str(buf, hash);
 		copyfmt_eol(buf);
-		if (!flush(c, buf, false))
+		if (!publish_copy_flush(c, buf, false))
 			goto cleanup;
 	}
-	ok = flush(c, buf, true) && db_copy_in_end(c);
+	ok = publish_copy_flush(c, buf, true) && db_copy_in_end(c);
 
 cleanup:
 	free(max_score);
@@ -358,10 +359,10 @@ copy_group_items(DbConn *c, const PublishInput *in, const Action *actions, StrBu
 			field_str(buf, groups_action_name(actions[g->offsets[gi] + k]));
 			copyfmt_eol(buf);
 		}
-		if (!flush(c, buf, false))
+		if (!publish_copy_flush(c, buf, false))
 			goto cleanup;
 	}
-	ok = flush(c, buf, true) && db_copy_in_end(c);
+	ok = publish_copy_flush(c, buf, true) && db_copy_in_end(c);
 
 cleanup:
 	free(matched);
@@ -396,10 +397,10 @@ copy_pairs(DbConn *c, const PublishInput *in, StrBuf *buf)
 		field_str(buf, evidence);
 		copyfmt_eol(buf);
 		free(evidence);
-		if (!flush(c, buf, false))
+		if (!publish_copy_flush(c, buf, false))
 			return false;
 	}
-	return flush(c, buf, true) && db_copy_in_end(c);
+	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
 }
 
 static bool
@@ -423,10 +424,10 @@ copy_rejects(DbConn *c, int64_t run_id, const Dataset *ds, const Vec *rejects, S
 		copyfmt_sep(buf);
 		field_str(buf, rj[i].detail);
 		copyfmt_eol(buf);
-		if (!flush(c, buf, false))
+		if (!publish_copy_flush(c, buf, false))
 			return false;
 	}
-	return flush(c, buf, true) && db_copy_in_end(c);
+	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
 }
 
 bool
@@ -525,6 +526,9 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 	if (!publish_mark_run(c, in->run_id, "succeeded", NULL, in->counts, in->publish,
 						  in->stats_json))
 		goto cleanup;
+	if (in->publish && !published_write_model(c, in, &buf))
+		goto cleanup;
+	FAILPOINT("publish_after_model");
 	if (in->publish &&
 		(!db_exec(c, "DELETE FROM itemdup.published") ||
 		 !db_query(c, "INSERT INTO itemdup.published (run_id) VALUES ($1)", 1, params, NULL)))

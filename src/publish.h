@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "copyfmt.h"
 #include "db.h"
 #include "groups.h"
 #include "keys.h"
@@ -68,7 +69,14 @@ typedef struct PublishInput
 	const Vec  *rejects;		/* RejectRow */
 	const RunCounts *counts;
 	const char *stats_json;		/* per-stage timings */
+	/* the published model (sql/006) */
+	double		threshold;
+	uint32_t	hot_key_cap;
+	int64_t		snapshot_at;	/* microseconds: the source read's transaction start */
 } PublishInput;
+
+/* Stream buf into the open COPY when it holds a chunk (always when final). */
+bool		publish_copy_flush(DbConn *c, StrBuf *buf, bool final) MUSTCHECK;
 
 /*
  * publish_allocate_ids — n new group ids from itemdup.group_id_seq,
