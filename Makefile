@@ -20,7 +20,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # The pure core: no libpq, no I/O (STYLE.md).  Unit tests and the fuzzer link it.
 CORE    := arena normalize payload keys score match model groups copyfmt
 # The edges and the program.
-EDGE    := log db loader publish published migrate report report_html explain run cli main
+EDGE    := log db loader publish published migrate report report_html explain check run cli main
 SQL     := $(sort $(wildcard sql/*.sql))
 
 CORE_O   = $(CORE:%=build/%.o)

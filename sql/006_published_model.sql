@@ -53,6 +53,18 @@ COMMENT ON COLUMN itemdup.model_keys.key_items IS 'Items at the institution with
 COMMENT ON COLUMN itemdup.model_keys.gname_items IS 'Items with the name at any institution of the environment (the mask-randomness judgement)';
 COMMENT ON COLUMN itemdup.model_keys.gkey_items IS 'Items with the name and mask at any institution of the environment';
 
+CREATE TABLE itemdup.model_names (
+    run_id         bigint NOT NULL REFERENCES itemdup.runs ON DELETE CASCADE,
+    name_hash      bigint NOT NULL,
+    environment    text NOT NULL,
+    institution_id text NOT NULL,
+    name           text NOT NULL,
+    name_items     int NOT NULL,
+    gname_items    int NOT NULL
+);
+CREATE INDEX model_names_hash ON itemdup.model_names (run_id, name_hash);
+COMMENT ON TABLE itemdup.model_names IS 'Items per normalised account name at each institution (and at any institution of the environment): the counts check needs for a key no published Item carries';
+
 CREATE TABLE itemdup.model_items (
     run_id         bigint NOT NULL REFERENCES itemdup.runs ON DELETE CASCADE,
     item_no        int NOT NULL,

@@ -17,7 +17,7 @@ BEGIN
               itemdup.current_pairs, itemdup.group_reviews TO itemdup_analyst;
         -- explain scores pairs with the published model
         GRANT SELECT ON itemdup.model_runs, itemdup.model_institutions, itemdup.model_keys,
-              itemdup.model_items TO itemdup_analyst;
+              itemdup.model_names, itemdup.model_items TO itemdup_analyst;
         GRANT INSERT, UPDATE, DELETE ON itemdup.group_reviews TO itemdup_analyst;
         GRANT EXECUTE ON FUNCTION itemdup.review_group(bigint, text, text),
               itemdup.token_environment(text) TO itemdup_analyst;

@@ -87,6 +87,7 @@ static const char usage_main[] =
 "  run                     one detection run: read, key, score, group, publish\n"
 "  report                  the published results (--format table|csv|json|html)\n"
 "  explain ITEM [OTHER]    why an item is in its group / why two are or are not\n"
+"  check                   link-time check of one new link (JSON on stdin)\n"
 "\n"
 "  itemdup COMMAND --help  options of a command\n"
 "  itemdup --version       version\n"
@@ -158,6 +159,125 @@ static const char usage_explain[] =
 "  --source SCHEMA.NAME    source for the two-item comparison\n"
 "  --format FMT            text (default) or json\n";
 
+static const char usage_check[] =
+"Usage: itemdup check --owner OWNER --environment ENV [--institution ID] [OPTIONS]\n"
+"\n"
+"Link-time check: reads one JSON document on stdin (Link onSuccess metadata,\n"
+"{\"institution\":{\"institution_id\":...},\"accounts\":[{\"name\",\"mask\",...}]}, or\n"
+"an /accounts/get response) and scores it against the published run's index\n"
+"and the Items that reached the source after its snapshot.\n"
+"Exit 0 no duplicate suspected, 2 duplicate suspected, 1 failed (or no\n"
+"published run), 64 usage error or input that is not JSON, 69 no connection.\n"
+"\n"
+"  --owner OWNER           the app's user id of the person linking (required)\n"
+"  --environment ENV       sandbox, development or production (required)\n"
+"  --institution ID        institution id (default: from the input)\n"
+"  --source SCHEMA.NAME    source view or table (default itemdup.source_items)\n"
+"  --format FMT            text (default) or json\n";
+
+/* check: its own option table, parsed apart from the other commands. */
+enum
+{
+	CHK_OWNER = 2000, CHK_ENVIRONMENT, CHK_INSTITUTION
+};
+
+static int	usage_error(const char *fmt, const char *arg);
+static bool valid_duration(const char *s);
+static void print_usage(Command cmd);
+
+static int
+cli_check_getopts(int argc, char **argv, Options *opt)
+{
+	static const struct option check_options[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"dsn", required_argument, NULL, OPT_DSN},
+		{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+		{"statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT},
+		{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+		{"source", required_argument, NULL, OPT_SOURCE},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"owner", required_argument, NULL, CHK_OWNER},
+		{"environment", required_argument, NULL, CHK_ENVIRONMENT},
+		{"institution", required_argument, NULL, CHK_INSTITUTION},
+		{NULL, 0, NULL, 0}
+	};
+	int			c;
+	char		err[200];
+
+	opt->format = "text";
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hqv", check_options, NULL)) != -1)
+	{
+		const char *a = optarg;
+
+		switch (c)
+		{
+			case 'h':
+				print_usage(CMD_CHECK);
+				return EXIT_OK;
+			case 'q':
+				opt->log_level = LOG_ERROR;
+				break;
+			case 'v':
+				opt->log_level = LOG_DEBUG;
+				break;
+			case OPT_DSN:
+				opt->dsn = a;
+				break;
+			case OPT_LOCK_TIMEOUT:
+			case OPT_STATEMENT_TIMEOUT:
+				if (!valid_duration(a))
+					return usage_error("bad timeout \"%s\" (e.g. 10s, 500ms, 2min)", a);
+				*(c == OPT_LOCK_TIMEOUT ? &opt->lock_timeout : &opt->statement_timeout) = a;
+				break;
+			case OPT_LOG_FORMAT:
+				if (strcmp(a, "auto") != 0 && strcmp(a, "text") != 0 && strcmp(a, "json") != 0)
+					return usage_error("bad --log-format \"%s\" (auto, text or json)", a);
+				opt->log_format = a[0] == 'a' ? LOG_FORMAT_AUTO
+					: a[0] == 't' ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON;
+				break;
+			case OPT_SOURCE:
+				opt->source = a;
+				break;
+			case OPT_FORMAT:
+				if (strcmp(a, "text") != 0 && strcmp(a, "json") != 0)
+					return usage_error("bad --format \"%s\" (text or json)", a);
+				opt->format = a;
+				break;
+			case CHK_OWNER:
+				opt->owner = a;
+				break;
+			case CHK_ENVIRONMENT:
+				if (strcmp(a, "sandbox") != 0 && strcmp(a, "development") != 0 &&
+					strcmp(a, "production") != 0)
+					return usage_error("bad --environment \"%s\" (sandbox, development or production)", a);
+				opt->environment = a;
+				break;
+			case CHK_INSTITUTION:
+				if (a[0] == '\0')
+					return usage_error("%s", "--institution needs a value");
+				opt->institution = a;
+				break;
+			case ':':
+				return usage_error("option \"%s\" needs a value", argv[optind - 1]);
+			default:
+				return usage_error("unknown option \"%s\" for check", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument \"%s\"", argv[optind]);
+	if (opt->owner == NULL || opt->owner[0] == '\0')
+		return usage_error("%s", "check needs --owner OWNER");
+	if (opt->environment == NULL)
+		return usage_error("%s", "check needs --environment ENV");
+	if (!db_dsn_check(opt->dsn, err, sizeof(err)))
+		return usage_error("%s", err);
+	return -1;
+}
+
 static void
 print_usage(Command cmd)
 {
@@ -174,6 +294,9 @@ print_usage(Command cmd)
 			break;
 		case CMD_EXPLAIN:
 			fputs(usage_explain, stdout);
+			break;
+		case CMD_CHECK:
+			fputs(usage_check, stdout);
 			break;
 		default:
 			fputs(usage_main, stdout);
@@ -248,6 +371,8 @@ command_of(const char *s)
 		return CMD_REPORT;
 	if (strcmp(s, "explain") == 0)
 		return CMD_EXPLAIN;
+	if (strcmp(s, "check") == 0)
+		return CMD_CHECK;
 	return CMD_NONE;
 }
 
@@ -286,6 +411,8 @@ cli_parse(int argc, char **argv, Options *opt)
 			return usage_error("unknown command \"%s\"", argv[1]);
 		argv++;
 		argc--;
+		if (opt->command == CMD_CHECK)
+			return cli_check_getopts(argc, argv, opt);
 	}
 	optind = 1;
 	opterr = 0;

@@ -12,6 +12,7 @@
 
 #define EXIT_OK 0
 #define EXIT_FAIL 1
+#define EXIT_DUPLICATE 2		/* check: a duplicate is suspected */
 #define EXIT_USAGE 64
 #define EXIT_NOCONN 69
 #define EXIT_LOCKED 75
@@ -25,7 +26,8 @@ typedef enum Command
 	CMD_MIGRATE,
 	CMD_RUN,
 	CMD_REPORT,
-	CMD_EXPLAIN
+	CMD_EXPLAIN,
+	CMD_CHECK
 } Command;
 
 typedef struct Options
@@ -59,6 +61,10 @@ typedef struct Options
 	const char *output;
 	const char *item_a;
 	const char *item_b;
+	/* check */
+	const char *owner;			/* --owner: the app user linking */
+	const char *environment;	/* --environment */
+	const char *institution;	/* --institution, NULL: from the input */
 } Options;
 
 /*

@@ -269,7 +269,7 @@ print_terms(const Published *pub, const ModelPair *mp, const char *why)
 	if (mp->n_shared_p > 0)
 		printf("    %+12.6f  shared persistent_account_id: %u\n", d->persistent, mp->n_shared_p);
 	printf("    %+12.6f  owner: %s\n", d->owner, owner_names[d->owner_relation + 1]);
-	printf("    %+12.6f  unmatched accounts: %u on the first, %u on the second\n", d->unmatched,
+	printf("    %+12.6f  unmatched accounts: %u on the first, %u on the second\n", d->unmatched + 0.0,
 		   d->unmatched_a, d->unmatched_b);
 	printf("    %+12.6f  identical account sets bonus%s\n", d->identical_bonus,
 		   d->identical ? "" : " (not identical)");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "check.h"
 #include "cli.h"
 #include "log.h"
 #include "migrate.h"
@@ -35,6 +36,9 @@ main(int argc, char **argv)
 				break;
 			case CMD_EXPLAIN:
 				rc = explain_command(&opt);
+				break;
+			case CMD_CHECK:
+				rc = check_command(&opt);
 				break;
 			default:
 				rc = EXIT_USAGE;

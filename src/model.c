@@ -126,6 +126,14 @@ model_hash_persistent(int env, const char *institution, const char *persistent_i
 	return hash_parts(parts, 4);
 }
 
+int64_t
+model_hash_name(int env, const char *institution, const char *name)
+{
+	const char *parts[4] = {"n", keys_environment_name((Environment) env), institution, name};
+
+	return hash_parts(parts, 4);
+}
+
 void
 model_pkey_parts(const Dataset *ds, uint32_t pkey, int *env, const char **institution,
 				 const char **persistent_id)

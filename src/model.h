@@ -45,6 +45,7 @@ model_key_count(const ModelIndex *ix, uint32_t key_no)
 int64_t		model_hash_account(int env, const char *institution, const char *name,
 							   const char *mask);
 int64_t		model_hash_persistent(int env, const char *institution, const char *persistent_id);
+int64_t		model_hash_name(int env, const char *institution, const char *name);
 
 /* The environment, institution text and persistent id text of a pkeys id. */
 void		model_pkey_parts(const Dataset *ds, uint32_t pkey, int *env,

@@ -473,6 +473,8 @@ parse(const char *json, size_t len, bool from_jsonb, Arena *arena,
 
 	item = get_field(root, "item");
 	out->institution_id = get_id_string(item, "institution_id", arena);
+	out->item_id = get_id_string(item, "item_id", arena);
+	out->link_institution_id = get_id_string(get_field(root, "institution"), "institution_id", arena);
 	{
 		const cJSON *err = get_field(item, "error");
 

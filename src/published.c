@@ -126,6 +126,35 @@ copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
 	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
 }
 
+static bool
+copy_names(DbConn *c, const PublishInput *in, StrBuf *buf)
+{
+	const Dataset *ds = in->ds;
+	const KeyStats *st = &in->match->stats;
+
+	if (!db_copy_in_begin(c, "COPY itemdup.model_names (run_id, name_hash, environment, "
+						  "institution_id, name, name_items, gname_items) FROM STDIN"))
+		return false;
+	for (uint32_t n = 0; n < ds->names.n; n++)
+	{
+		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, n);
+		const char *inst = ds->institutions.bytes[ni->institution];
+
+		if (st->name_items[n] == 0)
+			continue;
+		sb_printf(buf, "%" PRId64 "\t%" PRId64 "\t%s\t", in->run_id,
+				  model_hash_name(ni->env, inst, ni->name),
+				  keys_environment_name((Environment) ni->env));
+		copyfmt_field(buf, inst, strlen(inst));
+		copyfmt_sep(buf);
+		copyfmt_field(buf, ni->name, strlen(ni->name));
+		sb_printf(buf, "\t%u\t%u\n", st->name_items[n], st->gname_items[ni->gname]);
+		if (!publish_copy_flush(c, buf, false))
+			return false;
+	}
+	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
+}
+
 /* One model_items row: the item's accounts that carry a key or a persistent id. */
 static void
 put_item(StrBuf *buf, const PublishInput *in, const ModelIndex *ix, uint32_t no)
@@ -196,11 +225,12 @@ published_write_model(DbConn *c, const PublishInput *in, StrBuf *buf)
 	model_index_build(in->ds, &ix);
 	ok = db_query(c, "DELETE FROM itemdup.model_items WHERE run_id <> $1::bigint", 1, params, NULL) &&
 		db_query(c, "DELETE FROM itemdup.model_keys WHERE run_id <> $1::bigint", 1, params, NULL) &&
+		db_query(c, "DELETE FROM itemdup.model_names WHERE run_id <> $1::bigint", 1, params, NULL) &&
 		db_query(c, "DELETE FROM itemdup.model_institutions WHERE run_id <> $1::bigint", 1,
 				 params, NULL) &&
 		db_query(c, "DELETE FROM itemdup.model_runs WHERE run_id <> $1::bigint", 1, params, NULL) &&
 		copy_meta(c, in, buf) && copy_institutions(c, in, buf) &&
-		copy_keys(c, in, &ix, buf) && copy_items(c, in, &ix, buf);
+		copy_keys(c, in, &ix, buf) && copy_names(c, in, buf) && copy_items(c, in, &ix, buf);
 	if (ok)
 		log_info("published model: %u keys, %u persistent ids, %u keyed items (%.3f s)",
 				 ix.n_keys, ix.n_pkeys, ix.n_items, log_now() - t);
@@ -217,7 +247,8 @@ published_open(DbConn *c, Published *p)
 	arena_init(&p->arena);
 	vec_init(&p->keys, sizeof(PubKey));
 	vec_init(&p->items, sizeof(PubItem));
-	if (!db_query(c, "SELECT m.run_id, m.threshold, m.hot_key_cap, m.snapshot_at::text, m.model "
+	if (!db_query(c, "SELECT m.run_id, m.threshold, m.hot_key_cap, m.snapshot_at::text, m.model, "
+				  "       (m.snapshot_at - interval '" PUBLISHED_RECENT_MARGIN "')::text "
 				  "  FROM itemdup.published p JOIN itemdup.model_runs m ON m.run_id = p.run_id",
 				  0, NULL, &rows))
 	{
@@ -231,6 +262,7 @@ published_open(DbConn *c, Published *p)
 		p->hot_key_cap = (uint32_t) strtoul(DB_VALUE(&rows, 0, 2), NULL, 10);
 		snprintf(p->snapshot_at, sizeof(p->snapshot_at), "%s", DB_VALUE(&rows, 0, 3));
 		snprintf(p->model, sizeof(p->model), "%s", DB_VALUE(&rows, 0, 4));
+		snprintf(p->recent_since, sizeof(p->recent_since), "%s", DB_VALUE(&rows, 0, 5));
 	}
 	db_rows_free(&rows);
 	return true;
@@ -442,6 +474,37 @@ published_find_pkey(DbConn *c, Published *p, int env, const char *institution,
 	return find_key(c, p, "SELECT " KEY_COLUMNS "AND key_hash = $2::bigint "
 					"AND kind = 'persistent' AND environment = $3 AND institution_id = $4 "
 					"AND persistent_id = $5", params, 5, failed);
+}
+
+int
+published_find_name(DbConn *c, Published *p, int env, const char *institution,
+					const char *name, uint32_t *name_items, uint32_t *gname_items)
+{
+	DbRows		rows;
+	char		run[32],
+				hash[32];
+	const char *params[5] = {run, hash, keys_environment_name((Environment) env), institution,
+	name};
+	int			found = 0;
+
+	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
+	snprintf(hash, sizeof(hash), "%" PRId64, model_hash_name(env, institution, name));
+	*name_items = *gname_items = 0;
+	if (!db_query(c, "SELECT name_items, gname_items FROM itemdup.model_names "
+				  "WHERE run_id = $1::bigint AND name_hash = $2::bigint AND environment = $3 "
+				  "AND institution_id = $4 AND name = $5", 5, params, &rows))
+	{
+		log_error("could not read the published model: %s", db_last_error(c));
+		return -1;
+	}
+	if (rows.nrows > 0)
+	{
+		*name_items = (uint32_t) strtoul(DB_VALUE(&rows, 0, 0), NULL, 10);
+		*gname_items = (uint32_t) strtoul(DB_VALUE(&rows, 0, 1), NULL, 10);
+		found = 1;
+	}
+	db_rows_free(&rows);
+	return found;
 }
 
 int64_t

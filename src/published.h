@@ -23,6 +23,13 @@
  */
 bool		published_write_model(DbConn *c, const PublishInput *in, StrBuf *buf) MUSTCHECK;
 
+/*
+ * check reads source rows created or updated since the published run's
+ * snapshot began, less this margin: a row committed after the snapshot may
+ * carry a timestamp from before it (a long transaction, a clock).
+ */
+#define PUBLISHED_RECENT_MARGIN "1 hour"
+
 /* One key of the published model, as read back. */
 typedef struct PubKey
 {
@@ -50,6 +57,7 @@ typedef struct Published
 	double		threshold;
 	uint32_t	hot_key_cap;
 	char		snapshot_at[64];	/* timestamptz text */
+	char		recent_since[64];	/* snapshot_at less the margin (docs/SOURCE.md) */
 	char		model[64];
 	Arena		arena;
 	Vec			keys;			/* PubKey, in the order read */
@@ -84,6 +92,10 @@ const PubKey *published_find_account_key(DbConn *c, Published *p, int env,
 										 const char *mask, bool *failed);
 const PubKey *published_find_pkey(DbConn *c, Published *p, int env, const char *institution,
 								  const char *persistent_id, bool *failed);
+
+/* A name's counts at an institution: 1 found, 0 not in the model, -1 error. */
+int			published_find_name(DbConn *c, Published *p, int env, const char *institution,
+								const char *name, uint32_t *name_items, uint32_t *gname_items);
 
 /* Live Items at an institution in the published run (N), 0 when none; -1 on error. */
 int64_t		published_institution_items(DbConn *c, Published *p, const char *institution);
