@@ -20,7 +20,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # The pure core: no libpq, no I/O (STYLE.md).  Unit tests and the fuzzer link it.
 CORE    := arena normalize payload keys score match model groups copyfmt
 # The edges and the program.
-EDGE    := log db loader publish published migrate report report_html explain check run cli main
+EDGE    := log db loader publish publish_model published migrate report report_html explain check run cli main
 SQL     := $(sort $(wildcard sql/*.sql))
 
 CORE_O   = $(CORE:%=build/%.o)
@@ -29,7 +29,7 @@ SCORE_O  = $(CORE:%=build/san/%.o)
 SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 
-.PHONY: all test unit integration demo clean deps bench eval fuzz fuzz-replay
+.PHONY: all test unit integration demo clean deps bench eval fuzz fuzz-replay ext ext-install
 
 all: build/itemdup build/itemdup-gen
 
@@ -91,7 +91,17 @@ fuzz: build/fuzz/fuzz_payload
 	build/fuzz/fuzz_payload -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -artifact_prefix=tests/fuzz/corpus/crash- build/fuzz/corpus tests/fuzz/corpus
 
+# itemdup.check_link in the server: the itemdup_check extension (ext/, PGXS),
+# built from the same sources.  ext-install (as root) puts it into the
+# system PostgreSQL the tests' throwaway cluster runs from (README).
+ext:
+	$(MAKE) -C ext
+
+ext-install: ext
+	$(MAKE) -C ext install
+
 integration: build/san/itemdup
+	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) -s ext-install >/dev/null; fi
 	bash tests/integration/run.sh
 
 # deps runs first and alone: the rest needs its packages.
@@ -120,5 +130,6 @@ bench:
 
 clean:
 	rm -rf build
+	$(MAKE) -C ext clean
 
 -include $(wildcard build/*.d build/san/*.d)

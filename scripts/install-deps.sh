@@ -5,7 +5,7 @@
 # the HTML report headless; without it those checks are reported SKIPPED.
 set -eu
 PKGS="build-essential pkg-config libpq-dev libcjson-dev libxxhash-dev libutf8proc-dev check
-postgresql postgresql-contrib python3 chromium"
+postgresql postgresql-contrib postgresql-server-dev-15 python3 chromium"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -27,4 +27,5 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# postgresql-server-dev-15 builds ext/ (itemdup.check_link in the server)
 # the postgresql package may start a cluster on 5432: ours never use it

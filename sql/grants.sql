@@ -22,5 +22,13 @@ BEGIN
         GRANT EXECUTE ON FUNCTION itemdup.review_group(bigint, text, text),
               itemdup.token_environment(text) TO itemdup_analyst;
     END IF;
+    -- the app at link time: EXECUTE on itemdup.check_link() (extension
+    -- itemdup_check, SECURITY DEFINER) and nothing else: no table, no view
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_app') THEN
+        GRANT USAGE ON SCHEMA itemdup TO itemdup_app;
+        IF pg_catalog.to_regprocedure('itemdup.check_link(text, text, text, jsonb)') IS NOT NULL THEN
+            GRANT EXECUTE ON FUNCTION itemdup.check_link(text, text, text, jsonb) TO itemdup_app;
+        END IF;
+    END IF;
 END
 $$;

@@ -13,7 +13,11 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_analyst') THEN
         CREATE ROLE itemdup_analyst NOLOGIN;
     END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_app') THEN
+        CREATE ROLE itemdup_app NOLOGIN;
+    END IF;
 END
 $$;
 COMMENT ON ROLE itemdup_job IS 'itemdup batch job: reads the source, writes schema itemdup';
 COMMENT ON ROLE itemdup_analyst IS 'itemdup results reader; writes itemdup.group_reviews only';
+COMMENT ON ROLE itemdup_app IS 'the app at link time: executes itemdup.check_link() only (GRANT itemdup_app TO your app''s login role)';

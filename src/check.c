@@ -29,47 +29,6 @@
 #define LOCAL_PKEY_BASE (INT64_C(1) << 41)
 #define LINK_ITEM_ID "\001new link"		/* no source item_id holds a control character */
 
-/* One keyed account of the link. */
-typedef struct LinkAccount
-{
-	int64_t		ref_key;		/* key_no, LOCAL_KEY_BASE + key id, or MODEL_NONE */
-	int64_t		ref_pkey;
-	uint32_t	key;			/* ids in the check's Dataset */
-	uint32_t	pkey;
-	const PubKey *pk;			/* the published key, or NULL */
-	const PubKey *ppk;			/* the published persistent id, or NULL */
-	ScoreKeyFreq f;				/* counts with the link counted */
-	const char *name;
-} LinkAccount;
-
-typedef struct CheckMatch
-{
-	const char *item_id;
-	const char *owner_id;
-	double		score;
-	char	   *evidence;		/* malloc'd JSON */
-} CheckMatch;
-
-typedef struct Check
-{
-	const Options *opt;
-	DbConn	   *c;
-	Published	pub;
-	Dataset		ds;				/* recent source rows, then the link */
-	Arena		arena;
-	PayloadItem link_payload;
-	const char *institution;
-	Environment env;
-	uint32_t	link;			/* index of the link in ds */
-	LinkAccount *acc;
-	int64_t    *side_key;
-	int64_t    *side_pkey;
-	ModelSide	side;
-	uint32_t	n_items;		/* N, the link included */
-	uint32_t	candidates;
-	Vec			matches;		/* CheckMatch */
-} Check;
-
 /* All of stdin into buf; false when it is larger than a payload may be. */
 static bool
 read_stdin(StrBuf *buf)
@@ -90,35 +49,36 @@ read_stdin(StrBuf *buf)
  * The link from stdin: parsed as the loader parses a payload.  Returns
  * EXIT_OK, or EXIT_USAGE with the reason logged.
  */
-static int
-parse_link(Check *ck)
+int
+check_parse(Check *ck, const CheckInput *in)
 {
-	StrBuf		buf;
 	char		detail[160];
 	RejectReason r;
 	int			rc = EXIT_USAGE;
 
-	sb_init(&buf);
-	if (!read_stdin(&buf))
-		log_error("check: the input on stdin is unreadable or larger than %u bytes",
-				  PAYLOAD_MAX_BYTES);
-	else if ((r = payload_parse(buf.data ? buf.data : "", buf.len, &ck->arena,
+	memset(ck, 0, sizeof(*ck));
+	ck->in = in;
+	arena_init(&ck->arena);
+	vec_init(&ck->matches, sizeof(CheckMatch));
+	keys_dataset_init(&ck->ds, NULL);
+	if (!keys_parse_environment(in->environment, strlen(in->environment), &ck->env))
+		log_error("check: environment must be sandbox, development or production");
+	else if ((r = payload_parse(in->json, in->json_len, &ck->arena,
 								&ck->link_payload, detail, sizeof(detail))) != REJECT_NONE)
 		log_error("check: the input is not a usable link (%s: %s); expected Link onSuccess "
 				  "metadata {\"institution\":{...},\"accounts\":[...]} or an /accounts/get "
 				  "response", payload_reject_name(r), detail);
 	else
 	{
-		ck->institution = ck->opt->institution ? ck->opt->institution
+		ck->institution = ck->in->institution ? ck->in->institution
 			: ck->link_payload.link_institution_id ? ck->link_payload.link_institution_id
 			: ck->link_payload.institution_id;
 		if (ck->institution == NULL)
 			log_error("check: the input names no institution (institution.institution_id or "
-					  "item.institution_id): give --institution ID");
+					  "item.institution_id): give --institution ID (in SQL: institution_id)");
 		else
 			rc = EXIT_OK;
 	}
-	sb_free(&buf);
 	return rc;
 }
 
@@ -132,8 +92,8 @@ add_link(Check *ck)
 	memset(&row, 0, sizeof(row));
 	row.item_id = LINK_ITEM_ID;
 	row.item_id_len = strlen(LINK_ITEM_ID);
-	row.owner_id = ck->opt->owner;
-	row.owner_id_len = strlen(ck->opt->owner);
+	row.owner_id = ck->in->owner;
+	row.owner_id_len = strlen(ck->in->owner);
 	row.environment = env;
 	row.environment_len = strlen(env);
 	row.institution_id = ck->institution;
@@ -215,7 +175,7 @@ map_link(Check *ck)
 		n++;
 	}
 	ck->side = (ModelSide) {
-		NULL, ck->opt->owner, INT64_MAX, it->n_keyable, n, ck->side_key, ck->side_pkey
+		NULL, ck->in->owner, INT64_MAX, it->n_keyable, n, ck->side_key, ck->side_pkey
 	};
 	return true;
 }
@@ -405,7 +365,7 @@ print_json(const Check *ck)
 			cJSON_AddStringToObject(j, "owner_id", m->owner_id);
 		else
 			cJSON_AddNullToObject(j, "owner_id");
-		cJSON_AddBoolToObject(j, "same_owner", m->owner_id && strcmp(m->owner_id, ck->opt->owner) == 0);
+		cJSON_AddBoolToObject(j, "same_owner", m->owner_id && strcmp(m->owner_id, ck->in->owner) == 0);
 		cJSON_AddNumberToObject(j, "score", m->score);
 		cJSON_AddItemToObject(j, "evidence", cJSON_Parse(m->evidence));
 		cJSON_AddItemToArray(arr, j);
@@ -430,7 +390,7 @@ print_text(const Check *ck)
 	for (size_t i = 0; i < ck->matches.len; i++)
 	{
 		const CheckMatch *m = &VEC_AT(&ck->matches, CheckMatch, i);
-		bool		same = m->owner_id && strcmp(m->owner_id, ck->opt->owner) == 0;
+		bool		same = m->owner_id && strcmp(m->owner_id, ck->in->owner) == 0;
 		cJSON	   *ev = cJSON_Parse(m->evidence);
 		const cJSON *k;
 
@@ -448,20 +408,28 @@ print_text(const Check *ck)
 	}
 }
 
-/* Connected and published: read the recent rows, map and score the link. */
-static int
-check_scored(Check *ck)
+int
+check_score(Check *ck, DbConn *c)
 {
-	LoadOptions lo = {ck->opt->source, false, NULL, NULL, {NULL, NULL}, ck->pub.recent_since};
+	LoadOptions lo = {ck->in->source, false, NULL, NULL, {NULL, NULL}, NULL};
 	Vec			rejects;
 	LoadStats	st;
 	char		err[1024];
 	int64_t		n;
 	bool		ok;
 
+	ck->c = c;
+	if (!published_open(c, &ck->pub))
+		return EXIT_FAIL;
+	if (ck->pub.run_id == 0)
+	{
+		log_error("check: no published run with a model yet: run itemdup run first");
+		return EXIT_FAIL;
+	}
+	lo.changed_since = ck->pub.recent_since;
 	vec_init(&rejects, sizeof(RejectRow));
 	memset(&st, 0, sizeof(st));
-	ok = loader_read(ck->c, &lo, &ck->ds, &rejects, &st, err, sizeof(err));
+	ok = loader_read(c, &lo, &ck->ds, &rejects, &st, err, sizeof(err));
 	vec_free(&rejects);
 	if (!ok)
 	{
@@ -470,60 +438,68 @@ check_scored(Check *ck)
 	}
 	log_debug("check: %" PRId64 " source rows since %s", st.items_read, ck->pub.recent_since);
 	add_link(ck);
-	n = published_institution_items(ck->c, &ck->pub, ck->institution);
+	n = published_institution_items(c, &ck->pub, ck->institution);
 	ck->n_items = (uint32_t) n + 1;
 	if (n < 0 || !map_link(ck) || !score_published(ck))
 		return EXIT_FAIL;
 	score_recent(ck);
 	vec_sort(&ck->matches, cmp_match);
-	if (strcmp(ck->opt->format, "json") == 0)
-		print_json(ck);
-	else
-		print_text(ck);
 	return ck->matches.len ? EXIT_DUPLICATE : EXIT_OK;
+}
+
+void
+check_free(Check *ck)
+{
+	for (size_t i = 0; i < ck->matches.len; i++)
+		free(VEC_AT(&ck->matches, CheckMatch, i).evidence);
+	vec_free(&ck->matches);
+	published_free(&ck->pub);
+	keys_dataset_free(&ck->ds);
+	arena_free(&ck->arena);
 }
 
 int
 check_command(const Options *opt)
 {
 	DbSettings	s = {opt->lock_timeout, opt->statement_timeout};
+	CheckInput	in = {opt->owner, opt->environment, opt->institution, opt->source, NULL, 0};
 	Check		ck;
+	StrBuf		buf;
+	DbConn	   *c = NULL;
 	char		err[512];
-	int			rc;
+	int			rc = EXIT_USAGE;
 
+	sb_init(&buf);
 	memset(&ck, 0, sizeof(ck));
-	ck.opt = opt;
-	arena_init(&ck.arena);
-	vec_init(&ck.matches, sizeof(CheckMatch));
-	keys_dataset_init(&ck.ds, NULL);
-	if (!keys_parse_environment(opt->environment, strlen(opt->environment), &ck.env))
-		rc = EXIT_USAGE;
-	else
-		rc = parse_link(&ck);
+	if (!read_stdin(&buf))
+	{
+		log_error("check: the input on stdin is unreadable or larger than %u bytes",
+				  PAYLOAD_MAX_BYTES);
+		goto cleanup;
+	}
+	in.json = buf.data ? buf.data : "";
+	in.json_len = buf.len;
+	rc = check_parse(&ck, &in);
 	if (rc != EXIT_OK)
 		goto cleanup;
-	ck.c = db_connect(opt->dsn, "check", &s);
 	rc = EXIT_NOCONN;
-	if (ck.c == NULL)
+	c = db_connect(opt->dsn, "check", &s);
+	if (c == NULL)
 		goto cleanup;
 	rc = EXIT_FAIL;
-	if (!migrate_check_version(ck.c, err, sizeof(err)))
+	if (!migrate_check_version(c, err, sizeof(err)))
 		log_error("%s", err);
-	else if (published_open(ck.c, &ck.pub))
+	else if ((rc = check_score(&ck, c)) != EXIT_FAIL)
 	{
-		if (ck.pub.run_id == 0)
-			log_error("check: no published run with a model yet: run itemdup run first");
+		if (strcmp(opt->format, "json") == 0)
+			print_json(&ck);
 		else
-			rc = check_scored(&ck);
+			print_text(&ck);
 	}
 
 cleanup:
-	for (size_t i = 0; i < ck.matches.len; i++)
-		free(VEC_AT(&ck.matches, CheckMatch, i).evidence);
-	vec_free(&ck.matches);
-	published_free(&ck.pub);
-	keys_dataset_free(&ck.ds);
-	arena_free(&ck.arena);
-	db_close(ck.c);
+	check_free(&ck);
+	db_close(c);
+	sb_free(&buf);
 	return rc;
 }

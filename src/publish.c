@@ -11,7 +11,6 @@
 #include "copyfmt.h"
 #include "log.h"
 #include "payload.h"
-#include "published.h"
 
 #define COPY_CHUNK (1024 * 1024)
 
@@ -526,7 +525,7 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 	if (!publish_mark_run(c, in->run_id, "succeeded", NULL, in->counts, in->publish,
 						  in->stats_json))
 		goto cleanup;
-	if (in->publish && !published_write_model(c, in, &buf))
+	if (in->publish && !publish_write_model(c, in, &buf))
 		goto cleanup;
 	FAILPOINT("publish_after_model");
 	if (in->publish &&

@@ -101,6 +101,14 @@ bool		publish_fail_run(DbConn *c, int64_t run_id, const char *error, const RunCo
 							 const Dataset *ds, const Vec *rejects,
 							 const char *stats_json) MUSTCHECK;
 
+/*
+ * publish_write_model — COPY the run's model (model_runs, _institutions,
+ * _keys, _names, _items) in and delete every other run's model rows, inside
+ * the caller's publishing transaction (publish_model.c).  False on a
+ * database error.
+ */
+bool		publish_write_model(DbConn *c, const PublishInput *in, StrBuf *buf) MUSTCHECK;
+
 /* publish_run — the one transaction described above. */
 bool		publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen) MUSTCHECK;
 

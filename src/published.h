@@ -1,6 +1,6 @@
 /*
- * published.h — the published run's model in itemdup.model_* (sql/006):
- * written by the publishing transaction, read by explain and check.
+ * published.h — the published run's model in itemdup.model_* (sql/006),
+ * read back for explain and check (publish_model.c writes it).
  *
  * Edge: talks to PostgreSQL through db.c.  The arithmetic is model.c's and
  * score.c's.
@@ -14,14 +14,6 @@
 #include "copyfmt.h"
 #include "db.h"
 #include "model.h"
-#include "publish.h"
-
-/*
- * published_write_model — COPY the run's model (model_runs, _institutions,
- * _keys, _items) in and delete every other run's model rows, inside the
- * caller's publishing transaction.  False on a database error.
- */
-bool		published_write_model(DbConn *c, const PublishInput *in, StrBuf *buf) MUSTCHECK;
 
 /*
  * check reads source rows created or updated since the published run's
