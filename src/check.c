@@ -73,7 +73,7 @@ check_parse(Check *ck, const CheckInput *in)
 		ck->institution = ck->in->institution ? ck->in->institution
 			: ck->link_payload.link_institution_id ? ck->link_payload.link_institution_id
 			: ck->link_payload.institution_id;
-		if (ck->institution == NULL)
+		if (ck->institution == NULL && ck->link_payload.legacy_type == NULL)
 			log_error("check: the input names no institution (institution.institution_id or "
 					  "item.institution_id): give --institution ID (in SQL: institution_id)");
 		else
@@ -82,9 +82,9 @@ check_parse(Check *ck, const CheckInput *in)
 	return rc;
 }
 
-/* Add the link to ds as one more Item. */
+/* Add the link to ds as one more Item (legacy institution types through map). */
 static void
-add_link(Check *ck)
+add_link(Check *ck, const InstitutionMap *map)
 {
 	SourceRow	row;
 	const char *env = keys_environment_name(ck->env);
@@ -96,10 +96,16 @@ add_link(Check *ck)
 	row.owner_id_len = strlen(ck->in->owner);
 	row.environment = env;
 	row.environment_len = strlen(env);
-	row.institution_id = ck->institution;
-	row.institution_id_len = strlen(ck->institution);
 	row.created_at = row.updated_at = INT64_MAX;
-	ck->link = keys_add_item(&ck->ds, &row, REJECT_NONE, &ck->link_payload, NULL);
+	row.institution_id = ck->institution;
+	row.institution_id_len = ck->institution ? strlen(ck->institution) : 0;
+	ck->link = keys_add_item(&ck->ds, &row, REJECT_NONE, &ck->link_payload, map);
+	{
+		const Item *it = DS_ITEM(&ck->ds, ck->link);
+
+		ck->institution = it->institution == KEY_NONE ? NULL
+			: ck->ds.institutions.bytes[it->institution];
+	}
 }
 
 /* One account key of the link: its published key or name counts, plus the link. */
@@ -437,7 +443,23 @@ check_score(Check *ck, DbConn *c)
 		return EXIT_FAIL;
 	}
 	log_debug("check: %" PRId64 " source rows since %s", st.items_read, ck->pub.recent_since);
-	add_link(ck);
+	{
+		InstitutionMap map;
+		DbRows		rows;
+
+		if (!db_query(c, "SELECT legacy_type, institution_id FROM itemdup.institution_map",
+					  0, NULL, &rows))
+		{
+			log_error("could not read itemdup.institution_map: %s", db_last_error(c));
+			return EXIT_FAIL;
+		}
+		keys_map_init(&map);
+		for (int r = 0; r < rows.nrows; r++)
+			keys_map_add(&map, DB_VALUE(&rows, r, 0), DB_VALUE(&rows, r, 1));
+		db_rows_free(&rows);
+		add_link(ck, &map);
+		keys_map_free(&map);
+	}
 	n = published_institution_items(c, &ck->pub, ck->institution);
 	ck->n_items = (uint32_t) n + 1;
 	if (n < 0 || !map_link(ck) || !score_published(ck))

@@ -203,10 +203,14 @@ payload_check_text(const char *json, size_t len, char *detail, size_t detail_siz
 /*
  * cJSON allocates every node with malloc; a payload's tree lives only while
  * it is read, so during payload_parse cJSON allocates from the caller's
- * arena instead (freed with it) and frees nothing.  Global hooks: the parse
- * is single-threaded, and the default hooks are back before it returns.
+ * arena instead (freed with it) and frees nothing.  cJSON 1.7 has only
+ * process-wide hooks: they point at the arena for the duration of one parse
+ * and the default ones are back before it returns (nothing in between can
+ * call back into the parse: no signal handler, no server ERROR), and the
+ * arena pointer is per thread.  That is enough for the job and for a
+ * PostgreSQL backend (one thread; ext/).
  */
-static Arena *parse_arena;
+static _Thread_local Arena *parse_arena;
 
 static void *
 arena_malloc_hook(size_t size)
