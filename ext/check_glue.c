@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "linkcheck.h"
 
 struct GlueCheck
 {

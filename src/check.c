@@ -9,7 +9,7 @@
  * or updated in the source since the published run's snapshot (they win
  * over their published copy).
  */
-#include "check.h"
+#include "linkcheck.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "check.h"
+#include "linkcheck.h"
 #include "cli.h"
 #include "log.h"
 #include "migrate.h"

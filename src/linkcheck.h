@@ -1,5 +1,5 @@
 /*
- * check.h — `itemdup check`: one new link scored against the published
+ * linkcheck.h — `itemdup check` (src/check.c; not check.h, the name of the Check unit-test library's header): one new link scored against the published
  * run's index and the Items that reached the source since its snapshot
  * (README "Check at link time", docs/MATCHING.md "At link time").
  */
