@@ -17,7 +17,7 @@
 #include "keys.h"
 #include "score.h"
 
-#define MODEL_NONE (-1)
+#define MODEL_NONE INT64_C(-1)
 
 /* The index of one run: who carries which key.  Owned (model_index_free). */
 typedef struct ModelIndex

@@ -14,5 +14,6 @@ Suite	   *match_suite(void);
 Suite	   *groups_suite(void);
 Suite	   *score_suite(void);
 Suite	   *copyfmt_suite(void);
+Suite	   *model_suite(void);
 
 #endif
