@@ -318,7 +318,10 @@ explain_pair_from_model(Explain *e, bool grouped)
 		goto cleanup;
 	if (pub.run_id == 0)
 	{
-		log_error("no published run has a model: run itemdup run first");
+		/* published before schema version 6: the group above still stands */
+		log_error("no published run has a model (it was published before schema "
+				  "version 6): run itemdup run first");
+		rc = grouped ? EXIT_OK : EXIT_FAIL;
 		goto cleanup;
 	}
 	if (!published_read_items_by_id(e->c, &pub, ids, 2))

@@ -1,6 +1,7 @@
 /*
- * linkcheck.h — `itemdup check` (src/check.c; not check.h, the name of the Check unit-test library's header): one new link scored against the published
- * run's index and the Items that reached the source since its snapshot
+ * linkcheck.h — `itemdup check` (src/check.c): one new link scored against
+ * the published run's index and the Items that reached the source since its
+ * snapshot.  (Not check.h: that is the Check unit-test library's header.)
  * (README "Check at link time", docs/MATCHING.md "At link time").
  */
 #ifndef ITEMDUP_CHECK_H
