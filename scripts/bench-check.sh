@@ -43,10 +43,11 @@ SELECT CASE WHEN a.created_at > b.created_at THEN a.item_id ELSE b.item_id END A
   FROM sample.truth t JOIN bench.latest a ON a.item_id = t.item_a JOIN bench.latest b ON b.item_id = t.item_b;
 CREATE TABLE bench.removed AS
 SELECT DISTINCT newer AS item_id, 'planted'::text AS kind FROM bench.pairs;
+CREATE TABLE bench.planted AS SELECT item_a AS item_id FROM sample.truth UNION SELECT item_b FROM sample.truth;
+CREATE UNIQUE INDEX ON bench.planted (item_id);
 INSERT INTO bench.removed
 SELECT item_id, 'fresh' FROM bench.latest l
- WHERE removed_at IS NULL
-   AND NOT EXISTS (SELECT 1 FROM sample.truth t WHERE l.item_id IN (t.item_a, t.item_b))
+ WHERE removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM bench.planted p WHERE p.item_id = l.item_id)
  ORDER BY md5(item_id) LIMIT :samples;
 CREATE UNIQUE INDEX ON bench.removed (item_id);
 CREATE OR REPLACE VIEW itemdup.source_items AS

@@ -2,17 +2,21 @@
 check_eq "first migrate exits 0" 0 "$(run_rc migrate)"
 check_eq "second migrate exits 0 (idempotent)" 0 "$(run_rc migrate)"
 check "second migrate applies nothing" grep -q "0 migrations applied" "$WORK/err"
-check_eq "schema_version holds each migration once" "1,2" "$(q "SELECT string_agg(version::text, ',' ORDER BY version) FROM itemdup.schema_version")"
+versions=$(ls sql/[0-9][0-9][0-9]_*.sql | sed 's|.*/0*\([0-9]*\)_.*|\1|' | paste -sd,)
+check_eq "schema_version holds each migration once" "$versions" "$(q "SELECT string_agg(version::text, ',' ORDER BY version) FROM itemdup.schema_version")"
 check_eq "contract tables and views exist" 12 "$(q "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'itemdup' AND c.relname IN ('runs','published','rejects','institution_map','group_reviews','run_groups','run_group_items','run_pairs','current_groups','current_group_items','current_pairs','schema_version')")"
 check_eq "every analyst-visible column has a comment" "" "$(q "SELECT string_agg(c.relname || '.' || a.attname, ', ') FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'itemdup' AND c.relname IN ('runs','rejects','institution_map','group_reviews','current_groups','current_group_items','current_pairs','run_groups','run_group_items','run_pairs','published') AND a.attnum > 0 AND NOT a.attisdropped AND col_description(c.oid, a.attnum) IS NULL")"
 check_eq "current_groups has the contract columns in order" "group_id,environment,institution_id,size,owners,kind,max_score,min_score,first_seen_run,first_seen_at,last_seen_run,review_status,changed_since_review" "$(q "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'itemdup.current_groups'::regclass AND attnum > 0 AND attnum <= 13")"
 check_eq "token_environment of an access token" "production" "$(q "SELECT itemdup.token_environment('access-production-3f9a1c0e-7b2d-4a6f-8e5c-1b9d0a7f3e2c')")"
 check_eq "token_environment of a legacy token is null" "t" "$(q "SELECT itemdup.token_environment('test_wells') IS NULL")"
 # run refuses an older schema
-q "DELETE FROM itemdup.schema_version WHERE version = 2"
+newest=${versions##*,}
+before=$(echo "$versions" | tr , '\n' | tail -2 | head -1)
+newest_name=$(q "SELECT name FROM itemdup.schema_version WHERE version = $newest")
+q "DELETE FROM itemdup.schema_version WHERE version = $newest"
 check_eq "run refuses a schema older than the binary (exit 1)" 1 "$(run_rc run)"
-check "... and says to migrate" grep -q 'at version 1, this binary needs 2' "$WORK/err"
-q "INSERT INTO itemdup.schema_version (version, name) VALUES (2, '002_functions.sql')"
+check "... and says to migrate" grep -q "at version $before, this binary needs $newest" "$WORK/err"
+q "INSERT INTO itemdup.schema_version (version, name) VALUES ($newest, '$newest_name')"
 check_eq "run without a source view exits 1" 1 "$(run_rc run)"
 check "... naming the missing relation" grep -q 'itemdup.source_items does not exist' "$WORK/err"
 q "CREATE TABLE public.src (item_id text, owner_id text, environment text, institution_id text, payload jsonb, created_at timestamptz, updated_at timestamptz, removed_at timestamptz); CREATE VIEW itemdup.source_items AS SELECT * FROM public.src"
