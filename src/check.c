@@ -211,6 +211,7 @@ link_usable(void *arg, int64_t ref, bool persistent)
 	return pk->items != NULL && pk->f.key_items + 1 <= ck->pub.hot_key_cap;
 }
 
+/* The counts of a shared key: the link's, prepared by map_account_key. */
 static void
 link_freq(void *arg, int64_t ref, ScoreKeyFreq *f, const char **name)
 {
@@ -338,6 +339,7 @@ score_recent(Check *ck)
 	}
 }
 
+/* Best first: higher score, then the smaller item_id. */
 static int
 cmp_match(const void *x, const void *y)
 {
@@ -349,6 +351,7 @@ cmp_match(const void *x, const void *y)
 	return strcmp(a->item_id, b->item_id);
 }
 
+/* The answer as JSON on stdout (README "Check at link time"). */
 static void
 print_json(const Check *ck)
 {
@@ -382,6 +385,7 @@ print_json(const Check *ck)
 	cJSON_Delete(o);
 }
 
+/* The answer for people on stdout: the verdict, then one line per match. */
 static void
 print_text(const Check *ck)
 {

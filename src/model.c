@@ -147,6 +147,7 @@ model_pkey_parts(const Dataset *ds, uint32_t pkey, int *env, const char **instit
 	*persistent_id = (const char *) b + 5;
 }
 
+/* Ascending int64_t for qsort. */
 static int
 cmp_i64(const void *x, const void *y)
 {

@@ -22,6 +22,7 @@ put_array_u32(StrBuf *b, const uint32_t *v, uint32_t n)
 	sb_puts(b, "}");
 }
 
+/* model_runs: the model version, threshold, cap, parameters and snapshot time. */
 static bool
 copy_meta(DbConn *c, const PublishInput *in, StrBuf *buf)
 {
@@ -43,6 +44,7 @@ copy_meta(DbConn *c, const PublishInput *in, StrBuf *buf)
 	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
 }
 
+/* model_institutions: live Items per institution id (N). */
 static bool
 copy_institutions(DbConn *c, const PublishInput *in, StrBuf *buf)
 {
@@ -76,6 +78,7 @@ put_key_items(StrBuf *buf, const ModelIndex *ix, uint32_t key_no, uint32_t cap)
 		put_array_u32(buf, ix->key_item_nos + ix->key_offsets[key_no], n);
 }
 
+/* model_keys: every account key and persistent id with its counts and Items. */
 static bool
 copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
 {
@@ -128,6 +131,7 @@ copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
 	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
 }
 
+/* model_names: per normalised name at an institution, its counts. */
 static bool
 copy_names(DbConn *c, const PublishInput *in, StrBuf *buf)
 {
@@ -198,6 +202,7 @@ put_item(StrBuf *buf, const PublishInput *in, const ModelIndex *ix, uint32_t no)
 	copyfmt_eol(buf);
 }
 
+/* model_items: every keyed live Item (put_item). */
 static bool
 copy_items(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
 {

@@ -72,6 +72,7 @@ parse_array(Arena *a, const char *text, uint32_t *n)
 	return v;
 }
 
+/* s copied into a, or NULL. */
 static const char *
 dup_or_null(Arena *a, const char *s)
 {
@@ -82,6 +83,7 @@ dup_or_null(Arena *a, const char *s)
 	"(EXTRACT(EPOCH FROM created_at) * 1000000)::int8, keyable, account_keys::text, " \
 	"account_pkeys::text FROM itemdup.model_items WHERE run_id = $1::bigint "
 
+/* Rows of ITEM_COLUMNS into p->items (strings in p->arena). */
 static void
 add_items(Published *p, const DbRows *rows)
 {
@@ -146,6 +148,7 @@ published_read_items_by_no(DbConn *c, Published *p, const char *nos_array)
 #define KEY_COLUMNS "key_no, kind, name, mask, name_items, key_items, gname_items, " \
 	"gkey_items, items::text FROM itemdup.model_keys WHERE run_id = $1::bigint "
 
+/* Rows of KEY_COLUMNS into p->keys (strings and lists in p->arena). */
 static void
 add_keys(Published *p, const DbRows *rows)
 {
