@@ -362,7 +362,8 @@ explain_pair_from_model(Explain *e, bool grouped)
 		: grouped ? "a candidate pair, grouped" : "a candidate pair, the score the run gave it";
 	if (e->json)
 	{
-		cJSON_AddBoolToObject(e->out, "grouped", grouped);
+		if (!grouped)			/* explain_command said so for a grouped pair */
+			cJSON_AddBoolToObject(e->out, "grouped", false);
 		add_pair_json(e, &pub, &mp, mp.n_shared + mp.n_shared_p > 0, why);
 	}
 	else

@@ -1,7 +1,7 @@
 # explain A B scores any two Items with the published run's model and gives
 # the run's own score for every candidate pair (kept or not), to 1e-9; its
 # text lists every term and the terms add up to the printed score.
-plan 9
+plan 10
 run_rc migrate >/dev/null
 "$ITEMDUP_GEN" --items 3000 --seed 7 --out "$WORK/g50" 2>/dev/null
 bash scripts/load-sample.sh "$WORK/g50" >/dev/null 2>&1
@@ -32,4 +32,15 @@ IFS=$'\t' read -r a b s < <(sort -t$'\t' -k3,3g "$WORK/cand50.tsv" | head -1)
 check "text names the published run's model" grep -q "scored with the model of published run" "$WORK/out"
 sum=$(awk '/^ +[+-][0-9]+\.[0-9]+  / && !/= score/ { s += $1 } /= score/ { t = $1 } END { d = s - t; if (d < 0) d = -d; print (d < 1e-5 && t != "") ? "adds up" : s " vs " t }' "$WORK/out")
 check_eq "the listed terms (prior, keys, owner, unmatched, bonus) add up to the score" "adds up" "$sum"
+# a kept pair: its group, then its score; one JSON object without duplicate keys
+IFS=$'\t' read -r a b s < <(sort -t$'\t' -k3,3gr "$WORK/cand50.tsv" | head -1)
+"$ITEMDUP" explain "$a" "$b" --format json >"$WORK/out" 2>/dev/null
+check_eq "explain of a grouped pair (json): grouped, the run's score, no key twice" "True True" \
+	"$(python3 -c 'import json,sys
+def once(p):
+    keys = [k for k, _ in p]
+    assert len(keys) == len(set(keys)), keys
+    return dict(p)
+d = json.load(open(sys.argv[1]), object_pairs_hook=once)
+print(d["grouped"], abs(d["score"] - float(sys.argv[2])) <= 1e-9)' "$WORK/out" "$s" 2>&1)"
 check "sanitizers quiet" no_sanitizer_report
