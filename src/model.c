@@ -21,10 +21,88 @@ item_keyed(const Dataset *ds, const Item *it)
 	return false;
 }
 
+/* qsort contexts: C11 qsort has no argument, and the index is built once per run. */
+static const Dataset *sort_ds;
+static const int64_t *sort_hash;
+
+/* item_id order ("C"), the order of model_items' index on item_id. */
+static int
+cmp_item_id(const void *x, const void *y)
+{
+	return strcmp(DS_ITEM(sort_ds, *(const uint32_t *) x)->item_id,
+				  DS_ITEM(sort_ds, *(const uint32_t *) y)->item_id);
+}
+
+/* key_hash order, then ref: the order of model_keys' index on key_hash. */
+static int
+cmp_ref_hash(const void *x, const void *y)
+{
+	uint32_t	a = *(const uint32_t *) x;
+	uint32_t	b = *(const uint32_t *) y;
+
+	if (sort_hash[a] != sort_hash[b])
+		return sort_hash[a] < sort_hash[b] ? -1 : 1;
+	return (a > b) - (a < b);
+}
+
+/* The keyed live items, in item_id order: item_no -> Dataset index. */
+static void
+number_items(const Dataset *ds, ModelIndex *ix)
+{
+	ix->item_of_no = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
+	ix->n_items = 0;
+	for (size_t i = 0; i < ds->items.len; i++)
+	{
+		const Item *it = DS_ITEM(ds, i);
+
+		if (keys_item_live(it) && item_keyed(ds, it))
+			ix->item_of_no[ix->n_items++] = (uint32_t) i;
+	}
+	sort_ds = ds;
+	qsort(ix->item_of_no, ix->n_items, sizeof(uint32_t), cmp_item_id);
+}
+
+/* Every ref's stable hash, and key_no in hash order. */
+static void
+number_keys(const Dataset *ds, ModelIndex *ix)
+{
+	uint32_t	n_all = ix->n_keys + ix->n_pkeys;
+
+	ix->key_hash = xmalloc((n_all + 1) * sizeof(int64_t));
+	ix->key_no_of = xmalloc((n_all + 1) * sizeof(uint32_t));
+	ix->ref_of_no = xmalloc((n_all + 1) * sizeof(uint32_t));
+	for (uint32_t r = 0; r < n_all; r++)
+	{
+		if (r < ix->n_keys)
+		{
+			const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, r);
+			const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
+
+			ix->key_hash[r] = model_hash_account(ni->env, ds->institutions.bytes[ni->institution],
+												 ni->name, ki->mask);
+		}
+		else
+		{
+			int			env;
+			const char *inst;
+			const char *pid;
+
+			model_pkey_parts(ds, r - ix->n_keys, &env, &inst, &pid);
+			ix->key_hash[r] = model_hash_persistent(env, inst, pid);
+		}
+		ix->ref_of_no[r] = r;
+	}
+	sort_hash = ix->key_hash;
+	qsort(ix->ref_of_no, n_all, sizeof(uint32_t), cmp_ref_hash);
+	for (uint32_t no = 0; no < n_all; no++)
+		ix->key_no_of[ix->ref_of_no[no]] = no;
+}
+
 /*
- * Two passes over the keyed live items: count each key's distinct items,
- * then fill (CSR).  last[] remembers the last item_no that counted a key,
- * so an item with the same key on two accounts counts once.
+ * Two passes over the keyed live items in item_no order: count each key's
+ * distinct items, then fill (CSR), so each list is ascending.  last[]
+ * remembers the last item that counted a key, so an item with the same
+ * key on two accounts counts once.
  */
 void
 model_index_build(const Dataset *ds, ModelIndex *ix)
@@ -38,19 +116,16 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 	ix->n_pkeys = (uint32_t) ds->pkeys.n;
 	n_all = ix->n_keys + ix->n_pkeys;
 	ix->key_offsets = xcalloc(n_all + 2, sizeof(uint32_t));
-	ix->item_of_no = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
+	number_items(ds, ix);
+	number_keys(ds, ix);
 	last = xcalloc(n_all + 1, sizeof(uint32_t));
 	for (int pass = 0; pass < 2; pass++)
 	{
-		uint32_t	no = 0;
-
 		memset(last, 0, (n_all + 1) * sizeof(uint32_t));
-		for (size_t i = 0; i < ds->items.len; i++)
+		for (uint32_t no = 0; no < ix->n_items; no++)
 		{
-			const Item *it = DS_ITEM(ds, i);
+			const Item *it = DS_ITEM(ds, ix->item_of_no[no]);
 
-			if (!keys_item_live(it) || !item_keyed(ds, it))
-				continue;
 			for (uint32_t k = 0; k < it->n_accounts; k++)
 			{
 				const Account *a = DS_ACCOUNT(ds, it->first_account + k);
@@ -67,13 +142,9 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 						ix->key_item_nos[fill[refs[r]]++] = no;
 				}
 			}
-			if (pass == 0)
-				ix->item_of_no[no] = (uint32_t) i;
-			no++;
 		}
 		if (pass == 0)
 		{
-			ix->n_items = no;
 			for (uint32_t k = 0; k < n_all; k++)
 				ix->key_offsets[k + 1] += ix->key_offsets[k];
 			ix->key_item_nos = xmalloc((ix->key_offsets[n_all] + 1) * sizeof(uint32_t));
@@ -90,6 +161,9 @@ model_index_free(ModelIndex *ix)
 {
 	free(ix->key_offsets);
 	free(ix->key_item_nos);
+	free(ix->key_hash);
+	free(ix->key_no_of);
+	free(ix->ref_of_no);
 	free(ix->item_of_no);
 	memset(ix, 0, sizeof(*ix));
 }

@@ -19,26 +19,35 @@
 
 #define MODEL_NONE INT64_C(-1)
 
-/* The index of one run: who carries which key.  Owned (model_index_free). */
+/*
+ * The index of one run: who carries which key.  Owned (model_index_free).
+ * A "ref" is a key in the Dataset's terms: an account key id, or n_keys +
+ * a persistent id.  Published numbers follow the stored indexes' order, so
+ * that the COPY appends to each b-tree instead of inserting at random:
+ * key_no in key_hash order, item_no in item_id order.
+ */
 typedef struct ModelIndex
 {
-	uint32_t	n_keys;			/* account keys: key_no 0..n_keys-1 */
-	uint32_t	n_pkeys;		/* persistent ids: key_no n_keys.. */
-	uint32_t   *key_offsets;	/* per key_no, into key_items_no (n_keys + n_pkeys + 1) */
+	uint32_t	n_keys;			/* account keys: refs 0..n_keys-1 */
+	uint32_t	n_pkeys;		/* persistent ids: refs n_keys.. */
+	uint32_t   *key_offsets;	/* per ref, into key_item_nos (n_keys + n_pkeys + 1) */
 	uint32_t   *key_item_nos;	/* item_no carrying each key, ascending */
+	int64_t    *key_hash;		/* per ref: model_hash_account / model_hash_persistent */
+	uint32_t   *key_no_of;		/* per ref: its published key_no */
+	uint32_t   *ref_of_no;		/* per key_no: its ref */
 	uint32_t   *item_of_no;		/* per item_no: the Dataset index */
 	uint32_t	n_items;
 } ModelIndex;
 
-/* model_index_build — number the keyed live Items and list each key's Items. */
+/* model_index_build — number the keyed live Items and the keys, list each key's Items. */
 void		model_index_build(const Dataset *ds, ModelIndex *ix);
 void		model_index_free(ModelIndex *ix);
 
-/* Items carrying key_no (account keys and persistent ids alike). */
+/* Items carrying ref (account keys and persistent ids alike). */
 static inline uint32_t
-model_key_count(const ModelIndex *ix, uint32_t key_no)
+model_key_count(const ModelIndex *ix, uint32_t ref)
 {
-	return ix->key_offsets[key_no + 1] - ix->key_offsets[key_no];
+	return ix->key_offsets[ref + 1] - ix->key_offsets[ref];
 }
 
 /* The stable hashes of an account key and of a persistent id (signed for bigint). */

@@ -89,8 +89,10 @@ copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
 						  "environment, institution_id, name, mask, persistent_id, name_items, "
 						  "key_items, gname_items, gkey_items, items) FROM STDIN"))
 		return false;
-	for (uint32_t k = 0; k < ix->n_keys + ix->n_pkeys; k++)
+	for (uint32_t no = 0; no < ix->n_keys + ix->n_pkeys; no++)
 	{
+		uint32_t	k = ix->ref_of_no[no];	/* the key in the Dataset's terms */
+
 		if (model_key_count(ix, k) == 0)
 			continue;			/* only on items that are not live */
 		if (k < ix->n_keys)
@@ -99,9 +101,8 @@ copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
 			const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
 			const char *inst = ds->institutions.bytes[ni->institution];
 
-			sb_printf(buf, "%" PRId64 "\t%u\t%" PRId64 "\taccount\t%s\t", in->run_id, k,
-					  model_hash_account(ni->env, inst, ni->name, ki->mask),
-					  keys_environment_name((Environment) ni->env));
+			sb_printf(buf, "%" PRId64 "\t%u\t%" PRId64 "\taccount\t%s\t", in->run_id, no,
+					  ix->key_hash[k], keys_environment_name((Environment) ni->env));
 			copyfmt_field(buf, inst, strlen(inst));
 			copyfmt_sep(buf);
 			copyfmt_field(buf, ni->name, strlen(ni->name));
@@ -115,9 +116,8 @@ copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
 			const char *pid;
 
 			model_pkey_parts(ds, k - ix->n_keys, &env, &inst, &pid);
-			sb_printf(buf, "%" PRId64 "\t%u\t%" PRId64 "\tpersistent\t%s\t", in->run_id, k,
-					  model_hash_persistent(env, inst, pid),
-					  keys_environment_name((Environment) env));
+			sb_printf(buf, "%" PRId64 "\t%u\t%" PRId64 "\tpersistent\t%s\t", in->run_id, no,
+					  ix->key_hash[k], keys_environment_name((Environment) env));
 			copyfmt_field(buf, inst, strlen(inst));
 			sb_puts(buf, "\t\\N\t\\N\t");
 			copyfmt_field(buf, pid, strlen(pid));
@@ -131,34 +131,66 @@ copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
 	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
 }
 
-/* model_names: per normalised name at an institution, its counts. */
+/* A name and its hash, for writing model_names in the order of its index. */
+typedef struct NameRow
+{
+	int64_t		hash;
+	uint32_t	name;
+} NameRow;
+
+/* name_hash order, then the name id. */
+static int
+cmp_name_row(const void *x, const void *y)
+{
+	const NameRow *a = x;
+	const NameRow *b = y;
+
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	return (a->name > b->name) - (a->name < b->name);
+}
+
+/* model_names: per normalised name at an institution, its counts; in name_hash order. */
 static bool
 copy_names(DbConn *c, const PublishInput *in, StrBuf *buf)
 {
 	const Dataset *ds = in->ds;
 	const KeyStats *st = &in->match->stats;
+	NameRow    *rows = xmalloc((ds->names.n + 1) * sizeof(NameRow));
+	size_t		n = 0;
+	bool		ok = false;
 
+	for (uint32_t k = 0; k < ds->names.n; k++)
+	{
+		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, k);
+
+		if (st->name_items[k] > 0)
+			rows[n++] = (NameRow) {model_hash_name(ni->env, ds->institutions.bytes[ni->institution],
+												   ni->name), k};
+	}
+	qsort(rows, n, sizeof(NameRow), cmp_name_row);
 	if (!db_copy_in_begin(c, "COPY itemdup.model_names (run_id, name_hash, environment, "
 						  "institution_id, name, name_items, gname_items) FROM STDIN"))
-		return false;
-	for (uint32_t n = 0; n < ds->names.n; n++)
+		goto cleanup;
+	for (size_t i = 0; i < n; i++)
 	{
-		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, n);
+		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, rows[i].name);
 		const char *inst = ds->institutions.bytes[ni->institution];
 
-		if (st->name_items[n] == 0)
-			continue;
-		sb_printf(buf, "%" PRId64 "\t%" PRId64 "\t%s\t", in->run_id,
-				  model_hash_name(ni->env, inst, ni->name),
+		sb_printf(buf, "%" PRId64 "\t%" PRId64 "\t%s\t", in->run_id, rows[i].hash,
 				  keys_environment_name((Environment) ni->env));
 		copyfmt_field(buf, inst, strlen(inst));
 		copyfmt_sep(buf);
 		copyfmt_field(buf, ni->name, strlen(ni->name));
-		sb_printf(buf, "\t%u\t%u\n", st->name_items[n], st->gname_items[ni->gname]);
+		sb_printf(buf, "\t%u\t%u\n", st->name_items[rows[i].name], st->gname_items[ni->gname]);
 		if (!publish_copy_flush(c, buf, false))
-			return false;
+			goto cleanup;
 	}
-	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
+	ok = publish_copy_flush(c, buf, true) && db_copy_in_end(c);
+
+cleanup:
+	free(rows);
+	return ok;
 }
 
 /* One model_items row: the item's accounts that carry a key or a persistent id. */
@@ -190,11 +222,11 @@ put_item(StrBuf *buf, const PublishInput *in, const ModelIndex *ix, uint32_t no)
 			if (a->key == KEY_NONE && a->pkey == KEY_NONE)
 				continue;
 			if (pass == 0)
-				sb_printf(buf, first ? "%" PRId64 : ",%" PRId64,
-						  a->key == KEY_NONE ? (int64_t) MODEL_NONE : (int64_t) a->key);
+				sb_printf(buf, first ? "%" PRId64 : ",%" PRId64, a->key == KEY_NONE
+						  ? MODEL_NONE : (int64_t) ix->key_no_of[a->key]);
 			else
 				sb_printf(buf, first ? "%" PRId64 : ",%" PRId64, a->pkey == KEY_NONE
-						  ? (int64_t) MODEL_NONE : (int64_t) (ix->n_keys + a->pkey));
+						  ? MODEL_NONE : (int64_t) ix->key_no_of[ix->n_keys + a->pkey]);
 			first = false;
 		}
 		sb_puts(buf, "}");
