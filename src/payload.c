@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 static const char *const reject_names[REJECT_COUNT] = {
 	[REJECT_NONE] = "none",
@@ -204,25 +205,35 @@ payload_check_text(const char *json, size_t len, char *detail, size_t detail_siz
  * cJSON allocates every node with malloc; a payload's tree lives only while
  * it is read, so during payload_parse cJSON allocates from the caller's
  * arena instead (freed with it) and frees nothing.  cJSON 1.7 has only
- * process-wide hooks: they point at the arena for the duration of one parse
- * and the default ones are back before it returns (nothing in between can
- * call back into the parse: no signal handler, no server ERROR), and the
- * arena pointer is per thread.  That is enough for the job and for a
- * PostgreSQL backend (one thread; ext/).
+ * process-wide hooks, so they are installed once and never swapped: they
+ * use the calling thread's parse arena while that thread parses, malloc and
+ * free otherwise.  Parses in several threads (or a PostgreSQL backend next
+ * to other cJSON users, ext/) never see each other's arena.
  */
 static _Thread_local Arena *parse_arena;
 
 static void *
 arena_malloc_hook(size_t size)
 {
-	return arena_alloc(parse_arena, size);
+	return parse_arena ? arena_alloc(parse_arena, size) : malloc(size);
 }
 
 static void
 arena_free_hook(void *p)
 {
-	(void) p;
+	if (parse_arena == NULL)
+		free(p);				/* an arena's nodes go with the arena */
 }
+
+static void
+install_hooks(void)
+{
+	cJSON_Hooks hooks = {arena_malloc_hook, arena_free_hook};
+
+	cJSON_InitHooks(&hooks);
+}
+
+static once_flag hooks_once = ONCE_FLAG_INIT;
 
 static int
 cmp_cstr_ptr(const void *a, const void *b)
@@ -413,14 +424,10 @@ parse(const char *json, size_t len, bool from_jsonb, Arena *arena,
 	if (r != REJECT_NONE)
 		goto cleanup;
 
-	{
-		cJSON_Hooks hooks = {arena_malloc_hook, arena_free_hook};
-
-		parse_arena = arena;
-		cJSON_InitHooks(&hooks);
-		root = cJSON_ParseWithLengthOpts(json, len, &end, false);
-		cJSON_InitHooks(NULL);
-	}
+	call_once(&hooks_once, install_hooks);
+	parse_arena = arena;
+	root = cJSON_ParseWithLengthOpts(json, len, &end, false);
+	parse_arena = NULL;
 	if (root == NULL)
 	{
 		const char *at = cJSON_GetErrorPtr();
