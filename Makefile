@@ -18,10 +18,10 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
            -DITEMDUP_TEST_HOOKS
 
 # The pure core: no libpq, no I/O (STYLE.md).  Unit tests and the fuzzer link it.
-CORE    := arena normalize payload keys match nearmiss groups copyfmt textesc
+CORE    := arena normalize payload keys score match nearmiss model groups copyfmt textesc
 # The edges and the program.
-EDGE    := log db loader publish migrate report report_out report_html report_html_charts \
-           explain run status cli cli_usage cli_values main
+EDGE    := log db loader publish publish_model published migrate report report_out report_html \
+           report_html_charts explain check run status cli cli_usage cli_values main
 SQL     := $(sort $(wildcard sql/*.sql))
 
 CORE_O   = $(CORE:%=build/%.o)
@@ -30,7 +30,7 @@ SCORE_O  = $(CORE:%=build/san/%.o)
 SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o build/san/report_css.o
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 
-.PHONY: all test unit integration demo clean deps bench eval fuzz fuzz-replay install uninstall
+.PHONY: all test unit integration demo clean deps bench eval fuzz fuzz-replay install uninstall ext ext-install
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the man page and the
 # SQL files (roles.sql for the DBA; the migrations are also embedded)
@@ -122,7 +122,17 @@ fuzz: build/fuzz/fuzz_payload
 	build/fuzz/fuzz_payload -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -artifact_prefix=tests/fuzz/corpus/crash- build/fuzz/corpus tests/fuzz/corpus
 
+# itemdup.check_link in the server: the itemdup_check extension (ext/, PGXS),
+# built from the same sources.  ext-install (as root) puts it into the
+# system PostgreSQL the tests' throwaway cluster runs from (README).
+ext:
+	$(MAKE) -C ext
+
+ext-install: ext
+	$(MAKE) -C ext install
+
 integration: build/san/itemdup
+	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) -s ext-install >/dev/null; fi
 	bash tests/integration/run.sh
 
 # deps runs first and alone: the rest needs its packages.
@@ -151,5 +161,6 @@ bench:
 
 clean:
 	rm -rf build
+	$(MAKE) -C ext clean
 
 -include $(wildcard build/*.d build/san/*.d)

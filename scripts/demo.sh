@@ -41,6 +41,16 @@ SELECT (SELECT count(*) FROM found) AS pairs_found,
        (SELECT count(*) FROM found f JOIN sample.truth t USING (item_a, item_b)) AS planted_found,
        (SELECT count(*) FROM sample.truth) AS planted;
 SQL
+echo "== itemdup check (README \"Check at link time\": a stored Item's accounts linked again)"
+psql -X -Atc "SELECT owner_id, json_build_object('institution', json_build_object('institution_id',
+  coalesce(institution_id, payload->'item'->>'institution_id')), 'accounts', payload->'accounts')
+  FROM itemdup.source_items WHERE removed_at IS NULL AND payload ? 'item' AND owner_id IS NOT NULL
+   AND environment = 'production' ORDER BY item_id LIMIT 1" |
+while IFS='|' read -r owner json; do
+	rc=0
+	echo "$json" | build/itemdup check --owner "$owner" --environment production || rc=$?
+	echo "exit $rc (2: duplicate suspected, the link would be refused)"
+done
 echo "== itemdup report --format html"
 mkdir -p "$(dirname "$DEMO_HTML")"
 build/itemdup report --format html --output "$DEMO_HTML" --log-format text

@@ -10,7 +10,7 @@ set -eu
 DEMO="build-essential pkg-config libpq-dev libcjson-dev libxxhash-dev libutf8proc-dev
 postgresql postgresql-contrib"
 TOOLS="$DEMO python3"
-TEST="$TOOLS check man-db groff-base chromium"
+TEST="$TOOLS check man-db groff-base chromium postgresql-server-dev-15"
 case "${1:-test}" in
 	demo) PKGS=$DEMO ;;
 	tools) PKGS=$TOOLS ;;
@@ -38,4 +38,5 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# postgresql-server-dev-15 builds ext/ (itemdup.check_link in the server)
 # the postgresql package may start a cluster on 5432: ours never use it

@@ -25,7 +25,8 @@ BEGIN
         GRANT SELECT, INSERT, UPDATE, DELETE ON itemdup.runs, itemdup.published TO itemdup_job;
         GRANT SELECT, INSERT, DELETE ON itemdup.rejects, itemdup.result_groups,
               itemdup.result_group_items, itemdup.result_pairs, itemdup.result_near_misses,
-              itemdup.result_score_bins TO itemdup_job;
+              itemdup.result_score_bins, itemdup.model_runs, itemdup.model_institutions,
+              itemdup.model_keys, itemdup.model_names, itemdup.model_items TO itemdup_job;
         GRANT USAGE ON SEQUENCE itemdup.group_id_seq TO itemdup_job;
         EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE %s TO itemdup_job',
                                   pg_catalog.pg_get_serial_sequence('itemdup.runs', 'run_id'));
@@ -52,9 +53,20 @@ BEGIN
               itemdup.current_pairs, itemdup.group_reviews, itemdup.institutions,
               itemdup.result_near_misses, itemdup.result_score_bins, itemdup.run_near_misses,
               itemdup.current_near_misses, itemdup.run_score_bins TO itemdup_analyst;
+        -- explain scores pairs with the published model
+        GRANT SELECT ON itemdup.model_runs, itemdup.model_institutions, itemdup.model_keys,
+              itemdup.model_names, itemdup.model_items TO itemdup_analyst;
         -- reviews only through the SECURITY DEFINER function
         GRANT EXECUTE ON FUNCTION itemdup.review_group(bigint, text, text),
               itemdup.token_environment(text) TO itemdup_analyst;
+    END IF;
+    -- the app at link time: EXECUTE on itemdup.check_link() (extension
+    -- itemdup_check, SECURITY DEFINER) and nothing else: no table, no view
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_app') THEN
+        GRANT USAGE ON SCHEMA itemdup TO itemdup_app;
+        IF pg_catalog.to_regprocedure('itemdup.check_link(text, text, text, jsonb)') IS NOT NULL THEN
+            GRANT EXECUTE ON FUNCTION itemdup.check_link(text, text, text, jsonb) TO itemdup_app;
+        END IF;
     END IF;
 END
 $$;

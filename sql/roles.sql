@@ -25,4 +25,4 @@ END
 $$;
 COMMENT ON ROLE itemdup_job IS 'itemdup batch job: reads the source, writes its own result tables only';
 COMMENT ON ROLE itemdup_analyst IS 'itemdup results reader; records reviews only through itemdup.review_group()';
-COMMENT ON ROLE itemdup_app IS 'the app at link time: executes itemdup.check_link() only';
+COMMENT ON ROLE itemdup_app IS 'the app at link time: executes itemdup.check_link() only (GRANT itemdup_app TO your app''s login role)';

@@ -19,6 +19,7 @@
 
 #include "cli_usage.h"
 #include "cli_values.h"
+#include "linkcheck.h"
 #include "migrate.h"
 #include "normalize.h"
 #include "report.h"
@@ -32,7 +33,8 @@ enum
 	OPT_SOURCE, OPT_KIND, OPT_PUBLISH, OPT_DRY_RUN, OPT_INCLUDE_REMOVED, OPT_SINCE, OPT_UNTIL,
 	OPT_HOT_KEY_CAP, OPT_MAX_PAIRS, OPT_MAX_REJECT_RATIO, OPT_MIN_ITEMS, OPT_KEEP_RUNS,
 	OPT_THRESHOLD, OPT_FORMAT, OPT_RUN, OPT_OUTPUT, OPT_SOURCE_DSN, OPT_MAX_AGE,
-	OPT_INSTITUTION, OPT_MIN_SCORE, OPT_CHANGED, OPT_LIMIT, OPT_CSV_RAW, OPT_OFFSET
+	OPT_INSTITUTION, OPT_MIN_SCORE, OPT_CHANGED, OPT_LIMIT, OPT_CSV_RAW, OPT_OFFSET,
+	OPT_OWNER, OPT_ENVIRONMENT
 };
 
 /* The options every command takes, before or after the command name. */
@@ -105,6 +107,15 @@ static const struct option status_options[] = {
 	{NULL, 0, NULL, 0}
 };
 
+static const struct option check_options[] = {
+	{"owner", required_argument, NULL, OPT_OWNER},
+	{"environment", required_argument, NULL, OPT_ENVIRONMENT},
+	{"institution", required_argument, NULL, OPT_INSTITUTION},
+	{"source", required_argument, NULL, OPT_SOURCE},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{NULL, 0, NULL, 0}
+};
+
 /*
  * One command: its name, option table, getopts and handler.  To add one: a
  * Command id (cli.h), an option table, a cli_<command>_getopts built on
@@ -126,6 +137,7 @@ static int	cli_run_getopts(int argc, char **argv, Options *opt);
 static int	cli_report_getopts(int argc, char **argv, Options *opt);
 static int	cli_explain_getopts(int argc, char **argv, Options *opt);
 static int	cli_status_getopts(int argc, char **argv, Options *opt);
+static int	cli_check_getopts(int argc, char **argv, Options *opt);
 static int	cli_migrate_handler(const Options *opt);
 static int	cli_status_handler(const Options *opt);
 
@@ -135,6 +147,7 @@ static const CliCommand commands[] = {
 	{"report", CMD_REPORT, report_options, cli_report_getopts, report_command},
 	{"explain", CMD_EXPLAIN, explain_options, cli_explain_getopts, explain_command},
 	{"status", CMD_STATUS, status_options, cli_status_getopts, cli_status_handler},
+	{"check", CMD_CHECK, check_options, cli_check_getopts, check_command},
 	{NULL, CMD_NONE, NULL, NULL, NULL}
 };
 
@@ -584,6 +597,56 @@ cli_status_getopts(int argc, char **argv, Options *opt)
 	opt->format = "text";
 	rc = cli_getopts(argc, argv, opt, status_options, status_option);
 	return rc >= 0 ? rc : no_positional(argc, argv);
+}
+
+/* check's own options. */
+static int
+check_option(int c, const char *a, Options *opt)
+{
+	switch (c)
+	{
+		case OPT_OWNER:
+			if (a[0] == '\0')
+				return cli_usage_error("%s", "--owner needs a value");
+			opt->owner = a;
+			return -1;
+		case OPT_ENVIRONMENT:
+			if (strcmp(a, "sandbox") != 0 && strcmp(a, "development") != 0 &&
+				strcmp(a, "production") != 0)
+				return cli_usage_error("bad --environment \"%s\" (sandbox, development or production)", a);
+			opt->environment = a;
+			return -1;
+		case OPT_INSTITUTION:
+			if (a[0] == '\0')
+				return cli_usage_error("%s", "--institution needs a value");
+			opt->institution = a;
+			return -1;
+		case OPT_SOURCE:
+			if (!cli_valid_relation(a))
+				return cli_usage_error_about("source", a, cli_value_hint("source"));
+			opt->source = a;
+			return -1;
+	}
+	return output_option(c, a, opt, text_formats);
+}
+
+/* itemdup check --owner OWNER --environment ENV [--institution ID]: -1 to go on. */
+static int
+cli_check_getopts(int argc, char **argv, Options *opt)
+{
+	int			rc;
+
+	opt->format = "text";
+	rc = cli_getopts(argc, argv, opt, check_options, check_option);
+	if (rc < 0)
+		rc = no_positional(argc, argv);
+	if (rc >= 0)
+		return rc;
+	if (opt->owner == NULL)
+		return cli_usage_error("%s", "check needs --owner OWNER");
+	if (opt->environment == NULL)
+		return cli_usage_error("%s", "check needs --environment ENV");
+	return -1;
 }
 
 /*

@@ -23,7 +23,8 @@ typedef enum Command
 	CMD_RUN,
 	CMD_REPORT,
 	CMD_EXPLAIN,
-	CMD_STATUS
+	CMD_STATUS,
+	CMD_CHECK
 } Command;
 
 typedef struct Options
@@ -59,12 +60,15 @@ typedef struct Options
 	int64_t		max_age;		/* status: seconds */
 	/* report: filters for triage (README.md, "For analysts") */
 	const char *report_kind;	/* --kind same_owner|cross_owner, NULL = both */
-	const char *institution;	/* --institution ID */
+	const char *institution;	/* --institution: report's filter; check's (NULL: from the input) */
 	double		min_score;		/* --min-score (on max_score), NAN = none */
 	bool		changed;		/* --changed: new, grown, merged, split */
 	int64_t		limit;			/* --limit N groups, 0 = all */
 	int64_t		offset;			/* --offset N: skip the first N groups */
 	bool		csv_raw;		/* --csv-raw: no formula neutralising or escaping */
+	/* check */
+	const char *owner;			/* --owner: the app user linking */
+	const char *environment;	/* --environment */
 } Options;
 
 /*

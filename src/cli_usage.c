@@ -17,13 +17,15 @@ static const char usage_main[] =
 "  report                  the published results (--format table|csv|json|html)\n"
 "  explain ITEM [OTHER]    why an item is in its group / why two are or are not\n"
 "  status                  health: last run and published run (--max-age 26h)\n"
+"  check                   link-time check of one new link (JSON on stdin)\n"
 "\n"
 "  itemdup COMMAND --help  options of a command (also -?)\n"
 "  itemdup --version       version\n"
 "  man itemdup             everything, with examples\n"
 "\n"
 "Exit codes: 0 success, 1 failed (nothing published) or status not healthy,\n"
-"64 usage error, 69 could not connect, 75 another run holds the lock (try later).\n";
+"2 check: a duplicate is suspected, 64 usage error, 69 could not connect,\n"
+"75 another run holds the lock (try later).\n";
 
 static const char usage_common[] =
 "Connection options (as psql; before or after the command):\n"
@@ -104,7 +106,8 @@ static const char usage_explain[] =
 "Usage: itemdup explain ITEM_ID [OTHER_ITEM_ID] [OPTIONS]\n"
 "\n"
 "Why an item is in its group: its pairs, the keys they share, each weight.\n"
-"With two ids: why they are or are not grouped (reads both from the source).\n"
+"With two ids: why they are or are not grouped: their score with the published\n"
+"run's model, every term listed (the run's own score for a pair it compared).\n"
 "\n"
 "  --run ID                a kept run instead of the published one\n"
 "  --source SCHEMA.NAME    source for the two-item comparison\n"
@@ -121,15 +124,31 @@ static const char usage_status[] =
 "  --max-age AGE           e.g. 26h (default), 90min, 3600s, 2d\n"
 "  --format FMT            text (default) or json\n";
 
+static const char usage_check[] =
+"Usage: itemdup check --owner OWNER --environment ENV [--institution ID] [OPTIONS]\n"
+"\n"
+"Link-time check: reads one JSON document on stdin (Link onSuccess metadata,\n"
+"{\"institution\":{\"institution_id\":...},\"accounts\":[{\"name\",\"mask\",...}]}, or\n"
+"an /accounts/get response) and scores it against the published run's index\n"
+"and the Items that reached the source after its snapshot.\n"
+"Exit 0 no duplicate suspected, 2 duplicate suspected, 1 failed (or no\n"
+"published run), 64 usage error or input that is not JSON, 69 no connection.\n"
+"\n"
+"  --owner OWNER           the app's user id of the person linking (required)\n"
+"  --environment ENV       sandbox, development or production (required)\n"
+"  --institution ID        institution id (default: from the input)\n"
+"  --source SCHEMA.NAME    source view or table (default itemdup.source_items)\n"
+"  --format FMT            text (default) or json\n";
+
 void
 cli_print_usage(Command cmd)
 {
 	const char *const texts[] = {
 		[CMD_MIGRATE] = usage_migrate, [CMD_RUN] = usage_run, [CMD_REPORT] = usage_report,
-		[CMD_EXPLAIN] = usage_explain, [CMD_STATUS] = usage_status
+		[CMD_EXPLAIN] = usage_explain, [CMD_STATUS] = usage_status, [CMD_CHECK] = usage_check
 	};
 
-	if (cmd <= CMD_NONE || cmd > CMD_STATUS)
+	if (cmd <= CMD_NONE || cmd > CMD_CHECK)
 	{
 		fputs(usage_main, stdout);
 		fputc('\n', stdout);

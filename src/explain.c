@@ -3,10 +3,11 @@
  * or why two items are or are not grouped.
  *
  * One item: its group, members and the group's pairs with their evidence,
- * from the run's stored results.  Two items in different groups (or none):
- * both are read again from the source and put through the same pure code
- * as a run (payload, keys, match), so the answer shows the keys they share
- * and the score the rule gives them.
+ * from the run's stored results.  Two items: both are scored with the
+ * published run's model (itemdup.model_*, written by the same transaction
+ * that published the results) through the same scorer as the run
+ * (score.c), so the answer is the score the run gave them, every term
+ * listed.
  */
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -19,6 +20,7 @@
 #include "log.h"
 #include "match.h"
 #include "migrate.h"
+#include "published.h"
 #include "report.h"
 #include "textesc.h"
 
@@ -205,105 +207,226 @@ explain_ungrouped(Explain *e, const char *item)
 	return rc;
 }
 
+/* Is a key of the published model usable in a pair (present and not hot)? */
+static bool
+pub_usable(void *arg, int64_t ref, bool persistent)
+{
+	const PubKey *k = published_key(arg, ref);
+
+	(void) persistent;
+	return k != NULL && k->items != NULL;
+}
+
+static void
+pub_freq(void *arg, int64_t ref, ScoreKeyFreq *f, const char **name)
+{
+	const PubKey *k = published_key(arg, ref);
+
+	*f = k->f;
+	*name = k->name;
+}
+
+/* "{1,2,3}": the key_no of both sides' accounts, for one query. */
+static char *
+keys_of_sides(const ModelSide *a, const ModelSide *b)
+{
+	StrBuf		sb;
+	const ModelSide *sides[2] = {a, b};
+	bool		first = true;
+
+	sb_init(&sb);
+	sb_puts(&sb, "{");
+	for (int s = 0; s < 2; s++)
+		for (uint32_t k = 0; k < sides[s]->n_acc; k++)
+		{
+			int64_t		refs[2] = {sides[s]->acc_key[k], sides[s]->acc_pkey[k]};
+
+			for (int r = 0; r < 2; r++)
+				if (refs[r] != MODEL_NONE)
+				{
+					sb_printf(&sb, first ? "%" PRId64 : ",%" PRId64, refs[r]);
+					first = false;
+				}
+		}
+	sb_puts(&sb, "}");
+	return sb.data;
+}
+
+/* Every term of the pair's score, one per line, adding up to the total. */
+static void
+print_terms(const Published *pub, const ModelPair *mp, const char *why)
+{
+	const ScoreDetail *d = &mp->d;
+	static const char *const owner_names[] = {"different owners", "an owner unknown", "same owner"};
+
+	printf("  scored with the model of published run %" PRId64 " (%s, threshold %g):\n",
+		   pub->run_id, pub->model, pub->threshold);
+	printf("    %+12.6f  prior: %u items at the institution\n", d->prior, d->institution_items);
+	for (uint32_t k = 0; k < mp->n_shared; k++)
+	{
+		double		u;
+		double		w = score_key_weight(&mp->freqs[k], d->institution_items, &u);
+
+		printf("    %+12.6f  shared account \"%s\" mask %s  (key on %u items, name on %u items, u %.3g)\n",
+			   w, textesc(mp->names[k]), textesc(mp->freqs[k].mask), mp->freqs[k].key_items,
+			   mp->freqs[k].name_items, u);
+	}
+	if (mp->n_shared_p > 0)
+		printf("    %+12.6f  shared persistent_account_id: %u\n", d->persistent, mp->n_shared_p);
+	printf("    %+12.6f  owner: %s\n", d->owner, owner_names[d->owner_relation + 1]);
+	printf("    %+12.6f  unmatched accounts: %u on the first, %u on the second\n", d->unmatched + 0.0,
+		   d->unmatched_a, d->unmatched_b);
+	printf("    %+12.6f  identical account sets bonus%s\n", d->identical_bonus,
+		   d->identical ? "" : " (not identical)");
+	printf("    %+12.6f  = score, %s the threshold %g; %s\n", d->score,
+		   d->score >= pub->threshold ? "at or above" : "below", pub->threshold, why);
+}
+
+/* The pair's JSON answer: model, score, terms, evidence. */
+static void
+add_pair_json(Explain *e, const Published *pub, const ModelPair *mp, bool candidate,
+			  const char *why)
+{
+	cJSON	   *m = cJSON_AddObjectToObject(e->out, "model");
+	char	   *ev = score_evidence_json(&mp->in, mp->names, &mp->d);
+
+	cJSON_AddNumberToObject(m, "run_id", (double) pub->run_id);
+	cJSON_AddStringToObject(m, "model", pub->model);
+	cJSON_AddNumberToObject(m, "threshold", pub->threshold);
+	cJSON_AddBoolToObject(e->out, "candidate", candidate);
+	cJSON_AddNumberToObject(e->out, "score", mp->d.score);
+	cJSON_AddStringToObject(e->out, "why", why);
+	cJSON_AddItemToObject(e->out, "evidence", cJSON_Parse(ev));
+	free(ev);
+}
+
 /*
- * Two items not in one group: read both from the source and score them
- * with the run's code.  Exit 1 when either is not in the source.
+ * Any two items scored with the published run's model (itemdup.model_*):
+ * the score the run gave them when they were a candidate pair.  Exit 1
+ * when either is not in the published index.
  */
 static int
-explain_pair_from_source(Explain *e)
+explain_pair_from_model(Explain *e, bool grouped)
 {
 	const Options *opt = e->opt;
-	LoadOptions lo = {opt->source, true, NULL, NULL, {opt->item_a, opt->item_b}};
-	MatchOptions mo = {UINT32_MAX, 1000, -INFINITY, db_interrupted};
-	Dataset		ds;
-	Vec			rejects;
-	LoadStats	st;
-	MatchResult mr = {0};
-	char		err[1024];
-	int			rc = EXIT_FAIL;
-	uint32_t	found[2] = {KEY_NONE, KEY_NONE};
 	const char *ids[2] = {opt->item_a, opt->item_b};
+	Published	pub;
+	ModelPair	mp;
+	const PubItem *it[2] = {NULL, NULL};
+	int			rc = EXIT_FAIL;
+	char	   *nos = NULL;
+	int64_t		n;
+	const char *why;
 
-	keys_dataset_init(&ds, NULL);
-	vec_init(&rejects, sizeof(RejectRow));
-	memset(&st, 0, sizeof(st));
-	if (!loader_read(e->c, &lo, &ds, &rejects, &st, err, sizeof(err)))
+	memset(&mp, 0, sizeof(mp));
+	if (!published_open(e->c, &pub))
+		goto cleanup;
+	if (pub.run_id == 0)
 	{
-		log_error("%s", err);
+		/* published before schema version 6: the group above still stands */
+		log_error("no published run has a model (it was published before schema "
+				  "version 6): run itemdup run first");
+		rc = grouped ? EXIT_OK : EXIT_FAIL;
 		goto cleanup;
 	}
-	for (size_t i = 0; i < ds.items.len; i++)
-	{
-		const Item *it = DS_ITEM(&ds, i);
-
+	if (!published_read_items_by_id(e->c, &pub, ids, 2))
+		goto cleanup;
+	for (size_t i = 0; i < pub.items.len; i++)
 		for (int k = 0; k < 2; k++)
-			if (!it->superseded && it->item_id && strcmp(it->item_id, ids[k]) == 0)
-				found[k] = (uint32_t) i;
-	}
+			if (strcmp(VEC_AT(&pub.items, PubItem, i).side.item_id, ids[k]) == 0)
+				it[k] = &VEC_AT(&pub.items, PubItem, i);
 	for (int k = 0; k < 2; k++)
-	{
-		if (found[k] == KEY_NONE)
+		if (it[k] == NULL)
 		{
-			log_error("unknown item: %s is not in source %s", ids[k], st.source_quoted);
+			log_error("unknown item: %s is not in the index of published run %" PRId64
+					  " (not in the source, removed, rejected or without a keyable account; "
+					  "see itemdup.rejects)", ids[k], pub.run_id);
 			goto cleanup;
 		}
-	}
-	if (!match_find_pairs(&ds, &mo, &mr, err, sizeof(err)))
+	if (strcmp(it[0]->environment, it[1]->environment) != 0 ||
+		strcmp(it[0]->institution_id, it[1]->institution_id) != 0)
 	{
-		log_error("%s", err);
+		why = strcmp(it[0]->environment, it[1]->environment) != 0
+			? "they are in different environments (never compared)"
+			: "they are at different institutions (never compared)";
+		if (e->json)
+			cJSON_AddStringToObject(e->out, "why", why);
+		else
+			printf("%s and %s are not grouped: %s\n", textesc(ids[0]), textesc(ids[1]), why);
+		rc = EXIT_OK;
 		goto cleanup;
 	}
-
-	const Item *a = DS_ITEM(&ds, found[0]);
-	const Item *b = DS_ITEM(&ds, found[1]);
-	const char *why;
-	char	   *evidence = NULL;
-
-	if (a->reject != REJECT_NONE || b->reject != REJECT_NONE)
-		why = "one of them is rejected (see itemdup.rejects)";
-	else if (a->env != b->env)
-		why = "they are in different environments (never compared)";
-	else if (a->institution != b->institution)
-		why = "they are at different institutions (never compared)";
-	else if (mr.pairs.len == 0)
-		why = "they share no account key (environment, institution, name, mask) and no persistent_account_id";
-	else
-	{
-		const Pair *p = mr.pairs.data;
-
-		evidence = match_pair_evidence(&ds, &mr, p);
-		why = p->score >= opt->threshold
-			? "their pair scores at or above the threshold, but a shared key may be hot "
-			"(shared by more than --hot-key-cap items) or the run read other data"
-			: "their pair scores below the threshold";
-	}
+	nos = keys_of_sides(&it[0]->side, &it[1]->side);
+	n = published_institution_items(e->c, &pub, it[0]->institution_id);
+	if (n < 0 || !published_read_keys_by_no(e->c, &pub, nos))
+		goto cleanup;
+	model_score_pair(&it[0]->side, &it[1]->side, (uint32_t) n, pub_usable, pub_freq, &pub, &mp);
+	why = mp.n_shared + mp.n_shared_p == 0
+		? "not a candidate: they share no account key or persistent id below the hot-key cap, "
+		"so the run never scored them"
+		: grouped ? "a candidate pair, grouped" : "a candidate pair, the score the run gave it";
 	if (e->json)
 	{
-		cJSON_AddBoolToObject(e->out, "grouped", false);
-		cJSON_AddStringToObject(e->out, "why", why);
-		if (evidence)
-			cJSON_AddItemToObject(e->out, "evidence", cJSON_Parse(evidence));
+		if (!grouped)			/* explain_command said so for a grouped pair */
+			cJSON_AddBoolToObject(e->out, "grouped", false);
+		add_pair_json(e, &pub, &mp, mp.n_shared + mp.n_shared_p > 0, why);
 	}
 	else
 	{
-		printf("%s and %s are not grouped in run %s: %s\n", textesc(ids[0]), textesc(ids[1]),
-			   e->run, why);
-		if (evidence)
-		{
-			printf("  score now (threshold %g): %.4g\n", opt->threshold,
-				   ((const Pair *) mr.pairs.data)->score);
-			print_evidence(evidence);
-		}
+		if (!grouped)
+			printf("%s and %s are not grouped in run %s\n", textesc(ids[0]), textesc(ids[1]),
+				   e->run);
+		print_terms(&pub, &mp, why);
 	}
-	free(evidence);
 	rc = EXIT_OK;
 
 cleanup:
-	match_result_free(&mr);
-	vec_free(&rejects);
-	keys_dataset_free(&ds);
+	free(nos);
+	model_pair_free(&mp);
+	published_free(&pub);
 	return rc;
 }
+
+#ifdef ITEMDUP_TEST_HOOKS
+/*
+ * Test builds: ITEMDUP_EXPLAIN_BATCH=FILE of "item_a<TAB>item_b" lines
+ * prints "item_a<TAB>item_b<TAB>score" for each, through the same
+ * explain_pair_from_model as `explain A B` (one process for thousands of
+ * candidate pairs in tests/integration/t_50_explain_agrees.sh).
+ */
+static int
+explain_batch(Explain *e, const char *path)
+{
+	FILE	   *f = fopen(path, "r");
+	char		line[1024];
+	int			rc = EXIT_OK;
+	Options		o = *e->opt;
+
+	if (f == NULL)
+		return EXIT_FAIL;
+	e->opt = &o;
+	e->json = true;
+	while (rc == EXIT_OK && fgets(line, sizeof(line), f) != NULL)
+	{
+		char	   *tab = strchr(line, '\t');
+		const cJSON *score;
+
+		if (tab == NULL)
+			continue;
+		*tab = '\0';
+		tab[strcspn(tab + 1, "\t\n") + 1] = '\0';
+		o.item_a = line;
+		o.item_b = tab + 1;
+		cJSON_Delete(e->out);
+		e->out = cJSON_CreateObject();
+		rc = explain_pair_from_model(e, false);
+		score = cJSON_GetObjectItemCaseSensitive(e->out, "score");
+		printf("%s\t%s\t%.17g\n", o.item_a, o.item_b, cJSON_IsNumber(score) ? score->valuedouble : NAN);
+	}
+	fclose(f);
+	return rc;
+}
+#endif
 
 int
 explain_command(const Options *opt)
@@ -330,6 +453,13 @@ explain_command(const Options *opt)
 	if (e.run_id == 0)
 		goto cleanup;
 	snprintf(e.run, sizeof(e.run), "%" PRId64, e.run_id);
+#ifdef ITEMDUP_TEST_HOOKS
+	if (getenv("ITEMDUP_EXPLAIN_BATCH") != NULL)
+	{
+		rc = explain_batch(&e, getenv("ITEMDUP_EXPLAIN_BATCH"));
+		goto cleanup;
+	}
+#endif
 	cJSON_AddNumberToObject(e.out, "run_id", (double) e.run_id);
 	cJSON_AddStringToObject(e.out, "item_id", opt->item_a);
 	ga = group_of(&e, opt->item_a);
@@ -353,10 +483,10 @@ explain_command(const Options *opt)
 		else
 			printf("%s and %s are grouped together (directly or through other members):\n",
 				   textesc(opt->item_a), textesc(opt->item_b));
-		rc = explain_group(&e, ga, opt->item_a) ? EXIT_OK : EXIT_FAIL;
+		rc = explain_group(&e, ga, opt->item_a) ? explain_pair_from_model(&e, true) : EXIT_FAIL;
 	}
 	else
-		rc = explain_pair_from_source(&e);
+		rc = explain_pair_from_model(&e, false);
 	if (rc == EXIT_OK && e.json)
 	{
 		char	   *text = cJSON_Print(e.out);

@@ -298,6 +298,23 @@ load_institution_map(DbConn *c, InstitutionMap *map, char *err, size_t errlen)
 	return true;
 }
 
+/* When the read transaction began (now() is its start): rows newer than this were not seen. */
+static bool
+read_snapshot_time(DbConn *c, LoadStats *st, char *err, size_t errlen)
+{
+	DbRows		rows;
+
+	if (!db_query(c, "SELECT (EXTRACT(EPOCH FROM pg_catalog.now()) * 1000000)::int8", 0, NULL,
+				  &rows))
+	{
+		snprintf(err, errlen, "could not read the snapshot time: %s", db_last_error(c));
+		return false;
+	}
+	st->snapshot_at = strtoll(DB_VALUE(&rows, 0, 0), NULL, 10);
+	db_rows_free(&rows);
+	return true;
+}
+
 /*
  * Times the result tables (and copyfmt_timestamp) can hold: years 1-9999.
  * Infinite values are outside it and count as null, as documented; a finite
@@ -346,6 +363,8 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 		goto cleanup;
 	}
 	in_tx = true;
+	if (!read_snapshot_time(c, st, err, errlen))
+		goto cleanup;
 	if (!check_columns(c, st->source_quoted, &ctx.from_jsonb, err, errlen))
 		goto cleanup;
 	if (!load_institution_map(c, &map, err, errlen))
@@ -357,12 +376,13 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	 * relation name is the server's own quoting.
 	 */
 	{
-		const char *params[5] = {
+		const char *params[6] = {
 			opt->created_since ? opt->created_since : "",
 			opt->created_until ? opt->created_until : "",
 			opt->include_removed ? "on" : "off",
 			opt->only_items[0] ? opt->only_items[0] : "",
-			opt->only_items[1] ? opt->only_items[1] : ""
+			opt->only_items[1] ? opt->only_items[1] : "",
+			opt->changed_since ? opt->changed_since : ""
 		};
 
 		if (!db_query(c,
@@ -371,8 +391,10 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 					  "       pg_catalog.set_config('itemdup.include_removed', $3, true), "
 					  "       pg_catalog.set_config('itemdup.item_a', $4, true), "
 					  "       pg_catalog.set_config('itemdup.item_b', $5, true), "
-					  "       NULLIF($1, '')::timestamptz, NULLIF($2, '')::timestamptz",
-					  5, params, NULL))
+					  "       pg_catalog.set_config('itemdup.changed_since', $6, true), "
+					  "       NULLIF($1, '')::timestamptz, NULLIF($2, '')::timestamptz, "
+					  "       NULLIF($6, '')::timestamptz",
+					  6, params, NULL))
 		{
 			snprintf(err, errlen, "bad --created-since/--created-until value: %s",
 					 db_last_error(c));
@@ -397,6 +419,12 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	if (opt->created_until)
 		sb_puts(&sql, " AND created_at < "
 				"pg_catalog.current_setting('itemdup.created_until')::timestamptz");
+	/* two ranges an index on created_at and one on updated_at can each serve (docs/SOURCE.md) */
+	if (opt->changed_since)
+		sb_puts(&sql, " AND (created_at >= "
+				"pg_catalog.current_setting('itemdup.changed_since')::timestamptz "
+				"OR updated_at >= "
+				"pg_catalog.current_setting('itemdup.changed_since')::timestamptz)");
 	if (opt->only_items[0])
 		sb_puts(&sql, " AND item_id::text IN (pg_catalog.current_setting('itemdup.item_a'), "
 				"pg_catalog.current_setting('itemdup.item_b'))");

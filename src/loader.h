@@ -22,6 +22,7 @@ typedef struct LoadOptions
 	const char *created_since;	/* timestamptz text or NULL */
 	const char *created_until;	/* timestamptz text or NULL (exclusive) */
 	const char *only_items[2];	/* explain: read just these item_ids (NULL: all) */
+	const char *changed_since;	/* check: rows created or updated at or after (timestamptz text) */
 } LoadOptions;
 
 /* A rejected source row; detail is short and never holds payload content. */
@@ -41,6 +42,7 @@ typedef struct LoadStats
 	int64_t		items_used;		/* live, parsed items */
 	int64_t		accounts_read;	/* accounts of the items used */
 	int64_t		payload_bytes;
+	int64_t		snapshot_at;	/* microseconds: start of the read transaction */
 	char		source_quoted[300]; /* the server's quoting of the source name */
 } LoadStats;
 

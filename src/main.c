@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "linkcheck.h"
 #include "cli.h"
 #include "db.h"
 #include "log.h"

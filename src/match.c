@@ -8,7 +8,6 @@
  */
 #include "match.h"
 
-#include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
@@ -17,8 +16,6 @@
 #include <string.h>
 
 #define PKEY_TAG 0x80000000u	/* marks a persistent-id key in a Cand */
-#define MASK_EVIDENCE 5.0		/* other institutions' Items needed to judge a name's masks */
-#define KEY_CLUSTER 4.0			/* Items one login plausibly made: not evidence of a common key */
 
 typedef struct Posting
 {
@@ -26,107 +23,27 @@ typedef struct Posting
 	uint32_t	item;
 } Posting;
 
-/*
- * Defaults: see docs/MATCHING.md for where each comes from.  dup_rate is
- * the expected number of duplicates per Item (a few percent of Items are
- * re-linked); m_account is how often a duplicate still shows a given
- * account with the same name and mask (accounts get renamed, closed).
- */
-const MatchModel match_default_model = {
-	.dup_rate = 0.02,
-	.m_account = 0.9,
-	.m_persistent = 0.9,
-	.joint_rate = 0.02,
-	.m_same_owner = 0.6,
-	.owner_rate = 0.05,
-	.w_other_owner = -1.0,
-	.w_unmatched_both = -3.0,
-	.w_unmatched_one = -1.0,
-	.w_identical = 3.0,
-};
-
-/* How many values a mask of this shape can take: 10^len digits, 36^len otherwise. */
-static double
-mask_space(const char *mask)
+void
+match_key_freq(const Dataset *ds, const KeyStats *st, uint32_t key, ScoreKeyFreq *f)
 {
-	bool		digits = true;
-	size_t		len = strlen(mask);
+	const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, key);
+	const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
 
-	for (size_t i = 0; i < len; i++)
-		digits = digits && mask[i] >= '0' && mask[i] <= '9';
-	return pow(digits ? 10.0 : 36.0, (double) len);
+	f->name_items = st->name_items[ki->name];
+	f->key_items = st->key_items[key];
+	f->gname_items = st->gname_items[ni->gname];
+	f->gkey_items = st->gkey_items[ki->gkey];
+	memcpy(f->mask, ki->mask, sizeof(f->mask));
 }
 
 double
 match_key_weight(const Dataset *ds, const KeyStats *st, uint32_t key,
 				 uint32_t institution_items, double *u_out)
 {
-	const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, key);
-	const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
-	double		n = institution_items > 1 ? (double) institution_items : 2.0;
-	double		name_freq = (double) st->name_items[ki->name] / n;
-	double		uniform = 1.0 / mask_space(ki->mask);
+	ScoreKeyFreq f;
 
-	/* Items with the name, and with the name and mask, at the environment's other institutions */
-	double		other_name = (double) st->gname_items[ni->gname] - st->name_items[ki->name];
-	double		other_key = (double) st->gkey_items[ki->gkey] - st->key_items[key];
-	double		mask_given_name = uniform;
-	double		u;
-	double		seen = (st->key_items[key] > KEY_CLUSTER ? st->key_items[key] - KEY_CLUSTER : 0.0) / n;
-
-	/*
-	 * u = P(name at this institution) x P(mask | name).  Masks are random
-	 * for real accounts (P = 1/mask_space), but not everywhere: the sandbox
-	 * gives every Item the same defaults (Plaid IRA is always 5555).  The
-	 * same name at the environment's other institutions says which: logins
-	 * there are never duplicates of logins here (keys never cross
-	 * institutions), so where at least MASK_EVIDENCE of them carry the name
-	 * and this mask is more common among them than chance, their share is
-	 * used.  It only ever raises u: no key is made rarer than a random mask.
-	 */
-	if (other_name >= MASK_EVIDENCE && other_key / other_name > uniform)
-		mask_given_name = other_key / other_name;
-	u = (name_freq < 1.0 ? name_freq : 1.0) * mask_given_name;
-
-	/*
-	 * Where the key itself is carried by more Items at the institution than
-	 * one plausible cluster of duplicates, the observed excess rate wins.
-	 */
-	if (seen > u)
-		u = seen;
-	if (u < 1e-12)
-		u = 1e-12;
-	if (u_out)
-		*u_out = u;
-	return log2(match_default_model.m_account / u);
-}
-
-/*
- * A shared persistent_account_id: unrelated logins share one only through
- * a joint account, so u = joint_rate / (N - 1), and the weight grows with
- * the institution's size as fast as its prior shrinks.
- */
-double
-match_persistent_weight(uint32_t institution_items)
-{
-	const MatchModel *m = &match_default_model;
-	double		n = institution_items > 2 ? institution_items - 1.0 : 1.0;
-
-	return log2(m->m_persistent * n / m->joint_rate);
-}
-
-/*
- * The same owner at the same institution: unrelated Items of one owner
- * there are rare (owner_rate per Item, a personal and a business login), so
- * like a persistent id the weight grows with the institution's size.
- */
-double
-match_same_owner_weight(uint32_t institution_items)
-{
-	const MatchModel *m = &match_default_model;
-	double		n = institution_items > 2 ? institution_items - 1.0 : 1.0;
-
-	return log2(m->m_same_owner * n / m->owner_rate);
+	match_key_freq(ds, st, key, &f);
+	return score_key_weight(&f, institution_items, u_out);
 }
 
 /* Whether v[0..n) is in ascending order. */
@@ -201,45 +118,41 @@ matched_accounts(const Dataset *ds, uint32_t item, const uint32_t *shared, uint3
 	return matched;
 }
 
+/* The scorer's input for one candidate; keys points into keybuf (n_shared long). */
+static void
+fill_input(const Dataset *ds, const KeyStats *st, uint32_t a, uint32_t b,
+		   const uint32_t *shared, uint32_t n_shared,
+		   const uint32_t *shared_p, uint32_t n_shared_p, ScoreKeyFreq *keybuf, ScoreInput *in)
+{
+	const Item *ia = DS_ITEM(ds, a);
+	const Item *ib = DS_ITEM(ds, b);
+
+	for (uint32_t k = 0; k < n_shared; k++)
+		match_key_freq(ds, st, shared[k], &keybuf[k]);
+	in->institution_items = st->institution_items[ia->institution];
+	in->keys = keybuf;
+	in->n_keys = n_shared;
+	in->n_shared_p = n_shared_p;
+	in->owner_relation = score_owner_relation(ia->owner_id, ib->owner_id);
+	in->keyable_a = ia->n_keyable;
+	in->matched_a = matched_accounts(ds, a, shared, n_shared, shared_p, n_shared_p);
+	in->keyable_b = ib->n_keyable;
+	in->matched_b = matched_accounts(ds, b, shared, n_shared, shared_p, n_shared_p);
+}
+
 void
 match_score_detail(const Dataset *ds, const KeyStats *st, uint32_t a, uint32_t b,
 				   const uint32_t *shared, uint32_t n_shared,
 				   const uint32_t *shared_p, uint32_t n_shared_p, ScoreDetail *d)
 {
-	const MatchModel *m = &match_default_model;
-	const Item *ia = DS_ITEM(ds, a);
-	const Item *ib = DS_ITEM(ds, b);
-	uint32_t	n = st->institution_items[ia->institution];
-	uint32_t	ma = matched_accounts(ds, a, shared, n_shared, shared_p, n_shared_p);
-	uint32_t	mb = matched_accounts(ds, b, shared, n_shared, shared_p, n_shared_p);
-	uint32_t	ka = ia->n_keyable > ma ? ia->n_keyable : ma;
-	uint32_t	kb = ib->n_keyable > mb ? ib->n_keyable : mb;
+	ScoreKeyFreq small[8];
+	ScoreKeyFreq *keybuf = n_shared <= 8 ? small : xmalloc(n_shared * sizeof(ScoreKeyFreq));
+	ScoreInput	in;
 
-	memset(d, 0, sizeof(*d));
-	d->institution_items = n;
-	d->prior = log2(m->dup_rate / (n > 2 ? n - 1.0 : 1.0));
-	for (uint32_t k = 0; k < n_shared; k++)
-		d->accounts += match_key_weight(ds, st, shared[k], n, NULL);
-	d->persistent = n_shared_p * match_persistent_weight(n);
-
-	if (ia->owner_id != NULL && ib->owner_id != NULL)
-	{
-		d->owner_relation = strcmp(ia->owner_id, ib->owner_id) == 0 ? 1 : -1;
-		d->owner = d->owner_relation > 0 ? match_same_owner_weight(n) : m->w_other_owner;
-	}
-
-	d->unmatched_a = ka - ma;
-	d->unmatched_b = kb - mb;
-	{
-		uint32_t	both = d->unmatched_a < d->unmatched_b ? d->unmatched_a : d->unmatched_b;
-		uint32_t	one = (d->unmatched_a > d->unmatched_b ? d->unmatched_a : d->unmatched_b) - both;
-
-		d->unmatched = both * m->w_unmatched_both + one * m->w_unmatched_one;
-	}
-	d->identical = ka >= 1 && d->unmatched_a == 0 && d->unmatched_b == 0;
-	d->identical_bonus = d->identical ? m->w_identical : 0.0;
-	d->score = d->prior + d->accounts + d->persistent + d->owner + d->unmatched +
-		d->identical_bonus;
+	fill_input(ds, st, a, b, shared, n_shared, shared_p, n_shared_p, keybuf, &in);
+	score_pair(&in, d);
+	if (keybuf != small)
+		free(keybuf);
 }
 
 MatchScore
@@ -600,7 +513,7 @@ keep_near_misses(MatchResult *out, NearSampler *near)
 static bool
 score_candidates(const Dataset *ds, const MatchOptions *opt, uint32_t a, const Vec *cands,
 				 MatchResult *out, NearSampler *near, Vec *keybuf, uint64_t *steps,
-				 char *err, size_t errlen)
+				 MatchCandidateFn on_candidate, void *arg, char *err, size_t errlen)
 {
 	const Cand *c = cands->data;
 
@@ -637,6 +550,8 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, uint32_t a, const V
 		uint32_t	b = c[i].b;
 		MatchScore	s = match_score_pair(ds, &out->stats, opt, a, b, kb, n_acc, kb + n_acc, n_p);
 
+		if (on_candidate)
+			on_candidate(arg, a, b, s.score);
 		out->score_bins[near_score_bin(s.score)]++;
 		if (s.accept)
 			keep_pair(out, &out->pairs, a, b, s.score, kb, n_acc, n_p);
@@ -657,6 +572,14 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, uint32_t a, const V
 bool
 match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 				 char *err, size_t errlen)
+{
+	return match_find_pairs_each(ds, opt, NULL, NULL, out, err, errlen);
+}
+
+bool
+match_find_pairs_each(const Dataset *ds, const MatchOptions *opt,
+					  MatchCandidateFn on_candidate, void *arg,
+					  MatchResult *out, char *err, size_t errlen)
 {
 	KeyPostings kp[2];
 	Vec			cands;
@@ -693,7 +616,7 @@ match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 			item_candidates(ds, &kp[persistent], (uint32_t) a, keys, &cands);
 		sort_candidates(&cands, (uint32_t) ds->items.len);
 		if (!score_candidates(ds, opt, (uint32_t) a, &cands, out, near, &keybuf, &steps,
-							  err, errlen))
+							  on_candidate, arg, err, errlen))
 			goto cleanup;
 	}
 	keep_near_misses(out, near);
@@ -724,113 +647,27 @@ match_result_free(MatchResult *r)
 	keys_stats_free(&r->stats);
 }
 
-/*
- * Which shared account keys a pair's evidence lists: all of them when there
- * are at most MATCH_EVIDENCE_KEYS, else the heaviest (ties: the earlier),
- * so evidence stays a few KB however many accounts two Items share.
- * Indices into shared, ascending, into out; returns how many.
- */
-static uint32_t
-evidence_keys(const Dataset *ds, const KeyStats *st, const uint32_t *shared, uint32_t n,
-			  uint32_t institution_items, uint32_t out[MATCH_EVIDENCE_KEYS])
-{
-	double		w[MATCH_EVIDENCE_KEYS];
-	uint32_t	m = 0;
-
-	for (uint32_t k = 0; k < n; k++)
-	{
-		double		wk = n > MATCH_EVIDENCE_KEYS
-			? match_key_weight(ds, st, shared[k], institution_items, NULL) : 0.0;
-		uint32_t	lightest = 0;
-
-		if (m < MATCH_EVIDENCE_KEYS)
-		{
-			out[m] = k;
-			w[m++] = wk;
-			continue;
-		}
-		for (uint32_t j = 1; j < m; j++)
-			if (w[j] < w[lightest] || (w[j] == w[lightest] && out[j] > out[lightest]))
-				lightest = j;
-		if (wk > w[lightest])
-		{
-			out[lightest] = k;
-			w[lightest] = wk;
-		}
-	}
-	for (uint32_t i = 1; i < m; i++)
-	{
-		uint32_t	x = out[i];
-		uint32_t	j = i;
-
-		while (j > 0 && out[j - 1] > x)
-		{
-			out[j] = out[j - 1];
-			j--;
-		}
-		out[j] = x;
-	}
-	return m;
-}
-
-/* Round to 3 decimals for evidence: enough to read, stable to compare. */
-static double
-r3(double v)
-{
-	return round(v * 1000.0) / 1000.0;
-}
-
 char *
 match_pair_evidence(const Dataset *ds, const MatchResult *m, const Pair *p)
 {
-	cJSON	   *root = cJSON_CreateObject();
-	cJSON	   *keys;
 	const uint32_t *shared = (const uint32_t *) m->shared.data + p->first_shared;
+	ScoreKeyFreq *keybuf = xmalloc((p->n_shared + 1) * sizeof(ScoreKeyFreq));
+	const char **names = xmalloc((p->n_shared + 1) * sizeof(char *));
+	ScoreInput	in;
 	ScoreDetail d;
 	char	   *text;
-	static const char *const owner_names[] = {"different", "unknown", "same"};
-	uint32_t	listed[MATCH_EVIDENCE_KEYS];
-	uint32_t	n_listed;
 
-	match_score_detail(ds, &m->stats, p->a, p->b, shared, p->n_shared,
-					   shared + p->n_shared, p->n_shared_p, &d);
-	n_listed = evidence_keys(ds, &m->stats, shared, p->n_shared, d.institution_items, listed);
-	cJSON_AddStringToObject(root, "model", "fellegi_sunter_tf_v1");
-	cJSON_AddNumberToObject(root, "score", r3(d.score));
-	cJSON_AddNumberToObject(root, "prior", r3(d.prior));
-	cJSON_AddNumberToObject(root, "institution_items", d.institution_items);
-	keys = cJSON_AddArrayToObject(root, "shared_keys");
-	for (uint32_t i = 0; i < n_listed; i++)
+	fill_input(ds, &m->stats, p->a, p->b, shared, p->n_shared, shared + p->n_shared,
+			   p->n_shared_p, keybuf, &in);
+	score_pair(&in, &d);
+	for (uint32_t k = 0; k < p->n_shared; k++)
 	{
-		uint32_t	k = listed[i];
 		const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, shared[k]);
-		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
-		cJSON	   *o = cJSON_CreateObject();
-		double		u;
-		double		w = match_key_weight(ds, &m->stats, shared[k], d.institution_items, &u);
 
-		cJSON_AddStringToObject(o, "name", ni->name);
-		cJSON_AddStringToObject(o, "mask", ki->mask);
-		cJSON_AddNumberToObject(o, "items_with_name", m->stats.name_items[ki->name]);
-		cJSON_AddNumberToObject(o, "items_with_key", m->stats.key_items[shared[k]]);
-		cJSON_AddNumberToObject(o, "u", u);
-		cJSON_AddNumberToObject(o, "weight", r3(w));
-		cJSON_AddItemToArray(keys, o);
+		names[k] = VEC_AT(&ds->name_info, NameInfo, ki->name).name;
 	}
-	if (n_listed < p->n_shared)
-		cJSON_AddNumberToObject(root, "shared_keys_omitted", p->n_shared - n_listed);
-	cJSON_AddNumberToObject(root, "shared_persistent_ids", p->n_shared_p);
-	cJSON_AddNumberToObject(root, "persistent_weight", r3(d.persistent));
-	cJSON_AddStringToObject(root, "owner", owner_names[d.owner_relation + 1]);
-	cJSON_AddNumberToObject(root, "owner_weight", r3(d.owner));
-	cJSON_AddNumberToObject(root, "unmatched_a", d.unmatched_a);
-	cJSON_AddNumberToObject(root, "unmatched_b", d.unmatched_b);
-	cJSON_AddNumberToObject(root, "unmatched_penalty", r3(d.unmatched));
-	cJSON_AddBoolToObject(root, "identical_accounts", d.identical);
-	cJSON_AddNumberToObject(root, "identical_bonus", r3(d.identical_bonus));
-	text = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (text == NULL)
-		xoom(0);				/* never "{}": evidence must not silently vanish */
+	text = score_evidence_json(&in, names, &d);
+	free(keybuf);
+	free(names);
 	return text;
 }

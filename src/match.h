@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "keys.h"
 #include "nearmiss.h"
+#include "score.h"
 
 typedef struct MatchOptions
 {
@@ -23,6 +24,9 @@ typedef struct MatchOptions
 	double		threshold;		/* --threshold */
 	CancelFn	cancelled;		/* polled in the long loops; NULL: never */
 } MatchOptions;
+
+/* Called with every candidate pair's score (test dumps); a < b as item indices. */
+typedef void (*MatchCandidateFn) (void *arg, uint32_t a, uint32_t b, double score);
 
 /* An accepted pair: a < b as item indices; its shared keys are ascending. */
 typedef struct Pair
@@ -54,52 +58,12 @@ typedef struct MatchScore
 	bool		accept;
 } MatchScore;
 
-/*
- * The scoring model (docs/MATCHING.md): Fellegi-Sunter log2 odds with
- * term-frequency adjusted u-probabilities.  Defaults in match.c.
- */
-typedef struct MatchModel
-{
-	double		dup_rate;		/* expected duplicates per item: the prior */
-	double		m_account;		/* P(a duplicate shares a given account) */
-	double		m_persistent;	/* P(a duplicate shares a given persistent id) */
-	double		joint_rate;		/* other logins per account sharing its persistent id */
-	double		m_same_owner;	/* P(a duplicate's Items have the same owner) */
-	double		owner_rate;		/* other, non-duplicate Items per Item of the same owner and institution */
-	double		w_other_owner;	/* both owners known and different */
-	double		w_unmatched_both;	/* per account pair unmatched on both sides */
-	double		w_unmatched_one;	/* per extra account on one side only */
-	double		w_identical;	/* every keyable account matched, on both sides */
-} MatchModel;
-
-extern const MatchModel match_default_model;
-
-/* Everything that went into a pair's score (evidence). */
-typedef struct ScoreDetail
-{
-	double		prior;			/* log2 prior odds at the institution */
-	uint32_t	institution_items;
-	double		accounts;		/* sum of the shared account keys' weights */
-	double		persistent;		/* shared persistent ids */
-	double		owner;
-	int			owner_relation; /* 1 same, -1 different, 0 unknown */
-	uint32_t	unmatched_a;
-	uint32_t	unmatched_b;
-	double		unmatched;		/* penalty (negative) */
-	bool		identical;
-	double		identical_bonus;
-	double		score;			/* the sum */
-} ScoreDetail;
-
 /* The weight of one shared account key and its u-probability. */
 double		match_key_weight(const Dataset *ds, const KeyStats *st, uint32_t key,
 							 uint32_t institution_items, double *u);
 
-/* The weight of one shared persistent_account_id at an institution of N items. */
-double		match_persistent_weight(uint32_t institution_items);
-
-/* The weight of the same (known) owner at an institution of N items. */
-double		match_same_owner_weight(uint32_t institution_items);
+/* A key's counts as the scorer takes them (score.h). */
+void		match_key_freq(const Dataset *ds, const KeyStats *st, uint32_t key, ScoreKeyFreq *f);
 
 /*
  * match_score_detail — the model applied to one candidate: shared/n_shared
@@ -124,6 +88,10 @@ MatchScore	match_score_pair(const Dataset *ds, const KeyStats *st,
  */
 bool		match_find_pairs(const Dataset *ds, const MatchOptions *opt,
 							 MatchResult *out, char *err, size_t errlen) MUSTCHECK;
+/* match_find_pairs with on_candidate (may be NULL) called for every candidate. */
+bool		match_find_pairs_each(const Dataset *ds, const MatchOptions *opt,
+								  MatchCandidateFn on_candidate, void *arg,
+								  MatchResult *out, char *err, size_t errlen) MUSTCHECK;
 void		match_result_free(MatchResult *r);
 
 /*
@@ -139,11 +107,9 @@ void		match_radix_sort_by(Vec *v, size_t key_offset, size_t key_size, uint64_t m
  */
 bool		match_pair_shares_account(const MatchResult *m, const Pair *p, const Account *acc);
 
-#define MATCH_EVIDENCE_KEYS 8	/* shared keys evidence lists at most */
-
 /*
  * match_pair_evidence — why a pair matched, as compact JSON text: the
- * shared keys (normalised name, mask; the MATCH_EVIDENCE_KEYS heaviest when
+ * shared keys (normalised name, mask; the SCORE_EVIDENCE_KEYS heaviest when
  * there are more, with "shared_keys_omitted": how many are not listed),
  * shared persistent ids (a count), the score and its terms.  A few KB at
  * most.  malloc'd; the caller frees it.

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 static const char *const reject_names[REJECT_COUNT] = {
 	[REJECT_NONE] = "none",
@@ -204,29 +205,42 @@ payload_check_text(const char *json, size_t len, char *detail, size_t detail_siz
 /*
  * cJSON allocates every node with malloc; a payload's tree lives only while
  * it is read, so during payload_parse cJSON allocates from the caller's
- * arena instead (freed with it) and frees nothing.  Global hooks: the parse
- * is single-threaded, and the checked hooks are back before it returns.
+ * arena instead (freed with it) and frees nothing.  cJSON 1.7 has only
+ * process-wide hooks, so they are installed once and never swapped: they
+ * use the calling thread's parse arena while that thread parses, xmalloc
+ * (out of memory aborts: no NULL node or print for a caller to miss) and free
+ * otherwise.  Parses in several threads (or a PostgreSQL backend next
+ * to other cJSON users, ext/) never see each other's arena.
  */
-static Arena *parse_arena;
-
-void
-payload_json_init(void)
-{
-	cJSON_Hooks hooks = {xmalloc, free};
-
-	cJSON_InitHooks(&hooks);
-}
+static _Thread_local Arena *parse_arena;
 
 static void *
 arena_malloc_hook(size_t size)
 {
-	return arena_alloc(parse_arena, size);
+	return parse_arena ? arena_alloc(parse_arena, size) : xmalloc(size);
 }
 
 static void
 arena_free_hook(void *p)
 {
-	(void) p;
+	if (parse_arena == NULL)
+		free(p);				/* an arena's nodes go with the arena */
+}
+
+static void
+install_hooks(void)
+{
+	cJSON_Hooks hooks = {arena_malloc_hook, arena_free_hook};
+
+	cJSON_InitHooks(&hooks);
+}
+
+static once_flag hooks_once = ONCE_FLAG_INIT;
+
+void
+payload_json_init(void)
+{
+	call_once(&hooks_once, install_hooks);
 }
 
 static int
@@ -418,14 +432,10 @@ parse(const char *json, size_t len, bool from_jsonb, Arena *arena,
 	if (r != REJECT_NONE)
 		goto cleanup;
 
-	{
-		cJSON_Hooks hooks = {arena_malloc_hook, arena_free_hook};
-
-		parse_arena = arena;
-		cJSON_InitHooks(&hooks);
-		root = cJSON_ParseWithLengthOpts(json, len, &end, false);
-		payload_json_init();	/* back to the checked allocator */
-	}
+	call_once(&hooks_once, install_hooks);
+	parse_arena = arena;
+	root = cJSON_ParseWithLengthOpts(json, len, &end, false);
+	parse_arena = NULL;
 	if (root == NULL)
 	{
 		const char *at = cJSON_GetErrorPtr();
@@ -482,6 +492,8 @@ parse(const char *json, size_t len, bool from_jsonb, Arena *arena,
 
 	item = get_field(root, "item");
 	out->institution_id = get_id_string(item, "institution_id", arena);
+	out->item_id = get_id_string(item, "item_id", arena);
+	out->link_institution_id = get_id_string(get_field(root, "institution"), "institution_id", arena);
 	{
 		const cJSON *err = get_field(item, "error");
 

@@ -55,6 +55,8 @@ typedef struct PayloadItem
 {
 	const char *institution_id; /* item.institution_id, arena; or NULL */
 	const char *legacy_type;	/* first account's institution_type; or NULL */
+	const char *item_id;		/* item.item_id, arena; or NULL */
+	const char *link_institution_id;	/* institution.institution_id (Link onSuccess metadata) */
 	bool		has_error;		/* item.error present and not null */
 	bool		legacy;			/* any account in the legacy shape */
 	uint32_t	n_accounts;

@@ -143,6 +143,13 @@ flush(DbConn *c, StrBuf *buf, bool final, bool cancellable)
 	return true;
 }
 
+/* publish_copy_flush — see publish.h: flush() of a cancellable COPY. */
+bool
+publish_copy_flush(DbConn *c, StrBuf *buf, bool final)
+{
+	return flush(c, buf, final, true);
+}
+
 static void
 field_i64(StrBuf *b, int64_t v)
 {
@@ -576,6 +583,9 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 	if (!publish_mark_run(c, in->run_id, "succeeded", NULL, in->counts, in->publish,
 						  in->stats_json))
 		goto cleanup;
+	if (in->publish && !publish_write_model(c, in, &buf))
+		goto cleanup;
+	FAILPOINT("publish_after_model");
 	if (in->publish &&
 		(!db_exec(c, "DELETE FROM itemdup.published") ||
 		 !db_query(c, "INSERT INTO itemdup.published (run_id) VALUES ($1)", 1, params, NULL)))

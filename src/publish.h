@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "copyfmt.h"
 #include "db.h"
 #include "groups.h"
 #include "keys.h"
@@ -68,7 +69,14 @@ typedef struct PublishInput
 	const Vec  *rejects;		/* RejectRow */
 	const RunCounts *counts;
 	const char *stats_json;		/* per-stage timings */
+	/* the published model (sql/006) */
+	double		threshold;
+	uint32_t	hot_key_cap;
+	int64_t		snapshot_at;	/* microseconds: the source read's transaction start */
 } PublishInput;
+
+/* Stream buf into the open COPY when it holds a chunk (always when final). */
+bool		publish_copy_flush(DbConn *c, StrBuf *buf, bool final) MUSTCHECK;
 
 /*
  * publish_allocate_ids — n new group ids from itemdup.group_id_seq,
@@ -92,6 +100,14 @@ bool		publish_mark_run(DbConn *c, int64_t run_id, const char *status, const char
 bool		publish_fail_run(DbConn *c, int64_t run_id, const char *error, const RunCounts *rc,
 							 const Dataset *ds, const Vec *rejects,
 							 const char *stats_json) MUSTCHECK;
+
+/*
+ * publish_write_model — COPY the run's model (model_runs, _institutions,
+ * _keys, _names, _items) in and delete every other run's model rows, inside
+ * the caller's publishing transaction (publish_model.c).  False on a
+ * database error.
+ */
+bool		publish_write_model(DbConn *c, const PublishInput *in, StrBuf *buf) MUSTCHECK;
 
 /* publish_run — the one transaction described above. */
 bool		publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen) MUSTCHECK;

@@ -41,6 +41,7 @@ typedef struct RunState
 	int64_t    *group_ids;
 	RunCounts	counts;
 	cJSON	   *stats;			/* per-stage seconds */
+	FILE	   *dump;			/* test hook: candidate scores */
 	char		err[1024];
 } RunState;
 
@@ -54,6 +55,17 @@ constant_hash(const void *bytes, size_t len)
 	(void) bytes;
 	(void) len;
 	return h;
+}
+
+/* ITEMDUP_DUMP_CANDIDATES=FILE: every candidate pair's score, for tests of explain */
+static void
+dump_candidate(void *arg, uint32_t a, uint32_t b, double score)
+{
+	RunState   *rs = arg;
+	FILE	   *f = rs->dump;
+
+	fprintf(f, "%s\t%s\t%.17g\n", DS_ITEM(&rs->ds, a)->item_id, DS_ITEM(&rs->ds, b)->item_id,
+			score);
 }
 #endif
 
@@ -398,7 +410,7 @@ run_pipeline(RunState *rs)
 {
 	const Options *opt = rs->opt;
 	LoadOptions lo = {opt->source, opt->include_removed, opt->created_since,
-	opt->created_until, {NULL, NULL}};
+	opt->created_until, {NULL, NULL}, NULL};
 	MatchOptions mo = {opt->hot_key_cap, opt->max_pairs, opt->threshold, cancelled_in_match};
 	double		t;
 	char	   *stats;
@@ -429,8 +441,20 @@ run_pipeline(RunState *rs)
 
 	log_step(6, "match");
 	t = log_now();
-	if (!match_find_pairs(&rs->ds, &mo, &rs->match, rs->err, sizeof(rs->err)))
-		return false;
+	{
+		MatchCandidateFn each = NULL;
+
+#ifdef ITEMDUP_TEST_HOOKS
+		if (getenv("ITEMDUP_DUMP_CANDIDATES") != NULL &&
+			(rs->dump = fopen(getenv("ITEMDUP_DUMP_CANDIDATES"), "w")) != NULL)
+			each = dump_candidate;
+#endif
+		ok = match_find_pairs_each(&rs->ds, &mo, each, rs, &rs->match, rs->err, sizeof(rs->err));
+		if (rs->dump != NULL)
+			fclose(rs->dump);
+		if (!ok)
+			return false;
+	}
 	stage_time(rs, "match_s", t);
 	rs->counts.hot_keys = (int64_t) rs->match.hot_keys;
 	rs->counts.pairs_scored = (int64_t) rs->match.candidate_pairs;
@@ -459,7 +483,9 @@ run_pipeline(RunState *rs)
 			.publish = rs->publishes, .keep_runs = opt->keep_runs,
 			.ds = &rs->ds, .match = &rs->match, .groups = &rs->groups,
 			.group_ids = rs->group_ids, .prev = &rs->prev, .rejects = &rs->rejects,
-			.counts = &rs->counts, .stats_json = stats
+			.counts = &rs->counts, .stats_json = stats,
+			.threshold = opt->threshold, .hot_key_cap = opt->hot_key_cap,
+			.snapshot_at = rs->load.snapshot_at
 		};
 
 		ok = publish_run(rs->c, &in, rs->err, sizeof(rs->err));

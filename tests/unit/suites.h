@@ -16,5 +16,6 @@ Suite	   *score_suite(void);
 Suite	   *copyfmt_suite(void);
 Suite	   *cli_values_suite(void);
 Suite	   *textesc_suite(void);
+Suite	   *model_suite(void);
 
 #endif

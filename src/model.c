@@ -1,0 +1,321 @@
+/*
+ * model.c — the account index of a run and the pair arithmetic on it.
+ */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+/* Does the live item carry any key or persistent id? */
+static bool
+item_keyed(const Dataset *ds, const Item *it)
+{
+	for (uint32_t k = 0; k < it->n_accounts; k++)
+	{
+		const Account *a = DS_ACCOUNT(ds, it->first_account + k);
+
+		if (a->key != KEY_NONE || a->pkey != KEY_NONE)
+			return true;
+	}
+	return false;
+}
+
+/* qsort contexts: C11 qsort has no argument, and the index is built once per run. */
+static const Dataset *sort_ds;
+static const int64_t *sort_hash;
+
+/* item_id order ("C"), the order of model_items' index on item_id. */
+static int
+cmp_item_id(const void *x, const void *y)
+{
+	return strcmp(DS_ITEM(sort_ds, *(const uint32_t *) x)->item_id,
+				  DS_ITEM(sort_ds, *(const uint32_t *) y)->item_id);
+}
+
+/* key_hash order, then ref: the order of model_keys' index on key_hash. */
+static int
+cmp_ref_hash(const void *x, const void *y)
+{
+	uint32_t	a = *(const uint32_t *) x;
+	uint32_t	b = *(const uint32_t *) y;
+
+	if (sort_hash[a] != sort_hash[b])
+		return sort_hash[a] < sort_hash[b] ? -1 : 1;
+	return (a > b) - (a < b);
+}
+
+/* The keyed live items, in item_id order: item_no -> Dataset index. */
+static void
+number_items(const Dataset *ds, ModelIndex *ix)
+{
+	ix->item_of_no = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
+	ix->n_items = 0;
+	for (size_t i = 0; i < ds->items.len; i++)
+	{
+		const Item *it = DS_ITEM(ds, i);
+
+		if (keys_item_live(it) && item_keyed(ds, it))
+			ix->item_of_no[ix->n_items++] = (uint32_t) i;
+	}
+	sort_ds = ds;
+	qsort(ix->item_of_no, ix->n_items, sizeof(uint32_t), cmp_item_id);
+}
+
+/* Every ref's stable hash, and key_no in hash order. */
+static void
+number_keys(const Dataset *ds, ModelIndex *ix)
+{
+	uint32_t	n_all = ix->n_keys + ix->n_pkeys;
+
+	ix->key_hash = xmalloc((n_all + 1) * sizeof(int64_t));
+	ix->key_no_of = xmalloc((n_all + 1) * sizeof(uint32_t));
+	ix->ref_of_no = xmalloc((n_all + 1) * sizeof(uint32_t));
+	for (uint32_t r = 0; r < n_all; r++)
+	{
+		if (r < ix->n_keys)
+		{
+			const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, r);
+			const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
+
+			ix->key_hash[r] = model_hash_account(ni->env, ds->institutions.bytes[ni->institution],
+												 ni->name, ki->mask);
+		}
+		else
+		{
+			int			env;
+			const char *inst;
+			const char *pid;
+
+			model_pkey_parts(ds, r - ix->n_keys, &env, &inst, &pid);
+			ix->key_hash[r] = model_hash_persistent(env, inst, pid);
+		}
+		ix->ref_of_no[r] = r;
+	}
+	sort_hash = ix->key_hash;
+	qsort(ix->ref_of_no, n_all, sizeof(uint32_t), cmp_ref_hash);
+	for (uint32_t no = 0; no < n_all; no++)
+		ix->key_no_of[ix->ref_of_no[no]] = no;
+}
+
+/*
+ * Two passes over the keyed live items in item_no order: count each key's
+ * distinct items, then fill (CSR), so each list is ascending.  last[]
+ * remembers the last item that counted a key, so an item with the same
+ * key on two accounts counts once.
+ */
+void
+model_index_build(const Dataset *ds, ModelIndex *ix)
+{
+	uint32_t	n_all;
+	uint32_t   *last;
+	uint32_t   *fill = NULL;
+
+	memset(ix, 0, sizeof(*ix));
+	ix->n_keys = (uint32_t) ds->keys.n;
+	ix->n_pkeys = (uint32_t) ds->pkeys.n;
+	n_all = ix->n_keys + ix->n_pkeys;
+	ix->key_offsets = xcalloc(n_all + 2, sizeof(uint32_t));
+	number_items(ds, ix);
+	number_keys(ds, ix);
+	last = xcalloc(n_all + 1, sizeof(uint32_t));
+	for (int pass = 0; pass < 2; pass++)
+	{
+		memset(last, 0, (n_all + 1) * sizeof(uint32_t));
+		for (uint32_t no = 0; no < ix->n_items; no++)
+		{
+			const Item *it = DS_ITEM(ds, ix->item_of_no[no]);
+
+			for (uint32_t k = 0; k < it->n_accounts; k++)
+			{
+				const Account *a = DS_ACCOUNT(ds, it->first_account + k);
+				uint32_t	refs[2] = {a->key, a->pkey == KEY_NONE ? KEY_NONE : ix->n_keys + a->pkey};
+
+				for (int r = 0; r < 2; r++)
+				{
+					if (refs[r] == KEY_NONE || last[refs[r]] == no + 1)
+						continue;
+					last[refs[r]] = no + 1;
+					if (pass == 0)
+						ix->key_offsets[refs[r] + 1]++;
+					else
+						ix->key_item_nos[fill[refs[r]]++] = no;
+				}
+			}
+		}
+		if (pass == 0)
+		{
+			for (uint32_t k = 0; k < n_all; k++)
+				ix->key_offsets[k + 1] += ix->key_offsets[k];
+			ix->key_item_nos = xmalloc((ix->key_offsets[n_all] + 1) * sizeof(uint32_t));
+			fill = xmalloc((n_all + 1) * sizeof(uint32_t));
+			memcpy(fill, ix->key_offsets, (n_all + 1) * sizeof(uint32_t));
+		}
+	}
+	free(fill);
+	free(last);
+}
+
+void
+model_index_free(ModelIndex *ix)
+{
+	free(ix->key_offsets);
+	free(ix->key_item_nos);
+	free(ix->key_hash);
+	free(ix->key_no_of);
+	free(ix->ref_of_no);
+	free(ix->item_of_no);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* XXH3-64 of the parts, each followed by a 0 byte (no part holds one). */
+static int64_t
+hash_parts(const char *const *parts, int n)
+{
+	XXH3_state_t *st = XXH3_createState();
+	uint64_t	h;
+
+	XXH3_64bits_reset(st);
+	for (int i = 0; i < n; i++)
+		XXH3_64bits_update(st, parts[i], strlen(parts[i]) + 1);
+	h = XXH3_64bits_digest(st);
+	XXH3_freeState(st);
+	return (int64_t) h;
+}
+
+int64_t
+model_hash_account(int env, const char *institution, const char *name, const char *mask)
+{
+	const char *parts[5] = {"a", keys_environment_name((Environment) env), institution, name, mask};
+
+	return hash_parts(parts, 5);
+}
+
+int64_t
+model_hash_persistent(int env, const char *institution, const char *persistent_id)
+{
+	const char *parts[4] = {"p", keys_environment_name((Environment) env), institution,
+	persistent_id};
+
+	return hash_parts(parts, 4);
+}
+
+int64_t
+model_hash_name(int env, const char *institution, const char *name)
+{
+	const char *parts[4] = {"n", keys_environment_name((Environment) env), institution, name};
+
+	return hash_parts(parts, 4);
+}
+
+void
+model_pkey_parts(const Dataset *ds, uint32_t pkey, int *env, const char **institution,
+				 const char **persistent_id)
+{
+	const unsigned char *b = (const unsigned char *) ds->pkeys.bytes[pkey];
+	uint32_t	inst = (uint32_t) b[1] | (uint32_t) b[2] << 8 | (uint32_t) b[3] << 16 |
+		(uint32_t) b[4] << 24;
+
+	*env = b[0];
+	*institution = ds->institutions.bytes[inst];
+	*persistent_id = (const char *) b + 5;
+}
+
+/* Ascending int64_t for qsort. */
+static int
+cmp_i64(const void *x, const void *y)
+{
+	int64_t		a = *(const int64_t *) x;
+	int64_t		b = *(const int64_t *) y;
+
+	return (a > b) - (a < b);
+}
+
+uint32_t
+model_shared(const ModelSide *a, const ModelSide *b, bool persistent,
+			 ModelUsableFn usable, void *arg, int64_t *out)
+{
+	const int64_t *ra = persistent ? a->acc_pkey : a->acc_key;
+	const int64_t *rb = persistent ? b->acc_pkey : b->acc_key;
+	uint32_t	n = 0;
+
+	for (uint32_t i = 0; i < a->n_acc; i++)
+	{
+		bool		both = false;
+
+		if (ra[i] == MODEL_NONE)
+			continue;
+		for (uint32_t j = 0; j < b->n_acc && !both; j++)
+			both = rb[j] == ra[i];
+		if (both && (usable == NULL || usable(arg, ra[i], persistent)))
+			out[n++] = ra[i];
+	}
+	qsort(out, n, sizeof(int64_t), cmp_i64);
+	{
+		uint32_t	d = 0;
+
+		for (uint32_t i = 0; i < n; i++)
+			if (d == 0 || out[d - 1] != out[i])
+				out[d++] = out[i];
+		n = d;
+	}
+	return n;
+}
+
+uint32_t
+model_matched(const ModelSide *s, const int64_t *shared, uint32_t n_shared,
+			  const int64_t *shared_p, uint32_t n_shared_p)
+{
+	uint32_t	matched = 0;
+
+	for (uint32_t k = 0; k < s->n_acc; k++)
+	{
+		bool		hit = false;
+
+		if (s->acc_key[k] == MODEL_NONE && s->acc_pkey[k] == MODEL_NONE)
+			continue;
+		for (uint32_t j = 0; j < n_shared && !hit; j++)
+			hit = s->acc_key[k] == shared[j];
+		for (uint32_t j = 0; j < n_shared_p && !hit; j++)
+			hit = s->acc_pkey[k] == shared_p[j];
+		matched += hit;
+	}
+	return matched;
+}
+
+void
+model_score_pair(const ModelSide *a, const ModelSide *b, uint32_t institution_items,
+				 ModelUsableFn usable, ModelFreqFn freq, void *arg, ModelPair *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->shared = xmalloc((a->n_acc + 1) * sizeof(int64_t));
+	out->shared_p = xmalloc((a->n_acc + 1) * sizeof(int64_t));
+	out->n_shared = model_shared(a, b, false, usable, arg, out->shared);
+	out->n_shared_p = model_shared(a, b, true, usable, arg, out->shared_p);
+	out->freqs = xcalloc(out->n_shared + 1, sizeof(ScoreKeyFreq));
+	out->names = xcalloc(out->n_shared + 1, sizeof(char *));
+	for (uint32_t k = 0; k < out->n_shared; k++)
+		freq(arg, out->shared[k], &out->freqs[k], &out->names[k]);
+	out->in.institution_items = institution_items;
+	out->in.keys = out->freqs;
+	out->in.n_keys = out->n_shared;
+	out->in.n_shared_p = out->n_shared_p;
+	out->in.owner_relation = score_owner_relation(a->owner_id, b->owner_id);
+	out->in.keyable_a = a->keyable;
+	out->in.matched_a = model_matched(a, out->shared, out->n_shared, out->shared_p,
+									  out->n_shared_p);
+	out->in.keyable_b = b->keyable;
+	out->in.matched_b = model_matched(b, out->shared, out->n_shared, out->shared_p,
+									  out->n_shared_p);
+	score_pair(&out->in, &out->d);
+}
+
+void
+model_pair_free(ModelPair *mp)
+{
+	free(mp->shared);
+	free(mp->shared_p);
+	free(mp->freqs);
+	free(mp->names);
+	memset(mp, 0, sizeof(*mp));
+}

@@ -1,0 +1,120 @@
+/*
+ * model.h — the published model's account index, built from a run's
+ * Dataset, and the pair arithmetic explain and check do on it.
+ *
+ * Pure: no I/O, no libpq.  A run numbers its keys (account keys 0..K-1,
+ * persistent ids K..K+P-1: "key_no") and the live Items that carry a key
+ * ("item_no"); published.c stores them in itemdup.model_* (sql/006).  Keys
+ * are found again by a stable hash of their text (model_hash_*), always
+ * confirmed on the full text.
+ */
+#ifndef ITEMDUP_MODEL_H
+#define ITEMDUP_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "keys.h"
+#include "score.h"
+
+#define MODEL_NONE INT64_C(-1)
+
+/*
+ * The index of one run: who carries which key.  Owned (model_index_free).
+ * A "ref" is a key in the Dataset's terms: an account key id, or n_keys +
+ * a persistent id.  Published numbers follow the stored indexes' order, so
+ * that the COPY appends to each b-tree instead of inserting at random:
+ * key_no in key_hash order, item_no in item_id order.
+ */
+typedef struct ModelIndex
+{
+	uint32_t	n_keys;			/* account keys: refs 0..n_keys-1 */
+	uint32_t	n_pkeys;		/* persistent ids: refs n_keys.. */
+	uint32_t   *key_offsets;	/* per ref, into key_item_nos (n_keys + n_pkeys + 1) */
+	uint32_t   *key_item_nos;	/* item_no carrying each key, ascending */
+	int64_t    *key_hash;		/* per ref: model_hash_account / model_hash_persistent */
+	uint32_t   *key_no_of;		/* per ref: its published key_no */
+	uint32_t   *ref_of_no;		/* per key_no: its ref */
+	uint32_t   *item_of_no;		/* per item_no: the Dataset index */
+	uint32_t	n_items;
+} ModelIndex;
+
+/* model_index_build — number the keyed live Items and the keys, list each key's Items. */
+void		model_index_build(const Dataset *ds, ModelIndex *ix);
+void		model_index_free(ModelIndex *ix);
+
+/* Items carrying ref (account keys and persistent ids alike). */
+static inline uint32_t
+model_key_count(const ModelIndex *ix, uint32_t ref)
+{
+	return ix->key_offsets[ref + 1] - ix->key_offsets[ref];
+}
+
+/* The stable hashes of an account key and of a persistent id (signed for bigint). */
+int64_t		model_hash_account(int env, const char *institution, const char *name,
+							   const char *mask);
+int64_t		model_hash_persistent(int env, const char *institution, const char *persistent_id);
+int64_t		model_hash_name(int env, const char *institution, const char *name);
+
+/* The environment, institution text and persistent id text of a pkeys id. */
+void		model_pkey_parts(const Dataset *ds, uint32_t pkey, int *env,
+							 const char **institution, const char **persistent_id);
+
+/*
+ * One side of a pair as explain and check see it: per account a key
+ * reference and a persistent-id reference (MODEL_NONE: none).  References
+ * are key_no of the published model, or any other numbers the caller gives
+ * keys it found elsewhere, as long as both sides use the same ones.
+ */
+typedef struct ModelSide
+{
+	const char *item_id;
+	const char *owner_id;		/* NULL: unknown */
+	int64_t		created_at;
+	uint32_t	keyable;
+	uint32_t	n_acc;
+	const int64_t *acc_key;
+	const int64_t *acc_pkey;
+} ModelSide;
+
+/* Whether a reference may be shared (false for a hot key). */
+typedef bool (*ModelUsableFn) (void *arg, int64_t ref, bool persistent);
+
+/*
+ * model_shared — the references both sides carry (account keys, or
+ * persistent ids when persistent), usable ones only, ascending and
+ * distinct, into out (room for a->n_acc).  Returns how many.
+ */
+uint32_t	model_shared(const ModelSide *a, const ModelSide *b, bool persistent,
+						 ModelUsableFn usable, void *arg, int64_t *out);
+
+/* Accounts of s carrying one of the shared references: the run's matched_accounts. */
+uint32_t	model_matched(const ModelSide *s, const int64_t *shared, uint32_t n_shared,
+						  const int64_t *shared_p, uint32_t n_shared_p);
+
+/* The counts of an account-key reference and its normalised name (persistent: unused). */
+typedef void (*ModelFreqFn) (void *arg, int64_t ref, ScoreKeyFreq *f, const char **name);
+
+/* One pair scored on the model: what it shares and every term.  Owned (model_pair_free). */
+typedef struct ModelPair
+{
+	int64_t    *shared;			/* account-key references, ascending */
+	uint32_t	n_shared;
+	int64_t    *shared_p;		/* persistent-id references */
+	uint32_t	n_shared_p;
+	ScoreKeyFreq *freqs;		/* per shared account key */
+	const char **names;
+	ScoreInput	in;
+	ScoreDetail d;
+} ModelPair;
+
+/*
+ * model_score_pair — the shared usable references of a and b, their counts
+ * through freq, and score_pair on them at an institution of N Items: what
+ * a run computes for the pair when the counts are the run's.
+ */
+void		model_score_pair(const ModelSide *a, const ModelSide *b, uint32_t institution_items,
+							 ModelUsableFn usable, ModelFreqFn freq, void *arg, ModelPair *out);
+void		model_pair_free(ModelPair *mp);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * published.h — the published run's model in itemdup.model_* (sql/006),
+ * read back for explain and check (publish_model.c writes it).
+ *
+ * Edge: talks to PostgreSQL through db.c.  The arithmetic is model.c's and
+ * score.c's.
+ */
+#ifndef ITEMDUP_PUBLISHED_H
+#define ITEMDUP_PUBLISHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "copyfmt.h"
+#include "db.h"
+#include "model.h"
+
+/*
+ * check reads source rows created or updated since the published run's
+ * snapshot began, less this margin: a row committed after the snapshot may
+ * carry a timestamp from before it (a long transaction, a clock).
+ */
+#define PUBLISHED_RECENT_MARGIN "1 hour"
+
+/* One key of the published model, as read back. */
+typedef struct PubKey
+{
+	int64_t		key_no;
+	bool		persistent;
+	ScoreKeyFreq f;				/* persistent: key_items only */
+	const char *name;			/* account keys; arena */
+	const uint32_t *items;		/* item_no carrying it; NULL for a hot key */
+	uint32_t	n_items;
+} PubKey;
+
+/* One item of the published model, as read back. */
+typedef struct PubItem
+{
+	int64_t		item_no;
+	const char *environment;
+	const char *institution_id;
+	ModelSide	side;			/* references are key_no */
+} PubItem;
+
+/* What explain and check read of the published model.  Owned (published_free). */
+typedef struct Published
+{
+	int64_t		run_id;			/* 0: nothing published */
+	double		threshold;
+	uint32_t	hot_key_cap;
+	char		snapshot_at[64];	/* timestamptz text */
+	char		recent_since[64];	/* snapshot_at less the margin (docs/SOURCE.md) */
+	char		model[64];
+	Arena		arena;
+	Vec			keys;			/* PubKey, in the order read */
+	Vec			items;			/* PubItem */
+} Published;
+
+/*
+ * published_open — the published run's meta into p.  Returns false on a
+ * database error (logged); p->run_id == 0 when no published run has a model.
+ */
+bool		published_open(DbConn *c, Published *p) MUSTCHECK;
+void		published_free(Published *p);
+
+/* Items by item_id (NULL entries skipped) into p->items. */
+bool		published_read_items_by_id(DbConn *c, Published *p, const char *const *ids,
+									   int n) MUSTCHECK;
+
+/* Items by item_no (a Postgres int[] literal) into p->items. */
+bool		published_read_items_by_no(DbConn *c, Published *p, const char *nos_array) MUSTCHECK;
+
+/* Keys by key_no (an int[] literal) into p->keys. */
+bool		published_read_keys_by_no(DbConn *c, Published *p, const char *nos_array) MUSTCHECK;
+
+/*
+ * published_find_account_key / published_find_pkey — a key by its text:
+ * looked up by hash, confirmed on every column; appended to p->keys and
+ * returned, or NULL when the published run has no such key.  *failed is
+ * set on a database error.
+ */
+const PubKey *published_find_account_key(DbConn *c, Published *p, int env,
+										 const char *institution, const char *name,
+										 const char *mask, bool *failed);
+const PubKey *published_find_pkey(DbConn *c, Published *p, int env, const char *institution,
+								  const char *persistent_id, bool *failed);
+
+/* A name's counts at an institution: 1 found, 0 not in the model, -1 error. */
+int			published_find_name(DbConn *c, Published *p, int env, const char *institution,
+								const char *name, uint32_t *name_items, uint32_t *gname_items);
+
+/* Live Items at an institution in the published run (N), 0 when none; -1 on error. */
+int64_t		published_institution_items(DbConn *c, Published *p, const char *institution);
+
+/* The key of p->keys with key_no, or NULL. */
+const PubKey *published_key(const Published *p, int64_t key_no);
+
+#endif
