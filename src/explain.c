@@ -350,7 +350,10 @@ explain_pair_from_model(Explain *e, bool grouped)
 			? "they are in different environments (never compared)"
 			: "they are at different institutions (never compared)";
 		if (e->json)
+		{
+			cJSON_AddBoolToObject(e->out, "grouped", false);
 			cJSON_AddStringToObject(e->out, "why", why);
+		}
 		else
 			printf("%s and %s are not grouped: %s\n", textesc(ids[0]), textesc(ids[1]), why);
 		rc = EXIT_OK;
