@@ -577,9 +577,11 @@ START_TEST(test_name_map_out_of_memory_aborts)
 
 	arena_init(&a);
 	normalize_test_map_error(UTF8PROC_ERROR_NOMEM);
-	(void) normalize_name("Caf\xc3\xa9", 5, &a, &out, &len);
+	Unkeyable	u = normalize_name("Caf\xc3\xa9", 5, &a, &out, &len);
+
 	normalize_test_map_error(0);
 	arena_free(&a);
+	ck_abort_msg("out of memory returned %d instead of aborting", (int) u);
 }
 END_TEST
 
