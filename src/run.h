@@ -6,7 +6,7 @@
 
 #include "cli.h"
 
-/* One detection run; returns the exit code (CONTRACT.md). */
+/* One detection run; returns the exit code (exitcode.h, docs/itemdup.1 "EXIT STATUS"). */
 int			run_command(const Options *opt);
 
 #endif
