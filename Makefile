@@ -20,9 +20,12 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # The pure core: no libpq, no I/O (docs/STYLE.md).  Unit tests and the fuzzer link it.
 CORE    := arena normalize payload keys score match nearmiss model groups copyfmt textesc
 # The edges and the program.
-EDGE    := log db loader publish publish_model published migrate report report_out report_html \
-           report_html_charts explain check run status cli cli_usage cli_values main
-SQL     := $(sort $(wildcard sql/*.sql))
+EDGE    := log db loader loader_flat publish publish_model published migrate report report_out \
+           report_html report_html_charts explain check run status cli cli_usage cli_values main
+# migrations (installed, applied by migrate) and the statements the job runs
+# (sql/queries/, embedded by name: sql_file("queries/NAME.sql"))
+SQL_MIGRATIONS := $(sort $(wildcard sql/*.sql))
+SQL     := $(SQL_MIGRATIONS) $(sort $(wildcard sql/queries/*.sql))
 
 CORE_O   = $(CORE:%=build/%.o)
 EDGE_O   = $(EDGE:%=build/%.o) build/sql_files.o build/report_css.o
@@ -100,7 +103,7 @@ install: build/itemdup
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(SQLDIR)
 	install -m 755 build/itemdup $(DESTDIR)$(BINDIR)/itemdup
 	install -m 644 docs/itemdup.1 $(DESTDIR)$(MANDIR)/itemdup.1
-	install -m 644 $(SQL) $(DESTDIR)$(SQLDIR)/
+	install -m 644 $(SQL_MIGRATIONS) $(DESTDIR)$(SQLDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/itemdup $(DESTDIR)$(MANDIR)/itemdup.1

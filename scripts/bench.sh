@@ -1,10 +1,12 @@
 #!/bin/bash
 # bench.sh [--items N] [--rounds R] [--write] — generate N items (default
 # 1,000,000), then R interleaved rounds (default 3) of: the bare COPY of the
-# source columns (psql to /dev/null), the SQL peer (scripts/bench/naive_peer.sql)
-# and `itemdup run` (full pipeline including publish).  Prints medians, the
-# ratios itemdup/COPY and itemdup/peer, itemdup's peak RSS and its per-stage
-# timers.  --write also appends the table to BENCHMARKS.md.  `make bench`.
+# source columns (psql to /dev/null), the SQL peer (scripts/bench/naive_peer.sql),
+# `itemdup run` (full pipeline including publish; jsonb: the flat read path)
+# and `itemdup run --read-path text`.  Prints medians, the ratios
+# itemdup/COPY (both paths) and itemdup/peer, itemdup's peak RSS, its
+# per-stage timers and publish's share of the run.  --write also appends the
+# table to BENCHMARKS.md.  `make bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITEMS=1000000 ROUNDS=3 WRITE=0
@@ -27,7 +29,7 @@ psql -X -q -c "VACUUM ANALYZE sample.items"
 payload_mb=$(psql -X -Atc "SELECT round(sum(pg_column_size(payload)) / 1e6) FROM sample.items")
 
 now() { date +%s.%N; }
-declare -a T_COPY T_PEER T_RUN RSS STAGES
+declare -a T_COPY T_PEER T_RUN T_TEXT RSS STAGES PUB
 for r in $(seq 1 "$ROUNDS"); do
 	s=$(now)
 	psql -X -q -c "\\copy (SELECT item_id, owner_id, environment, institution_id, payload, created_at, updated_at, removed_at FROM itemdup.source_items) TO '/dev/null'"
@@ -40,27 +42,34 @@ for r in $(seq 1 "$ROUNDS"); do
 	T_RUN+=("$(python3 -c "print($(now) - $s)")")
 	RSS+=("$(tail -1 "$work/rss")")
 	STAGES+=("$(psql -X -Atc "SELECT stats FROM itemdup.runs ORDER BY run_id DESC LIMIT 1")")
-	echo "round $r: copy ${T_COPY[-1]} s, peer ${T_PEER[-1]} s, itemdup ${T_RUN[-1]} s" >&2
+	PUB+=("$(sed -n 's/.*STEP 8 publish done elapsed_s=\([0-9.]*\).*/\1/p' "$work/run.log")")
+	s=$(now)
+	build/itemdup run --read-path text --log-format text 2>/dev/null >/dev/null
+	T_TEXT+=("$(python3 -c "print($(now) - $s)")")
+	echo "round $r: copy ${T_COPY[-1]} s, peer ${T_PEER[-1]} s, itemdup ${T_RUN[-1]} s" \
+		"(publish ${PUB[-1]} s), itemdup --read-path text ${T_TEXT[-1]} s" >&2
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 mc=$(median "${T_COPY[@]}"); mp=$(median "${T_PEER[@]}"); mr=$(median "${T_RUN[@]}")
+mt=$(median "${T_TEXT[@]}"); mpub=$(median "${PUB[@]}")
 rss=$(median "${RSS[@]}")
 pgv=$(psql -X -Atc "SHOW server_version")
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 mem=$(free -g | awk '/Mem:/ {print $2}')
-table=$(python3 - "$ITEMS" "$mc" "$mp" "$mr" "$rss" "$payload_mb" "${STAGES[-1]}" <<'PY'
+table=$(python3 - "$ITEMS" "$mc" "$mp" "$mr" "$rss" "$payload_mb" "${STAGES[-1]}" "$mt" "$mpub" <<'PY'
 import json, sys
-items, c, p, r, rss, mb, stages = sys.argv[1:8]
-items, c, p, r, rss = int(items), float(c), float(p), float(r), int(rss)
+items, c, p, r, rss, mb, stages, t, pub = sys.argv[1:10]
+items, c, p, r, rss, t, pub = int(items), float(c), float(p), float(r), int(rss), float(t), float(pub or 0)
 st = json.loads(stages)
-print(f"| {items:,} | {mb} MB | {c:.2f} s | {p:.2f} s | {r:.2f} s | {r / c:.2f} | {r / p:.2f} "
+print(f"| {items:,} | {mb} MB | {c:.2f} s | {p:.2f} s | {r:.2f} s ({st.get('read_path', '?')}) "
+      f"| {t:.2f} s | {r / c:.2f} | {t / c:.2f} | {r / p:.2f} "
       f"| {rss / 1024:.0f} MiB | {rss * 1024 / items:.0f} B | "
       f"read {st.get('read_s', 0):.2f} / match {st.get('match_s', 0):.2f} / "
-      f"group {st.get('group_s', 0):.2f} s |")
+      f"group {st.get('group_s', 0):.2f} / publish {pub:.2f} s ({100 * pub / r:.0f} %) |")
 PY
 )
-header="| items | payload (jsonb) | bare COPY | SQL peer | itemdup run | itemdup/COPY | itemdup/peer | peak RSS | RSS per item | itemdup stages |
-|---|---|---|---|---|---|---|---|---|---|"
+header="| items | payload (jsonb) | bare COPY | SQL peer | itemdup run | itemdup --read-path text | itemdup/COPY | text/COPY | itemdup/peer | peak RSS | RSS per item | itemdup stages |
+|---|---|---|---|---|---|---|---|---|---|---|---|"
 echo
 echo "$(date -u +%Y-%m-%d), $(nproc) × $cpu, ${mem} GiB, PostgreSQL $pgv, medians of $ROUNDS interleaved rounds"
 echo
@@ -71,7 +80,8 @@ if [ "$WRITE" = 1 ]; then
 		echo
 		echo "### $(date -u +%Y-%m-%d): $ITEMS items"
 		echo
-		echo "$(nproc) × $cpu, ${mem} GiB RAM, PostgreSQL $pgv; medians of $ROUNDS interleaved rounds."
+		echo "$(nproc) × $cpu, ${mem} GiB RAM, PostgreSQL $pgv; medians of $ROUNDS interleaved rounds;" \
+			"the machine is shared with other builds and tests, so compare ratios within a table."
 		echo
 		echo "$header"
 		echo "$table"

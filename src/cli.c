@@ -34,7 +34,7 @@ enum
 	OPT_HOT_KEY_CAP, OPT_MAX_PAIRS, OPT_MAX_REJECT_RATIO, OPT_MIN_ITEMS, OPT_KEEP_RUNS,
 	OPT_THRESHOLD, OPT_FORMAT, OPT_RUN, OPT_OUTPUT, OPT_SOURCE_DSN, OPT_MAX_AGE,
 	OPT_INSTITUTION, OPT_MIN_SCORE, OPT_CHANGED, OPT_LIMIT, OPT_CSV_RAW, OPT_OFFSET,
-	OPT_OWNER, OPT_ENVIRONMENT
+	OPT_OWNER, OPT_ENVIRONMENT, OPT_READ_PATH
 };
 
 /* The options every command takes, before or after the command name. */
@@ -68,6 +68,7 @@ static const struct option run_options[] = {
 	{"publish", no_argument, NULL, OPT_PUBLISH},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"include-removed", no_argument, NULL, OPT_INCLUDE_REMOVED},
+	{"read-path", required_argument, NULL, OPT_READ_PATH},
 	{"created-since", required_argument, NULL, OPT_SINCE},
 	{"created-until", required_argument, NULL, OPT_UNTIL},
 	{"hot-key-cap", required_argument, NULL, OPT_HOT_KEY_CAP},
@@ -398,6 +399,11 @@ run_option(int c, const char *a, Options *opt)
 			break;
 		case OPT_INCLUDE_REMOVED:
 			opt->include_removed = true;
+			break;
+		case OPT_READ_PATH:
+			/* 0 auto, 1 text, 2 flat: ReadPath (loader.h) */
+			ok = strcmp(a, "auto") == 0 || strcmp(a, "text") == 0 || strcmp(a, "flat") == 0;
+			opt->read_path = a[0] == 't' ? 1 : a[0] == 'f' ? 2 : 0;
 			break;
 		case OPT_SINCE:
 		case OPT_UNTIL:
@@ -757,6 +763,8 @@ cli_options_json(const Options *opt)
 	cJSON_AddBoolToObject(o, "publish", !opt->backfill || opt->publish);
 	cJSON_AddBoolToObject(o, "dry_run", opt->dry_run);
 	cJSON_AddBoolToObject(o, "include_removed", opt->include_removed);
+	cJSON_AddStringToObject(o, "read_path", opt->read_path == 1 ? "text"
+							: opt->read_path == 2 ? "flat" : "auto");
 	if (opt->created_since)
 		cJSON_AddStringToObject(o, "created_since", opt->created_since);
 	if (opt->created_until)

@@ -45,6 +45,7 @@ typedef struct Options
 	bool		include_removed;
 	const char *created_since;
 	const char *created_until;
+	int			read_path;		/* ReadPath (loader.h): 0 auto, 1 text, 2 flat */
 	uint32_t	hot_key_cap;
 	uint64_t	max_pairs;
 	double		max_reject_ratio;

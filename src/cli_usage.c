@@ -69,6 +69,8 @@ static const char usage_run[] =
 "  --created-since TS      backfill window start (created_at >= TS), ISO 8601\n"
 "  --created-until TS      backfill window end (created_at < TS), ISO 8601\n"
 "  --include-removed       also use items with removed_at set\n"
+"  --read-path PATH        auto (default: flat for a jsonb payload, else text),\n"
+"                          text, or flat (jsonb only; docs/SCALING.md)\n"
 "  --hot-key-cap N         skip keys shared by more than N items (default 1000)\n"
 "  --max-pairs N           fail when candidate pairs exceed N (default 50000000)\n"
 "  --max-reject-ratio R    fail when more than R of the items are rejected (0.05)\n"

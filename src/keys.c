@@ -28,6 +28,18 @@ keys_interner_init(Interner *in, KeyHashFn hash)
 	in->slots = xcalloc(in->n_slots, sizeof(uint64_t));
 }
 
+/*
+ * The bytes of id: in the bytes array itself for an inline_small interner's
+ * keys of up to 8 bytes (no arena copy, no pointer), else where it points.
+ */
+static inline const void *
+id_bytes(const Interner *in, size_t id)
+{
+	if (in->inline_small && in->lens[id] <= sizeof(in->bytes[id]))
+		return (const void *) &in->bytes[id];
+	return in->bytes[id];
+}
+
 /* A slot holds 32 more bits of the hash, so most misses never leave the slot array. */
 static inline uint64_t
 slot_of(KeyHash h, uint32_t id)
@@ -40,7 +52,6 @@ keys_interner_free(Interner *in)
 {
 	arena_free(&in->arena);
 	free(in->slots);
-	free(in->hashes);
 	free(in->bytes);
 	free(in->lens);
 	memset(in, 0, sizeof(*in));
@@ -52,13 +63,15 @@ interner_grow(Interner *in)
 	size_t		n_slots = in->n_slots * 2;
 	uint64_t   *slots = xcalloc(n_slots, sizeof(uint64_t));
 
+	/* hashes are not kept (16 bytes an id): recomputed from the bytes */
 	for (size_t id = 0; id < in->n; id++)
 	{
-		size_t		s = in->hashes[id].lo & (n_slots - 1);
+		KeyHash		h = in->hash(id_bytes(in, id), in->lens[id]);
+		size_t		s = h.lo & (n_slots - 1);
 
 		while (slots[s] != 0)
 			s = (s + 1) & (n_slots - 1);
-		slots[s] = slot_of(in->hashes[id], (uint32_t) id);
+		slots[s] = slot_of(h, (uint32_t) id);
 	}
 	free(in->slots);
 	in->slots = slots;
@@ -67,7 +80,8 @@ interner_grow(Interner *in)
 
 /*
  * Probe for bytes; returns the slot index where it is or where it would go.
- * Every slot whose 128-bit hash matches is confirmed by comparing the bytes.
+ * Every slot whose 32-bit tag (the hash's high bits) matches is confirmed by
+ * comparing the bytes; a tag match with other bytes counts as a collision.
  */
 static size_t
 interner_probe(const Interner *in, KeyHash h, const void *bytes, size_t len,
@@ -84,10 +98,9 @@ interner_probe(const Interner *in, KeyHash h, const void *bytes, size_t len,
 		if (slot == 0)
 			return s;
 		v = (uint32_t) slot - 1;
-		if ((slot & UINT64_C(0xffffffff00000000)) == tag &&
-			in->hashes[v].lo == h.lo && in->hashes[v].hi == h.hi)
+		if ((slot & UINT64_C(0xffffffff00000000)) == tag)
 		{
-			if (in->lens[v] == len && memcmp(in->bytes[v], bytes, len) == 0)
+			if (in->lens[v] == len && memcmp(id_bytes(in, v), bytes, len) == 0)
 				return s;
 			if (collisions)
 				(*collisions)++;
@@ -99,7 +112,14 @@ interner_probe(const Interner *in, KeyHash h, const void *bytes, size_t len,
 uint32_t
 keys_intern(Interner *in, const void *bytes, size_t len, bool *is_new)
 {
-	KeyHash		h = in->hash(bytes, len);
+	KeyHash		h;
+
+	if (in->slots == NULL)
+	{
+		fprintf(stderr, "itemdup: internal error: interning into a sealed Dataset\n");
+		abort();
+	}
+	h = in->hash(bytes, len);
 	size_t		s = interner_probe(in, h, bytes, len, &in->collisions);
 	uint32_t	id;
 
@@ -112,13 +132,17 @@ keys_intern(Interner *in, const void *bytes, size_t len, bool *is_new)
 	if (in->n == in->cap)
 	{
 		in->cap = in->cap ? in->cap * 2 : 256;
-		in->hashes = xrealloc(in->hashes, in->cap * sizeof(KeyHash));
 		in->bytes = xrealloc(in->bytes, in->cap * sizeof(char *));
 		in->lens = xrealloc(in->lens, in->cap * sizeof(uint32_t));
 	}
 	id = (uint32_t) in->n++;
-	in->hashes[id] = h;
-	in->bytes[id] = arena_strndup(&in->arena, bytes, len);
+	if (in->inline_small && len <= sizeof(in->bytes[id]))
+	{
+		in->bytes[id] = NULL;
+		memcpy((void *) &in->bytes[id], bytes, len);
+	}
+	else
+		in->bytes[id] = arena_strndup(&in->arena, bytes, len);
 	in->lens[id] = (uint32_t) len;
 	in->slots[s] = slot_of(h, id);
 	if (in->n * 2 > in->n_slots)
@@ -131,8 +155,13 @@ keys_intern(Interner *in, const void *bytes, size_t len, bool *is_new)
 uint32_t
 keys_lookup(const Interner *in, const void *bytes, size_t len)
 {
-	KeyHash		h = in->hash(bytes, len);
-	size_t		s = interner_probe(in, h, bytes, len, NULL);
+	KeyHash		h;
+	size_t		s;
+
+	if (in->slots == NULL)
+		return KEY_NONE;		/* sealed */
+	h = in->hash(bytes, len);
+	s = interner_probe(in, h, bytes, len, NULL);
 
 	return in->slots[s] ? (uint32_t) in->slots[s] - 1 : KEY_NONE;
 }
@@ -153,6 +182,9 @@ keys_dataset_init(Dataset *ds, KeyHashFn hash)
 	keys_interner_init(&ds->gnames, hash);
 	keys_interner_init(&ds->gkeys, hash);
 	keys_interner_init(&ds->item_ids, hash);
+	/* (name id, mask) keys are 6-8 bytes: kept in place of their pointer */
+	ds->keys.inline_small = true;
+	ds->gkeys.inline_small = true;
 }
 
 void
@@ -172,6 +204,42 @@ keys_dataset_free(Dataset *ds)
 	keys_interner_free(&ds->item_ids);
 	free(ds->item_winner);
 	memset(ds, 0, sizeof(*ds));
+}
+
+/*
+ * Drop an interner's hash table (and, unless keep_bytes, the bytes of its
+ * ids): what remains is n and the collision count.  keys_intern on it aborts.
+ */
+static void
+interner_seal(Interner *in, bool keep_bytes)
+{
+	free(in->slots);
+	free(in->bytes);
+	free(in->lens);
+	in->slots = NULL;
+	in->bytes = NULL;
+	in->lens = NULL;
+	in->n_slots = 0;
+	in->cap = 0;
+	if (!keep_bytes)
+		arena_free(&in->arena);
+}
+
+void
+keys_dataset_seal(Dataset *ds)
+{
+	/* Items and NameInfo point into these two arenas: they stay */
+	interner_seal(&ds->item_ids, true);
+	interner_seal(&ds->names, true);
+	/* only compared while interning */
+	interner_seal(&ds->keys, false);
+	interner_seal(&ds->pkeys, false);
+	interner_seal(&ds->gnames, false);
+	interner_seal(&ds->gkeys, false);
+	free(ds->item_winner);
+	ds->item_winner = NULL;
+	ds->item_winner_cap = 0;
+	/* institutions stay whole: publish prints them by id */
 }
 
 void

@@ -51,13 +51,15 @@ typedef struct Interner
 	Arena		arena;
 	KeyHashFn	hash;
 	uint64_t   *slots;			/* hash tag << 32 | (id + 1); 0 = empty */
-	KeyHash    *hashes;			/* per id */
-	const char **bytes;			/* per id, NUL-terminated copy */
+	const char **bytes;			/* per id, NUL-terminated copy; with
+								 * inline_small, keys of up to 8 bytes are
+								 * stored in the pointer's place instead */
 	uint32_t   *lens;			/* per id */
 	size_t		n_slots;		/* power of two */
 	size_t		n;				/* ids handed out */
 	size_t		cap;			/* capacity of the per-id arrays */
-	uint64_t	collisions;		/* hash hits whose bytes differed */
+	uint64_t	collisions;		/* hash tag hits whose bytes differed */
+	bool		inline_small;	/* see bytes */
 } Interner;
 
 void		keys_interner_init(Interner *in, KeyHashFn hash);
@@ -134,6 +136,14 @@ typedef struct Dataset
 
 void		keys_dataset_init(Dataset *ds, KeyHashFn hash);
 void		keys_dataset_free(Dataset *ds);
+
+/*
+ * keys_dataset_seal — after the read, free what only adding items needed:
+ * the interners' hash tables, the bytes of the keys (only compared while
+ * interning), the snapshot winners.  Ids, counts, Items, accounts, key and
+ * name info stay.  keys_add_item and keys_lookup must not follow.
+ */
+void		keys_dataset_seal(Dataset *ds);
 
 /* Fields of a source row that the dataset keeps (strings are borrowed). */
 typedef struct SourceRow

@@ -12,6 +12,7 @@
 
 #include "copyfmt.h"
 #include "log.h"
+#include "loader_int.h"
 #include "payload.h"
 
 #define SOURCE_COLUMNS 8
@@ -144,18 +145,6 @@ check_columns(DbConn *c, const char *quoted, bool *jsonb, char *err, size_t errl
 	return ok;
 }
 
-typedef struct LoadCtx
-{
-	Dataset    *ds;
-	Vec		   *rejects;
-	LoadStats  *st;
-	const InstitutionMap *map;
-	Arena		scratch;
-	int64_t		estimate;		/* planner's row estimate, 0 if unknown */
-	bool		from_jsonb;		/* the payload column is jsonb */
-	double		started;
-} LoadCtx;
-
 static int64_t
 parse_int64(const char *s)
 {
@@ -172,70 +161,88 @@ add_reject(LoadCtx *ctx, uint32_t item, RejectReason reason, const char *detail)
 	r->detail = arena_strndup(&ctx->ds->arena, detail, strlen(detail));
 }
 
-/* One COPY row: item_id, owner_id, environment, institution_id, payload,
- * created_at_us, updated_at_us, removed, bad time column (null when none) */
-static bool
-load_row(char *row, size_t len, void *arg)
+/*
+ * The payload of one Item: the flat path's, or its text parsed into *p.
+ * Sets *row_hash (the snapshot tie-break: the parsed content's hash, or
+ * the text's when it is rejected) and returns the parse's reject.
+ */
+static RejectReason
+take_payload(LoadCtx *ctx, const char *payload, size_t plen, const PayloadItem *flat,
+			 PayloadItem *p, uint64_t *row_hash, char *detail, size_t dlen)
 {
-	LoadCtx    *ctx = arg;
-	char	   *f[COPY_COLUMNS];
-	size_t		flen[COPY_COLUMNS];
+	RejectReason r;
+
+	if (flat != NULL)
+	{
+		*p = *flat;
+		*row_hash = payload_item_hash(p);
+		return REJECT_NONE;
+	}
+	ctx->st->payload_bytes += (int64_t) plen;
+	r = ctx->from_jsonb
+		? payload_parse_jsonb(payload, plen, &ctx->scratch, p, detail, dlen)
+		: payload_parse(payload, plen, &ctx->scratch, p, detail, dlen);
+	*row_hash = r == REJECT_NONE ? payload_item_hash(p) : XXH3_64bits(payload, plen);
+	return r;
+}
+
+bool
+loader_take_item(LoadCtx *ctx, char *const *f, const size_t *flen,
+				 const char *payload, size_t plen, const PayloadItem *flat)
+{
 	SourceRow	sr;
 	PayloadItem p;
 	RejectReason reason = REJECT_NONE;
+	RejectReason parsed = REJECT_NONE;
 	char		detail[160] = "";
+	char		pdetail[160] = "";
 	Environment env;
 	uint32_t	idx;
+	bool		has_payload = payload != NULL || flat != NULL;
 
 	if (++ctx->st->items_read == 5)
 		FAILPOINT("mid_read");
-	if (!copyfmt_split(row, len, COPY_COLUMNS, f, flen))
-	{
-		log_error("unexpected COPY row format from the source");
-		return false;
-	}
 	memset(&sr, 0, sizeof(sr));
-	sr.item_id = f[0], sr.item_id_len = flen[0];
-	sr.owner_id = f[1], sr.owner_id_len = flen[1];
-	sr.environment = f[2], sr.environment_len = flen[2];
-	sr.institution_id = f[3], sr.institution_id_len = flen[3];
-	sr.created_at = parse_int64(f[5]);
-	sr.updated_at = parse_int64(f[6]);
-	sr.removed = f[7] != NULL && f[7][0] == 't' && f[4] == NULL;
-	sr.row_hash = f[4] ? XXH3_64bits(f[4], flen[4]) : 0;
+	sr.item_id = f[COL_ITEM_ID], sr.item_id_len = flen[COL_ITEM_ID];
+	sr.owner_id = f[COL_OWNER_ID], sr.owner_id_len = flen[COL_OWNER_ID];
+	sr.environment = f[COL_ENVIRONMENT], sr.environment_len = flen[COL_ENVIRONMENT];
+	sr.institution_id = f[COL_INSTITUTION_ID], sr.institution_id_len = flen[COL_INSTITUTION_ID];
+	sr.created_at = parse_int64(f[COL_CREATED_US]);
+	sr.updated_at = parse_int64(f[COL_UPDATED_US]);
+	sr.removed = f[COL_REMOVED] != NULL && f[COL_REMOVED][0] == 't' && !has_payload;
+	if (has_payload)
+		parsed = take_payload(ctx, payload, plen, flat, &p, &sr.row_hash,
+							  pdetail, sizeof(pdetail));
 
-	if (!keys_check_item_id(f[0], flen[0], detail, sizeof(detail)))
+	if (!keys_check_item_id(f[COL_ITEM_ID], flen[COL_ITEM_ID], detail, sizeof(detail)))
 	{
 		reason = REJECT_BAD_ITEM_ID;
 		sr.item_id = NULL;
 	}
 	else if (sr.removed)
 		reason = REJECT_NONE;
-	else if (f[8] != NULL)
+	else if (f[COL_BAD_TIME] != NULL)
 	{
 		/* the column name comes from the query, never from the source */
 		reason = REJECT_BAD_TIMESTAMP;
 		snprintf(detail, sizeof(detail), "%.20s is out of range: before year 1 or after 9999",
-				 f[8]);
+				 f[COL_BAD_TIME]);
 	}
-	else if (!keys_parse_environment(f[2], flen[2], &env))
+	else if (!keys_parse_environment(f[COL_ENVIRONMENT], flen[COL_ENVIRONMENT], &env))
 	{
 		reason = REJECT_BAD_ENVIRONMENT;
 		snprintf(detail, sizeof(detail), "environment is %s, not sandbox, development or production",
-				 f[2] ? "another value" : "null");
+				 f[COL_ENVIRONMENT] ? "another value" : "null");
 	}
-	else if (f[4] == NULL)
+	else if (!has_payload)
 	{
 		reason = REJECT_NULL_PAYLOAD;
 		snprintf(detail, sizeof(detail), "payload is null");
 	}
 	else
 	{
-		ctx->st->payload_bytes += (int64_t) flen[4];
-		arena_reset(&ctx->scratch);
-		reason = ctx->from_jsonb
-			? payload_parse_jsonb(f[4], flen[4], &ctx->scratch, &p, detail, sizeof(detail))
-			: payload_parse(f[4], flen[4], &ctx->scratch, &p, detail, sizeof(detail));
+		reason = parsed;
+		memcpy(detail, pdetail, sizeof(detail));
 	}
 	idx = keys_add_item(ctx->ds, &sr, reason,
 						reason == REJECT_NONE && !sr.removed ? &p : NULL, ctx->map);
@@ -245,6 +252,23 @@ load_row(char *row, size_t len, void *arg)
 	if (ctx->st->items_read % 1024 == 0)
 		log_progress("reading source", ctx->st->items_read, ctx->estimate, ctx->started);
 	return !db_interrupted();
+}
+
+/* One text-path COPY row: the Item columns, then the payload as text. */
+static bool
+load_row(char *row, size_t len, void *arg)
+{
+	LoadCtx    *ctx = arg;
+	char	   *f[COPY_COLUMNS];
+	size_t		flen[COPY_COLUMNS];
+
+	if (!copyfmt_split(row, len, COPY_COLUMNS, f, flen))
+	{
+		log_error("unexpected COPY row format from the source");
+		return false;
+	}
+	arena_reset(&ctx->scratch);
+	return loader_take_item(ctx, f, flen, f[ITEM_COLUMNS], flen[ITEM_COLUMNS], NULL);
 }
 
 /*
@@ -332,6 +356,124 @@ read_snapshot_time(DbConn *c, LoadStats *st, char *err, size_t errlen)
 	"CASE WHEN " TIME_IN_RANGE(col) " THEN " \
 	"(EXTRACT(EPOCH FROM " col "::timestamptz) * 1000000)::int8 END"
 
+/*
+ * COPY takes no parameters: the filter values travel as settings (set with
+ * set_config($n), checked by the casts), never as SQL text.
+ */
+static bool
+set_filters(DbConn *c, const LoadOptions *opt, char *err, size_t errlen)
+{
+	const char *params[6] = {
+		opt->created_since ? opt->created_since : "",
+		opt->created_until ? opt->created_until : "",
+		opt->include_removed ? "on" : "off",
+		opt->only_items[0] ? opt->only_items[0] : "",
+		opt->only_items[1] ? opt->only_items[1] : "",
+		opt->changed_since ? opt->changed_since : ""
+	};
+
+	if (!db_query(c,
+				  "SELECT pg_catalog.set_config('itemdup.created_since', $1, true), "
+				  "       pg_catalog.set_config('itemdup.created_until', $2, true), "
+				  "       pg_catalog.set_config('itemdup.include_removed', $3, true), "
+				  "       pg_catalog.set_config('itemdup.item_a', $4, true), "
+				  "       pg_catalog.set_config('itemdup.item_b', $5, true), "
+				  "       pg_catalog.set_config('itemdup.changed_since', $6, true), "
+				  "       NULLIF($1, '')::timestamptz, NULLIF($2, '')::timestamptz, "
+				  "       NULLIF($6, '')::timestamptz",
+				  6, params, NULL))
+	{
+		snprintf(err, errlen, "bad --created-since/--created-until value: %s",
+				 db_last_error(c));
+		return false;
+	}
+	return true;
+}
+
+/* The Item columns of either path, in loader_int.h's order. */
+#define ITEM_COLUMNS_SQL \
+	"item_id::text AS item_id, owner_id::text AS owner_id, " \
+	"environment::text AS environment, NULLIF(institution_id::text, '') AS institution_id, " \
+	EPOCH_US("created_at") " AS created_us, " EPOCH_US("updated_at") " AS updated_us, " \
+	"removed_at IS NOT NULL AS removed, " \
+	"CASE WHEN " TIME_BAD("created_at") " THEN 'created_at' " \
+	"     WHEN " TIME_BAD("updated_at") " THEN 'updated_at' " \
+	"     WHEN " TIME_BAD("removed_at") " THEN 'removed_at' END AS bad_time"
+
+/* The COPY of either path; the relation name is the server's own quoting. */
+static void
+copy_sql(StrBuf *sql, const LoadOptions *opt, const char *source_quoted, bool flat)
+{
+	StrBuf		filters;
+
+	sb_init(&filters);
+	sb_puts(&filters, "");
+	if (opt->created_since)
+		sb_puts(&filters, " AND created_at >= "
+				"pg_catalog.current_setting('itemdup.created_since')::timestamptz");
+	if (opt->created_until)
+		sb_puts(&filters, " AND created_at < "
+				"pg_catalog.current_setting('itemdup.created_until')::timestamptz");
+	/* two ranges an index on created_at and one on updated_at can each serve (docs/SOURCE.md) */
+	if (opt->changed_since)
+		sb_puts(&filters, " AND (created_at >= "
+				"pg_catalog.current_setting('itemdup.changed_since')::timestamptz "
+				"OR updated_at >= "
+				"pg_catalog.current_setting('itemdup.changed_since')::timestamptz)");
+	if (opt->only_items[0])
+		sb_puts(&filters, " AND item_id::text IN (pg_catalog.current_setting('itemdup.item_a'), "
+				"pg_catalog.current_setting('itemdup.item_b'))");
+	if (flat)
+		loader_flat_sql(sql, ITEM_COLUMNS_SQL, source_quoted, filters.data);
+	else
+		sb_printf(sql,
+				  "COPY (SELECT " ITEM_COLUMNS_SQL ", "
+				  "CASE WHEN removed_at IS NULL "
+				  "  OR pg_catalog.current_setting('itemdup.include_removed')::bool "
+				  "  THEN payload::text END "
+				  "FROM %s WHERE true%s) TO STDOUT", source_quoted, filters.data);
+	sb_free(&filters);
+}
+
+/*
+ * The read path: the flat one for a jsonb payload unless --read-path text,
+ * the text one otherwise; --read-path flat on another type fails the run.
+ */
+static bool
+choose_path(const LoadOptions *opt, LoadCtx *ctx, LoadStats *st, char *err, size_t errlen)
+{
+	if (opt->read_path == READ_PATH_FLAT && !ctx->from_jsonb)
+	{
+		snprintf(err, errlen, "--read-path flat needs a jsonb payload column; the payload "
+				 "of %s is json or text (use --read-path text or auto)", st->source_quoted);
+		return false;
+	}
+	st->flat = ctx->from_jsonb && opt->read_path != READ_PATH_TEXT;
+	return true;
+}
+
+/* The read's counts over the winners of the snapshot rule. */
+static void
+count_winners(const Dataset *ds, LoadStats *st)
+{
+	for (size_t i = 0; i < ds->items.len; i++)
+	{
+		const Item *it = DS_ITEM(ds, i);
+
+		if (it->superseded)
+			st->items_superseded++;
+		else if (it->removed)
+			st->items_removed++;
+		else if (it->reject != REJECT_NONE)
+			st->items_rejected++;
+		else
+		{
+			st->items_used++;
+			st->accounts_read += it->n_accounts;
+		}
+	}
+}
+
 bool
 loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 			LoadStats *st, char *err, size_t errlen)
@@ -370,72 +512,24 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	if (!load_institution_map(c, &map, err, errlen))
 		goto cleanup;
 
-	/*
-	 * COPY takes no parameters: the filter values travel as settings (set
-	 * with set_config($n), checked by the casts), never as SQL text.  The
-	 * relation name is the server's own quoting.
-	 */
+	if (!choose_path(opt, &ctx, st, err, errlen) || !set_filters(c, opt, err, errlen))
+		goto cleanup;
+	/* the flat path's rows of one Item must arrive together: no Gather */
+	if (st->flat && !db_exec(c, "SET LOCAL max_parallel_workers_per_gather = 0"))
 	{
-		const char *params[6] = {
-			opt->created_since ? opt->created_since : "",
-			opt->created_until ? opt->created_until : "",
-			opt->include_removed ? "on" : "off",
-			opt->only_items[0] ? opt->only_items[0] : "",
-			opt->only_items[1] ? opt->only_items[1] : "",
-			opt->changed_since ? opt->changed_since : ""
-		};
-
-		if (!db_query(c,
-					  "SELECT pg_catalog.set_config('itemdup.created_since', $1, true), "
-					  "       pg_catalog.set_config('itemdup.created_until', $2, true), "
-					  "       pg_catalog.set_config('itemdup.include_removed', $3, true), "
-					  "       pg_catalog.set_config('itemdup.item_a', $4, true), "
-					  "       pg_catalog.set_config('itemdup.item_b', $5, true), "
-					  "       pg_catalog.set_config('itemdup.changed_since', $6, true), "
-					  "       NULLIF($1, '')::timestamptz, NULLIF($2, '')::timestamptz, "
-					  "       NULLIF($6, '')::timestamptz",
-					  6, params, NULL))
-		{
-			snprintf(err, errlen, "bad --created-since/--created-until value: %s",
-					 db_last_error(c));
-			goto cleanup;
-		}
+		snprintf(err, errlen, "could not set up the read: %s", db_last_error(c));
+		goto cleanup;
 	}
-	sb_printf(&sql,
-			  "COPY (SELECT item_id::text, owner_id::text, environment::text, "
-			  "NULLIF(institution_id::text, ''), "
-			  "CASE WHEN removed_at IS NULL "
-			  "  OR pg_catalog.current_setting('itemdup.include_removed')::bool "
-			  "  THEN payload::text END, "
-			  EPOCH_US("created_at") ", " EPOCH_US("updated_at") ", "
-			  "removed_at IS NOT NULL, "
-			  "CASE WHEN " TIME_BAD("created_at") " THEN 'created_at' "
-			  "     WHEN " TIME_BAD("updated_at") " THEN 'updated_at' "
-			  "     WHEN " TIME_BAD("removed_at") " THEN 'removed_at' END "
-			  "FROM %s WHERE true", st->source_quoted);
-	if (opt->created_since)
-		sb_puts(&sql, " AND created_at >= "
-				"pg_catalog.current_setting('itemdup.created_since')::timestamptz");
-	if (opt->created_until)
-		sb_puts(&sql, " AND created_at < "
-				"pg_catalog.current_setting('itemdup.created_until')::timestamptz");
-	/* two ranges an index on created_at and one on updated_at can each serve (docs/SOURCE.md) */
-	if (opt->changed_since)
-		sb_puts(&sql, " AND (created_at >= "
-				"pg_catalog.current_setting('itemdup.changed_since')::timestamptz "
-				"OR updated_at >= "
-				"pg_catalog.current_setting('itemdup.changed_since')::timestamptz)");
-	if (opt->only_items[0])
-		sb_puts(&sql, " AND item_id::text IN (pg_catalog.current_setting('itemdup.item_a'), "
-				"pg_catalog.current_setting('itemdup.item_b'))");
-	sb_puts(&sql, ") TO STDOUT");
+	copy_sql(&sql, opt, st->source_quoted, st->flat);
+	log_debug("read path: %s", st->flat ? "flat" : "text");
 
 	ctx.ds = ds;
 	ctx.rejects = rejects;
 	ctx.st = st;
 	ctx.map = &map;
 	ctx.started = log_now();
-	copied = db_copy_out(c, sql.data, load_row, &ctx);
+	vec_init(&ctx.accounts, sizeof(PayloadAccount));
+	copied = db_copy_out(c, sql.data, st->flat ? loader_flat_row : load_row, &ctx);
 	log_progress_end();
 	if (!copied)
 	{
@@ -453,29 +547,14 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	}
 	in_tx = false;
 
-	/* counts over the winners of the snapshot rule */
-	for (size_t i = 0; i < ds->items.len; i++)
-	{
-		const Item *it = DS_ITEM(ds, i);
-
-		if (it->superseded)
-			st->items_superseded++;
-		else if (it->removed)
-			st->items_removed++;
-		else if (it->reject != REJECT_NONE)
-			st->items_rejected++;
-		else
-		{
-			st->items_used++;
-			st->accounts_read += it->n_accounts;
-		}
-	}
+	count_winners(ds, st);
 	ok = true;
 
 cleanup:
 	if (in_tx && !db_exec(c, "ROLLBACK"))
 		log_debug("rollback after a failed read failed too: %s", db_last_error(c));
 	arena_free(&ctx.scratch);
+	vec_free(&ctx.accounts);
 	keys_map_free(&map);
 	sb_free(&sql);
 	return ok;

@@ -15,6 +15,14 @@
 #include "db.h"
 #include "keys.h"
 
+/* --read-path: how a jsonb payload is read (docs/SCALING.md). */
+typedef enum ReadPath
+{
+	READ_PATH_AUTO = 0,			/* flat for jsonb, text otherwise */
+	READ_PATH_TEXT,
+	READ_PATH_FLAT				/* jsonb only: fails the run on json/text */
+} ReadPath;
+
 typedef struct LoadOptions
 {
 	const char *source;			/* SCHEMA.NAME as given by the user */
@@ -23,6 +31,7 @@ typedef struct LoadOptions
 	const char *created_until;	/* timestamptz text or NULL (exclusive) */
 	const char *only_items[2];	/* explain: read just these item_ids (NULL: all) */
 	const char *changed_since;	/* check: rows created or updated at or after (timestamptz text) */
+	ReadPath	read_path;
 } LoadOptions;
 
 /* A rejected source row; detail is short and never holds payload content. */
@@ -41,8 +50,10 @@ typedef struct LoadStats
 	int64_t		items_rejected; /* live rejects (latest snapshot rejected) */
 	int64_t		items_used;		/* live, parsed items */
 	int64_t		accounts_read;	/* accounts of the items used */
-	int64_t		payload_bytes;
+	int64_t		payload_bytes;	/* payload text parsed, or flat rows received */
 	int64_t		snapshot_at;	/* microseconds: start of the read transaction */
+	int64_t		items_flat;		/* Items the flat path assembled from flat rows */
+	bool		flat;			/* read through the flat path */
 	char		source_quoted[300]; /* the server's quoting of the source name */
 } LoadStats;
 

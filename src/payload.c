@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <threads.h>
+#define XXH_STATIC_LINKING_ONLY	/* XXH3_state_t on the stack */
+#include <xxhash.h>
 
 static const char *const reject_names[REJECT_COUNT] = {
 	[REJECT_NONE] = "none",
@@ -344,62 +346,68 @@ get_field(const cJSON *obj, const char *name)
 	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, name) : NULL;
 }
 
-/* A string field copied into the arena when 1..PAYLOAD_MAX_ID bytes, else NULL. */
-static const char *
-get_id_string(const cJSON *obj, const char *name, Arena *arena)
+/* A cJSON node as the account rules see it (no copy: the tree outlives the use). */
+static PayloadValue
+value_of(const cJSON *v)
 {
-	const cJSON *v = get_field(obj, name);
-	size_t		len;
+	PayloadValue out = {PV_MISSING, NULL, 0};
 
-	if (!cJSON_IsString(v) || v->valuestring == NULL)
-		return NULL;
-	len = strlen(v->valuestring);
-	if (len == 0 || len > PAYLOAD_MAX_ID)
-		return NULL;
-	return arena_strndup(arena, v->valuestring, len);
+	if (v == NULL)
+		return out;
+	if (cJSON_IsNull(v))
+		out.kind = PV_NULL;
+	else if (cJSON_IsString(v) && v->valuestring != NULL)
+	{
+		out.kind = PV_STRING;
+		out.str = v->valuestring;
+	}
+	else if (cJSON_IsNumber(v))
+	{
+		out.kind = PV_NUMBER;
+		out.number = v->valuedouble;
+	}
+	else
+		out.kind = PV_OTHER;
+	return out;
 }
 
-/* Fill one account from either shape; never fails, records why it is unkeyable. */
-static void
-parse_account(const cJSON *acct, bool *legacy, Arena *arena, PayloadAccount *out)
+const char *
+payload_id_string(const PayloadValue *v, Arena *arena)
 {
-	const cJSON *meta = get_field(acct, "meta");
-	const cJSON *name;
-	const cJSON *mask;
-	bool		is_legacy = cJSON_IsObject(meta);
+	size_t		len;
+
+	if (v->kind != PV_STRING)
+		return NULL;
+	len = strlen(v->str);
+	if (len == 0 || len > PAYLOAD_MAX_ID)
+		return NULL;
+	return arena_strndup(arena, v->str, len);
+}
+
+void
+payload_account_fill(const PayloadAccountFields *f, Arena *arena, PayloadAccount *out)
+{
 	Unkeyable	u;
 
 	memset(out, 0, sizeof(*out));
-	if (!cJSON_IsObject(acct))
+	if (!f->is_object)
 	{
 		out->unkeyable = UNK_BAD_TYPE;
 		return;
 	}
-	if (is_legacy)
-	{
-		*legacy = true;
-		name = get_field(meta, "name");
-		mask = get_field(meta, "number");
-	}
-	else
-	{
-		name = get_field(acct, "name");
-		mask = get_field(acct, "mask");
-	}
-	out->persistent_id = get_id_string(acct, "persistent_account_id", arena);
-	out->legacy_type = get_id_string(acct, "institution_type", arena);
+	out->persistent_id = payload_id_string(&f->persistent_id, arena);
+	out->legacy_type = payload_id_string(&f->institution_type, arena);
 
-	if (name == NULL || cJSON_IsNull(name))
+	if (f->name.kind == PV_MISSING || f->name.kind == PV_NULL)
 		u = UNK_NO_NAME;
-	else if (!cJSON_IsString(name) || name->valuestring == NULL)
+	else if (f->name.kind != PV_STRING)
 		u = UNK_BAD_TYPE;
 	else
 	{
 		const char *norm;
 		size_t		norm_len;
 
-		u = normalize_name(name->valuestring, strlen(name->valuestring), arena,
-						   &norm, &norm_len);
+		u = normalize_name(f->name.str, strlen(f->name.str), arena, &norm, &norm_len);
 		if (u == UNK_NONE)
 		{
 			out->name = norm;
@@ -408,12 +416,12 @@ parse_account(const cJSON *acct, bool *legacy, Arena *arena, PayloadAccount *out
 	}
 	if (u == UNK_NONE)
 	{
-		if (mask == NULL || cJSON_IsNull(mask))
+		if (f->mask.kind == PV_MISSING || f->mask.kind == PV_NULL)
 			u = UNK_NO_MASK;
-		else if (cJSON_IsString(mask) && mask->valuestring != NULL)
-			u = normalize_mask(mask->valuestring, strlen(mask->valuestring), out->mask);
-		else if (cJSON_IsNumber(mask) && is_legacy)
-			u = normalize_mask_number(mask->valuedouble, out->mask);
+		else if (f->mask.kind == PV_STRING)
+			u = normalize_mask(f->mask.str, strlen(f->mask.str), out->mask);
+		else if (f->mask.kind == PV_NUMBER && f->legacy)
+			u = normalize_mask_number(f->mask.number, out->mask);
 		else
 			u = UNK_BAD_TYPE;
 	}
@@ -424,6 +432,34 @@ parse_account(const cJSON *acct, bool *legacy, Arena *arena, PayloadAccount *out
 		out->mask[0] = '\0';
 	}
 	out->unkeyable = (uint8_t) u;
+}
+
+/* A string member copied into the arena when 1..PAYLOAD_MAX_ID bytes, else NULL. */
+static const char *
+get_id_string(const cJSON *obj, const char *name, Arena *arena)
+{
+	PayloadValue v = value_of(get_field(obj, name));
+
+	return payload_id_string(&v, arena);
+}
+
+/* Fill one account from either shape of the cJSON tree: the shared rules. */
+static void
+parse_account(const cJSON *acct, bool *legacy, Arena *arena, PayloadAccount *out)
+{
+	const cJSON *meta = get_field(acct, "meta");
+	PayloadAccountFields f;
+
+	memset(&f, 0, sizeof(f));
+	f.is_object = cJSON_IsObject(acct);
+	f.legacy = cJSON_IsObject(meta);
+	if (f.legacy)
+		*legacy = true;
+	f.name = value_of(f.legacy ? get_field(meta, "name") : get_field(acct, "name"));
+	f.mask = value_of(f.legacy ? get_field(meta, "number") : get_field(acct, "mask"));
+	f.persistent_id = value_of(get_field(acct, "persistent_account_id"));
+	f.institution_type = value_of(get_field(acct, "institution_type"));
+	payload_account_fill(&f, arena, out);
 }
 
 static RejectReason parse(const char *json, size_t len, bool from_jsonb, Arena *arena,
@@ -566,4 +602,63 @@ parse(const char *json, size_t len, bool from_jsonb, Arena *arena,
 	if (r == REJECT_NONE)
 		fill_item(root, accounts, n, arena, out);
 	return r;
+}
+
+bool
+payload_value_decode(const char *json, size_t len, Arena *arena, PayloadValue *out)
+{
+	cJSON	   *v;
+	const char *end = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (json == NULL)
+		return true;			/* PV_MISSING */
+	/* the common case, a string without escapes: its bytes as they are */
+	if (len >= 2 && json[0] == '"' && json[len - 1] == '"' &&
+		memchr(json + 1, '\\', len - 2) == NULL)
+	{
+		out->kind = PV_STRING;
+		out->str = arena_strndup(arena, json + 1, len - 2);
+		return true;
+	}
+	call_once(&hooks_once, install_hooks);
+	parse_arena = arena;
+	v = cJSON_ParseWithLengthOpts(json, len, &end, false);
+	parse_arena = NULL;
+	if (v == NULL || end != json + len)
+		return false;
+	*out = value_of(v);			/* v and its string live in arena */
+	return true;
+}
+
+/* Feed one NUL-terminated string (NULL as a single 0xff byte) to the hash. */
+static void
+hash_str(XXH3_state_t *st, const char *s)
+{
+	if (s == NULL)
+		(void) XXH3_64bits_update(st, "\xff", 1);
+	else
+		(void) XXH3_64bits_update(st, s, strlen(s) + 1);
+}
+
+uint64_t
+payload_item_hash(const PayloadItem *p)
+{
+	XXH3_state_t st;
+	unsigned char flags[2] = {p->has_error, p->legacy};
+
+	(void) XXH3_64bits_reset(&st);
+	hash_str(&st, p->institution_id);
+	(void) XXH3_64bits_update(&st, flags, sizeof(flags));
+	for (uint32_t i = 0; i < p->n_accounts; i++)
+	{
+		const PayloadAccount *a = &p->accounts[i];
+
+		(void) XXH3_64bits_update(&st, &a->unkeyable, 1);
+		hash_str(&st, a->name);
+		hash_str(&st, a->mask);
+		hash_str(&st, a->persistent_id);
+		hash_str(&st, a->legacy_type);
+	}
+	return XXH3_64bits_digest(&st);
 }

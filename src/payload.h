@@ -70,6 +70,56 @@ typedef struct PayloadItem
 
 const char *payload_reject_name(RejectReason r);
 
+/* A JSON value as the account rules see it (both read paths). */
+typedef enum PayloadValueKind
+{
+	PV_MISSING = 0,				/* no such member (or a non-object parent) */
+	PV_NULL,
+	PV_STRING,
+	PV_NUMBER,
+	PV_OTHER					/* true, false, an object or an array */
+} PayloadValueKind;
+
+typedef struct PayloadValue
+{
+	PayloadValueKind kind;
+	const char *str;			/* PV_STRING: NUL-terminated, borrowed */
+	double		number;			/* PV_NUMBER: as cJSON reads it */
+} PayloadValue;
+
+/* What the account rules read from one element of "accounts". */
+typedef struct PayloadAccountFields
+{
+	bool		is_object;		/* the element is an object */
+	bool		legacy;			/* its "meta" is an object: meta.name, meta.number */
+	PayloadValue name;			/* name or meta.name */
+	PayloadValue mask;			/* mask or meta.number */
+	PayloadValue persistent_id; /* persistent_account_id */
+	PayloadValue institution_type;
+} PayloadAccountFields;
+
+/*
+ * payload_account_fill — the account rules (DOMAIN: names, masks, unkeyable
+ * reasons) on typed values: the one implementation both read paths use, so
+ * the text path (cJSON tree) and the flat path (docs/SCALING.md) key an
+ * account identically.  Strings are copied into arena.
+ */
+void		payload_account_fill(const PayloadAccountFields *f, Arena *arena,
+								 PayloadAccount *out);
+
+/* A PV_STRING of 1..PAYLOAD_MAX_ID bytes copied into arena, else NULL. */
+const char *payload_id_string(const PayloadValue *v, Arena *arena);
+
+/*
+ * payload_value_decode — the JSON text of one value as PostgreSQL prints a
+ * jsonb (json == NULL: the member is missing) into *out, read by cJSON
+ * exactly as inside a whole payload.  Strings land in arena.  False when
+ * the text is not one JSON value (never from PostgreSQL's output).
+ */
+bool		payload_value_decode(const char *json, size_t len, Arena *arena,
+								 PayloadValue *out) MUSTCHECK;
+
+
 /*
  * payload_json_init — every cJSON allocation outside a parse goes through
  * xmalloc: out of memory aborts (xoom) instead of a NULL node or a NULL
@@ -103,5 +153,12 @@ RejectReason payload_parse_jsonb(const char *json, size_t len, Arena *arena,
  */
 RejectReason payload_check_text(const char *json, size_t len,
 								char *detail, size_t detail_size) MUSTCHECK;
+
+/*
+ * payload_item_hash — a hash of everything a parsed payload contributes to
+ * an Item (institution, error flag, each account's key parts and ids): the
+ * snapshot tie-break, computed alike by both read paths (docs/SOURCE.md).
+ */
+uint64_t	payload_item_hash(const PayloadItem *p);
 
 #endif

@@ -82,7 +82,14 @@ version_string(void)
 static void
 stage_time(RunState *rs, const char *name, double since)
 {
+	struct rusage ru;
+	char		rss_name[64];
+
 	cJSON_AddNumberToObject(rs->stats, name, (double) ((int64_t) ((log_now() - since) * 1000)) / 1000);
+	/* where the peak is reached: the peak so far at the end of each stage */
+	getrusage(RUSAGE_SELF, &ru);
+	snprintf(rss_name, sizeof(rss_name), "peak_rss_kb_after_%.*s", (int) (strlen(name) - 2), name);
+	cJSON_AddNumberToObject(rs->stats, rss_name, (double) ru.ru_maxrss);
 }
 
 /* The stats JSON with peak RSS; malloc'd. */
@@ -96,6 +103,8 @@ stats_text(RunState *rs)
 	getrusage(RUSAGE_SELF, &ru);
 	cJSON_AddNumberToObject(copy, "peak_rss_kb", (double) ru.ru_maxrss);
 	cJSON_AddNumberToObject(copy, "payload_bytes", (double) rs->load.payload_bytes);
+	cJSON_AddStringToObject(copy, "read_path", rs->load.flat ? "flat" : "text");
+	cJSON_AddNumberToObject(copy, "items_flat", (double) rs->load.items_flat);
 	cJSON_AddNumberToObject(copy, "items_removed", (double) rs->load.items_removed);
 	cJSON_AddNumberToObject(copy, "items_superseded", (double) rs->load.items_superseded);
 	cJSON_AddNumberToObject(copy, "hash_collisions",
@@ -410,7 +419,7 @@ run_pipeline(RunState *rs)
 {
 	const Options *opt = rs->opt;
 	LoadOptions lo = {opt->source, opt->include_removed, opt->created_since,
-	opt->created_until, {NULL, NULL}, NULL};
+	opt->created_until, {NULL, NULL}, NULL, (ReadPath) opt->read_path};
 	MatchOptions mo = {opt->hot_key_cap, opt->max_pairs, opt->threshold, cancelled_in_match};
 	double		t;
 	char	   *stats;
@@ -422,6 +431,8 @@ run_pipeline(RunState *rs)
 	t = log_now();
 	if (!loader_read(rs->src, &lo, &rs->ds, &rs->rejects, &rs->load, rs->err, sizeof(rs->err)))
 		return false;
+	/* a run adds nothing after the read: drop the tables only adding needed */
+	keys_dataset_seal(&rs->ds);
 	stage_time(rs, "read_s", t);
 	FAILPOINT("after_read");
 	if (run_interrupted(rs, "after reading the source"))

@@ -104,6 +104,65 @@ START_TEST(test_interner_collision_grow)
 }
 END_TEST
 
+/* Keys of up to 8 bytes kept in the pointer's place: same answers, growth included. */
+START_TEST(test_interner_inline_small)
+{
+	Interner	in;
+	char		buf[32];
+	const int	n = 2100;		/* grows twice past the initial 1024 slots */
+
+	keys_interner_init(&in, const_hash);
+	in.inline_small = true;
+	for (int i = 0; i < n; i++)
+	{
+		/* 4 to 11 bytes: both sides of the 8-byte line, all colliding */
+		int			len = snprintf(buf, sizeof(buf), "%0*d", 4 + i % 8, i);
+		bool		is_new = false;
+
+		ck_assert_uint_eq(keys_intern(&in, buf, (size_t) len, &is_new), (uint32_t) i);
+		ck_assert(is_new);
+	}
+	for (int i = n - 1; i >= 0; i--)
+	{
+		int			len = snprintf(buf, sizeof(buf), "%0*d", 4 + i % 8, i);
+
+		ck_assert_uint_eq(keys_lookup(&in, buf, (size_t) len), (uint32_t) i);
+		/* one byte more is another key */
+		buf[len] = 'x';
+		ck_assert_uint_eq(keys_lookup(&in, buf, (size_t) len + 1), KEY_NONE);
+	}
+	/* embedded NULs and exactly 8 bytes */
+	uint32_t	a = keys_intern(&in, "a\0\0\0\0\0\0b", 8, NULL);
+	uint32_t	b = keys_intern(&in, "a\0\0\0\0\0\0c", 8, NULL);
+
+	ck_assert_uint_ne(a, b);
+	ck_assert_uint_eq(keys_lookup(&in, "a\0\0\0\0\0\0b", 8), a);
+	ck_assert_uint_eq(keys_lookup(&in, "a\0\0\0\0\0\0", 7), KEY_NONE);
+	ck_assert_uint_eq(in.n, (size_t) n + 2);
+	keys_interner_free(&in);
+}
+END_TEST
+
+/* After the read: ids and counts stay, the tables go, lookups find nothing. */
+START_TEST(test_dataset_seal)
+{
+	Dataset		ds;
+	uint32_t	k;
+
+	keys_dataset_init(&ds, NULL);
+	k = keys_intern(&ds.keys, "key-1234", 8, NULL);
+	(void) keys_intern(&ds.gkeys, "gkey-1234", 9, NULL);
+	(void) keys_intern(&ds.item_ids, "item-a", 6, NULL);
+	ck_assert_uint_eq(keys_lookup(&ds.keys, "key-1234", 8), k);
+	keys_dataset_seal(&ds);
+	ck_assert_uint_eq(ds.keys.n, 1);
+	ck_assert_uint_eq(ds.gkeys.n, 1);
+	ck_assert_uint_eq(ds.item_ids.n, 1);
+	ck_assert_uint_eq(keys_lookup(&ds.keys, "key-1234", 8), KEY_NONE);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
 START_TEST(test_interner_real_hash)
 {
 	Interner	in;
@@ -547,6 +606,8 @@ keys_suite(void)
 	tcase_add_test(intern, test_interner_forced_collision);
 	tcase_add_test(intern, test_interner_collision_grow);
 	tcase_add_test(intern, test_interner_real_hash);
+	tcase_add_test(intern, test_interner_inline_small);
+	tcase_add_test(intern, test_dataset_seal);
 	suite_add_tcase(s, intern);
 
 	tcase_add_test(ds, test_institution_resolution_order);
