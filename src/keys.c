@@ -206,36 +206,43 @@ keys_dataset_free(Dataset *ds)
 	memset(ds, 0, sizeof(*ds));
 }
 
-/*
- * Drop an interner's hash table (and, unless keep_bytes, the bytes of its
- * ids): what remains is n and the collision count.  keys_intern on it aborts.
- */
+/* What interner_seal keeps besides n and the collision count. */
+typedef enum SealKeep
+{
+	SEAL_NOTHING,				/* the keys are only compared while interning */
+	SEAL_ARENA,					/* others point into the arena; the per-id arrays go */
+	SEAL_BYTES					/* bytes[] and lens[] are read later too */
+} SealKeep;
+
+/* Drop an interner's hash table and what keep allows; keys_intern on it aborts. */
 static void
-interner_seal(Interner *in, bool keep_bytes)
+interner_seal(Interner *in, SealKeep keep)
 {
 	free(in->slots);
+	in->slots = NULL;
+	in->n_slots = 0;
+	if (keep == SEAL_BYTES)
+		return;
 	free(in->bytes);
 	free(in->lens);
-	in->slots = NULL;
 	in->bytes = NULL;
 	in->lens = NULL;
-	in->n_slots = 0;
 	in->cap = 0;
-	if (!keep_bytes)
+	if (keep == SEAL_NOTHING)
 		arena_free(&in->arena);
 }
 
 void
 keys_dataset_seal(Dataset *ds)
 {
-	/* Items and NameInfo point into these two arenas: they stay */
-	interner_seal(&ds->item_ids, true);
-	interner_seal(&ds->names, true);
-	/* only compared while interning */
-	interner_seal(&ds->keys, false);
-	interner_seal(&ds->pkeys, false);
-	interner_seal(&ds->gnames, false);
-	interner_seal(&ds->gkeys, false);
+	/* Items and NameInfo point into these arenas */
+	interner_seal(&ds->item_ids, SEAL_ARENA);
+	interner_seal(&ds->names, SEAL_ARENA);
+	/* the published model prints persistent keys from their bytes (model.c) */
+	interner_seal(&ds->pkeys, SEAL_BYTES);
+	interner_seal(&ds->keys, SEAL_NOTHING);
+	interner_seal(&ds->gnames, SEAL_NOTHING);
+	interner_seal(&ds->gkeys, SEAL_NOTHING);
 	free(ds->item_winner);
 	ds->item_winner = NULL;
 	ds->item_winner_cap = 0;

@@ -138,10 +138,12 @@ void		keys_dataset_init(Dataset *ds, KeyHashFn hash);
 void		keys_dataset_free(Dataset *ds);
 
 /*
- * keys_dataset_seal — after the read, free what only adding items needed:
- * the interners' hash tables, the bytes of the keys (only compared while
- * interning), the snapshot winners.  Ids, counts, Items, accounts, key and
- * name info stay.  keys_add_item and keys_lookup must not follow.
+ * keys_dataset_seal — after a run's read, free what only adding items
+ * needed: the interners' hash tables, the bytes of the account and
+ * cross-institution keys (only compared while interning), the snapshot
+ * winners.  Ids, counts, Items, accounts, key and name info, institutions
+ * and persistent keys' bytes stay.  keys_add_item and keys_lookup must not
+ * follow (check adds its link after the read: it does not seal).
  */
 void		keys_dataset_seal(Dataset *ds);
 
