@@ -530,6 +530,8 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	ctx.started = log_now();
 	vec_init(&ctx.accounts, sizeof(PayloadAccount));
 	copied = db_copy_out(c, sql.data, st->flat ? loader_flat_row : load_row, &ctx);
+	if (copied && st->flat)
+		copied = loader_flat_finish(&ctx);	/* the last Item */
 	log_progress_end();
 	if (!copied)
 	{
