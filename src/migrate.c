@@ -12,14 +12,6 @@
 #include "sql_files.h"
 #include "version.h"
 
-const char *
-sql_file(const char *name)
-{
-	for (const SqlFile *f = sql_files; f->name != NULL; f++)
-		if (strcmp(f->name, name) == 0)
-			return f->text;
-	return NULL;
-}
 
 /* The version of a migration file "NNN_name.sql", or 0 when not one. */
 static int
