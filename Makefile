@@ -21,8 +21,11 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 CORE    := arena normalize payload keys score match nearmiss model groups copyfmt textesc
 # The edges and the program.
 EDGE    := log db loader publish publish_model published migrate report report_out report_html \
-           report_html_charts explain check run status cli cli_usage cli_values main
-SQL     := $(sort $(wildcard sql/*.sql))
+           report_html_charts explain check run status cli cli_usage cli_values main sql_query
+# migrations (installed, applied by migrate) and the statements the job runs
+# (sql/queries/, embedded by name: sql_file("queries/NAME.sql"))
+SQL_MIGRATIONS := $(sort $(wildcard sql/*.sql))
+SQL     := $(SQL_MIGRATIONS) $(sort $(wildcard sql/queries/*.sql))
 
 CORE_O   = $(CORE:%=build/%.o)
 EDGE_O   = $(EDGE:%=build/%.o) build/sql_files.o build/report_css.o
@@ -30,7 +33,7 @@ SCORE_O  = $(CORE:%=build/san/%.o)
 SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o build/san/report_css.o
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 
-.PHONY: all test unit integration demo clean deps bench eval fuzz fuzz-replay install uninstall ext ext-install
+.PHONY: all test unit integration lint demo clean deps bench eval fuzz fuzz-replay install uninstall ext ext-install
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the man page and the
 # SQL files (roles.sql for the DBA; the migrations are also embedded)
@@ -100,7 +103,7 @@ install: build/itemdup
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(SQLDIR)
 	install -m 755 build/itemdup $(DESTDIR)$(BINDIR)/itemdup
 	install -m 644 docs/itemdup.1 $(DESTDIR)$(MANDIR)/itemdup.1
-	install -m 644 $(SQL) $(DESTDIR)$(SQLDIR)/
+	install -m 644 $(SQL_MIGRATIONS) $(DESTDIR)$(SQLDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/itemdup $(DESTDIR)$(MANDIR)/itemdup.1
@@ -135,12 +138,18 @@ integration: build/san/itemdup
 	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) -s ext-install >/dev/null; fi
 	bash tests/integration/run.sh
 
-# deps runs first and alone: the rest needs its packages.
+# source rules: no SQL text in src/*.c (sql/queries/), no function over 80 lines
+lint:
+	sh scripts/lint.sh
+
+# deps runs first and alone: the rest needs its packages.  lint runs last, so
+# a rule broken does not hide what the tests say.
 test:
 	sh scripts/install-deps.sh test
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	$(MAKE) integration
+	$(MAKE) lint
 
 demo:
 	sh scripts/install-deps.sh demo

@@ -14,7 +14,7 @@ done
 echo "const SqlFile sql_files[] = {"
 n=0
 for f in "$@"; do
-	echo "	{\"$(basename "$f")\", (const char *) sql_$n},"
+	echo "	{\"${f#sql/}\", (const char *) sql_$n},"
 	n=$((n + 1))
 done
 echo "	{NULL, NULL}"

@@ -24,6 +24,7 @@
 #include "model.h"
 #include "payload.h"
 #include "published.h"
+#include "sql_query.h"
 
 #define LOCAL_KEY_BASE (INT64_C(1) << 40)	/* references of keys the model lacks */
 #define LOCAL_PKEY_BASE (INT64_C(1) << 41)
@@ -451,8 +452,7 @@ check_score(Check *ck, DbConn *c)
 		InstitutionMap map;
 		DbRows		rows;
 
-		if (!db_query(c, "SELECT legacy_type, institution_id FROM itemdup.institution_map",
-					  0, NULL, &rows))
+		if (!db_query(c, sql_query("check_institution_map"), 0, NULL, &rows))
 		{
 			log_error("could not read itemdup.institution_map: %s", db_last_error(c));
 			return EXIT_FAIL;

@@ -22,6 +22,7 @@
 #include "migrate.h"
 #include "published.h"
 #include "report.h"
+#include "sql_query.h"
 #include "textesc.h"
 
 typedef struct Explain
@@ -42,8 +43,7 @@ group_of(Explain *e, const char *item)
 	const char *params[2] = {e->run, item};
 	int64_t		g = 0;
 
-	if (!db_query(e->c, "SELECT group_id FROM itemdup.run_group_items "
-				  "WHERE run_id = $1::bigint AND item_id = $2", 2, params, &rows))
+	if (!db_query(e->c, sql_query("explain_group_of"), 2, params, &rows))
 		return -1;
 	if (rows.nrows > 0)
 		g = strtoll(DB_VALUE(&rows, 0, 0), NULL, 10);
@@ -96,15 +96,9 @@ explain_group(Explain *e, int64_t group, const char *item)
 	bool		ok;
 
 	snprintf(gid, sizeof(gid), "%" PRId64, group);
-	ok = db_query(e->c, "SELECT environment, institution_id, size, owners, kind, max_score, "
-				  "min_score, review_status FROM itemdup.run_groups "
-				  "WHERE run_id = $1::bigint AND group_id = $2::bigint", 2, params, &g) &&
-		db_query(e->c, "SELECT item_id, owner_id, accounts, matched_accounts, suggested_action "
-				 "FROM itemdup.run_group_items WHERE run_id = $1::bigint AND group_id = $2::bigint "
-				 "ORDER BY item_id COLLATE \"C\"", 2, params, &m) &&
-		db_query(e->c, "SELECT item_a, item_b, score, evidence::text FROM itemdup.run_pairs "
-				 "WHERE run_id = $1::bigint AND group_id = $2::bigint ORDER BY score DESC, item_a, item_b",
-				 2, params, &p);
+	ok = db_query(e->c, sql_query("explain_group"), 2, params, &g) &&
+		db_query(e->c, sql_query("explain_members"), 2, params, &m) &&
+		db_query(e->c, sql_query("explain_pairs"), 2, params, &p);
 	if (!ok)
 	{
 		log_error("explain failed: %s", db_last_error(e->c));
@@ -177,8 +171,7 @@ explain_ungrouped(Explain *e, const char *item)
 	const char *params[2] = {e->run, item};
 	int			rc = EXIT_OK;
 
-	if (!db_query(e->c, "SELECT reason, detail FROM itemdup.rejects "
-				  "WHERE run_id = $1::bigint AND item_id = $2", 2, params, &rows))
+	if (!db_query(e->c, sql_query("explain_rejects"), 2, params, &rows))
 	{
 		log_error("explain failed: %s", db_last_error(e->c));
 		return EXIT_FAIL;

@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "migrate.h"
+#include "sql_query.h"
 #include "textesc.h"
 
 int64_t
@@ -30,10 +31,7 @@ report_resolve_run(DbConn *c, int64_t requested)
 	int64_t		run = 0;
 
 	snprintf(id, sizeof(id), "%" PRId64, requested);
-	if (!db_query(c,
-				  requested > 0
-				  ? "SELECT run_id FROM itemdup.runs WHERE run_id = $1::bigint AND status = 'succeeded'"
-				  : "SELECT run_id FROM itemdup.published WHERE $1::bigint IS NOT NULL",
+	if (!db_query(c, sql_query(requested > 0 ? "report_run_succeeded" : "report_run_published"),
 				  1, params, &rows))
 	{
 		log_error("could not find the run: %s", db_last_error(c));
@@ -49,7 +47,7 @@ report_resolve_run(DbConn *c, int64_t requested)
 	return run;
 }
 
-/* Columns of member_sql (table and CSV: one row per member). */
+/* Columns of report_members.sql (table and CSV: one row per member). */
 enum
 {
 	R_GROUP, R_ENV, R_INST, R_SIZE, R_OWNERS, R_KIND, R_MAX, R_MIN, R_FIRST_SEEN,
@@ -63,65 +61,6 @@ static const char *const member_columns[R_NCOLS] = {
 	"owner_id", "accounts", "matched_accounts", "created_at", "suggested_action",
 	"institution_name", "change"
 };
-
-/* Scores rounded for people (3 decimals). */
-static const char member_sql[] =
-REPORT_SELECTED_GROUPS
-"SELECT s.group_id, s.environment, s.institution_id, s.size, s.owners, s.kind, "
-"       round(s.max_score::numeric, 3), round(s.min_score::numeric, 3), s.first_seen_run, "
-"       s.review_status, s.changed_since_review, i.item_id, i.owner_id, i.accounts, "
-"       i.matched_accounts, i.created_at, i.suggested_action, s.institution_name, s.change "
-"  FROM shown s "
-"  JOIN itemdup.run_group_items i ON i.run_id = s.run_id AND i.group_id = s.group_id "
-" ORDER BY s.ord, i.item_id COLLATE \"C\"";
-
-/*
- * JSON: per group one row with the group and its members (timestamps ISO
- * 8601 by json_build_object), then one row per pair with its evidence, so
- * no row holds more than one group's members or one pair's evidence.
- */
-static const char json_sql[] =
-REPORT_SELECTED_GROUPS
-"SELECT t, json FROM ( "
-" SELECT s.ord, 0 AS t, NULL::float8 AS score, NULL::text AS a, NULL::text AS b, "
-"        json_build_object('group_id', s.group_id, 'environment', s.environment, "
-"          'institution_id', s.institution_id, 'institution_name', s.institution_name, "
-"          'size', s.size, 'owners', s.owners, 'kind', s.kind, 'max_score', s.max_score, "
-"          'min_score', s.min_score, 'first_seen_run', s.first_seen_run, "
-"          'first_seen_at', s.first_seen_at, 'review_status', s.review_status, "
-"          'changed_since_review', s.changed_since_review, 'change', s.change, "
-"          'items', (SELECT json_agg(json_build_object('item_id', i.item_id, "
-"                      'owner_id', i.owner_id, 'accounts', i.accounts, "
-"                      'matched_accounts', i.matched_accounts, 'created_at', i.created_at, "
-"                      'suggested_action', i.suggested_action) ORDER BY i.item_id COLLATE \"C\") "
-"                     FROM itemdup.run_group_items i "
-"                    WHERE i.run_id = s.run_id AND i.group_id = s.group_id))::text AS json "
-"   FROM shown s "
-" UNION ALL "
-" SELECT s.ord, 1, p.score, p.item_a, p.item_b, "
-"        json_build_object('item_a', p.item_a, 'item_b', p.item_b, 'score', p.score, "
-"                          'evidence', p.evidence)::text "
-"   FROM shown s JOIN itemdup.run_pairs p ON p.run_id = s.run_id AND p.group_id = s.group_id "
-") u ORDER BY ord, t, score DESC, a COLLATE \"C\", b COLLATE \"C\"";
-
-static const char run_sql[] =
-"SELECT run_id, kind, status, started_at, finished_at, published_at, items_read, "
-"       items_skipped, items_rejected, accounts_read, accounts_unkeyable, hot_keys, "
-"       pairs_scored, groups, items_in_groups, groups_new, groups_grown, groups_shrunk, "
-"       groups_merged, groups_split, groups_dissolved, groups_unchanged "
-"  FROM itemdup.runs WHERE run_id = $1::bigint";
-
-static const char run_json_sql[] =
-"SELECT json_build_object('run_id', run_id, 'kind', kind, 'status', status, "
-"       'started_at', started_at, 'finished_at', finished_at, 'published_at', published_at, "
-"       'items_read', items_read, 'items_skipped', items_skipped, "
-"       'items_rejected', items_rejected, 'accounts_read', accounts_read, "
-"       'accounts_unkeyable', accounts_unkeyable, 'hot_keys', hot_keys, "
-"       'pairs_scored', pairs_scored, 'groups', groups, 'items_in_groups', items_in_groups, "
-"       'groups_new', groups_new, 'groups_grown', groups_grown, 'groups_shrunk', groups_shrunk, "
-"       'groups_merged', groups_merged, 'groups_split', groups_split, "
-"       'groups_dissolved', groups_dissolved, 'groups_unchanged', groups_unchanged)::text "
-"  FROM itemdup.runs WHERE run_id = $1::bigint";
 
 /* State of one streamed report. */
 typedef struct Writer
@@ -294,6 +233,7 @@ write_report(DbConn *c, const Options *opt, const char *run, FILE *out)
 	const char *params[7];
 	DbRows		rr = {0};
 	bool		ok = false;
+	char	   *members = sql_query_with("report_selected", "report_members");
 
 	sb_init(&w.buf);
 	report_filter_params(opt, run, 0, bufs, params);
@@ -302,28 +242,31 @@ write_report(DbConn *c, const Options *opt, const char *run, FILE *out)
 		for (int col = 0; col < R_NCOLS; col++)
 			fprintf(out, "%s%s", col ? "," : "", member_columns[col]);
 		fputc('\n', out);
-		ok = db_query_each(c, member_sql, 7, params, csv_row, &w);
+		ok = db_query_each(c, members, 7, params, csv_row, &w);
 	}
 	else if (strcmp(opt->format, "json") == 0)
 	{
-		ok = db_query(c, run_json_sql, 1, params, &rr) && rr.nrows == 1;
+		ok = db_query(c, sql_query("report_run_json"), 1, params, &rr) && rr.nrows == 1;
 		if (ok)
 		{
 			fputs("{\"run\": ", out);
 			textesc_append(&w.buf, db_text(&rr, 0, 0), strlen(db_text(&rr, 0, 0)), TEXTESC_JSON_TEXT);
 			fwrite(w.buf.data, 1, w.buf.len, out);
 			fputs(",\n \"groups\": [", out);
-			ok = db_query_each(c, json_sql, 7, params, json_row, &w);
+			char	   *json = sql_query_with("report_selected", "report_json");
+
+			ok = db_query_each(c, json, 7, params, json_row, &w);
+			free(json);
 			fputs(w.rows ? "]}\n]}\n" : "]}\n", out);
 		}
 	}
 	else
 	{
-		ok = db_query(c, run_sql, 1, params, &rr) && rr.nrows == 1;
+		ok = db_query(c, sql_query("report_run"), 1, params, &rr) && rr.nrows == 1;
 		if (ok)
 		{
 			table_head(out, &rr);
-			ok = db_query_each(c, member_sql, 7, params, table_row, &w);
+			ok = db_query_each(c, members, 7, params, table_row, &w);
 			if (ok && w.rows == 0)
 				fputs("\nno duplicate groups (with these filters)\n", out);
 		}
@@ -334,6 +277,7 @@ write_report(DbConn *c, const Options *opt, const char *run, FILE *out)
 		log_error("report failed: run %s not found", run);
 	db_rows_free(&rr);
 	sb_free(&w.buf);
+	free(members);
 	return ok && !ferror(out);
 }
 
@@ -357,7 +301,7 @@ report_command(const Options *opt)
 		goto cleanup;
 	}
 	/* one snapshot for every query */
-	if (!db_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+	if (!db_exec(c, sql_query("begin_snapshot")))
 	{
 		log_error("report failed: %s", db_last_error(c));
 		goto cleanup;
@@ -378,7 +322,7 @@ report_command(const Options *opt)
 	ok = ok && !db_interrupted();	/* a signal mid-write leaves --output as it was */
 	if (report_out_close(&ro, ok) && ok)
 		rc = EXIT_OK;
-	if (!db_exec(c, "COMMIT") && rc == EXIT_OK)
+	if (!db_exec(c, sql_query("commit")) && rc == EXIT_OK)
 	{
 		log_error("report failed: %s", db_last_error(c));
 		rc = EXIT_FAIL;

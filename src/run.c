@@ -23,6 +23,7 @@
 #include "migrate.h"
 #include "payload.h"
 #include "publish.h"
+#include "sql_query.h"
 
 typedef struct RunState
 {
@@ -114,8 +115,7 @@ abandon_dead_runs(RunState *rs)
 {
 	DbRows		rows;
 
-	if (!db_query(rs->c, "SELECT run_id FROM itemdup.runs WHERE status = 'running'",
-				  0, NULL, &rows))
+	if (!db_query(rs->c, sql_query("run_running"), 0, NULL, &rows))
 		return false;
 	for (int r = 0; r < rows.nrows; r++)
 	{
@@ -130,10 +130,7 @@ abandon_dead_runs(RunState *rs)
 		}
 		if (lock == 0)
 			continue;			/* still running elsewhere */
-		if (!db_query(rs->c,
-					  "UPDATE itemdup.runs SET status = 'abandoned', finished_at = pg_catalog.now(), "
-					  "error = 'the process running it ended without finishing' "
-					  "WHERE run_id = $1 AND status = 'running'", 1, params, NULL) ||
+		if (!db_query(rs->c, sql_query("run_abandon"), 1, params, NULL) ||
 			!db_unlock(rs->c, DB_LOCK_RUN_CLASS, id))
 		{
 			db_rows_free(&rows);
@@ -159,12 +156,8 @@ register_run(RunState *rs)
 	};
 	bool		ok;
 
-	ok = db_exec(rs->c, "BEGIN") &&
-		db_query(rs->c,
-				 "INSERT INTO itemdup.runs (kind, status, dry_run, options, version) "
-				 "VALUES ($1, 'running', $2, $3::jsonb, $4) "
-				 "RETURNING run_id, (EXTRACT(EPOCH FROM started_at) * 1000000)::int8",
-				 4, params, &rows);
+	ok = db_exec(rs->c, sql_query("begin")) &&
+		db_query(rs->c, sql_query("run_register"), 4, params, &rows);
 	free(options);
 	if (!ok)
 		return false;
@@ -172,7 +165,7 @@ register_run(RunState *rs)
 	rs->started_at = strtoll(DB_VALUE(&rows, 0, 1), NULL, 10);
 	db_rows_free(&rows);
 	return db_try_lock(rs->c, DB_LOCK_RUN_CLASS, rs->run_id, 0) == 1 &&
-		db_exec(rs->c, "COMMIT");
+		db_exec(rs->c, sql_query("commit"));
 }
 
 /* Live rejects (the latest snapshot of an item, not removed) per reason. */
@@ -515,11 +508,7 @@ log_lock_holder(DbConn *c, bool publishes)
 	snprintf(cls, sizeof(cls), "%d", DB_LOCK_RUN_CLASS);
 	params[1] = cls;
 	if (pid > 0 &&
-		db_query(c, "SELECT r.run_id, pg_catalog.to_char(r.started_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-				 "  FROM pg_catalog.pg_locks l JOIN itemdup.runs r ON r.run_id = l.objid::text::int8 "
-				 " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 "
-				 "   AND l.pid = $1::int4 AND l.classid = $2::int8::oid AND r.status = 'running' "
-				 " ORDER BY r.run_id DESC LIMIT 1", 2, params, &rows) && rows.nrows == 1)
+		db_query(c, sql_query("run_lock_holder"), 2, params, &rows) && rows.nrows == 1)
 		log_error("another itemdup run holds the %s lock: run %s (pid %d, started %s); "
 				  "try later (or --lock-wait SECONDS)", which, DB_VALUE(&rows, 0, 0), pid,
 				  DB_VALUE(&rows, 0, 1));

@@ -8,11 +8,14 @@
 
 typedef struct SqlFile
 {
-	const char *name;			/* base name, e.g. "001_schema.sql" */
+	const char *name;			/* e.g. "001_schema.sql", "queries/read_flat.sql" */
 	const char *text;
 } SqlFile;
 
-/* Every file of sql/ (*.sql), sorted by name, terminated by {NULL, NULL}. */
+/*
+ * Every file sql/NAME.sql and sql/queries/NAME.sql, named by its path under
+ * sql/, terminated by {NULL, NULL}.
+ */
 extern const SqlFile sql_files[];
 
 /* The text of the named file, or NULL. */
