@@ -19,6 +19,7 @@
 
 #include "cli_usage.h"
 #include "cli_values.h"
+#include "explain.h"
 #include "linkcheck.h"
 #include "migrate.h"
 #include "normalize.h"
@@ -139,15 +140,19 @@ static int	cli_explain_getopts(int argc, char **argv, Options *opt);
 static int	cli_status_getopts(int argc, char **argv, Options *opt);
 static int	cli_check_getopts(int argc, char **argv, Options *opt);
 static int	cli_migrate_handler(const Options *opt);
+static int	cli_run_handler(const Options *opt);
+static int	cli_report_handler(const Options *opt);
+static int	cli_explain_handler(const Options *opt);
 static int	cli_status_handler(const Options *opt);
+static int	cli_check_handler(const Options *opt);
 
 static const CliCommand commands[] = {
 	{"migrate", CMD_MIGRATE, migrate_options, cli_migrate_getopts, cli_migrate_handler},
-	{"run", CMD_RUN, run_options, cli_run_getopts, run_command},
-	{"report", CMD_REPORT, report_options, cli_report_getopts, report_command},
-	{"explain", CMD_EXPLAIN, explain_options, cli_explain_getopts, explain_command},
+	{"run", CMD_RUN, run_options, cli_run_getopts, cli_run_handler},
+	{"report", CMD_REPORT, report_options, cli_report_getopts, cli_report_handler},
+	{"explain", CMD_EXPLAIN, explain_options, cli_explain_getopts, cli_explain_handler},
 	{"status", CMD_STATUS, status_options, cli_status_getopts, cli_status_handler},
-	{"check", CMD_CHECK, check_options, cli_check_getopts, check_command},
+	{"check", CMD_CHECK, check_options, cli_check_getopts, cli_check_handler},
 	{NULL, CMD_NONE, NULL, NULL, NULL}
 };
 
@@ -733,6 +738,62 @@ cli_migrate_handler(const Options *opt)
 	MigrateConfig mc = {opt->dsn, opt->db, opt->lock_wait};
 
 	return migrate_command(&mc);
+}
+
+/* Options into run's own config, with the options as JSON for runs.options. */
+static int
+cli_run_handler(const Options *opt)
+{
+	RunConfig	rc = {
+		.dsn = opt->dsn, .db = opt->db, .lock_wait = opt->lock_wait,
+		.source = opt->source, .source_dsn = opt->source_dsn, .backfill = opt->backfill,
+		.publish = opt->publish, .dry_run = opt->dry_run,
+		.include_removed = opt->include_removed, .created_since = opt->created_since,
+		.created_until = opt->created_until, .hot_key_cap = opt->hot_key_cap,
+		.max_pairs = opt->max_pairs, .max_reject_ratio = opt->max_reject_ratio,
+		.min_items = opt->min_items, .keep_runs = opt->keep_runs, .threshold = opt->threshold
+	};
+	char	   *options = cli_options_json(opt);
+	int			code;
+
+	rc.options_json = options;
+	code = run_command(&rc);
+	free(options);
+	return code;
+}
+
+/* Options into report's own config. */
+static int
+cli_report_handler(const Options *opt)
+{
+	ReportConfig rc = {
+		.dsn = opt->dsn, .db = opt->db, .format = opt->format, .run_id = opt->run_id,
+		.output = opt->output, .csv_raw = opt->csv_raw,
+		.filter = {opt->report_kind, opt->institution, opt->min_score, opt->changed,
+		opt->limit, opt->offset}
+	};
+
+	return report_command(&rc);
+}
+
+/* Options into explain's own config. */
+static int
+cli_explain_handler(const Options *opt)
+{
+	ExplainConfig ec = {opt->dsn, opt->db, strcmp(opt->format, "json") == 0, opt->run_id,
+	opt->item_a, opt->item_b};
+
+	return explain_command(&ec);
+}
+
+/* Options into check's own config. */
+static int
+cli_check_handler(const Options *opt)
+{
+	CheckConfig cc = {opt->dsn, opt->db, opt->owner, opt->environment, opt->institution,
+	opt->source, strcmp(opt->format, "json") == 0};
+
+	return check_command(&cc);
 }
 
 /* Options into status's own config. */

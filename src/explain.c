@@ -9,12 +9,15 @@
  * (score.c), so the answer is the score the run gave them, every term
  * listed.
  */
+#include "explain.h"
+
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcode.h"
 #include "keys.h"
 #include "loader.h"
 #include "log.h"
@@ -27,7 +30,7 @@
 
 typedef struct Explain
 {
-	const Options *opt;
+	const ExplainConfig *cfg;
 	DbConn	   *c;
 	int64_t		run_id;
 	char		run[32];
@@ -301,8 +304,7 @@ add_pair_json(Explain *e, const Published *pub, const ModelPair *mp, bool candid
 static int
 explain_pair_from_model(Explain *e, bool grouped)
 {
-	const Options *opt = e->opt;
-	const char *ids[2] = {opt->item_a, opt->item_b};
+	const char *ids[2] = {e->cfg->item_a, e->cfg->item_b};
 	Published	pub;
 	ModelPair	mp;
 	const PubItem *it[2] = {NULL, NULL};
@@ -343,7 +345,11 @@ explain_pair_from_model(Explain *e, bool grouped)
 			? "they are in different environments (never compared)"
 			: "they are at different institutions (never compared)";
 		if (e->json)
+		{
+			if (!grouped)		/* explain_items said so for a grouped pair */
+				cJSON_AddBoolToObject(e->out, "grouped", false);
 			cJSON_AddStringToObject(e->out, "why", why);
+		}
 		else
 			printf("%s and %s are not grouped: %s\n", textesc(ids[0]), textesc(ids[1]), why);
 		rc = EXIT_OK;
@@ -360,7 +366,7 @@ explain_pair_from_model(Explain *e, bool grouped)
 		: grouped ? "a candidate pair, grouped" : "a candidate pair, the score the run gave it";
 	if (e->json)
 	{
-		if (!grouped)			/* explain_command said so for a grouped pair */
+		if (!grouped)			/* explain_items said so for a grouped pair */
 			cJSON_AddBoolToObject(e->out, "grouped", false);
 		add_pair_json(e, &pub, &mp, mp.n_shared + mp.n_shared_p > 0, why);
 	}
@@ -393,11 +399,11 @@ explain_batch(Explain *e, const char *path)
 	FILE	   *f = fopen(path, "r");
 	char		line[1024];
 	int			rc = EXIT_OK;
-	Options		o = *e->opt;
+	ExplainConfig o = *e->cfg;
 
 	if (f == NULL)
 		return EXIT_FAIL;
-	e->opt = &o;
+	e->cfg = &o;
 	e->json = true;
 	while (rc == EXIT_OK && fgets(line, sizeof(line), f) != NULL)
 	{
@@ -421,28 +427,76 @@ explain_batch(Explain *e, const char *path)
 }
 #endif
 
-int
-explain_command(const Options *opt)
+/*
+ * explain_items — item_a alone, or item_a and item_b, in run e->run: the
+ * exit code (failures logged); e->out holds the JSON answer.
+ */
+static int
+explain_items(Explain *e)
 {
-	Explain		e = {.opt = opt, .json = strcmp(opt->format, "json") == 0};
-	char		err[512];
-	int			rc = EXIT_FAIL;
+	const ExplainConfig *cfg = e->cfg;
 	int64_t		ga,
 				gb = 0;
 
-	e.c = db_connect(opt->dsn, "explain", &opt->db);
+	cJSON_AddNumberToObject(e->out, "run_id", (double) e->run_id);
+	cJSON_AddStringToObject(e->out, "item_id", cfg->item_a);
+	ga = group_of(e, cfg->item_a);
+	if (cfg->item_b)
+	{
+		cJSON_AddStringToObject(e->out, "other_item_id", cfg->item_b);
+		gb = group_of(e, cfg->item_b);
+	}
+	if (ga < 0 || gb < 0)
+	{
+		log_error("explain failed: %s", db_last_error(e->c));
+		return EXIT_FAIL;
+	}
+	if (cfg->item_b == NULL)
+		return ga > 0 ? (explain_group(e, ga, cfg->item_a) ? EXIT_OK : EXIT_FAIL)
+			: explain_ungrouped(e, cfg->item_a);
+	if (ga > 0 && ga == gb)
+	{
+		if (e->json)
+			cJSON_AddBoolToObject(e->out, "grouped", true);
+		else
+			printf("%s and %s are grouped together (directly or through other members):\n",
+				   textesc(cfg->item_a), textesc(cfg->item_b));
+		return explain_group(e, ga, cfg->item_a) ? explain_pair_from_model(e, true) : EXIT_FAIL;
+	}
+	return explain_pair_from_model(e, false);
+}
+
+/* The JSON answer on stdout, control and bidi characters as \u escapes (same JSON). */
+static void
+print_json(const cJSON *out)
+{
+	char	   *text = cJSON_Print(out);
+	StrBuf		esc;
+
+	if (text == NULL)
+		xoom(0);
+	sb_init(&esc);
+	textesc_append(&esc, text, strlen(text), TEXTESC_JSON_TEXT);
+	puts(esc.data);
+	sb_free(&esc);
+	free(text);
+}
+
+int
+explain_command(const ExplainConfig *cfg)
+{
+	Explain		e = {.cfg = cfg, .json = cfg->json};
+	int			rc;
+
+	e.c = migrate_connect(cfg->dsn, "explain", &cfg->db, &rc);
 	if (e.c == NULL)
-		return EXIT_NOCONN;
+		return rc;
+	rc = EXIT_FAIL;
 	e.out = cJSON_CreateObject();
 	FAILPOINT("explain_after_connect");
 	if (db_interrupted())
 		goto cleanup;			/* print nothing; main.c reports the signal */
-	if (!migrate_check_version(e.c, err, sizeof(err)))
-	{
-		log_error("%s", err);
-		goto cleanup;
-	}
-	e.run_id = report_resolve_run(e.c, opt->run_id);
+	e.run_id = report_resolve_run(e.c, cfg->run_id);
 	if (e.run_id == 0)
 		goto cleanup;
 	snprintf(e.run, sizeof(e.run), "%" PRId64, e.run_id);
@@ -453,47 +507,9 @@ explain_command(const Options *opt)
 		goto cleanup;
 	}
 #endif
-	cJSON_AddNumberToObject(e.out, "run_id", (double) e.run_id);
-	cJSON_AddStringToObject(e.out, "item_id", opt->item_a);
-	ga = group_of(&e, opt->item_a);
-	if (opt->item_b)
-	{
-		cJSON_AddStringToObject(e.out, "other_item_id", opt->item_b);
-		gb = group_of(&e, opt->item_b);
-	}
-	if (ga < 0 || gb < 0)
-	{
-		log_error("explain failed: %s", db_last_error(e.c));
-		goto cleanup;
-	}
-	if (opt->item_b == NULL)
-		rc = ga > 0 ? (explain_group(&e, ga, opt->item_a) ? EXIT_OK : EXIT_FAIL)
-			: explain_ungrouped(&e, opt->item_a);
-	else if (ga > 0 && ga == gb)
-	{
-		if (e.json)
-			cJSON_AddBoolToObject(e.out, "grouped", true);
-		else
-			printf("%s and %s are grouped together (directly or through other members):\n",
-				   textesc(opt->item_a), textesc(opt->item_b));
-		rc = explain_group(&e, ga, opt->item_a) ? explain_pair_from_model(&e, true) : EXIT_FAIL;
-	}
-	else
-		rc = explain_pair_from_model(&e, false);
+	rc = explain_items(&e);
 	if (rc == EXIT_OK && e.json)
-	{
-		char	   *text = cJSON_Print(e.out);
-		StrBuf		esc;
-
-		if (text == NULL)
-			xoom(0);
-		/* control and bidi characters as \u escapes: same JSON, nothing raw */
-		sb_init(&esc);
-		textesc_append(&esc, text, strlen(text), TEXTESC_JSON_TEXT);
-		puts(esc.data);
-		sb_free(&esc);
-		free(text);
-	}
+		print_json(e.out);
 
 cleanup:
 	cJSON_Delete(e.out);

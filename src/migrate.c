@@ -74,6 +74,26 @@ migrate_check_version(DbConn *c, char *err, size_t errlen)
 	return true;
 }
 
+DbConn *
+migrate_connect(const char *dsn, const char *label, const DbSettings *db, int *rc)
+{
+	DbConn	   *c = db_connect(dsn, label, db);
+	char		err[512];
+
+	*rc = EXIT_NOCONN;
+	if (c == NULL)
+		return NULL;
+	*rc = EXIT_FAIL;
+	if (!migrate_check_version(c, err, sizeof(err)))
+	{
+		log_error("%s", err);
+		db_close(c);
+		return NULL;
+	}
+	*rc = EXIT_OK;
+	return c;
+}
+
 /* Apply one migration file in its own transaction. */
 static bool
 apply_one(DbConn *c, const SqlFile *f, int version)

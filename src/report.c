@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcode.h"
 #include "log.h"
 #include "migrate.h"
 #include "sql_query.h"
@@ -66,7 +67,7 @@ static const char *const member_columns[R_NCOLS] = {
 typedef struct Writer
 {
 	FILE	   *out;			/* borrowed */
-	const Options *opt;
+	const ReportConfig *cfg;
 	StrBuf		buf;			/* scratch for escaping */
 	char		group[32];		/* table: group id of the previous row */
 	bool		pair_written;	/* json: the current group has a pair written */
@@ -80,7 +81,7 @@ csv_field(Writer *w, const char *s, bool user_text)
 	if (s == NULL)
 		return;
 	sb_reset(&w->buf);
-	textesc_csv_cell(&w->buf, s, user_text && !w->opt->csv_raw);
+	textesc_csv_cell(&w->buf, s, user_text && !w->cfg->csv_raw);
 	fwrite(w->buf.data, 1, w->buf.len, w->out);
 }
 
@@ -186,39 +187,39 @@ json_row(const DbRows *row, void *ctx)
 
 /* report_filter_params — see report.h. */
 void
-report_filter_params(const Options *opt, const char *run, int64_t cap, char bufs[3][32],
+report_filter_params(const ReportFilter *f, const char *run, int64_t cap, char bufs[3][32],
 					 const char *params[7])
 {
 	params[0] = run;
-	params[1] = opt->report_kind;
-	params[2] = opt->institution;
+	params[1] = f->kind;
+	params[2] = f->institution;
 	params[3] = NULL;
-	if (!isnan(opt->min_score))
+	if (!isnan(f->min_score))
 	{
-		snprintf(bufs[0], 32, "%.17g", opt->min_score);
+		snprintf(bufs[0], 32, "%.17g", f->min_score);
 		params[3] = bufs[0];
 	}
-	params[4] = opt->changed ? "true" : "false";
+	params[4] = f->changed ? "true" : "false";
 	params[5] = NULL;
-	if (opt->limit > 0 || cap > 0)
+	if (f->limit > 0 || cap > 0)
 	{
 		snprintf(bufs[1], 32, "%" PRId64,
-				 opt->limit > 0 && (cap == 0 || opt->limit < cap) ? opt->limit : cap);
+				 f->limit > 0 && (cap == 0 || f->limit < cap) ? f->limit : cap);
 		params[5] = bufs[1];
 	}
 	params[6] = NULL;
-	if (opt->offset > 0)
+	if (f->offset > 0)
 	{
-		snprintf(bufs[2], 32, "%" PRId64, opt->offset);
+		snprintf(bufs[2], 32, "%" PRId64, f->offset);
 		params[6] = bufs[2];
 	}
 }
 
 bool
-report_filtered(const Options *opt)
+report_filtered(const ReportFilter *f)
 {
-	return opt->report_kind || opt->institution || !isnan(opt->min_score) || opt->changed ||
-		opt->limit > 0 || opt->offset > 0;
+	return f->kind || f->institution || !isnan(f->min_score) || f->changed ||
+		f->limit > 0 || f->offset > 0;
 }
 
 /*
@@ -226,9 +227,9 @@ report_filtered(const Options *opt)
  * after a logged failure (out may then hold a partial report).
  */
 static bool
-write_report(DbConn *c, const Options *opt, const char *run, FILE *out)
+write_report(DbConn *c, const ReportConfig *cfg, const char *run, FILE *out)
 {
-	Writer		w = {.out = out, .opt = opt};
+	Writer		w = {.out = out, .cfg = cfg};
 	char		bufs[3][32];
 	const char *params[7];
 	DbRows		rr = {0};
@@ -236,15 +237,15 @@ write_report(DbConn *c, const Options *opt, const char *run, FILE *out)
 	char	   *members = sql_query_with("report_selected", "report_members");
 
 	sb_init(&w.buf);
-	report_filter_params(opt, run, 0, bufs, params);
-	if (strcmp(opt->format, "csv") == 0)
+	report_filter_params(&cfg->filter, run, 0, bufs, params);
+	if (strcmp(cfg->format, "csv") == 0)
 	{
 		for (int col = 0; col < R_NCOLS; col++)
 			fprintf(out, "%s%s", col ? "," : "", member_columns[col]);
 		fputc('\n', out);
 		ok = db_query_each(c, members, 7, params, csv_row, &w);
 	}
-	else if (strcmp(opt->format, "json") == 0)
+	else if (strcmp(cfg->format, "json") == 0)
 	{
 		ok = db_query(c, sql_query("report_run_json"), 1, params, &rr) && rr.nrows == 1;
 		if (ok)
@@ -273,7 +274,7 @@ write_report(DbConn *c, const Options *opt, const char *run, FILE *out)
 	}
 	if (!ok && db_last_error(c)[0])
 		log_error("report failed: %s", db_last_error(c));
-	else if (!ok && rr.nrows == 0 && strcmp(opt->format, "csv") != 0)
+	else if (!ok && rr.nrows == 0 && strcmp(cfg->format, "csv") != 0)
 		log_error("report failed: run %s not found", run);
 	db_rows_free(&rr);
 	sb_free(&w.buf);
@@ -282,43 +283,38 @@ write_report(DbConn *c, const Options *opt, const char *run, FILE *out)
 }
 
 int
-report_command(const Options *opt)
+report_command(const ReportConfig *cfg)
 {
 	DbConn	   *c;
-	char		err[512];
 	char		id[32];
 	int64_t		run_id;
 	ReportOut	ro = {0};
 	bool		ok;
-	int			rc = EXIT_FAIL;
+	int			rc;
 
-	c = db_connect(opt->dsn, "report", &opt->db);
+	c = migrate_connect(cfg->dsn, "report", &cfg->db, &rc);
 	if (c == NULL)
-		return EXIT_NOCONN;
-	if (!migrate_check_version(c, err, sizeof(err)))
-	{
-		log_error("%s", err);
-		goto cleanup;
-	}
+		return rc;
+	rc = EXIT_FAIL;
 	/* one snapshot for every query */
 	if (!db_exec(c, sql_query("begin_snapshot")))
 	{
 		log_error("report failed: %s", db_last_error(c));
 		goto cleanup;
 	}
-	run_id = report_resolve_run(c, opt->run_id);
+	run_id = report_resolve_run(c, cfg->run_id);
 	if (run_id == 0)
 		goto cleanup;
 	snprintf(id, sizeof(id), "%" PRId64, run_id);
 	FAILPOINT("report_before_output");
 	if (db_interrupted())
 		goto cleanup;			/* write nothing; main.c reports the signal */
-	if (!report_out_open(&ro, opt->output))
+	if (!report_out_open(&ro, cfg->output))
 		goto cleanup;			/* already logged */
-	if (strcmp(opt->format, "html") == 0)
-		ok = report_write_html(c, run_id, opt, ro.f);
+	if (strcmp(cfg->format, "html") == 0)
+		ok = report_write_html(c, run_id, &cfg->filter, ro.f);
 	else
-		ok = write_report(c, opt, id, ro.f);
+		ok = write_report(c, cfg, id, ro.f);
 	ok = ok && !db_interrupted();	/* a signal mid-write leaves --output as it was */
 	if (report_out_close(&ro, ok) && ok)
 		rc = EXIT_OK;

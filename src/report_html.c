@@ -390,7 +390,7 @@ read_groups(Page *p, DbRows *m, DbRows *ps)
 	char	   *psql = sql_query_with("report_selected", "html_pairs");
 	bool		ok;
 
-	report_filter_params(p->opt, p->run, HTML_MAX_GROUPS, bufs, params);
+	report_filter_params(p->filter, p->run, HTML_MAX_GROUPS, bufs, params);
 	params[7] = pcap;
 	snprintf(pcap, sizeof(pcap), "%d", HTML_MAX_PAIRS);
 	ok = html_query(p, "groups", gsql, 7, params, m) &&
@@ -422,7 +422,7 @@ section_groups(Page *p)
 		goto cleanup;
 	total = m.nrows ? atoll(db_text(&m, 0, G_TOTAL)) : 0;
 	fprintf(p->out, "<h2 id=\"groups\">Groups (%lld%s)</h2>\n", total,
-			report_filtered(p->opt) ? " with the report's filters" : "");
+			report_filtered(p->filter) ? " with the report's filters" : "");
 	if (m.nrows == 0)
 	{
 		fputs("<p class=\"note\">No duplicate groups.</p>\n", p->out);
@@ -461,7 +461,7 @@ section_groups(Page *p)
 		fprintf(p->out, "<p class=\"note\">%lld more groups: this page shows the first %lld in "
 				"this order; narrow it with --kind, --institution, --changed or --min-score, "
 				"page on with --offset %lld, or use --format csv or json for all.</p>\n",
-				total - shown, shown, (long long) p->opt->offset + shown);
+				total - shown, shown, (long long) p->filter->offset + shown);
 	ok = true;
 
 cleanup:
@@ -491,9 +491,9 @@ page_head(Page *p, const DbRows *run)
 
 /* report_write_html — see report.h. */
 bool
-report_write_html(DbConn *c, int64_t run_id, const Options *opt, FILE *out)
+report_write_html(DbConn *c, int64_t run_id, const ReportFilter *f, FILE *out)
 {
-	Page		p = {c, out, "", NAN, NULL, opt};
+	Page		p = {c, out, "", NAN, NULL, f};
 	const char *params[1] = {p.run};
 	DbRows		run = {0};
 	bool		ok = false;

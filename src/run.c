@@ -15,6 +15,7 @@
 #include <xxhash.h>
 
 #include "db.h"
+#include "exitcode.h"
 #include "groups.h"
 #include "keys.h"
 #include "loader.h"
@@ -24,10 +25,11 @@
 #include "payload.h"
 #include "publish.h"
 #include "sql_query.h"
+#include "version.h"
 
 typedef struct RunState
 {
-	const Options *opt;
+	const RunConfig *opt;		/* borrowed */
 	DbConn	   *c;
 	DbConn	   *src;			/* the source's connection: c, or --source-dsn's */
 	int64_t		run_id;
@@ -147,18 +149,16 @@ static bool
 register_run(RunState *rs)
 {
 	DbRows		rows;
-	char	   *options = cli_options_json(rs->opt);
 	const char *params[4] = {
 		rs->opt->backfill ? "backfill" : "nightly",
 		rs->opt->dry_run ? "t" : "f",
-		options,
+		rs->opt->options_json,
 		version_string()
 	};
 	bool		ok;
 
 	ok = db_exec(rs->c, sql_query("begin")) &&
 		db_query(rs->c, sql_query("run_register"), 4, params, &rows);
-	free(options);
 	if (!ok)
 		return false;
 	rs->run_id = strtoll(DB_VALUE(&rows, 0, 0), NULL, 10);
@@ -401,7 +401,7 @@ run_group(RunState *rs)
 static bool
 run_pipeline(RunState *rs)
 {
-	const Options *opt = rs->opt;
+	const RunConfig *opt = rs->opt;
 	LoadOptions lo = {opt->source, opt->include_removed, opt->created_since,
 	opt->created_until, {NULL, NULL}, NULL};
 	MatchOptions mo = {opt->hot_key_cap, opt->max_pairs, opt->threshold, cancelled_in_match};
@@ -536,7 +536,7 @@ stopped_before_register(void)
 static int
 run_connect(RunState *rs)
 {
-	const Options *opt = rs->opt;
+	const RunConfig *opt = rs->opt;
 	DbSettings	src_settings = {opt->db.lock_timeout, opt->db.statement_timeout,
 	NULL, NULL, NULL, NULL};
 
@@ -614,7 +614,7 @@ run_register(RunState *rs)
 }
 
 int
-run_command(const Options *opt)
+run_command(const RunConfig *opt)
 {
 	RunState	rs;
 	int			rc;
