@@ -21,7 +21,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 CORE    := arena normalize payload keys score match nearmiss model groups copyfmt textesc
 # The edges and the program.
 EDGE    := log db loader publish publish_model published migrate report report_out report_html \
-           report_html_charts explain check run status cli cli_usage cli_values main sql_query
+           report_html_charts explain check run status cli cli_usage cli_values main
 # migrations (installed, applied by migrate) and the statements the job runs
 # (sql/queries/, embedded by name: sql_file("queries/NAME.sql"))
 SQL_MIGRATIONS := $(sort $(wildcard sql/*.sql))
@@ -32,6 +32,8 @@ EDGE_O   = $(EDGE:%=build/%.o) build/sql_files.o build/report_css.o
 SCORE_O  = $(CORE:%=build/san/%.o)
 SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o build/san/report_css.o
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+# the embedded statements by name; what the previous runs left (read before grouping)
+EDGE    += sql_query history
 
 .PHONY: all test unit integration lint demo clean deps bench eval fuzz fuzz-replay install uninstall ext ext-install
 

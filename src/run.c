@@ -17,6 +17,7 @@
 #include "db.h"
 #include "exitcode.h"
 #include "groups.h"
+#include "history.h"
 #include "keys.h"
 #include "loader.h"
 #include "log.h"
@@ -292,7 +293,7 @@ assign_group_ids(RunState *rs)
 	for (size_t i = 0; i < g->n_groups; i++)
 		n_new += rs->group_ids[i] == 0;
 	fresh = xmalloc((n_new + 1) * sizeof(int64_t));
-	ok = publish_allocate_ids(rs->c, n_new, fresh, rs->err, sizeof(rs->err));
+	ok = history_allocate_ids(rs->c, n_new, fresh, rs->err, sizeof(rs->err));
 	if (ok)
 	{
 		size_t		k = 0;
@@ -391,7 +392,7 @@ run_group(RunState *rs)
 	rs->counts.groups = (int64_t) rs->groups.n_groups;
 	rs->counts.items_in_groups = rs->groups.n_groups ? rs->groups.offsets[rs->groups.n_groups] : 0;
 	if (run_interrupted(rs, "before reading the published groups") ||
-		!publish_load_previous(rs->c, &rs->prev, rs->err, sizeof(rs->err)) ||
+		!history_read_groups(rs->c, &rs->prev, rs->err, sizeof(rs->err)) ||
 		run_interrupted(rs, "while grouping"))
 		return false;
 	return assign_group_ids(rs);
@@ -671,7 +672,7 @@ cleanup:
 	db_close(rs.c);
 	cJSON_Delete(rs.stats);
 	free(rs.group_ids);
-	publish_previous_free(&rs.prev);
+	history_free(&rs.prev);
 	groups_free(&rs.groups);
 	match_result_free(&rs.match);
 	vec_free(&rs.rejects);
