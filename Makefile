@@ -136,7 +136,7 @@ ext:
 ext-install: ext
 	$(MAKE) -C ext install
 
-integration: build/san/itemdup
+integration: build/san/itemdup build/itemdup-gen
 	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) -s ext-install >/dev/null; fi
 	bash tests/integration/run.sh
 

@@ -346,8 +346,7 @@ explain_pair_from_model(Explain *e, bool grouped)
 			: "they are at different institutions (never compared)";
 		if (e->json)
 		{
-			if (!grouped)		/* explain_items said so for a grouped pair */
-				cJSON_AddBoolToObject(e->out, "grouped", false);
+			cJSON_AddBoolToObject(e->out, "grouped", false);
 			cJSON_AddStringToObject(e->out, "why", why);
 		}
 		else
