@@ -106,17 +106,19 @@ static void
 table_head(FILE *out, const DbRows *run)
 {
 	fprintf(out, "itemdup run %s (%s, %s) started %s, published %s\n",
-			db_text(run, 0, 0), db_text(run, 0, 1), db_text(run, 0, 2), db_text(run, 0, 3),
-			DB_VALUE(run, 0, 5) ? db_text(run, 0, 5) : "never");
+			db_text(run, 0, U_RUN), db_text(run, 0, U_KIND), db_text(run, 0, U_STATUS),
+			db_text(run, 0, U_STARTED),
+			DB_VALUE(run, 0, U_PUBLISHED) ? db_text(run, 0, U_PUBLISHED) : "never");
 	fprintf(out, "items read %s, skipped %s, rejected %s; accounts %s (%s unkeyable); "
 			"hot keys %s; pairs scored %s\n",
-			db_text(run, 0, 6), db_text(run, 0, 7), db_text(run, 0, 8), db_text(run, 0, 9),
-			db_text(run, 0, 10), db_text(run, 0, 11), db_text(run, 0, 12));
+			db_text(run, 0, U_READ), db_text(run, 0, U_SKIPPED), db_text(run, 0, U_REJECTED),
+			db_text(run, 0, U_ACCOUNTS), db_text(run, 0, U_UNKEYABLE), db_text(run, 0, U_HOT),
+			db_text(run, 0, U_PAIRS));
 	fprintf(out, "groups %s holding %s items: new %s, grown %s, shrunk %s, merged %s, "
 			"split %s, dissolved %s, unchanged %s\n",
-			db_text(run, 0, 13), db_text(run, 0, 14), db_text(run, 0, 15), db_text(run, 0, 16),
-			db_text(run, 0, 17), db_text(run, 0, 18), db_text(run, 0, 19), db_text(run, 0, 20),
-			db_text(run, 0, 21));
+			db_text(run, 0, U_GROUPS), db_text(run, 0, U_IN_GROUPS), db_text(run, 0, U_NEW),
+			db_text(run, 0, U_GROWN), db_text(run, 0, U_SHRUNK), db_text(run, 0, U_MERGED),
+			db_text(run, 0, U_SPLIT), db_text(run, 0, U_DISSOLVED), db_text(run, 0, U_UNCHANGED));
 	fputs("order: cross-owner first, then size, then newest; review status: open, confirmed "
 		  "(real duplicates) or dismissed (not duplicates), set with itemdup.review_group()\n", out);
 }

@@ -36,6 +36,15 @@ typedef struct ReportConfig
 
 int			report_command(const ReportConfig *cfg);
 
+/* Columns of sql/queries/report_run.sql: a run's figures (table head, html page). */
+typedef enum ReportRunColumn
+{
+	U_RUN, U_KIND, U_STATUS, U_DRY, U_STARTED, U_FINISHED, U_PUBLISHED, U_READ,
+	U_SKIPPED, U_REJECTED, U_ACCOUNTS, U_UNKEYABLE, U_HOT, U_PAIRS, U_GROUPS,
+	U_IN_GROUPS, U_NEW, U_GROWN, U_SHRUNK, U_MERGED, U_SPLIT, U_DISSOLVED,
+	U_UNCHANGED, U_THRESHOLD, U_PREV, U_NCOLS
+} ReportRunColumn;
+
 /*
  * report_resolve_run — the run to show: --run ID when given (must exist
  * and have succeeded), else the published one.  0 with a logged error

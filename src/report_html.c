@@ -27,14 +27,6 @@
 
 
 
-/* Columns of html_run.sql. */
-enum
-{
-	U_RUN, U_KIND, U_STATUS, U_DRY, U_STARTED, U_FINISHED, U_PUBLISHED, U_READ,
-	U_SKIPPED, U_REJECTED, U_ACCOUNTS, U_UNKEYABLE, U_HOT, U_PAIRS, U_GROUPS,
-	U_IN_GROUPS, U_NEW, U_GROWN, U_SHRUNK, U_MERGED, U_SPLIT, U_DISSOLVED,
-	U_UNCHANGED, U_THRESHOLD, U_PREV, U_NCOLS
-};
 
 /* Columns of html_groups.sql. */
 enum
@@ -499,7 +491,7 @@ report_write_html(DbConn *c, int64_t run_id, const ReportFilter *f, FILE *out)
 	bool		ok = false;
 
 	snprintf(p.run, sizeof(p.run), "%" PRId64, run_id);
-	if (!html_query(&p, "the run", sql_query("html_run"), 1, params, &run))
+	if (!html_query(&p, "the run", sql_query("report_run"), 1, params, &run))
 		goto cleanup;
 	if (run.nrows == 0)
 	{
