@@ -297,6 +297,30 @@ add_pair_json(Explain *e, const Published *pub, const ModelPair *mp, bool candid
 }
 
 /*
+ * read_pair_items — the two items ids from the published model into it[]
+ * (borrowed from pub); false (logged) when either is not in its index.
+ */
+static bool
+read_pair_items(DbConn *c, Published *pub, const char *const ids[2], const PubItem *it[2])
+{
+	if (!published_read_items_by_id(c, pub, ids, 2))
+		return false;
+	for (size_t i = 0; i < pub->items.len; i++)
+		for (int k = 0; k < 2; k++)
+			if (strcmp(VEC_AT(&pub->items, PubItem, i).side.item_id, ids[k]) == 0)
+				it[k] = &VEC_AT(&pub->items, PubItem, i);
+	for (int k = 0; k < 2; k++)
+		if (it[k] == NULL)
+		{
+			log_error("unknown item: %s is not in the index of published run %" PRId64
+					  " (not in the source, removed, rejected or without a keyable account; "
+					  "see itemdup.rejects)", ids[k], pub->run_id);
+			return false;
+		}
+	return true;
+}
+
+/*
  * Any two items scored with the published run's model (itemdup.model_*):
  * the score the run gave them when they were a candidate pair.  Exit 1
  * when either is not in the published index.
@@ -324,20 +348,8 @@ explain_pair_from_model(Explain *e, bool grouped)
 		rc = grouped ? EXIT_OK : EXIT_FAIL;
 		goto cleanup;
 	}
-	if (!published_read_items_by_id(e->c, &pub, ids, 2))
+	if (!read_pair_items(e->c, &pub, ids, it))
 		goto cleanup;
-	for (size_t i = 0; i < pub.items.len; i++)
-		for (int k = 0; k < 2; k++)
-			if (strcmp(VEC_AT(&pub.items, PubItem, i).side.item_id, ids[k]) == 0)
-				it[k] = &VEC_AT(&pub.items, PubItem, i);
-	for (int k = 0; k < 2; k++)
-		if (it[k] == NULL)
-		{
-			log_error("unknown item: %s is not in the index of published run %" PRId64
-					  " (not in the source, removed, rejected or without a keyable account; "
-					  "see itemdup.rejects)", ids[k], pub.run_id);
-			goto cleanup;
-		}
 	if (strcmp(it[0]->environment, it[1]->environment) != 0 ||
 		strcmp(it[0]->institution_id, it[1]->institution_id) != 0)
 	{

@@ -371,14 +371,22 @@ run_interrupted(RunState *rs, const char *where)
 	return true;
 }
 
-/* Step 7: groups, stable ids; false with rs->err set. */
+/*
+ * Step 7: the published run's groups read first (history.c), then the
+ * groups and their stable ids; false with rs->err set.
+ */
 static bool
 run_group(RunState *rs)
 {
 	size_t		n = rs->ds.items.len;
-	const char **ids = xmalloc((n + 1) * sizeof(char *));
+	const char **ids;
 	bool		ok;
 
+	if (run_interrupted(rs, "before reading the published groups") ||
+		!history_read_groups(rs->c, &rs->prev, rs->err, sizeof(rs->err)) ||
+		run_interrupted(rs, "while grouping"))
+		return false;
+	ids = xmalloc((n + 1) * sizeof(char *));
 	for (size_t i = 0; i < n; i++)
 		ids[i] = DS_ITEM(&rs->ds, i)->item_id;
 	ok = groups_build_cancellable(n, rs->match.pairs.data, rs->match.pairs.len, ids,
@@ -391,27 +399,21 @@ run_group(RunState *rs)
 	}
 	rs->counts.groups = (int64_t) rs->groups.n_groups;
 	rs->counts.items_in_groups = rs->groups.n_groups ? rs->groups.offsets[rs->groups.n_groups] : 0;
-	if (run_interrupted(rs, "before reading the published groups") ||
-		!history_read_groups(rs->c, &rs->prev, rs->err, sizeof(rs->err)) ||
-		run_interrupted(rs, "while grouping"))
-		return false;
 	return assign_group_ids(rs);
 }
 
-/* Steps 5-8; false with rs->err set on failure. */
+/* Step 5: the source read, its counts logged, the guards; false with rs->err set. */
 static bool
-run_pipeline(RunState *rs)
+run_read(RunState *rs)
 {
 	const RunConfig *opt = rs->opt;
 	LoadOptions lo = {opt->source, opt->include_removed, opt->created_since,
 	opt->created_until, {NULL, NULL}, NULL};
-	MatchOptions mo = {opt->hot_key_cap, opt->max_pairs, opt->threshold, cancelled_in_match};
+	const char *keys[] = {"items_read", "items_used", "items_rejected", "items_removed",
+	"items_superseded", "accounts_read", "accounts_unkeyable"};
+	int64_t		vals[7];
 	double		t;
-	char	   *stats;
-	bool		ok;
 
-	if (run_interrupted(rs, "after registering the run"))
-		return false;
 	log_step(5, "read source");
 	t = log_now();
 	if (!loader_read(rs->src, &lo, &rs->ds, &rs->rejects, &rs->load, rs->err, sizeof(rs->err)))
@@ -421,41 +423,82 @@ run_pipeline(RunState *rs)
 	if (run_interrupted(rs, "after reading the source"))
 		return false;
 	fill_counts(rs);
-	{
-		const char *keys[] = {"items_read", "items_used", "items_rejected", "items_removed",
-		"items_superseded", "accounts_read", "accounts_unkeyable"};
-		int64_t		vals[] = {rs->load.items_read, rs->load.items_used, rs->load.items_rejected,
-			rs->load.items_removed, rs->load.items_superseded, rs->load.accounts_read,
-		rs->counts.accounts_unkeyable};
+	vals[0] = rs->load.items_read;
+	vals[1] = rs->load.items_used;
+	vals[2] = rs->load.items_rejected;
+	vals[3] = rs->load.items_removed;
+	vals[4] = rs->load.items_superseded;
+	vals[5] = rs->load.accounts_read;
+	vals[6] = rs->counts.accounts_unkeyable;
+	log_counts(LOG_INFO, "source read", 7, keys, vals);
+	return check_guards(rs);
+}
 
-		log_counts(LOG_INFO, "source read", 7, keys, vals);
-	}
-	if (!check_guards(rs))
-		return false;
+/* Step 6: candidate pairs scored; false with rs->err set. */
+static bool
+run_match(RunState *rs)
+{
+	const RunConfig *opt = rs->opt;
+	MatchOptions mo = {opt->hot_key_cap, opt->max_pairs, opt->threshold, cancelled_in_match};
+	MatchCandidateFn each = NULL;
+	double		t;
+	bool		ok;
 
 	log_step(6, "match");
 	t = log_now();
-	{
-		MatchCandidateFn each = NULL;
-
 #ifdef ITEMDUP_TEST_HOOKS
-		if (getenv("ITEMDUP_DUMP_CANDIDATES") != NULL &&
-			(rs->dump = fopen(getenv("ITEMDUP_DUMP_CANDIDATES"), "w")) != NULL)
-			each = dump_candidate;
+	if (getenv("ITEMDUP_DUMP_CANDIDATES") != NULL &&
+		(rs->dump = fopen(getenv("ITEMDUP_DUMP_CANDIDATES"), "w")) != NULL)
+		each = dump_candidate;
 #endif
-		ok = match_find_pairs_each(&rs->ds, &mo, each, rs, &rs->match, rs->err, sizeof(rs->err));
-		if (rs->dump != NULL)
-			fclose(rs->dump);
-		if (!ok)
-			return false;
-	}
+	ok = match_find_pairs_each(&rs->ds, &mo, each, rs, &rs->match, rs->err, sizeof(rs->err));
+	if (rs->dump != NULL)
+		fclose(rs->dump);
+	if (!ok)
+		return false;
 	stage_time(rs, "match_s", t);
 	rs->counts.hot_keys = (int64_t) rs->match.hot_keys;
 	rs->counts.pairs_scored = (int64_t) rs->match.candidate_pairs;
 	if (rs->match.hot_keys > 0)
 		log_info("%" PRIu64 " hot keys shared by more than %u items were skipped",
 				 rs->match.hot_keys, opt->hot_key_cap);
+	return true;
+}
 
+/* Step 8: the results written (published or not) in one transaction; false with rs->err set. */
+static bool
+run_publish(RunState *rs)
+{
+	double		t = log_now();
+	char	   *stats = stats_text(rs);
+	PublishInput in = {
+		.run_id = rs->run_id, .run_started_at = rs->started_at,
+		.publish = rs->publishes, .keep_runs = rs->opt->keep_runs,
+		.ds = &rs->ds, .match = &rs->match, .groups = &rs->groups,
+		.group_ids = rs->group_ids, .prev = &rs->prev, .rejects = &rs->rejects,
+		.counts = &rs->counts, .stats_json = stats,
+		.threshold = rs->opt->threshold, .hot_key_cap = rs->opt->hot_key_cap,
+		.snapshot_at = rs->load.snapshot_at
+	};
+	bool		ok;
+
+	ok = publish_run(rs->c, &in, rs->err, sizeof(rs->err));
+	free(stats);
+	if (ok)
+		log_debug("publish took %.3f s", log_now() - t);
+	return ok;
+}
+
+/* Steps 5-8; false with rs->err set on failure. */
+static bool
+run_pipeline(RunState *rs)
+{
+	double		t;
+
+	if (run_interrupted(rs, "after registering the run") || !run_read(rs))
+		return false;
+	if (!run_match(rs))
+		return false;
 	FAILPOINT("after_match");
 	if (run_interrupted(rs, "after matching"))
 		return false;
@@ -467,27 +510,8 @@ run_pipeline(RunState *rs)
 	FAILPOINT("after_group");
 	if (run_interrupted(rs, "after grouping"))
 		return false;
-
 	log_step(8, rs->publishes ? "publish" : "store results (not published)");
-	t = log_now();
-	stats = stats_text(rs);
-	{
-		PublishInput in = {
-			.run_id = rs->run_id, .run_started_at = rs->started_at,
-			.publish = rs->publishes, .keep_runs = opt->keep_runs,
-			.ds = &rs->ds, .match = &rs->match, .groups = &rs->groups,
-			.group_ids = rs->group_ids, .prev = &rs->prev, .rejects = &rs->rejects,
-			.counts = &rs->counts, .stats_json = stats,
-			.threshold = opt->threshold, .hot_key_cap = opt->hot_key_cap,
-			.snapshot_at = rs->load.snapshot_at
-		};
-
-		ok = publish_run(rs->c, &in, rs->err, sizeof(rs->err));
-	}
-	free(stats);
-	if (ok)
-		log_debug("publish took %.3f s", log_now() - t);
-	return ok;
+	return run_publish(rs);
 }
 
 /*
