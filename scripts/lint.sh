@@ -27,7 +27,9 @@ sqlre='"[[:space:]]*[(,]?[[:space:]]*(SELECT|INSERT|UPDATE|DELETE|COPY|WITH|CREA
 bad=0
 for f in src/*.c; do
 	allowed "$f" && continue
-	if grep -nE "$sqlre" "$f" | sed "s|^|$f:|; s|\$|   <- SQL text in C: move it to sql/queries/NAME.sql|"; then
+	hits=$(grep -nE "$sqlre" "$f" || true)
+	if [ -n "$hits" ]; then
+		echo "$hits" | sed "s|^|$f:|; s|\$|   <- SQL text in C: move it to sql/queries/NAME.sql|"
 		bad=1
 	fi
 	if ! awk -v max="$max" -v file="$f" '
@@ -47,7 +49,9 @@ for f in src/*.c; do
 done
 for f in src/*.c src/*.h; do
 	case "$f" in src/cli.h | src/cli.c | src/cli_*.[ch] | src/main.c) continue ;; esac
-	if grep -n '^#include "cli.h"' "$f" | sed "s|^|$f:|; s|\$|   <- an edge includes cli.h: give it its own config struct|"; then
+	hits=$(grep -n '^#include "cli.h"' "$f" || true)
+	if [ -n "$hits" ]; then
+		echo "$hits" | sed "s|^|$f:|; s|\$|   <- an edge includes cli.h: give it its own config struct|"
 		bad=1
 	fi
 done
