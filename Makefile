@@ -32,8 +32,9 @@ EDGE_O   = $(EDGE:%=build/%.o) build/sql_files.o build/report_css.o
 SCORE_O  = $(CORE:%=build/san/%.o)
 SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o build/san/report_css.o
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
-# the embedded statements by name; what the previous runs left (read before grouping)
-EDGE    += sql_query history
+# the embedded statements by name; what the previous runs left (read before grouping);
+# Options into each command's config
+EDGE    += sql_query history cli_config
 
 .PHONY: all test unit integration lint demo clean deps bench eval fuzz fuzz-replay install uninstall ext ext-install
 

@@ -2,7 +2,8 @@
  * cli.c — argv into Options: the commands table, one option table and one
  * getopts function per command (pgcopydb's cli_<command>_getopts), the
  * options every command shares (connection as in psql, logging), value
- * checks, and the handlers that turn Options into each edge's own config.
+ * checks; the handlers that turn Options into each edge's own config are
+ * in cli_config.c.
  * Usage text lives in cli_usage.c; the man page (docs/itemdup.1) says the
  * same at length.
  */
@@ -17,15 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_config.h"
 #include "cli_usage.h"
 #include "cli_values.h"
-#include "explain.h"
-#include "linkcheck.h"
-#include "migrate.h"
 #include "normalize.h"
-#include "report.h"
-#include "run.h"
-#include "status.h"
 
 /* Long-only option ids (short options use their letter). */
 enum
@@ -139,12 +135,6 @@ static int	cli_report_getopts(int argc, char **argv, Options *opt);
 static int	cli_explain_getopts(int argc, char **argv, Options *opt);
 static int	cli_status_getopts(int argc, char **argv, Options *opt);
 static int	cli_check_getopts(int argc, char **argv, Options *opt);
-static int	cli_migrate_handler(const Options *opt);
-static int	cli_run_handler(const Options *opt);
-static int	cli_report_handler(const Options *opt);
-static int	cli_explain_handler(const Options *opt);
-static int	cli_status_handler(const Options *opt);
-static int	cli_check_handler(const Options *opt);
 
 static const CliCommand commands[] = {
 	{"migrate", CMD_MIGRATE, migrate_options, cli_migrate_getopts, cli_migrate_handler},
@@ -729,80 +719,6 @@ cli_dispatch(const Options *opt)
 	const CliCommand *cmd = command_of(opt->command);
 
 	return cmd != NULL ? cmd->handler(opt) : EXIT_USAGE;
-}
-
-/* Options into migrate's own config. */
-static int
-cli_migrate_handler(const Options *opt)
-{
-	MigrateConfig mc = {opt->dsn, opt->db, opt->lock_wait};
-
-	return migrate_command(&mc);
-}
-
-/* Options into run's own config, with the options as JSON for runs.options. */
-static int
-cli_run_handler(const Options *opt)
-{
-	RunConfig	rc = {
-		.dsn = opt->dsn, .db = opt->db, .lock_wait = opt->lock_wait,
-		.source = opt->source, .source_dsn = opt->source_dsn, .backfill = opt->backfill,
-		.publish = opt->publish, .dry_run = opt->dry_run,
-		.include_removed = opt->include_removed, .created_since = opt->created_since,
-		.created_until = opt->created_until, .hot_key_cap = opt->hot_key_cap,
-		.max_pairs = opt->max_pairs, .max_reject_ratio = opt->max_reject_ratio,
-		.min_items = opt->min_items, .keep_runs = opt->keep_runs, .threshold = opt->threshold
-	};
-	char	   *options = cli_options_json(opt);
-	int			code;
-
-	rc.options_json = options;
-	code = run_command(&rc);
-	free(options);
-	return code;
-}
-
-/* Options into report's own config. */
-static int
-cli_report_handler(const Options *opt)
-{
-	ReportConfig rc = {
-		.dsn = opt->dsn, .db = opt->db, .format = opt->format, .run_id = opt->run_id,
-		.output = opt->output, .csv_raw = opt->csv_raw,
-		.filter = {opt->report_kind, opt->institution, opt->min_score, opt->changed,
-		opt->limit, opt->offset}
-	};
-
-	return report_command(&rc);
-}
-
-/* Options into explain's own config. */
-static int
-cli_explain_handler(const Options *opt)
-{
-	ExplainConfig ec = {opt->dsn, opt->db, strcmp(opt->format, "json") == 0, opt->run_id,
-	opt->item_a, opt->item_b};
-
-	return explain_command(&ec);
-}
-
-/* Options into check's own config. */
-static int
-cli_check_handler(const Options *opt)
-{
-	CheckConfig cc = {opt->dsn, opt->db, opt->owner, opt->environment, opt->institution,
-	opt->source, strcmp(opt->format, "json") == 0};
-
-	return check_command(&cc);
-}
-
-/* Options into status's own config. */
-static int
-cli_status_handler(const Options *opt)
-{
-	StatusConfig sc = {opt->dsn, opt->db, opt->max_age, strcmp(opt->format, "json") == 0};
-
-	return status_command(&sc);
 }
 
 char *
