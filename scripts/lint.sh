@@ -5,7 +5,10 @@
 #   2. no function in src/*.c longer than LINT_MAX_LINES (80) lines, from its
 #      opening "{" to its closing "}" (both in column 0, the house style);
 #   3. edges do not know the CLI: only cli*.c/h and main.c include cli.h
-#      (each edge takes its own config struct, built in cli.c).
+#      (each edge takes its own config struct, built in cli_config.c);
+#   4. every name given to sql_query()/sql_query_with() has its file in
+#      sql/queries/, and every file there is used (by name or as
+#      sql_file("queries/NAME.sql")).
 # src/gen/ (the generator, not part of the job) is not checked.  Prints each
 # offender as FILE:LINE: reason, and exits 1 when there is any.
 set -eu
@@ -55,8 +58,23 @@ for f in src/*.c src/*.h; do
 		bad=1
 	fi
 done
+used=$(grep -ohE 'sql_query(_with)?\([^;]*|sql_file\("queries/[a-z_0-9]+' src/*.c |
+	grep -oE '"(queries/)?[a-z_0-9]+' | sed 's|^"||; s|^queries/||' | sort -u)
+for n in $used; do
+	if [ ! -f "sql/queries/$n.sql" ]; then
+		echo "src: sql_query(\"$n\")   <- no file sql/queries/$n.sql"
+		bad=1
+	fi
+done
+for f in sql/queries/*.sql; do
+	n=$(basename "$f" .sql)
+	if ! echo "$used" | grep -qx "$n"; then
+		echo "$f   <- not used by any src/*.c: remove it"
+		bad=1
+	fi
+done
 if [ "$bad" -ne 0 ]; then
 	echo "lint: failed (rules at the top of scripts/lint.sh)" >&2
 	exit 1
 fi
-echo "lint: ok (no SQL text in src/*.c, no function over $max lines, cli.h only in the CLI)"
+echo "lint: ok (no SQL text in src/*.c, no function over $max lines, cli.h only in the CLI, sql/queries/ names match)"
