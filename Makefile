@@ -17,7 +17,7 @@ LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -L$(PG_LIB) -lpq -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
            -DITEMDUP_TEST_HOOKS
 
-# The pure core: no libpq, no I/O (STYLE.md).  Unit tests and the fuzzer link it.
+# The pure core: no libpq, no I/O (docs/STYLE.md).  Unit tests and the fuzzer link it.
 CORE    := arena normalize payload keys score match nearmiss model groups copyfmt textesc
 # The edges and the program.
 EDGE    := log db loader publish publish_model published migrate report report_out report_html \

@@ -4,11 +4,13 @@
 --   CREATE EXTENSION itemdup_check;
 \echo Use "CREATE EXTENSION itemdup_check" to load this file. \quit
 
-CREATE FUNCTION itemdup.check_link(link_owner_id text, environment text, institution_id text,
+CREATE FUNCTION itemdup.check_link(owner_id text, environment text, institution_id text,
                                    accounts jsonb)
 RETURNS TABLE (item_id text, owner_id text, same_owner boolean, score double precision,
                evidence jsonb)
 AS 'MODULE_PATHNAME', 'itemdup_check_link'
+-- owner_id is both the argument (the linking user) and a result column (each
+-- match's owner): allowed for input and output parameters, and unambiguous in C.
 LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 

@@ -1,5 +1,5 @@
 /*
- * itemdup_check.c — itemdup.check_link(link_owner_id, environment,
+ * itemdup_check.c — itemdup.check_link(owner_id, environment,
  * institution_id, accounts): `itemdup check` inside the server.
  *
  * The same check_parse and check_score as the command (src/check.c), over
@@ -71,7 +71,7 @@ itemdup_check_link(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						errmsg("itemdup.check_link: link_owner_id, environment and accounts "
+						errmsg("itemdup.check_link: owner_id, environment and accounts "
 							   "must not be null")));
 	InitMaterializedSRF(fcinfo, 0);
 	owner = text_to_cstring(PG_GETARG_TEXT_PP(0));

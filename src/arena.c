@@ -3,11 +3,16 @@
  */
 #include "arena.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ARENA_BLOCK_SIZE (1024 * 1024)
+
+/* arena_alloc rounds sizes up with a mask: the alignment is a power of two */
+_Static_assert((sizeof(max_align_t) & (sizeof(max_align_t) - 1)) == 0,
+			   "max_align_t size is a power of two");
 
 struct ArenaBlock
 {
@@ -120,6 +125,8 @@ arena_alloc(Arena *a, size_t size)
 	size_t		need = (size + align - 1) & ~(align - 1);
 	ArenaBlock *b = a->head;
 
+	if (size > SIZE_MAX / 2)
+		xoom(size);				/* would wrap below: no block can hold it */
 	if (need == 0)
 		need = align;
 	if (b == NULL || b->size - b->used < need)
@@ -144,6 +151,8 @@ arena_alloc(Arena *a, size_t size)
 	void	   *p = (char *) b->data + b->used;
 
 	b->used += need;
+	assert(b->used <= b->size);
+	assert(((uintptr_t) p & (_Alignof(max_align_t) - 1)) == 0);
 	a->used_bytes += size;
 	return p;
 }
@@ -172,6 +181,7 @@ vec_init(Vec *v, size_t elem)
 void *
 vec_push(Vec *v)
 {
+	assert(v->elem > 0 && v->len <= v->cap);
 	if (v->len == v->cap)
 	{
 		v->cap = v->cap ? v->cap * 2 : 64;

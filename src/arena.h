@@ -4,6 +4,8 @@
  * Everything allocated from an Arena lives until arena_free(); callers never
  * free individual allocations.  Allocation failure aborts the process with a
  * message: the job cannot continue without memory and has nothing to publish.
+ * That message (xoom) is the only thing the pure core ever writes to stderr
+ * (docs/STYLE.md "Errors").
  */
 #ifndef ITEMDUP_ARENA_H
 #define ITEMDUP_ARENA_H

@@ -1,6 +1,7 @@
 /*
  * copyfmt.h — PostgreSQL COPY text format, both ways, and a growable
- * byte buffer.  Pure: no I/O.
+ * byte buffer.  Pure: no I/O, no logging: copyfmt_split returns false on a
+ * malformed row and the caller (the loader) says so.  Out of memory aborts.
  */
 #ifndef ITEMDUP_COPYFMT_H
 #define ITEMDUP_COPYFMT_H

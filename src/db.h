@@ -1,5 +1,5 @@
 /*
- * db.h — the only place that talks libpq (STYLE.md: only db.c touches
+ * db.h — the only place that talks libpq (docs/STYLE.md: only db.c touches
  * PGresult).  Statements are logged at debug level with the backend pid;
  * errors are logged tersely (PQERRORS_TERSE, primary message only) so a
  * server's DETAIL/CONTEXT, which can quote payload content, never reaches a

@@ -3,6 +3,7 @@
  */
 #include "groups.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,57 +97,50 @@ groups_build(size_t n_items, const Pair *pairs, size_t n_pairs,
 		memset(out, 0, sizeof(*out));	/* not reached: never cancelled */
 }
 
-bool
-groups_build_cancellable(size_t n_items, const Pair *pairs, size_t n_pairs,
-						 const char *const *ids, CancelFn cancelled, Groups *out)
+/*
+ * Joins every pair in uf and marks its two items in in_pair; false when
+ * cancelled says stop (polled as it goes and once at the end).
+ */
+static bool
+join_pairs(UnionFind *uf, const Pair *pairs, size_t n_pairs, uint32_t *in_pair,
+		   CancelFn cancelled)
 {
-	UnionFind	uf;
-	uint32_t   *in_pair;
-	uint32_t   *nodes;
-	size_t		n_nodes = 0;
 	uint64_t	steps = 0;
 
-	memset(out, 0, sizeof(*out));
-	uf_init(&uf, n_items);
-	in_pair = xcalloc(n_items ? n_items : 1, sizeof(uint32_t));
 	for (size_t i = 0; i < n_pairs; i++)
 	{
 		if (cancel_poll(cancelled, &steps))
-		{
-			free(in_pair);
-			uf_free(&uf);
 			return false;
-		}
-		uf_union(&uf, pairs[i].a, pairs[i].b);
+		assert(pairs[i].a < pairs[i].b && pairs[i].b < uf->n);	/* match.h: a < b */
+		uf_union(uf, pairs[i].a, pairs[i].b);
 		in_pair[pairs[i].a] = in_pair[pairs[i].b] = 1;
 	}
-	if (cancelled != NULL && cancelled())
-	{
-		free(in_pair);
-		uf_free(&uf);
-		return false;
-	}
+	return !(cancelled != NULL && cancelled());
+}
 
-	/* nodes in any pair, sorted by (root, item_id) so components are runs */
-	nodes = xmalloc((n_items ? n_items : 1) * sizeof(uint32_t));
-	for (size_t i = 0; i < n_items; i++)
-		if (in_pair[i])
-			nodes[n_nodes++] = (uint32_t) i;
-	sort_ids = ids;
-	qsort(nodes, n_nodes, sizeof(uint32_t), cmp_item_by_id);
-
-	/* stable bucket by root keeps the item_id order inside each component */
+/*
+ * Components of the paired nodes (sorted by item_id) as spans of a
+ * bucketed array: each component's members stay in item_id order, and
+ * span.first is its smallest item.  Returns the number of spans; the
+ * caller frees *spans_out and *bucketed_out.
+ */
+static size_t
+components_bucket(UnionFind *uf, const uint32_t *nodes, size_t n_nodes,
+				  GroupSpan **spans_out, uint32_t **bucketed_out)
+{
+	size_t		n_items = uf->n;
 	uint32_t   *root_count = xcalloc(n_items ? n_items : 1, sizeof(uint32_t));
 	uint32_t   *root_start = xmalloc((n_items ? n_items : 1) * sizeof(uint32_t));
 	GroupSpan  *spans = xmalloc((n_nodes ? n_nodes : 1) * sizeof(GroupSpan));
+	uint32_t   *bucketed = xmalloc((n_nodes ? n_nodes : 1) * sizeof(uint32_t));
 	size_t		n_spans = 0;
 	uint32_t	pos = 0;
 
 	for (size_t k = 0; k < n_nodes; k++)
-		root_count[uf_find(&uf, nodes[k])]++;
+		root_count[uf_find(uf, nodes[k])]++;
 	for (size_t k = 0; k < n_nodes; k++)
 	{
-		uint32_t	r = uf_find(&uf, nodes[k]);
+		uint32_t	r = uf_find(uf, nodes[k]);
 
 		if (root_count[r] != 0)
 		{
@@ -160,11 +154,23 @@ groups_build_cancellable(size_t n_items, const Pair *pairs, size_t n_pairs,
 			n_spans++;
 		}
 	}
-	uint32_t   *bucketed = xmalloc((n_nodes ? n_nodes : 1) * sizeof(uint32_t));
-
+	assert(pos == n_nodes);
+	/* stable bucket by root keeps the item_id order inside each component */
 	for (size_t k = 0; k < n_nodes; k++)
-		bucketed[root_start[uf_find(&uf, nodes[k])]++] = nodes[k];
-	qsort(spans, n_spans, sizeof(GroupSpan), cmp_span);
+		bucketed[root_start[uf_find(uf, nodes[k])]++] = nodes[k];
+	free(root_start);
+	free(root_count);
+	*spans_out = spans;
+	*bucketed_out = bucketed;
+	return n_spans;
+}
+
+/* Fills out (already zeroed) from spans sorted by their smallest item_id. */
+static void
+groups_fill(size_t n_items, const GroupSpan *spans, size_t n_spans,
+			const uint32_t *bucketed, size_t n_nodes, Groups *out)
+{
+	uint32_t	pos = 0;
 
 	out->n_groups = n_spans;
 	out->offsets = xmalloc((n_spans + 1) * sizeof(uint32_t));
@@ -172,9 +178,9 @@ groups_build_cancellable(size_t n_items, const Pair *pairs, size_t n_pairs,
 	out->group_of = xmalloc((n_items ? n_items : 1) * sizeof(uint32_t));
 	for (size_t i = 0; i < n_items; i++)
 		out->group_of[i] = GROUP_NONE;
-	pos = 0;
 	for (size_t g = 0; g < n_spans; g++)
 	{
+		assert(spans[g].len >= 2);	/* a component comes from at least one pair */
 		out->offsets[g] = pos;
 		for (uint32_t k = 0; k < spans[g].len; k++)
 		{
@@ -184,12 +190,46 @@ groups_build_cancellable(size_t n_items, const Pair *pairs, size_t n_pairs,
 			out->group_of[item] = (uint32_t) g;
 		}
 	}
+	assert(pos == n_nodes);
 	out->offsets[n_spans] = pos;
+}
+
+bool
+groups_build_cancellable(size_t n_items, const Pair *pairs, size_t n_pairs,
+						 const char *const *ids, CancelFn cancelled, Groups *out)
+{
+	UnionFind	uf;
+	uint32_t   *in_pair;
+	uint32_t   *nodes;
+	size_t		n_nodes = 0;
+	GroupSpan  *spans;
+	uint32_t   *bucketed;
+	size_t		n_spans;
+
+	memset(out, 0, sizeof(*out));
+	uf_init(&uf, n_items);
+	in_pair = xcalloc(n_items ? n_items : 1, sizeof(uint32_t));
+	if (!join_pairs(&uf, pairs, n_pairs, in_pair, cancelled))
+	{
+		free(in_pair);
+		uf_free(&uf);
+		return false;
+	}
+
+	/* nodes in any pair, sorted by item_id so each component's run is too */
+	nodes = xmalloc((n_items ? n_items : 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < n_items; i++)
+		if (in_pair[i])
+			nodes[n_nodes++] = (uint32_t) i;
+	sort_ids = ids;
+	qsort(nodes, n_nodes, sizeof(uint32_t), cmp_item_by_id);
+
+	n_spans = components_bucket(&uf, nodes, n_nodes, &spans, &bucketed);
+	qsort(spans, n_spans, sizeof(GroupSpan), cmp_span);
+	groups_fill(n_items, spans, n_spans, bucketed, n_nodes, out);
 
 	free(bucketed);
 	free(spans);
-	free(root_start);
-	free(root_count);
 	free(nodes);
 	free(in_pair);
 	uf_free(&uf);
@@ -245,61 +285,91 @@ claim_beats(uint32_t count_g, const char *first_g, uint32_t count_h, const char 
 	return strcmp(first_g, first_h) < 0;
 }
 
-void
-groups_assign_ids(size_t n_groups, const uint32_t *offsets,
-				  const char *const *member_ids,
-				  const PrevMember *prev, size_t n_prev,
-				  int64_t *out_ids, GroupDiff *diff)
+/* The previous published groups, indexed for the claims. */
+typedef struct PrevIndex
 {
-	PrevMember *by_item = xmalloc((n_prev ? n_prev : 1) * sizeof(PrevMember));
-	int64_t    *pids = xmalloc((n_prev ? n_prev : 1) * sizeof(int64_t));
-	size_t		n_pids = 0;
+	PrevMember *by_item;		/* copy of prev, sorted by item_id */
+	size_t		n_prev;
+	int64_t    *pids;			/* distinct previous ids, ascending = age order */
+	size_t		n_pids;
+	uint32_t   *size;			/* per pids index: its members */
+	uint32_t   *parts;			/* per pids index: new groups sharing items with it */
+} PrevIndex;
 
-	memset(diff, 0, sizeof(*diff));
+/* Index of previous group id in px->pids; the id is always there. */
+static uint32_t
+prev_index_of(const PrevIndex *px, int64_t group_id)
+{
+	int64_t    *at = bsearch(&group_id, px->pids, px->n_pids, sizeof(int64_t), cmp_i64);
+
+	assert(at != NULL);
+	return (uint32_t) (at - px->pids);
+}
+
+/* Fills px from prev (borrowed; px owns its arrays: prev_index_free). */
+static void
+prev_index_build(PrevIndex *px, const PrevMember *prev, size_t n_prev)
+{
+	px->n_prev = n_prev;
+	px->by_item = xmalloc((n_prev ? n_prev : 1) * sizeof(PrevMember));
+	px->pids = xmalloc((n_prev ? n_prev : 1) * sizeof(int64_t));
+	px->n_pids = 0;
 	if (n_prev > 0)
-		memcpy(by_item, prev, n_prev * sizeof(PrevMember));
-	qsort(by_item, n_prev, sizeof(PrevMember), cmp_prev_by_item);
-
-	/* distinct previous ids, ascending: index order is age order */
-	for (size_t i = 0; i < n_prev; i++)
-		pids[i] = prev[i].group_id;
-	qsort(pids, n_prev, sizeof(int64_t), cmp_i64);
-	for (size_t i = 0; i < n_prev; i++)
-		if (n_pids == 0 || pids[n_pids - 1] != pids[i])
-			pids[n_pids++] = pids[i];
-
-	uint32_t   *prev_size = xcalloc(n_pids ? n_pids : 1, sizeof(uint32_t));
-	uint32_t   *prev_parts = xcalloc(n_pids ? n_pids : 1, sizeof(uint32_t));
+		memcpy(px->by_item, prev, n_prev * sizeof(PrevMember));
+	qsort(px->by_item, n_prev, sizeof(PrevMember), cmp_prev_by_item);
 
 	for (size_t i = 0; i < n_prev; i++)
-	{
-		int64_t    *at = bsearch(&prev[i].group_id, pids, n_pids, sizeof(int64_t), cmp_i64);
+		px->pids[i] = prev[i].group_id;
+	qsort(px->pids, n_prev, sizeof(int64_t), cmp_i64);
+	for (size_t i = 0; i < n_prev; i++)
+		if (px->n_pids == 0 || px->pids[px->n_pids - 1] != px->pids[i])
+			px->pids[px->n_pids++] = px->pids[i];
 
-		prev_size[at - pids]++;
-	}
+	px->size = xcalloc(px->n_pids ? px->n_pids : 1, sizeof(uint32_t));
+	px->parts = xcalloc(px->n_pids ? px->n_pids : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < n_prev; i++)
+		px->size[prev_index_of(px, prev[i].group_id)]++;
+}
 
-	/* overlaps of each new group, ascending previous id = preference order */
+static void
+prev_index_free(PrevIndex *px)
+{
+	free(px->parts);
+	free(px->size);
+	free(px->pids);
+	free(px->by_item);
+}
+
+/*
+ * Overlaps of every new group with the previous groups: group g's are
+ * ov[start[g]..start[g+1]), ascending previous index (= preference order),
+ * each previous group once with the count of items they share.  Counts
+ * px->parts.  The caller frees *ov_out and *start_out.
+ */
+static void
+overlaps_build(size_t n_groups, const uint32_t *offsets, const char *const *member_ids,
+			   PrevIndex *px, Overlap **ov_out, uint32_t **start_out)
+{
 	size_t		n_members = n_groups ? offsets[n_groups] : 0;
 	Overlap    *ov = xmalloc((n_members ? n_members : 1) * sizeof(Overlap));
-	uint32_t   *ov_start = xmalloc((n_groups + 1) * sizeof(uint32_t));
+	uint32_t   *start = xmalloc((n_groups + 1) * sizeof(uint32_t));
 	size_t		n_ov = 0;
 
 	for (size_t g = 0; g < n_groups; g++)
 	{
 		size_t		first = n_ov;
 
-		ov_start[g] = (uint32_t) n_ov;
+		assert(offsets[g] <= offsets[g + 1]);
+		start[g] = (uint32_t) n_ov;
 		for (uint32_t k = offsets[g]; k < offsets[g + 1]; k++)
 		{
 			PrevMember	key = {0, member_ids[k]};
-			PrevMember *hit = bsearch(&key, by_item, n_prev, sizeof(PrevMember),
+			PrevMember *hit = bsearch(&key, px->by_item, px->n_prev, sizeof(PrevMember),
 									  cmp_prev_by_item);
 
 			if (hit == NULL)
 				continue;
-			int64_t    *at = bsearch(&hit->group_id, pids, n_pids, sizeof(int64_t), cmp_i64);
-
-			ov[n_ov].prev = (uint32_t) (at - pids);
+			ov[n_ov].prev = prev_index_of(px, hit->group_id);
 			ov[n_ov].count = 1;
 			n_ov++;
 		}
@@ -316,14 +386,24 @@ groups_assign_ids(size_t n_groups, const uint32_t *offsets,
 		}
 		n_ov = w;
 		for (size_t r = first; r < n_ov; r++)
-			prev_parts[ov[r].prev]++;
+			px->parts[ov[r].prev]++;
 	}
-	ov_start[n_groups] = (uint32_t) n_ov;
+	start[n_groups] = (uint32_t) n_ov;
+	*ov_out = ov;
+	*start_out = start;
+}
 
-	/*
-	 * Deferred acceptance: free new groups propose to their next previous
-	 * group in age order; a previous group holds the best claimant so far.
-	 */
+/*
+ * Deferred acceptance: free new groups propose to their next previous
+ * group in age order; a previous group holds the best claimant so far.
+ * out_ids[g] gets the id group g holds, 0 when none.
+ */
+static void
+claim_ids(size_t n_groups, const uint32_t *offsets, const char *const *member_ids,
+		  const PrevIndex *px, const Overlap *ov, const uint32_t *ov_start,
+		  int64_t *out_ids)
+{
+	size_t		n_pids = px->n_pids;
 	uint32_t   *holder = xmalloc((n_pids ? n_pids : 1) * sizeof(uint32_t));
 	uint32_t   *holder_count = xcalloc(n_pids ? n_pids : 1, sizeof(uint32_t));
 	uint32_t   *next = xcalloc(n_groups ? n_groups : 1, sizeof(uint32_t));
@@ -360,19 +440,30 @@ groups_assign_ids(size_t n_groups, const uint32_t *offsets,
 		}
 		else
 			stack[top++] = g;
+		assert(top <= n_groups);
 	}
 	for (size_t g = 0; g < n_groups; g++)
 		out_ids[g] = 0;
 	for (size_t p = 0; p < n_pids; p++)
 		if (holder[p] != GROUP_NONE)
-			out_ids[holder[p]] = pids[p];
+			out_ids[holder[p]] = px->pids[p];
 
-	/* the run diff */
-	for (size_t p = 0; p < n_pids; p++)
+	free(stack);
+	free(next);
+	free(holder_count);
+	free(holder);
+}
+
+/* The run diff from the overlaps (diff is zeroed by the caller). */
+static void
+diff_count(size_t n_groups, const uint32_t *offsets, const PrevIndex *px,
+		   const Overlap *ov, const uint32_t *ov_start, GroupDiff *diff)
+{
+	for (size_t p = 0; p < px->n_pids; p++)
 	{
-		if (prev_parts[p] == 0)
+		if (px->parts[p] == 0)
 			diff->dissolved++;
-		else if (prev_parts[p] >= 2)
+		else if (px->parts[p] >= 2)
 			diff->split++;
 	}
 	for (size_t g = 0; g < n_groups; g++)
@@ -388,27 +479,36 @@ groups_assign_ids(size_t n_groups, const uint32_t *offsets,
 		{
 			const Overlap *o = &ov[ov_start[g]];
 
-			if (prev_parts[o->prev] >= 2)
+			if (px->parts[o->prev] >= 2)
 				continue;		/* counted once as a split of its previous group */
 			if (size > o->count)
 				diff->grown++;
-			else if (prev_size[o->prev] > o->count)
+			else if (px->size[o->prev] > o->count)
 				diff->shrunk++;
 			else
 				diff->unchanged++;
 		}
 	}
+}
 
-	free(stack);
-	free(next);
-	free(holder_count);
-	free(holder);
+void
+groups_assign_ids(size_t n_groups, const uint32_t *offsets,
+				  const char *const *member_ids,
+				  const PrevMember *prev, size_t n_prev,
+				  int64_t *out_ids, GroupDiff *diff)
+{
+	PrevIndex	px;
+	Overlap    *ov;
+	uint32_t   *ov_start;
+
+	memset(diff, 0, sizeof(*diff));
+	prev_index_build(&px, prev, n_prev);
+	overlaps_build(n_groups, offsets, member_ids, &px, &ov, &ov_start);
+	claim_ids(n_groups, offsets, member_ids, &px, ov, ov_start, out_ids);
+	diff_count(n_groups, offsets, &px, ov, ov_start, diff);
 	free(ov_start);
 	free(ov);
-	free(prev_parts);
-	free(prev_size);
-	free(pids);
-	free(by_item);
+	prev_index_free(&px);
 }
 
 static const char *const action_names[] = {"keep", "remove_candidate", "review"};

@@ -2,9 +2,11 @@
  * groups.h — matched pairs into groups (union-find), stable group ids
  * across runs, run diff counts and suggested actions.
  *
- * Pure: no I/O.  Everything here is decided on item_id text (collation "C",
- * i.e. byte order), never on the order rows arrived in, so the same input
- * in any order gives the same groups and ids.
+ * Pure: no I/O, no logging.  Everything here is decided on item_id text
+ * (collation "C", i.e. byte order), never on the order rows arrived in, so
+ * the same input in any order gives the same groups and ids.  The only
+ * failure is a cancellation (groups_build_cancellable returns false); the
+ * caller logs it.  Out of memory aborts (arena.h).
  */
 #ifndef ITEMDUP_GROUPS_H
 #define ITEMDUP_GROUPS_H
@@ -79,7 +81,7 @@ typedef struct GroupDiff
 } GroupDiff;
 
 /*
- * groups_assign_ids — stable ids (CONTRACT.md): each new group claims the
+ * groups_assign_ids — stable ids (docs/OPERATIONS.md): each new group claims the
  * oldest (smallest id) previous group it shares items with; a previous id
  * claimed by several new groups goes to the one holding most of its items
  * (ties: the one with the smallest item_id), the others try their next

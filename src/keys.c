@@ -267,7 +267,7 @@ put_u32(unsigned char *buf, uint32_t v)
 	return 4;
 }
 
-/* Institution id of a row per CONTRACT.md's order; KEY_NONE when there is none. */
+/* Institution id of a row per docs/SOURCE.md's order; KEY_NONE when there is none. */
 static uint32_t
 resolve_institution(Dataset *ds, const SourceRow *row, const PayloadItem *p,
 					const InstitutionMap *map)

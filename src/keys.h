@@ -6,6 +6,10 @@
  * institution, persistent_account_id).  Keys are interned in hash tables
  * bucketed by XXH3-128; the full key bytes are compared on every hash hit,
  * so a crafted collision can never join two different keys.
+ *
+ * Errors: never logged here.  A row that cannot be used is a reject reason
+ * with a short detail in the caller's buffer, an account that cannot be
+ * keyed its Unkeyable code; the loader records and counts them.
  */
 #ifndef ITEMDUP_KEYS_H
 #define ITEMDUP_KEYS_H

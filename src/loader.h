@@ -1,5 +1,5 @@
 /*
- * loader.h — the source contract (CONTRACT.md) read into a Dataset.
+ * loader.h — the source contract (docs/SOURCE.md) read into a Dataset.
  *
  * Resolves and validates the source relation, then streams it with
  * COPY (SELECT ...) TO STDOUT inside one REPEATABLE READ READ ONLY
@@ -49,7 +49,8 @@ typedef struct LoadStats
 /*
  * loader_read — fill ds (initialised by the caller) and rejects (Vec of
  * RejectRow, initialised by the caller) from the source.  Returns false
- * with the reason logged and copied into err on any failure.
+ * with the reason in err on any failure; it is not logged here (the caller
+ * logs it once and records it in runs.error).
  */
 bool		loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 						LoadStats *st, char *err, size_t errlen) MUSTCHECK;

@@ -5,6 +5,10 @@
  * a key carried by more than hot_key_cap items is skipped and counted, never
  * expanded.  Whether a candidate is a match is decided by one function,
  * match_score_pair(), which the scoring model replaces.
+ *
+ * Errors: never logged here.  A tripped guard (--max-pairs) or a
+ * cancellation returns false with the reason in the caller's err buffer;
+ * the run logs it and records it in runs.error.
  */
 #ifndef ITEMDUP_MATCH_H
 #define ITEMDUP_MATCH_H

@@ -2,7 +2,8 @@
  * model.h — the published model's account index, built from a run's
  * Dataset, and the pair arithmetic explain and check do on it.
  *
- * Pure: no I/O, no libpq.  A run numbers its keys (account keys 0..K-1,
+ * Pure: no I/O, no libpq, no logging; nothing here fails (out of memory
+ * aborts, arena.h).  A run numbers its keys (account keys 0..K-1,
  * persistent ids K..K+P-1: "key_no") and the live Items that carry a key
  * ("item_no"); published.c stores them in itemdup.model_* (sql/006).  Keys
  * are found again by a stable hash of their text (model_hash_*), always

@@ -3,6 +3,7 @@
  */
 #include "nearmiss.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,8 @@ near_sampler_offer(NearSampler *ns, uint32_t a, uint32_t b, double score,
 	NearCand	c = {pair, pair_hash(pair), score, NULL, n_acc, n_p, 0};
 	int			bin = near_score_bin(score);
 
+	assert(a < b);				/* pairs are a < b (match.h): pair orders them */
+	assert(bin >= 0 && bin < MATCH_NBINS);
 	if (ns->ntop < MATCH_NEAR_TOP || near_better(&c, &ns->top[ns->worst]))
 	{
 		bool		full = ns->ntop == MATCH_NEAR_TOP;
@@ -142,6 +145,7 @@ near_sampler_take(NearSampler *ns, const NearCand **out)
 				ns->all[n++].how = NEAR_STRATIFIED;
 			}
 		}
+	assert((size_t) n <= sizeof(ns->all) / sizeof(ns->all[0]));
 	qsort(ns->all + ns->ntop, (size_t) (n - ns->ntop), sizeof(NearCand), cmp_near);
 	*out = ns->all;
 	return n;

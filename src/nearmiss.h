@@ -4,7 +4,7 @@
  * below the threshold, so analysts can judge it — the MATCH_NEAR_TOP highest,
  * plus in each score bin the MATCH_NEAR_PER_BIN pairs with the smallest hash
  * of their item indices (a stratified sample across the score range).
- * Pure core: no I/O.  Constant memory whatever the number of candidates.
+ * Pure core: no I/O, no logging, nothing fails.  Constant memory whatever the number of candidates.
  */
 #ifndef ITEMDUP_NEARMISS_H
 #define ITEMDUP_NEARMISS_H

@@ -1,5 +1,5 @@
 /*
- * normalize.c — names and masks in the form keys compare (DOMAIN.md).
+ * normalize.c — names and masks in the form keys compare (docs/SOURCE.md).
  */
 #include "normalize.h"
 

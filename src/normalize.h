@@ -1,8 +1,11 @@
 /*
- * normalize.h — the normal form of account names and masks (DOMAIN.md).
+ * normalize.h — the normal form of account names and masks (docs/SOURCE.md
+ * "Normalisation", docs/PLAID.md).
  *
- * Pure functions: no I/O, no libpq.  Inputs must already be valid UTF-8
- * without NUL (payload.c checks that before anything is normalised).
+ * Pure functions: no I/O, no libpq, no logging: a value that cannot be keyed
+ * is returned as its Unkeyable code and counted by the caller.  Inputs must
+ * already be valid UTF-8 without NUL (payload.c checks that before anything
+ * is normalised).
  */
 #ifndef ITEMDUP_NORMALIZE_H
 #define ITEMDUP_NORMALIZE_H
@@ -13,7 +16,7 @@
 
 #include "arena.h"
 
-/* Why an account cannot be keyed; CONTRACT.md's account-level reasons. */
+/* Why an account cannot be keyed; docs/SOURCE.md's account-level reasons. */
 typedef enum Unkeyable
 {
 	UNK_NONE = 0,
@@ -45,20 +48,20 @@ const char *normalize_unkeyable_name(Unkeyable u);
  * a name costs time linear in its (bounded) length.
  */
 Unkeyable	normalize_name(const char *s, size_t len, Arena *arena,
-						   const char **out, size_t *out_len);
+						   const char **out, size_t *out_len) MUSTCHECK;
 
 /*
  * normalize_mask — trim, upper-case, then 2-4 ASCII alphanumerics into
  * out[5] (NUL-terminated).  Anything else is UNK_NO_MASK.
  */
-Unkeyable	normalize_mask(const char *s, size_t len, char out[5]);
+Unkeyable	normalize_mask(const char *s, size_t len, char out[5]) MUSTCHECK;
 
 /*
  * normalize_mask_number — a legacy meta.number that arrived as a JSON
  * number: an integer 0-9999 becomes four zero-padded digits; any other
  * number is UNK_BAD_TYPE.
  */
-Unkeyable	normalize_mask_number(double value, char out[5]);
+Unkeyable	normalize_mask_number(double value, char out[5]) MUSTCHECK;
 
 /*
  * normalize_test_map_error — for unit tests: make utf8proc_map "return" a

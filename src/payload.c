@@ -9,6 +9,7 @@
  */
 #include "payload.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,76 @@ scan_class_init(void)
 	scan_class[0] |= SCAN_OUTSIDE_STOP;
 }
 
+/*
+ * A backslash escape at json[*i] (*i + 1 < len): REJECT_NONE with *i on its
+ * last byte, or why cJSON would get it wrong (\u0000 truncates the string,
+ * a lone surrogate fails the whole parse).
+ */
+static RejectReason
+check_escape(const char *json, size_t len, size_t *i, char *detail, size_t detail_size)
+{
+	long		u = unicode_escape_at(json + *i, len - *i);
+
+	if (u == 0)
+	{
+		snprintf(detail, detail_size, "\\u0000 in a string at byte %zu", *i);
+		return REJECT_NUL_IN_STRING;
+	}
+	if (u >= 0xD800 && u <= 0xDBFF)
+	{
+		/* u is a whole escape, so 6 bytes are there */
+		long		lo = unicode_escape_at(json + *i + 6, len - *i - 6);
+
+		if (lo < 0xDC00 || lo > 0xDFFF)
+		{
+			snprintf(detail, detail_size, "lone surrogate escape at byte %zu", *i);
+			return REJECT_INVALID_UNICODE;
+		}
+		*i += 11;
+	}
+	else if (u >= 0xDC00 && u <= 0xDFFF)
+	{
+		snprintf(detail, detail_size, "lone surrogate escape at byte %zu", *i);
+		return REJECT_INVALID_UNICODE;
+	}
+	else
+		(*i)++;					/* skip the escaped character */
+	return REJECT_NONE;
+}
+
+/*
+ * The string whose opening quote is t[*pos]: REJECT_NONE with *pos past its
+ * closing quote (past len when it is unterminated: cJSON says not_json).
+ */
+static RejectReason
+scan_string(const unsigned char *t, size_t len, size_t *pos, char *detail, size_t detail_size)
+{
+	size_t		i = *pos;
+
+	for (i++;; i++)
+	{
+		RejectReason r;
+
+		while (i < len && !(scan_class[t[i]] & SCAN_STRING_STOP))
+			i++;
+		if (i >= len || t[i] == '"')
+			break;
+		if (t[i] < 0x20)
+		{
+			snprintf(detail, detail_size, "control character in a string at byte %zu", i);
+			return REJECT_NOT_JSON;
+		}
+		/* a backslash */
+		if (i + 1 >= len)
+			break;
+		r = check_escape((const char *) t, len, &i, detail, detail_size);
+		if (r != REJECT_NONE)
+			return r;
+	}
+	*pos = i + 1;
+	return REJECT_NONE;
+}
+
 /* The pre-scan; check_utf8 false for text known to be valid UTF-8. */
 static RejectReason
 check_text(const char *json, size_t len, bool check_utf8, char *detail, size_t detail_size)
@@ -120,6 +191,8 @@ check_text(const char *json, size_t len, bool check_utf8, char *detail, size_t d
 	scan_class_init();
 	for (;;)
 	{
+		RejectReason r;
+
 		/* outside strings */
 		while (i < len && !(scan_class[t[i]] & SCAN_OUTSIDE_STOP))
 			i++;
@@ -146,52 +219,9 @@ check_text(const char *json, size_t len, bool check_utf8, char *detail, size_t d
 			snprintf(detail, detail_size, "NUL byte at byte %zu", i);
 			return REJECT_NOT_JSON;
 		}
-		/* a string: t[i] is its opening quote */
-		for (i++;; i++)
-		{
-			while (i < len && !(scan_class[t[i]] & SCAN_STRING_STOP))
-				i++;
-			if (i >= len)
-				break;			/* unterminated: cJSON says not_json */
-			if (t[i] == '"')
-				break;
-			if (t[i] < 0x20)
-			{
-				snprintf(detail, detail_size, "control character in a string at byte %zu", i);
-				return REJECT_NOT_JSON;
-			}
-			/* a backslash */
-			if (i + 1 >= len)
-				break;
-			{
-				long		u = unicode_escape_at(json + i, len - i);
-
-				if (u == 0)
-				{
-					snprintf(detail, detail_size, "\\u0000 in a string at byte %zu", i);
-					return REJECT_NUL_IN_STRING;
-				}
-				if (u >= 0xD800 && u <= 0xDBFF)
-				{
-					long		lo = unicode_escape_at(json + i + 6, len - i - 6);
-
-					if (lo < 0xDC00 || lo > 0xDFFF)
-					{
-						snprintf(detail, detail_size, "lone surrogate escape at byte %zu", i);
-						return REJECT_INVALID_UNICODE;
-					}
-					i += 11;
-				}
-				else if (u >= 0xDC00 && u <= 0xDFFF)
-				{
-					snprintf(detail, detail_size, "lone surrogate escape at byte %zu", i);
-					return REJECT_INVALID_UNICODE;
-				}
-				else
-					i++;		/* skip the escaped character */
-			}
-		}
-		i++;					/* past the closing quote */
+		r = scan_string(t, len, &i, detail, detail_size);	/* t[i] is '"' */
+		if (r != REJECT_NONE)
+			return r;
 	}
 	return REJECT_NONE;
 }
@@ -413,106 +443,127 @@ payload_parse_jsonb(const char *json, size_t len, Arena *arena,
 	return parse(json, len, true, arena, out, detail, detail_size);
 }
 
-/* payload_parse and payload_parse_jsonb; from_jsonb skips what jsonb rules out */
+/*
+ * cJSON's tree of a pre-scanned text, its nodes in arena: REJECT_NONE with
+ * *root an object (without duplicate keys unless from_jsonb), else why not.
+ */
 static RejectReason
-parse(const char *json, size_t len, bool from_jsonb, Arena *arena,
-	  PayloadItem *out, char *detail, size_t detail_size)
+parse_root(const char *json, size_t len, bool from_jsonb, Arena *arena,
+		   cJSON **root, char *detail, size_t detail_size)
 {
-	RejectReason r;
-	cJSON	   *root = NULL;	/* allocated in arena */
-	const cJSON *accounts;
-	const cJSON *item;
-	const cJSON *acct;
 	const char *end = NULL;
-	size_t		n = 0;
-
-	memset(out, 0, sizeof(*out));
-	detail[0] = '\0';
-	r = check_text(json, len, !from_jsonb, detail, detail_size);
-	if (r != REJECT_NONE)
-		goto cleanup;
 
 	call_once(&hooks_once, install_hooks);
 	parse_arena = arena;
-	root = cJSON_ParseWithLengthOpts(json, len, &end, false);
+	*root = cJSON_ParseWithLengthOpts(json, len, &end, false);
 	parse_arena = NULL;
-	if (root == NULL)
+	if (*root == NULL)
 	{
 		const char *at = cJSON_GetErrorPtr();
 		long		off = (at >= json && at <= json + len) ? (long) (at - json) : -1;
 
 		snprintf(detail, detail_size, "JSON syntax error near byte %ld", off);
-		r = REJECT_NOT_JSON;
-		goto cleanup;
+		return REJECT_NOT_JSON;
 	}
 	for (; end != NULL && end < json + len; end++)
 	{
 		if (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\r')
 		{
 			snprintf(detail, detail_size, "trailing data at byte %ld", (long) (end - json));
-			r = REJECT_NOT_JSON;
-			goto cleanup;
+			return REJECT_NOT_JSON;
 		}
 	}
-	if (!cJSON_IsObject(root))
+	if (!cJSON_IsObject(*root))
 	{
 		snprintf(detail, detail_size, "top-level JSON value is not an object");
-		r = REJECT_NOT_OBJECT;
-		goto cleanup;
+		return REJECT_NOT_OBJECT;
 	}
-	if (!from_jsonb && has_duplicate_key(root))
+	if (!from_jsonb && has_duplicate_key(*root))
 	{
 		snprintf(detail, detail_size, "an object has the same key twice");
-		r = REJECT_DUPLICATE_KEY;
-		goto cleanup;
+		return REJECT_DUPLICATE_KEY;
 	}
+	return REJECT_NONE;
+}
 
-	accounts = get_field(root, "accounts");
-	if (!cJSON_IsArray(accounts))
+/* root's "accounts": REJECT_NONE with the array and its 1..PAYLOAD_MAX_ACCOUNTS length. */
+static RejectReason
+find_accounts(const cJSON *root, const cJSON **accounts, size_t *n,
+			  char *detail, size_t detail_size)
+{
+	const cJSON *acct;
+
+	*accounts = get_field(root, "accounts");
+	*n = 0;
+	if (!cJSON_IsArray(*accounts))
 	{
-		snprintf(detail, detail_size, accounts ? "\"accounts\" is not an array"
+		snprintf(detail, detail_size, *accounts ? "\"accounts\" is not an array"
 				 : "no \"accounts\" field");
-		r = REJECT_NO_ACCOUNTS;
-		goto cleanup;
+		return REJECT_NO_ACCOUNTS;
 	}
-	cJSON_ArrayForEach(acct, accounts)
-		n++;
-	if (n == 0)
+	cJSON_ArrayForEach(acct, *accounts)
+		(*n)++;
+	if (*n == 0)
 	{
 		snprintf(detail, detail_size, "\"accounts\" is empty");
-		r = REJECT_NO_ACCOUNTS;
-		goto cleanup;
+		return REJECT_NO_ACCOUNTS;
 	}
-	if (n > PAYLOAD_MAX_ACCOUNTS)
+	if (*n > PAYLOAD_MAX_ACCOUNTS)
 	{
-		snprintf(detail, detail_size, "%zu accounts, limit %d", n, PAYLOAD_MAX_ACCOUNTS);
-		r = REJECT_TOO_MANY_ACCOUNTS;
-		goto cleanup;
+		snprintf(detail, detail_size, "%zu accounts, limit %d", *n, PAYLOAD_MAX_ACCOUNTS);
+		return REJECT_TOO_MANY_ACCOUNTS;
 	}
+	return REJECT_NONE;
+}
 
-	item = get_field(root, "item");
+/* The item-level fields and the n accounts into out (strings in arena); never fails. */
+static void
+fill_item(const cJSON *root, const cJSON *accounts, size_t n, Arena *arena,
+		  PayloadItem *out)
+{
+	const cJSON *item = get_field(root, "item");
+	const cJSON *err = get_field(item, "error");
+	const cJSON *acct;
+	size_t		k = 0;
+
 	out->institution_id = get_id_string(item, "institution_id", arena);
 	out->item_id = get_id_string(item, "item_id", arena);
 	out->link_institution_id = get_id_string(get_field(root, "institution"), "institution_id", arena);
-	{
-		const cJSON *err = get_field(item, "error");
-
-		out->has_error = err != NULL && !cJSON_IsNull(err);
-	}
+	out->has_error = err != NULL && !cJSON_IsNull(err);
 	out->accounts = arena_alloc(arena, n * sizeof(PayloadAccount));
 	out->n_accounts = (uint32_t) n;
-	n = 0;
 	cJSON_ArrayForEach(acct, accounts)
 	{
-		PayloadAccount *pa = &out->accounts[n++];
+		PayloadAccount *pa = &out->accounts[k++];
 
 		parse_account(acct, &out->legacy, arena, pa);
 		if (out->legacy_type == NULL && pa->legacy_type != NULL)
 			out->legacy_type = pa->legacy_type;
 	}
-	r = REJECT_NONE;
+	assert(k == n);
+}
 
-cleanup:
-	/* root and its nodes are the arena's: nothing to free */
+/*
+ * payload_parse and payload_parse_jsonb; from_jsonb skips what jsonb rules
+ * out.  The tree and every string are the arena's: nothing to free.
+ */
+static RejectReason
+parse(const char *json, size_t len, bool from_jsonb, Arena *arena,
+	  PayloadItem *out, char *detail, size_t detail_size)
+{
+	RejectReason r;
+	cJSON	   *root = NULL;
+	const cJSON *accounts = NULL;
+	size_t		n = 0;
+
+	memset(out, 0, sizeof(*out));
+	detail[0] = '\0';
+	r = check_text(json, len, !from_jsonb, detail, detail_size);
+	if (r == REJECT_NONE)
+		r = parse_root(json, len, from_jsonb, arena, &root, detail, detail_size);
+	if (r == REJECT_NONE)
+		r = find_accounts(root, &accounts, &n, detail, detail_size);
+	if (r == REJECT_NONE)
+		fill_item(root, accounts, n, arena, out);
 	return r;
 }

@@ -4,7 +4,12 @@
  * Pure: no I/O, no libpq.  Knows both shapes: current /accounts/get
  * (accounts[].name/mask, item.institution_id) and legacy /connect /auth /info
  * (accounts[].meta.name/number, accounts[].institution_type).  Handles the
- * JSON traps of DOMAIN.md before cJSON sees the text.
+ * JSON traps of docs/PLAID.md before cJSON sees the text.
+ *
+ * Errors: never logged here.  A rejected payload is a RejectReason with a
+ * short detail (never payload content) in the caller's buffer; the loader
+ * records it in itemdup.rejects.  An unkeyable account is its Unkeyable
+ * code, counted by the caller.  Out of memory aborts (arena.h).
  */
 #ifndef ITEMDUP_PAYLOAD_H
 #define ITEMDUP_PAYLOAD_H
@@ -80,7 +85,7 @@ void		payload_json_init(void);
  * The arena may hold partial allocations after a reject; that is harmless.
  */
 RejectReason payload_parse(const char *json, size_t len, Arena *arena,
-						   PayloadItem *out, char *detail, size_t detail_size);
+						   PayloadItem *out, char *detail, size_t detail_size) MUSTCHECK;
 
 /*
  * payload_parse_jsonb — payload_parse for text PostgreSQL produced from a
@@ -90,13 +95,13 @@ RejectReason payload_parse(const char *json, size_t len, Arena *arena,
  * so the keys and rejects are the same as from a json or text column.
  */
 RejectReason payload_parse_jsonb(const char *json, size_t len, Arena *arena,
-								 PayloadItem *out, char *detail, size_t detail_size);
+								 PayloadItem *out, char *detail, size_t detail_size) MUSTCHECK;
 
 /*
  * payload_check_text — the pre-scan payload_parse runs before cJSON: size,
  * UTF-8, \u0000 and lone surrogate escapes, nesting depth.  Exposed for tests.
  */
 RejectReason payload_check_text(const char *json, size_t len,
-								char *detail, size_t detail_size);
+								char *detail, size_t detail_size) MUSTCHECK;
 
 #endif

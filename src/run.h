@@ -32,7 +32,7 @@ typedef struct RunConfig
 	const char *options_json;	/* runs.options: the options as JSON, no secrets */
 } RunConfig;
 
-/* One detection run; returns the exit code (exitcode.h). */
+/* One detection run; returns the exit code (exitcode.h, docs/itemdup.1 "EXIT STATUS"). */
 int			run_command(const RunConfig *cfg);
 
 #endif

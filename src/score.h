@@ -1,7 +1,7 @@
 /*
  * score.h — the scoring model itself, on plain counts (docs/MATCHING.md).
  *
- * Pure: no I/O, no libpq, no Dataset.  A pair's score depends only on the
+ * Pure: no I/O, no libpq, no logging, no Dataset; nothing here fails.  A pair's score depends only on the
  * integers below: the Items at the institution, per shared key how many
  * Items carry its name and the key (here and at the environment's other
  * institutions), the shared persistent ids, the owners and how many of

@@ -3,7 +3,7 @@
  * "Hostile text").  Item, owner and institution ids and account names come
  * from end users: printed raw, ESC/OSC sequences clear screens or write
  * clipboards, CR/backspace/newline forge lines, and bidi controls (U+202E)
- * reverse what follows.  Pure: no I/O.
+ * reverse what follows.  Pure: no I/O, no logging; nothing here fails.
  *
  * Unsafe code points: C0 (U+0000–U+001F), DEL, C1 (U+0080–U+009F), the bidi
  * controls U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069, and the

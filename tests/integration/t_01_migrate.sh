@@ -1,5 +1,5 @@
 # migrate: idempotent, versioned, documented, refuses nothing it should not
-plan 19
+plan 20
 check_eq "first migrate exits 0" 0 "$(run_rc migrate)"
 check_eq "second migrate exits 0 (idempotent)" 0 "$(run_rc migrate)"
 check "second migrate applies nothing" grep -q "0 migrations applied" "$WORK/err"
@@ -8,6 +8,7 @@ top=${versions##*,}
 check_eq "schema_version holds each migration once" "$versions" "$(q "SELECT string_agg(version::text, ',' ORDER BY version) FROM itemdup.schema_version")"
 check_eq "contract tables and views exist" 12 "$(q "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'itemdup' AND c.relname IN ('runs','published','rejects','institution_map','group_reviews','run_groups','run_group_items','run_pairs','current_groups','current_group_items','current_pairs','schema_version')")"
 check_eq "every analyst-visible column has a comment" "" "$(q "SELECT string_agg(c.relname || '.' || a.attname, ', ') FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'itemdup' AND c.relname IN ('runs','rejects','institution_map','group_reviews','current_groups','current_group_items','current_pairs','run_groups','run_group_items','run_pairs','published') AND a.attnum > 0 AND NOT a.attisdropped AND col_description(c.oid, a.attnum) IS NULL")"
+check_eq "no comment cites a file outside the repository" "" "$(q "SELECT string_agg(c.relname || '.' || a.attname, ', ') FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'itemdup' AND a.attnum > 0 AND col_description(c.oid, a.attnum) ~ '(CONTRACT|DOMAIN|STYLE)\\.md'")"
 check_eq "current_groups has the contract columns in order" "group_id,environment,institution_id,size,owners,kind,max_score,min_score,first_seen_run,first_seen_at,last_seen_run,review_status,changed_since_review" "$(q "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'itemdup.current_groups'::regclass AND attnum > 0 AND attnum <= 13")"
 check_eq "token_environment of an access token" "production" "$(q "SELECT itemdup.token_environment('access-production-3f9a1c0e-7b2d-4a6f-8e5c-1b9d0a7f3e2c')")"
 check_eq "token_environment of a legacy token is null" "t" "$(q "SELECT itemdup.token_environment('test_wells') IS NULL")"

@@ -1,7 +1,7 @@
 # itemdup.check_link (extension itemdup_check, ext/) gives the same verdicts,
 # Items and scores as `itemdup check` on the whole corpus
 # (fixtures/check_links.tsv); itemdup_app can call it and read nothing else.
-plan 11
+plan 13
 psql -X -q -v ON_ERROR_STOP=1 -f sql/roles.sql >/dev/null 2>&1 || true
 run_rc migrate >/dev/null
 load_fixture basic
@@ -17,6 +17,11 @@ check "CREATE EXTENSION itemdup_check" q "CREATE EXTENSION itemdup_check"
 check_eq "migrate after it grants EXECUTE to itemdup_app" 0 "$(run_rc migrate)"
 check_eq "check_link is SECURITY DEFINER as itemdup_job with a pinned search_path" 'itemdup_job|t|{"search_path=pg_catalog, pg_temp"}' \
 	"$(q "SELECT proowner::regrole, prosecdef, proconfig FROM pg_proc WHERE oid = 'itemdup.check_link(text, text, text, jsonb)'::regprocedure")"
+check_eq "check_link has the documented signature (argument and result names)" \
+	'{owner_id,environment,institution_id,accounts,item_id,owner_id,same_owner,score,evidence}' \
+	"$(q "SELECT proargnames FROM pg_proc WHERE oid = 'itemdup.check_link(text, text, text, jsonb)'::regprocedure")"
+check_eq "... and can be called with named arguments" 0 \
+	"$(q "SELECT count(*) FROM itemdup.check_link(owner_id => 'nobody', environment => 'production', institution_id => 'ins_none', accounts => '{\"accounts\": [{\"name\": \"x\", \"mask\": \"0000\"}]}')")"
 
 # one line per input: the matches as item_id=score (17 digits), best first
 cli_line() {

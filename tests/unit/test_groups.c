@@ -1,7 +1,7 @@
 /*
  * test_groups.c — union-find, group order, stable group ids and the run
- * diff, suggested actions and members_hash (CONTRACT.md "Rules behind the
- * columns").
+ * diff, suggested actions and members_hash (docs/OPERATIONS.md "Stable
+ * group ids", README.md "For analysts").
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
  * test_keys.c — the Interner under forced hash collisions, institution
  * resolution, key scoping, the snapshot rule, source-column checks and the
- * frequency stats (CONTRACT.md "Source contract", docs/SOURCE.md "Keys").
+ * frequency stats (docs/SOURCE.md "Columns" and "Keys").
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
  * test_match.c — candidate pairs from shared keys on hand-built Datasets:
  * scoping, null masks, the hot-key cap, the max-pairs guard, persistent ids
- * and non-live items (CONTRACT.md, docs/MATCHING.md).  Expected scores are
+ * and non-live items (docs/SOURCE.md, docs/MATCHING.md).  Expected scores are
  * computed from the formulas in docs/MATCHING.md, not read from the code.
  */
 #include <cjson/cJSON.h>

@@ -1,7 +1,7 @@
 /*
  * test_normalize.c — names (NFKC_Casefold, white space), masks, legacy
- * numeric masks and the UTF-8 validator (DOMAIN.md "Normalisation",
- * docs/SOURCE.md).  Expected values come from the spec; where the spec names
+ * numeric masks and the UTF-8 validator (docs/SOURCE.md "Normalisation",
+ * docs/PLAID.md).  Expected values come from the spec; where the spec names
  * utf8proc_NFKC_Casefold, utf8proc itself is the oracle.
  */
 #include <math.h>
@@ -101,7 +101,7 @@ START_TEST(test_name_whitespace_collapse_trim)
 END_TEST
 
 /*
- * The oracle: utf8proc_NFKC_Casefold (what DOMAIN.md names), then trim and
+ * The oracle: utf8proc_NFKC_Casefold (what docs/SOURCE.md names), then trim and
  * collapse ASCII white space.  Only used on strings whose white space is
  * ASCII after NFKC (NBSP and U+2003 are: that is part of what is checked).
  */
@@ -255,7 +255,7 @@ START_TEST(test_name_too_long)
 END_TEST
 
 /*
- * "> 256 bytes normalised" (CONTRACT.md): white space is collapsed before
+ * "> 256 bytes normalised" (docs/SOURCE.md): white space is collapsed before
  * the length counts, on both paths.  2,000 spaces between 'é' and 'b' are
  * "é b" (4 bytes), as "a" + 2,000 spaces + "b" is "a b" on the ASCII path.
  */
@@ -552,7 +552,7 @@ END_TEST
 
 START_TEST(test_unkeyable_names)
 {
-	/* spelled as CONTRACT.md's account-level reasons */
+	/* spelled as docs/SOURCE.md's account-level reasons */
 	ck_assert_str_eq(normalize_unkeyable_name(UNK_NO_NAME), "no_name");
 	ck_assert_str_eq(normalize_unkeyable_name(UNK_NO_MASK), "no_mask");
 	ck_assert_str_eq(normalize_unkeyable_name(UNK_BAD_TYPE), "bad_type");
@@ -577,9 +577,11 @@ START_TEST(test_name_map_out_of_memory_aborts)
 
 	arena_init(&a);
 	normalize_test_map_error(UTF8PROC_ERROR_NOMEM);
-	(void) normalize_name("Caf\xc3\xa9", 5, &a, &out, &len);
+	Unkeyable	u = normalize_name("Caf\xc3\xa9", 5, &a, &out, &len);
+
 	normalize_test_map_error(0);
 	arena_free(&a);
+	ck_abort_msg("out of memory returned %d instead of aborting", (int) u);
 }
 END_TEST
 

@@ -1,7 +1,7 @@
 /*
  * test_payload.c — both payload shapes, every item-level reject payload_parse
- * can produce, the JSON traps of DOMAIN.md and the account-level unkeyable
- * reasons (CONTRACT.md, docs/SOURCE.md).  Every rejected payload carries a
+ * can produce, the JSON traps of docs/PLAID.md and the account-level unkeyable
+ * reasons (docs/SOURCE.md).  Every rejected payload carries a
  * token-like canary that the reject detail must never contain.
  */
 #include <stdio.h>
