@@ -32,8 +32,11 @@ EDGE_O   = $(EDGE:%=build/%.o) build/sql_files.o build/report_css.o
 SCORE_O  = $(CORE:%=build/san/%.o)
 SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o build/san/report_css.o
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+# the embedded statements by name; what the previous runs left (read before grouping);
+# Options into each command's config
+EDGE    += sql_query history cli_config
 
-.PHONY: all test unit integration demo clean deps bench eval fuzz fuzz-replay install uninstall ext ext-install
+.PHONY: all test unit integration lint demo clean deps bench eval fuzz fuzz-replay install uninstall ext ext-install
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the man page and the
 # SQL files (roles.sql for the DBA; the migrations are also embedded)
@@ -138,12 +141,18 @@ integration: build/san/itemdup build/itemdup-gen
 	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) -s ext-install >/dev/null; fi
 	bash tests/integration/run.sh
 
-# deps runs first and alone: the rest needs its packages.
+# source rules: no SQL text in src/*.c (sql/queries/), no function over 80 lines
+lint:
+	sh scripts/lint.sh
+
+# deps runs first and alone: the rest needs its packages.  lint runs last, so
+# a rule broken does not hide what the tests say.
 test:
 	sh scripts/install-deps.sh test
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	$(MAKE) integration
+	$(MAKE) lint
 
 demo:
 	sh scripts/install-deps.sh demo

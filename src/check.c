@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcode.h"
 #include "keys.h"
 #include "loader.h"
 #include "log.h"
@@ -24,6 +25,7 @@
 #include "model.h"
 #include "payload.h"
 #include "published.h"
+#include "sql_query.h"
 
 #define LOCAL_KEY_BASE (INT64_C(1) << 40)	/* references of keys the model lacks */
 #define LOCAL_PKEY_BASE (INT64_C(1) << 41)
@@ -451,8 +453,7 @@ check_score(Check *ck, DbConn *c)
 		InstitutionMap map;
 		DbRows		rows;
 
-		if (!db_query(c, "SELECT legacy_type, institution_id FROM itemdup.institution_map",
-					  0, NULL, &rows))
+		if (!db_query(c, sql_query("check_institution_map"), 0, NULL, &rows))
 		{
 			log_error("could not read itemdup.institution_map: %s", db_last_error(c));
 			return EXIT_FAIL;
@@ -485,13 +486,12 @@ check_free(Check *ck)
 }
 
 int
-check_command(const Options *opt)
+check_command(const CheckConfig *cfg)
 {
-	CheckInput	in = {opt->owner, opt->environment, opt->institution, opt->source, NULL, 0};
+	CheckInput	in = {cfg->owner, cfg->environment, cfg->institution, cfg->source, NULL, 0};
 	Check		ck;
 	StrBuf		buf;
 	DbConn	   *c = NULL;
-	char		err[512];
 	int			rc = EXIT_USAGE;
 
 	sb_init(&buf);
@@ -507,16 +507,10 @@ check_command(const Options *opt)
 	rc = check_parse(&ck, &in);
 	if (rc != EXIT_OK)
 		goto cleanup;
-	rc = EXIT_NOCONN;
-	c = db_connect(opt->dsn, "check", &opt->db);
-	if (c == NULL)
-		goto cleanup;
-	rc = EXIT_FAIL;
-	if (!migrate_check_version(c, err, sizeof(err)))
-		log_error("%s", err);
-	else if ((rc = check_score(&ck, c)) != EXIT_FAIL)
+	c = migrate_connect(cfg->dsn, "check", &cfg->db, &rc);
+	if (c != NULL && (rc = check_score(&ck, c)) != EXIT_FAIL)
 	{
-		if (strcmp(opt->format, "json") == 0)
+		if (cfg->json)
 			print_json(&ck);
 		else
 			print_text(&ck);

@@ -2,7 +2,8 @@
  * cli.c — argv into Options: the commands table, one option table and one
  * getopts function per command (pgcopydb's cli_<command>_getopts), the
  * options every command shares (connection as in psql, logging), value
- * checks, and the handlers that turn Options into each edge's own config.
+ * checks; the handlers that turn Options into each edge's own config are
+ * in cli_config.c.
  * Usage text lives in cli_usage.c; the man page (docs/itemdup.1) says the
  * same at length.
  */
@@ -17,14 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_config.h"
 #include "cli_usage.h"
 #include "cli_values.h"
-#include "linkcheck.h"
-#include "migrate.h"
 #include "normalize.h"
-#include "report.h"
-#include "run.h"
-#include "status.h"
 
 /* Long-only option ids (short options use their letter). */
 enum
@@ -139,16 +136,14 @@ static int	cli_report_getopts(int argc, char **argv, Options *opt);
 static int	cli_explain_getopts(int argc, char **argv, Options *opt);
 static int	cli_status_getopts(int argc, char **argv, Options *opt);
 static int	cli_check_getopts(int argc, char **argv, Options *opt);
-static int	cli_migrate_handler(const Options *opt);
-static int	cli_status_handler(const Options *opt);
 
 static const CliCommand commands[] = {
 	{"migrate", CMD_MIGRATE, migrate_options, cli_migrate_getopts, cli_migrate_handler},
-	{"run", CMD_RUN, run_options, cli_run_getopts, run_command},
-	{"report", CMD_REPORT, report_options, cli_report_getopts, report_command},
-	{"explain", CMD_EXPLAIN, explain_options, cli_explain_getopts, explain_command},
+	{"run", CMD_RUN, run_options, cli_run_getopts, cli_run_handler},
+	{"report", CMD_REPORT, report_options, cli_report_getopts, cli_report_handler},
+	{"explain", CMD_EXPLAIN, explain_options, cli_explain_getopts, cli_explain_handler},
 	{"status", CMD_STATUS, status_options, cli_status_getopts, cli_status_handler},
-	{"check", CMD_CHECK, check_options, cli_check_getopts, check_command},
+	{"check", CMD_CHECK, check_options, cli_check_getopts, cli_check_handler},
 	{NULL, CMD_NONE, NULL, NULL, NULL}
 };
 
@@ -730,24 +725,6 @@ cli_dispatch(const Options *opt)
 	const CliCommand *cmd = command_of(opt->command);
 
 	return cmd != NULL ? cmd->handler(opt) : EXIT_USAGE;
-}
-
-/* Options into migrate's own config. */
-static int
-cli_migrate_handler(const Options *opt)
-{
-	MigrateConfig mc = {opt->dsn, opt->db, opt->lock_wait};
-
-	return migrate_command(&mc);
-}
-
-/* Options into status's own config. */
-static int
-cli_status_handler(const Options *opt)
-{
-	StatusConfig sc = {opt->dsn, opt->db, opt->max_age, strcmp(opt->format, "json") == 0};
-
-	return status_command(&sc);
 }
 
 char *

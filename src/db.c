@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sql_query.h"
 
 struct DbConn
 {
@@ -343,13 +344,8 @@ db_connect(const char *conninfo, const char *label, const DbSettings *s)
 			s && s->statement_timeout ? s->statement_timeout : "0"
 		};
 
-		if (!db_exec(c, "SET search_path = pg_catalog, pg_temp; SET TIME ZONE 'UTC'; "
-					 "SET DateStyle = ISO; SET extra_float_digits = 1; "
-					 "SET client_connection_check_interval = '5s'; "
-					 "SET idle_in_transaction_session_timeout = '10min'") ||
-			!db_query(c, "SELECT pg_catalog.set_config('lock_timeout', $1, false), "
-					  "pg_catalog.set_config('statement_timeout', $2, false)",
-					  2, params, NULL))
+		if (!db_exec(c, sql_query("db_session")) ||
+			!db_query(c, sql_query("db_timeouts"), 2, params, NULL))
 		{
 			log_error("could not set up the session (%s): %s", label, c->error);
 			db_close(c);
@@ -708,8 +704,7 @@ db_try_lock(DbConn *c, int cls, int64_t obj, int wait_seconds)
 			snprintf(c->error, sizeof(c->error), "interrupted by a signal (SIGINT/SIGTERM)");
 			return -1;
 		}
-		if (!db_query(c, "SELECT pg_catalog.pg_try_advisory_lock($1::int4, $2::int4)",
-					  2, params, &rows))
+		if (!db_query(c, sql_query("db_try_lock"), 2, params, &rows))
 			return -1;
 		held = strcmp(DB_VALUE(&rows, 0, 0), "t") == 0;
 		db_rows_free(&rows);
@@ -732,10 +727,7 @@ db_lock_holder_pid(DbConn *c, int cls, int64_t obj)
 
 	snprintf(a, sizeof(a), "%d", cls);
 	snprintf(b, sizeof(b), "%lld", (long long) obj);
-	if (!db_query(c, "SELECT pid FROM pg_catalog.pg_locks WHERE locktype = 'advisory' "
-				  "AND granted AND objsubid = 2 AND classid = $1::int8::oid "
-				  "AND objid = $2::int8::oid AND database = (SELECT oid FROM pg_catalog.pg_database "
-				  "WHERE datname = pg_catalog.current_database()) LIMIT 1", 2, params, &rows))
+	if (!db_query(c, sql_query("db_lock_holder"), 2, params, &rows))
 		return -1;
 	if (rows.nrows > 0 && DB_VALUE(&rows, 0, 0) != NULL)
 		pid = atoi(DB_VALUE(&rows, 0, 0));
@@ -751,6 +743,5 @@ db_unlock(DbConn *c, int cls, int64_t obj)
 	const char *params[2] = {a, b};
 
 	lock_params(cls, obj, a, b, sizeof(a));
-	return db_query(c, "SELECT pg_catalog.pg_advisory_unlock($1::int4, $2::int4)",
-					2, params, NULL);
+	return db_query(c, sql_query("db_unlock"), 2, params, NULL);
 }

@@ -9,12 +9,15 @@
  * (score.c), so the answer is the score the run gave them, every term
  * listed.
  */
+#include "explain.h"
+
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcode.h"
 #include "keys.h"
 #include "loader.h"
 #include "log.h"
@@ -22,11 +25,12 @@
 #include "migrate.h"
 #include "published.h"
 #include "report.h"
+#include "sql_query.h"
 #include "textesc.h"
 
 typedef struct Explain
 {
-	const Options *opt;
+	const ExplainConfig *cfg;
 	DbConn	   *c;
 	int64_t		run_id;
 	char		run[32];
@@ -42,8 +46,7 @@ group_of(Explain *e, const char *item)
 	const char *params[2] = {e->run, item};
 	int64_t		g = 0;
 
-	if (!db_query(e->c, "SELECT group_id FROM itemdup.run_group_items "
-				  "WHERE run_id = $1::bigint AND item_id = $2", 2, params, &rows))
+	if (!db_query(e->c, sql_query("explain_group_of"), 2, params, &rows))
 		return -1;
 	if (rows.nrows > 0)
 		g = strtoll(DB_VALUE(&rows, 0, 0), NULL, 10);
@@ -96,15 +99,9 @@ explain_group(Explain *e, int64_t group, const char *item)
 	bool		ok;
 
 	snprintf(gid, sizeof(gid), "%" PRId64, group);
-	ok = db_query(e->c, "SELECT environment, institution_id, size, owners, kind, max_score, "
-				  "min_score, review_status FROM itemdup.run_groups "
-				  "WHERE run_id = $1::bigint AND group_id = $2::bigint", 2, params, &g) &&
-		db_query(e->c, "SELECT item_id, owner_id, accounts, matched_accounts, suggested_action "
-				 "FROM itemdup.run_group_items WHERE run_id = $1::bigint AND group_id = $2::bigint "
-				 "ORDER BY item_id COLLATE \"C\"", 2, params, &m) &&
-		db_query(e->c, "SELECT item_a, item_b, score, evidence::text FROM itemdup.run_pairs "
-				 "WHERE run_id = $1::bigint AND group_id = $2::bigint ORDER BY score DESC, item_a, item_b",
-				 2, params, &p);
+	ok = db_query(e->c, sql_query("explain_group"), 2, params, &g) &&
+		db_query(e->c, sql_query("explain_members"), 2, params, &m) &&
+		db_query(e->c, sql_query("explain_pairs"), 2, params, &p);
 	if (!ok)
 	{
 		log_error("explain failed: %s", db_last_error(e->c));
@@ -177,8 +174,7 @@ explain_ungrouped(Explain *e, const char *item)
 	const char *params[2] = {e->run, item};
 	int			rc = EXIT_OK;
 
-	if (!db_query(e->c, "SELECT reason, detail FROM itemdup.rejects "
-				  "WHERE run_id = $1::bigint AND item_id = $2", 2, params, &rows))
+	if (!db_query(e->c, sql_query("explain_rejects"), 2, params, &rows))
 	{
 		log_error("explain failed: %s", db_last_error(e->c));
 		return EXIT_FAIL;
@@ -301,6 +297,30 @@ add_pair_json(Explain *e, const Published *pub, const ModelPair *mp, bool candid
 }
 
 /*
+ * read_pair_items — the two items ids from the published model into it[]
+ * (borrowed from pub); false (logged) when either is not in its index.
+ */
+static bool
+read_pair_items(DbConn *c, Published *pub, const char *const ids[2], const PubItem *it[2])
+{
+	if (!published_read_items_by_id(c, pub, ids, 2))
+		return false;
+	for (size_t i = 0; i < pub->items.len; i++)
+		for (int k = 0; k < 2; k++)
+			if (strcmp(VEC_AT(&pub->items, PubItem, i).side.item_id, ids[k]) == 0)
+				it[k] = &VEC_AT(&pub->items, PubItem, i);
+	for (int k = 0; k < 2; k++)
+		if (it[k] == NULL)
+		{
+			log_error("unknown item: %s is not in the index of published run %" PRId64
+					  " (not in the source, removed, rejected or without a keyable account; "
+					  "see itemdup.rejects)", ids[k], pub->run_id);
+			return false;
+		}
+	return true;
+}
+
+/*
  * Any two items scored with the published run's model (itemdup.model_*):
  * the score the run gave them when they were a candidate pair.  Exit 1
  * when either is not in the published index.
@@ -308,8 +328,7 @@ add_pair_json(Explain *e, const Published *pub, const ModelPair *mp, bool candid
 static int
 explain_pair_from_model(Explain *e, bool grouped)
 {
-	const Options *opt = e->opt;
-	const char *ids[2] = {opt->item_a, opt->item_b};
+	const char *ids[2] = {e->cfg->item_a, e->cfg->item_b};
 	Published	pub;
 	ModelPair	mp;
 	const PubItem *it[2] = {NULL, NULL};
@@ -329,20 +348,8 @@ explain_pair_from_model(Explain *e, bool grouped)
 		rc = grouped ? EXIT_OK : EXIT_FAIL;
 		goto cleanup;
 	}
-	if (!published_read_items_by_id(e->c, &pub, ids, 2))
+	if (!read_pair_items(e->c, &pub, ids, it))
 		goto cleanup;
-	for (size_t i = 0; i < pub.items.len; i++)
-		for (int k = 0; k < 2; k++)
-			if (strcmp(VEC_AT(&pub.items, PubItem, i).side.item_id, ids[k]) == 0)
-				it[k] = &VEC_AT(&pub.items, PubItem, i);
-	for (int k = 0; k < 2; k++)
-		if (it[k] == NULL)
-		{
-			log_error("unknown item: %s is not in the index of published run %" PRId64
-					  " (not in the source, removed, rejected or without a keyable account; "
-					  "see itemdup.rejects)", ids[k], pub.run_id);
-			goto cleanup;
-		}
 	if (strcmp(it[0]->environment, it[1]->environment) != 0 ||
 		strcmp(it[0]->institution_id, it[1]->institution_id) != 0)
 	{
@@ -370,7 +377,7 @@ explain_pair_from_model(Explain *e, bool grouped)
 		: grouped ? "a candidate pair, grouped" : "a candidate pair, the score the run gave it";
 	if (e->json)
 	{
-		if (!grouped)			/* explain_command said so for a grouped pair */
+		if (!grouped)			/* explain_items said so for a grouped pair */
 			cJSON_AddBoolToObject(e->out, "grouped", false);
 		add_pair_json(e, &pub, &mp, mp.n_shared + mp.n_shared_p > 0, why);
 	}
@@ -403,11 +410,11 @@ explain_batch(Explain *e, const char *path)
 	FILE	   *f = fopen(path, "r");
 	char		line[1024];
 	int			rc = EXIT_OK;
-	Options		o = *e->opt;
+	ExplainConfig o = *e->cfg;
 
 	if (f == NULL)
 		return EXIT_FAIL;
-	e->opt = &o;
+	e->cfg = &o;
 	e->json = true;
 	while (rc == EXIT_OK && fgets(line, sizeof(line), f) != NULL)
 	{
@@ -431,28 +438,76 @@ explain_batch(Explain *e, const char *path)
 }
 #endif
 
-int
-explain_command(const Options *opt)
+/*
+ * explain_items — item_a alone, or item_a and item_b, in run e->run: the
+ * exit code (failures logged); e->out holds the JSON answer.
+ */
+static int
+explain_items(Explain *e)
 {
-	Explain		e = {.opt = opt, .json = strcmp(opt->format, "json") == 0};
-	char		err[512];
-	int			rc = EXIT_FAIL;
+	const ExplainConfig *cfg = e->cfg;
 	int64_t		ga,
 				gb = 0;
 
-	e.c = db_connect(opt->dsn, "explain", &opt->db);
+	cJSON_AddNumberToObject(e->out, "run_id", (double) e->run_id);
+	cJSON_AddStringToObject(e->out, "item_id", cfg->item_a);
+	ga = group_of(e, cfg->item_a);
+	if (cfg->item_b)
+	{
+		cJSON_AddStringToObject(e->out, "other_item_id", cfg->item_b);
+		gb = group_of(e, cfg->item_b);
+	}
+	if (ga < 0 || gb < 0)
+	{
+		log_error("explain failed: %s", db_last_error(e->c));
+		return EXIT_FAIL;
+	}
+	if (cfg->item_b == NULL)
+		return ga > 0 ? (explain_group(e, ga, cfg->item_a) ? EXIT_OK : EXIT_FAIL)
+			: explain_ungrouped(e, cfg->item_a);
+	if (ga > 0 && ga == gb)
+	{
+		if (e->json)
+			cJSON_AddBoolToObject(e->out, "grouped", true);
+		else
+			printf("%s and %s are grouped together (directly or through other members):\n",
+				   textesc(cfg->item_a), textesc(cfg->item_b));
+		return explain_group(e, ga, cfg->item_a) ? explain_pair_from_model(e, true) : EXIT_FAIL;
+	}
+	return explain_pair_from_model(e, false);
+}
+
+/* The JSON answer on stdout, control and bidi characters as \u escapes (same JSON). */
+static void
+print_json(const cJSON *out)
+{
+	char	   *text = cJSON_Print(out);
+	StrBuf		esc;
+
+	if (text == NULL)
+		xoom(0);
+	sb_init(&esc);
+	textesc_append(&esc, text, strlen(text), TEXTESC_JSON_TEXT);
+	puts(esc.data);
+	sb_free(&esc);
+	free(text);
+}
+
+int
+explain_command(const ExplainConfig *cfg)
+{
+	Explain		e = {.cfg = cfg, .json = cfg->json};
+	int			rc;
+
+	e.c = migrate_connect(cfg->dsn, "explain", &cfg->db, &rc);
 	if (e.c == NULL)
-		return EXIT_NOCONN;
+		return rc;
+	rc = EXIT_FAIL;
 	e.out = cJSON_CreateObject();
 	FAILPOINT("explain_after_connect");
 	if (db_interrupted())
 		goto cleanup;			/* print nothing; main.c reports the signal */
-	if (!migrate_check_version(e.c, err, sizeof(err)))
-	{
-		log_error("%s", err);
-		goto cleanup;
-	}
-	e.run_id = report_resolve_run(e.c, opt->run_id);
+	e.run_id = report_resolve_run(e.c, cfg->run_id);
 	if (e.run_id == 0)
 		goto cleanup;
 	snprintf(e.run, sizeof(e.run), "%" PRId64, e.run_id);
@@ -463,47 +518,9 @@ explain_command(const Options *opt)
 		goto cleanup;
 	}
 #endif
-	cJSON_AddNumberToObject(e.out, "run_id", (double) e.run_id);
-	cJSON_AddStringToObject(e.out, "item_id", opt->item_a);
-	ga = group_of(&e, opt->item_a);
-	if (opt->item_b)
-	{
-		cJSON_AddStringToObject(e.out, "other_item_id", opt->item_b);
-		gb = group_of(&e, opt->item_b);
-	}
-	if (ga < 0 || gb < 0)
-	{
-		log_error("explain failed: %s", db_last_error(e.c));
-		goto cleanup;
-	}
-	if (opt->item_b == NULL)
-		rc = ga > 0 ? (explain_group(&e, ga, opt->item_a) ? EXIT_OK : EXIT_FAIL)
-			: explain_ungrouped(&e, opt->item_a);
-	else if (ga > 0 && ga == gb)
-	{
-		if (e.json)
-			cJSON_AddBoolToObject(e.out, "grouped", true);
-		else
-			printf("%s and %s are grouped together (directly or through other members):\n",
-				   textesc(opt->item_a), textesc(opt->item_b));
-		rc = explain_group(&e, ga, opt->item_a) ? explain_pair_from_model(&e, true) : EXIT_FAIL;
-	}
-	else
-		rc = explain_pair_from_model(&e, false);
+	rc = explain_items(&e);
 	if (rc == EXIT_OK && e.json)
-	{
-		char	   *text = cJSON_Print(e.out);
-		StrBuf		esc;
-
-		if (text == NULL)
-			xoom(0);
-		/* control and bidi characters as \u escapes: same JSON, nothing raw */
-		sb_init(&esc);
-		textesc_append(&esc, text, strlen(text), TEXTESC_JSON_TEXT);
-		puts(esc.data);
-		sb_free(&esc);
-		free(text);
-	}
+		print_json(e.out);
 
 cleanup:
 	cJSON_Delete(e.out);

@@ -7,7 +7,6 @@
 #ifndef ITEMDUP_CHECK_H
 #define ITEMDUP_CHECK_H
 
-#include "cli.h"
 #include "db.h"
 #include "keys.h"
 #include "model.h"
@@ -66,8 +65,20 @@ typedef struct Check
 	Vec			matches;		/* CheckMatch */
 } Check;
 
-/* Exit 0 none suspected, 2 duplicate suspected, 1/64/69 as CONTRACT's table. */
-int			check_command(const Options *opt);
+/* What `itemdup check` checks (cli.c builds it from the command line); strings borrowed. */
+typedef struct CheckConfig
+{
+	const char *dsn;			/* NULL: libpq's defaults */
+	DbSettings	db;				/* short options and timeouts */
+	const char *owner;			/* --owner: the app user linking */
+	const char *environment;	/* --environment */
+	const char *institution;	/* --institution, NULL: from the input */
+	const char *source;			/* SCHEMA.NAME of the source */
+	bool		json;			/* --format json */
+} CheckConfig;
+
+/* Exit 0 none suspected, 2 duplicate suspected, 1/64/69 (exitcode.h). */
+int			check_command(const CheckConfig *cfg);
 
 /*
  * check_parse — the link parsed and normalised as the loader does (no

@@ -10,8 +10,8 @@
 #include "exitcode.h"
 #include "log.h"
 #include "sql_files.h"
+#include "sql_query.h"
 #include "version.h"
-
 
 /* The version of a migration file "NNN_name.sql", or 0 when not one. */
 static int
@@ -32,16 +32,14 @@ current_version(DbConn *c, bool *ok)
 	DbRows		rows;
 	int			v = 0;
 
-	*ok = db_query(c, "SELECT pg_catalog.to_regclass('itemdup.schema_version') IS NOT NULL",
-				   0, NULL, &rows);
+	*ok = db_query(c, sql_query("migrate_has_schema"), 0, NULL, &rows);
 	if (!*ok)
 		return 0;
 	v = strcmp(DB_VALUE(&rows, 0, 0), "t") == 0;
 	db_rows_free(&rows);
 	if (v == 0)
 		return 0;
-	*ok = db_query(c, "SELECT pg_catalog.max(version) FROM itemdup.schema_version",
-				   0, NULL, &rows);
+	*ok = db_query(c, sql_query("migrate_version"), 0, NULL, &rows);
 	v = 0;
 	if (!*ok)
 		return 0;
@@ -76,6 +74,26 @@ migrate_check_version(DbConn *c, char *err, size_t errlen)
 	return true;
 }
 
+DbConn *
+migrate_connect(const char *dsn, const char *label, const DbSettings *db, int *rc)
+{
+	DbConn	   *c = db_connect(dsn, label, db);
+	char		err[512];
+
+	*rc = EXIT_NOCONN;
+	if (c == NULL)
+		return NULL;
+	*rc = EXIT_FAIL;
+	if (!migrate_check_version(c, err, sizeof(err)))
+	{
+		log_error("%s", err);
+		db_close(c);
+		return NULL;
+	}
+	*rc = EXIT_OK;
+	return c;
+}
+
 /* Apply one migration file in its own transaction. */
 static bool
 apply_one(DbConn *c, const SqlFile *f, int version)
@@ -84,15 +102,14 @@ apply_one(DbConn *c, const SqlFile *f, int version)
 	const char *params[2] = {vbuf, f->name};
 
 	snprintf(vbuf, sizeof(vbuf), "%d", version);
-	if (!db_exec(c, "BEGIN"))
+	if (!db_exec(c, sql_query("begin")))
 		return false;
 	if (!db_exec(c, f->text) ||
-		!db_query(c, "INSERT INTO itemdup.schema_version (version, name) VALUES ($1, $2)",
-				  2, params, NULL) ||
-		!db_exec(c, "COMMIT"))
+		!db_query(c, sql_query("migrate_record"), 2, params, NULL) ||
+		!db_exec(c, sql_query("commit")))
 	{
 		log_error("migration %s failed: %s", f->name, db_last_error(c));
-		if (!db_exec(c, "ROLLBACK"))
+		if (!db_exec(c, sql_query("rollback")))
 			log_debug("rollback failed too");
 		return false;
 	}

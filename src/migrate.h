@@ -25,4 +25,12 @@ int			migrate_command(const MigrateConfig *cfg);
  */
 bool		migrate_check_version(DbConn *c, char *err, size_t errlen) MUSTCHECK;
 
+/*
+ * migrate_connect — what every command that reads or writes results does
+ * first: db_connect (label names it in logs), then migrate_check_version.
+ * The connection, or NULL (logged) with *rc EXIT_NOCONN when it could not
+ * connect, EXIT_FAIL when the schema is missing or older than this binary.
+ */
+DbConn	   *migrate_connect(const char *dsn, const char *label, const DbSettings *db, int *rc);
+
 #endif

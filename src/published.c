@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "sql_query.h"
 
 bool
 published_open(DbConn *c, Published *p)
@@ -19,10 +20,7 @@ published_open(DbConn *c, Published *p)
 	arena_init(&p->arena);
 	vec_init(&p->keys, sizeof(PubKey));
 	vec_init(&p->items, sizeof(PubItem));
-	if (!db_query(c, "SELECT m.run_id, m.threshold, m.hot_key_cap, m.snapshot_at::text, m.model, "
-				  "       (m.snapshot_at - interval '" PUBLISHED_RECENT_MARGIN "')::text "
-				  "  FROM itemdup.published p JOIN itemdup.model_runs m ON m.run_id = p.run_id",
-				  0, NULL, &rows))
+	if (!db_query(c, sql_query("published_open"), 0, NULL, &rows))
 	{
 		log_error("could not read the published model: %s", db_last_error(c));
 		return false;
@@ -79,11 +77,7 @@ dup_or_null(Arena *a, const char *s)
 	return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
-#define ITEM_COLUMNS "item_no, item_id, owner_id, environment, institution_id, " \
-	"(EXTRACT(EPOCH FROM created_at) * 1000000)::int8, keyable, account_keys::text, " \
-	"account_pkeys::text FROM itemdup.model_items WHERE run_id = $1::bigint "
-
-/* Rows of ITEM_COLUMNS into p->items (strings in p->arena). */
+/* Rows of published_items_by_*.sql into p->items (strings in p->arena). */
 static void
 add_items(Published *p, const DbRows *rows)
 {
@@ -115,8 +109,7 @@ published_read_items_by_id(DbConn *c, Published *p, const char *const *ids, int 
 	const char *params[3] = {run, n > 0 ? ids[0] : NULL, n > 1 ? ids[1] : NULL};
 
 	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
-	if (!db_query(c, "SELECT " ITEM_COLUMNS "AND item_id IN ($2, $3) ORDER BY item_no",
-				  3, params, &rows))
+	if (!db_query(c, sql_query("published_items_by_id"), 3, params, &rows))
 	{
 		log_error("could not read the published items: %s", db_last_error(c));
 		return false;
@@ -134,8 +127,7 @@ published_read_items_by_no(DbConn *c, Published *p, const char *nos_array)
 	const char *params[2] = {run, nos_array};
 
 	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
-	if (!db_query(c, "SELECT " ITEM_COLUMNS "AND item_no = ANY ($2::int[]) ORDER BY item_no",
-				  2, params, &rows))
+	if (!db_query(c, sql_query("published_items_by_no"), 2, params, &rows))
 	{
 		log_error("could not read the published items: %s", db_last_error(c));
 		return false;
@@ -145,10 +137,7 @@ published_read_items_by_no(DbConn *c, Published *p, const char *nos_array)
 	return true;
 }
 
-#define KEY_COLUMNS "key_no, kind, name, mask, name_items, key_items, gname_items, " \
-	"gkey_items, items::text FROM itemdup.model_keys WHERE run_id = $1::bigint "
-
-/* Rows of KEY_COLUMNS into p->keys (strings and lists in p->arena). */
+/* Rows of published_keys_by_no.sql (and the key lookups) into p->keys (strings and lists in p->arena). */
 static void
 add_keys(Published *p, const DbRows *rows)
 {
@@ -189,8 +178,7 @@ published_read_keys_by_no(DbConn *c, Published *p, const char *nos_array)
 	const char *params[2] = {run, nos_array};
 
 	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
-	if (!db_query(c, "SELECT " KEY_COLUMNS "AND key_no = ANY ($2::int[]) ORDER BY key_no",
-				  2, params, &rows))
+	if (!db_query(c, sql_query("published_keys_by_no"), 2, params, &rows))
 	{
 		log_error("could not read the published keys: %s", db_last_error(c));
 		return false;
@@ -230,9 +218,7 @@ published_find_account_key(DbConn *c, Published *p, int env, const char *institu
 
 	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
 	snprintf(hash, sizeof(hash), "%" PRId64, model_hash_account(env, institution, name, mask));
-	return find_key(c, p, "SELECT " KEY_COLUMNS "AND key_hash = $2::bigint AND kind = 'account' "
-					"AND environment = $3 AND institution_id = $4 AND name = $5 AND mask = $6",
-					params, 6, failed);
+	return find_key(c, p, sql_query("published_account_key"), params, 6, failed);
 }
 
 const PubKey *
@@ -246,9 +232,7 @@ published_find_pkey(DbConn *c, Published *p, int env, const char *institution,
 
 	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
 	snprintf(hash, sizeof(hash), "%" PRId64, model_hash_persistent(env, institution, persistent_id));
-	return find_key(c, p, "SELECT " KEY_COLUMNS "AND key_hash = $2::bigint "
-					"AND kind = 'persistent' AND environment = $3 AND institution_id = $4 "
-					"AND persistent_id = $5", params, 5, failed);
+	return find_key(c, p, sql_query("published_pkey"), params, 5, failed);
 }
 
 int
@@ -265,9 +249,7 @@ published_find_name(DbConn *c, Published *p, int env, const char *institution,
 	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
 	snprintf(hash, sizeof(hash), "%" PRId64, model_hash_name(env, institution, name));
 	*name_items = *gname_items = 0;
-	if (!db_query(c, "SELECT name_items, gname_items FROM itemdup.model_names "
-				  "WHERE run_id = $1::bigint AND name_hash = $2::bigint AND environment = $3 "
-				  "AND institution_id = $4 AND name = $5", 5, params, &rows))
+	if (!db_query(c, sql_query("published_name"), 5, params, &rows))
 	{
 		log_error("could not read the published model: %s", db_last_error(c));
 		return -1;
@@ -291,8 +273,7 @@ published_institution_items(DbConn *c, Published *p, const char *institution)
 	int64_t		n = 0;
 
 	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
-	if (!db_query(c, "SELECT items FROM itemdup.model_institutions "
-				  "WHERE run_id = $1::bigint AND institution_id = $2", 2, params, &rows))
+	if (!db_query(c, sql_query("published_institution_items"), 2, params, &rows))
 	{
 		log_error("could not read the published model: %s", db_last_error(c));
 		return -1;

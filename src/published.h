@@ -17,10 +17,10 @@
 
 /*
  * check reads source rows created or updated since the published run's
- * snapshot began, less this margin: a row committed after the snapshot may
- * carry a timestamp from before it (a long transaction, a clock).
+ * snapshot began, less a margin of one hour (sql/queries/published_open.sql):
+ * a row committed after the snapshot may carry a timestamp from before it
+ * (a long transaction, a clock).
  */
-#define PUBLISHED_RECENT_MARGIN "1 hour"
 
 /* One key of the published model, as read back. */
 typedef struct PubKey

@@ -17,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcode.h"
 #include "log.h"
 #include "migrate.h"
+#include "sql_query.h"
 #include "textesc.h"
 
 int64_t
@@ -30,10 +32,7 @@ report_resolve_run(DbConn *c, int64_t requested)
 	int64_t		run = 0;
 
 	snprintf(id, sizeof(id), "%" PRId64, requested);
-	if (!db_query(c,
-				  requested > 0
-				  ? "SELECT run_id FROM itemdup.runs WHERE run_id = $1::bigint AND status = 'succeeded'"
-				  : "SELECT run_id FROM itemdup.published WHERE $1::bigint IS NOT NULL",
+	if (!db_query(c, sql_query(requested > 0 ? "report_run_succeeded" : "report_run_published"),
 				  1, params, &rows))
 	{
 		log_error("could not find the run: %s", db_last_error(c));
@@ -49,7 +48,7 @@ report_resolve_run(DbConn *c, int64_t requested)
 	return run;
 }
 
-/* Columns of member_sql (table and CSV: one row per member). */
+/* Columns of report_members.sql (table and CSV: one row per member). */
 enum
 {
 	R_GROUP, R_ENV, R_INST, R_SIZE, R_OWNERS, R_KIND, R_MAX, R_MIN, R_FIRST_SEEN,
@@ -64,70 +63,11 @@ static const char *const member_columns[R_NCOLS] = {
 	"institution_name", "change"
 };
 
-/* Scores rounded for people (3 decimals). */
-static const char member_sql[] =
-REPORT_SELECTED_GROUPS
-"SELECT s.group_id, s.environment, s.institution_id, s.size, s.owners, s.kind, "
-"       round(s.max_score::numeric, 3), round(s.min_score::numeric, 3), s.first_seen_run, "
-"       s.review_status, s.changed_since_review, i.item_id, i.owner_id, i.accounts, "
-"       i.matched_accounts, i.created_at, i.suggested_action, s.institution_name, s.change "
-"  FROM shown s "
-"  JOIN itemdup.run_group_items i ON i.run_id = s.run_id AND i.group_id = s.group_id "
-" ORDER BY s.ord, i.item_id COLLATE \"C\"";
-
-/*
- * JSON: per group one row with the group and its members (timestamps ISO
- * 8601 by json_build_object), then one row per pair with its evidence, so
- * no row holds more than one group's members or one pair's evidence.
- */
-static const char json_sql[] =
-REPORT_SELECTED_GROUPS
-"SELECT t, json FROM ( "
-" SELECT s.ord, 0 AS t, NULL::float8 AS score, NULL::text AS a, NULL::text AS b, "
-"        json_build_object('group_id', s.group_id, 'environment', s.environment, "
-"          'institution_id', s.institution_id, 'institution_name', s.institution_name, "
-"          'size', s.size, 'owners', s.owners, 'kind', s.kind, 'max_score', s.max_score, "
-"          'min_score', s.min_score, 'first_seen_run', s.first_seen_run, "
-"          'first_seen_at', s.first_seen_at, 'review_status', s.review_status, "
-"          'changed_since_review', s.changed_since_review, 'change', s.change, "
-"          'items', (SELECT json_agg(json_build_object('item_id', i.item_id, "
-"                      'owner_id', i.owner_id, 'accounts', i.accounts, "
-"                      'matched_accounts', i.matched_accounts, 'created_at', i.created_at, "
-"                      'suggested_action', i.suggested_action) ORDER BY i.item_id COLLATE \"C\") "
-"                     FROM itemdup.run_group_items i "
-"                    WHERE i.run_id = s.run_id AND i.group_id = s.group_id))::text AS json "
-"   FROM shown s "
-" UNION ALL "
-" SELECT s.ord, 1, p.score, p.item_a, p.item_b, "
-"        json_build_object('item_a', p.item_a, 'item_b', p.item_b, 'score', p.score, "
-"                          'evidence', p.evidence)::text "
-"   FROM shown s JOIN itemdup.run_pairs p ON p.run_id = s.run_id AND p.group_id = s.group_id "
-") u ORDER BY ord, t, score DESC, a COLLATE \"C\", b COLLATE \"C\"";
-
-static const char run_sql[] =
-"SELECT run_id, kind, status, started_at, finished_at, published_at, items_read, "
-"       items_skipped, items_rejected, accounts_read, accounts_unkeyable, hot_keys, "
-"       pairs_scored, groups, items_in_groups, groups_new, groups_grown, groups_shrunk, "
-"       groups_merged, groups_split, groups_dissolved, groups_unchanged "
-"  FROM itemdup.runs WHERE run_id = $1::bigint";
-
-static const char run_json_sql[] =
-"SELECT json_build_object('run_id', run_id, 'kind', kind, 'status', status, "
-"       'started_at', started_at, 'finished_at', finished_at, 'published_at', published_at, "
-"       'items_read', items_read, 'items_skipped', items_skipped, "
-"       'items_rejected', items_rejected, 'accounts_read', accounts_read, "
-"       'accounts_unkeyable', accounts_unkeyable, 'hot_keys', hot_keys, "
-"       'pairs_scored', pairs_scored, 'groups', groups, 'items_in_groups', items_in_groups, "
-"       'groups_new', groups_new, 'groups_grown', groups_grown, 'groups_shrunk', groups_shrunk, "
-"       'groups_merged', groups_merged, 'groups_split', groups_split, "
-"       'groups_dissolved', groups_dissolved, 'groups_unchanged', groups_unchanged)::text "
-"  FROM itemdup.runs WHERE run_id = $1::bigint";
-
 /* State of one streamed report. */
 typedef struct Writer
 {
 	FILE	   *out;			/* borrowed */
-	const Options *opt;
+	const ReportConfig *cfg;
 	StrBuf		buf;			/* scratch for escaping */
 	char		group[32];		/* table: group id of the previous row */
 	bool		pair_written;	/* json: the current group has a pair written */
@@ -141,7 +81,7 @@ csv_field(Writer *w, const char *s, bool user_text)
 	if (s == NULL)
 		return;
 	sb_reset(&w->buf);
-	textesc_csv_cell(&w->buf, s, user_text && !w->opt->csv_raw);
+	textesc_csv_cell(&w->buf, s, user_text && !w->cfg->csv_raw);
 	fwrite(w->buf.data, 1, w->buf.len, w->out);
 }
 
@@ -166,17 +106,19 @@ static void
 table_head(FILE *out, const DbRows *run)
 {
 	fprintf(out, "itemdup run %s (%s, %s) started %s, published %s\n",
-			db_text(run, 0, 0), db_text(run, 0, 1), db_text(run, 0, 2), db_text(run, 0, 3),
-			DB_VALUE(run, 0, 5) ? db_text(run, 0, 5) : "never");
+			db_text(run, 0, U_RUN), db_text(run, 0, U_KIND), db_text(run, 0, U_STATUS),
+			db_text(run, 0, U_STARTED),
+			DB_VALUE(run, 0, U_PUBLISHED) ? db_text(run, 0, U_PUBLISHED) : "never");
 	fprintf(out, "items read %s, skipped %s, rejected %s; accounts %s (%s unkeyable); "
 			"hot keys %s; pairs scored %s\n",
-			db_text(run, 0, 6), db_text(run, 0, 7), db_text(run, 0, 8), db_text(run, 0, 9),
-			db_text(run, 0, 10), db_text(run, 0, 11), db_text(run, 0, 12));
+			db_text(run, 0, U_READ), db_text(run, 0, U_SKIPPED), db_text(run, 0, U_REJECTED),
+			db_text(run, 0, U_ACCOUNTS), db_text(run, 0, U_UNKEYABLE), db_text(run, 0, U_HOT),
+			db_text(run, 0, U_PAIRS));
 	fprintf(out, "groups %s holding %s items: new %s, grown %s, shrunk %s, merged %s, "
 			"split %s, dissolved %s, unchanged %s\n",
-			db_text(run, 0, 13), db_text(run, 0, 14), db_text(run, 0, 15), db_text(run, 0, 16),
-			db_text(run, 0, 17), db_text(run, 0, 18), db_text(run, 0, 19), db_text(run, 0, 20),
-			db_text(run, 0, 21));
+			db_text(run, 0, U_GROUPS), db_text(run, 0, U_IN_GROUPS), db_text(run, 0, U_NEW),
+			db_text(run, 0, U_GROWN), db_text(run, 0, U_SHRUNK), db_text(run, 0, U_MERGED),
+			db_text(run, 0, U_SPLIT), db_text(run, 0, U_DISSOLVED), db_text(run, 0, U_UNCHANGED));
 	fputs("order: cross-owner first, then size, then newest; review status: open, confirmed "
 		  "(real duplicates) or dismissed (not duplicates), set with itemdup.review_group()\n", out);
 }
@@ -247,39 +189,39 @@ json_row(const DbRows *row, void *ctx)
 
 /* report_filter_params — see report.h. */
 void
-report_filter_params(const Options *opt, const char *run, int64_t cap, char bufs[3][32],
+report_filter_params(const ReportFilter *f, const char *run, int64_t cap, char bufs[3][32],
 					 const char *params[7])
 {
 	params[0] = run;
-	params[1] = opt->report_kind;
-	params[2] = opt->institution;
+	params[1] = f->kind;
+	params[2] = f->institution;
 	params[3] = NULL;
-	if (!isnan(opt->min_score))
+	if (!isnan(f->min_score))
 	{
-		snprintf(bufs[0], 32, "%.17g", opt->min_score);
+		snprintf(bufs[0], 32, "%.17g", f->min_score);
 		params[3] = bufs[0];
 	}
-	params[4] = opt->changed ? "true" : "false";
+	params[4] = f->changed ? "true" : "false";
 	params[5] = NULL;
-	if (opt->limit > 0 || cap > 0)
+	if (f->limit > 0 || cap > 0)
 	{
 		snprintf(bufs[1], 32, "%" PRId64,
-				 opt->limit > 0 && (cap == 0 || opt->limit < cap) ? opt->limit : cap);
+				 f->limit > 0 && (cap == 0 || f->limit < cap) ? f->limit : cap);
 		params[5] = bufs[1];
 	}
 	params[6] = NULL;
-	if (opt->offset > 0)
+	if (f->offset > 0)
 	{
-		snprintf(bufs[2], 32, "%" PRId64, opt->offset);
+		snprintf(bufs[2], 32, "%" PRId64, f->offset);
 		params[6] = bufs[2];
 	}
 }
 
 bool
-report_filtered(const Options *opt)
+report_filtered(const ReportFilter *f)
 {
-	return opt->report_kind || opt->institution || !isnan(opt->min_score) || opt->changed ||
-		opt->limit > 0 || opt->offset > 0;
+	return f->kind || f->institution || !isnan(f->min_score) || f->changed ||
+		f->limit > 0 || f->offset > 0;
 }
 
 /*
@@ -287,98 +229,98 @@ report_filtered(const Options *opt)
  * after a logged failure (out may then hold a partial report).
  */
 static bool
-write_report(DbConn *c, const Options *opt, const char *run, FILE *out)
+write_report(DbConn *c, const ReportConfig *cfg, const char *run, FILE *out)
 {
-	Writer		w = {.out = out, .opt = opt};
+	Writer		w = {.out = out, .cfg = cfg};
 	char		bufs[3][32];
 	const char *params[7];
 	DbRows		rr = {0};
 	bool		ok = false;
+	char	   *members = sql_query_with("report_selected", "report_members");
 
 	sb_init(&w.buf);
-	report_filter_params(opt, run, 0, bufs, params);
-	if (strcmp(opt->format, "csv") == 0)
+	report_filter_params(&cfg->filter, run, 0, bufs, params);
+	if (strcmp(cfg->format, "csv") == 0)
 	{
 		for (int col = 0; col < R_NCOLS; col++)
 			fprintf(out, "%s%s", col ? "," : "", member_columns[col]);
 		fputc('\n', out);
-		ok = db_query_each(c, member_sql, 7, params, csv_row, &w);
+		ok = db_query_each(c, members, 7, params, csv_row, &w);
 	}
-	else if (strcmp(opt->format, "json") == 0)
+	else if (strcmp(cfg->format, "json") == 0)
 	{
-		ok = db_query(c, run_json_sql, 1, params, &rr) && rr.nrows == 1;
+		ok = db_query(c, sql_query("report_run_json"), 1, params, &rr) && rr.nrows == 1;
 		if (ok)
 		{
 			fputs("{\"run\": ", out);
 			textesc_append(&w.buf, db_text(&rr, 0, 0), strlen(db_text(&rr, 0, 0)), TEXTESC_JSON_TEXT);
 			fwrite(w.buf.data, 1, w.buf.len, out);
 			fputs(",\n \"groups\": [", out);
-			ok = db_query_each(c, json_sql, 7, params, json_row, &w);
+			char	   *json = sql_query_with("report_selected", "report_json");
+
+			ok = db_query_each(c, json, 7, params, json_row, &w);
+			free(json);
 			fputs(w.rows ? "]}\n]}\n" : "]}\n", out);
 		}
 	}
 	else
 	{
-		ok = db_query(c, run_sql, 1, params, &rr) && rr.nrows == 1;
+		ok = db_query(c, sql_query("report_run"), 1, params, &rr) && rr.nrows == 1;
 		if (ok)
 		{
 			table_head(out, &rr);
-			ok = db_query_each(c, member_sql, 7, params, table_row, &w);
+			ok = db_query_each(c, members, 7, params, table_row, &w);
 			if (ok && w.rows == 0)
 				fputs("\nno duplicate groups (with these filters)\n", out);
 		}
 	}
 	if (!ok && db_last_error(c)[0])
 		log_error("report failed: %s", db_last_error(c));
-	else if (!ok && rr.nrows == 0 && strcmp(opt->format, "csv") != 0)
+	else if (!ok && rr.nrows == 0 && strcmp(cfg->format, "csv") != 0)
 		log_error("report failed: run %s not found", run);
 	db_rows_free(&rr);
 	sb_free(&w.buf);
+	free(members);
 	return ok && !ferror(out);
 }
 
 int
-report_command(const Options *opt)
+report_command(const ReportConfig *cfg)
 {
 	DbConn	   *c;
-	char		err[512];
 	char		id[32];
 	int64_t		run_id;
 	ReportOut	ro = {0};
 	bool		ok;
-	int			rc = EXIT_FAIL;
+	int			rc;
 
-	c = db_connect(opt->dsn, "report", &opt->db);
+	c = migrate_connect(cfg->dsn, "report", &cfg->db, &rc);
 	if (c == NULL)
-		return EXIT_NOCONN;
-	if (!migrate_check_version(c, err, sizeof(err)))
-	{
-		log_error("%s", err);
-		goto cleanup;
-	}
+		return rc;
+	rc = EXIT_FAIL;
 	/* one snapshot for every query */
-	if (!db_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+	if (!db_exec(c, sql_query("begin_snapshot")))
 	{
 		log_error("report failed: %s", db_last_error(c));
 		goto cleanup;
 	}
-	run_id = report_resolve_run(c, opt->run_id);
+	run_id = report_resolve_run(c, cfg->run_id);
 	if (run_id == 0)
 		goto cleanup;
 	snprintf(id, sizeof(id), "%" PRId64, run_id);
 	FAILPOINT("report_before_output");
 	if (db_interrupted())
 		goto cleanup;			/* write nothing; main.c reports the signal */
-	if (!report_out_open(&ro, opt->output))
+	if (!report_out_open(&ro, cfg->output))
 		goto cleanup;			/* already logged */
-	if (strcmp(opt->format, "html") == 0)
-		ok = report_write_html(c, run_id, opt, ro.f);
+	if (strcmp(cfg->format, "html") == 0)
+		ok = report_write_html(c, run_id, &cfg->filter, ro.f);
 	else
-		ok = write_report(c, opt, id, ro.f);
+		ok = write_report(c, cfg, id, ro.f);
 	ok = ok && !db_interrupted();	/* a signal mid-write leaves --output as it was */
 	if (report_out_close(&ro, ok) && ok)
 		rc = EXIT_OK;
-	if (!db_exec(c, "COMMIT") && rc == EXIT_OK)
+	if (!db_exec(c, sql_query("commit")) && rc == EXIT_OK)
 	{
 		log_error("report failed: %s", db_last_error(c));
 		rc = EXIT_FAIL;

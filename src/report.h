@@ -1,6 +1,6 @@
 /*
- * report.h — `itemdup report` and `itemdup explain`: published results
- * for people (stdout or --output), read through the itemdup views.
+ * report.h — `itemdup report`: published results for people (stdout or
+ * --output), read through the itemdup views.
  */
 #ifndef ITEMDUP_REPORT_H
 #define ITEMDUP_REPORT_H
@@ -9,11 +9,41 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "cli.h"
 #include "db.h"
 
-int			report_command(const Options *opt);
-int			explain_command(const Options *opt);
+/* report's filters for triage (README.md, "For analysts"). */
+typedef struct ReportFilter
+{
+	const char *kind;			/* --kind same_owner|cross_owner, NULL = both */
+	const char *institution;	/* --institution, NULL = all */
+	double		min_score;		/* --min-score (on max_score), NAN = none */
+	bool		changed;		/* --changed: new, grown, merged, split */
+	int64_t		limit;			/* --limit N groups, 0 = all */
+	int64_t		offset;			/* --offset N: skip the first N groups */
+} ReportFilter;
+
+/* What to report (cli.c builds it from the command line); strings borrowed. */
+typedef struct ReportConfig
+{
+	const char *dsn;			/* NULL: libpq's defaults */
+	DbSettings	db;				/* short options and timeouts */
+	const char *format;			/* table, csv, json or html */
+	int64_t		run_id;			/* 0 = the published run */
+	const char *output;			/* NULL: stdout */
+	bool		csv_raw;		/* --csv-raw: no formula neutralising or escaping */
+	ReportFilter filter;
+} ReportConfig;
+
+int			report_command(const ReportConfig *cfg);
+
+/* Columns of sql/queries/report_run.sql: a run's figures (table head, html page). */
+typedef enum ReportRunColumn
+{
+	U_RUN, U_KIND, U_STATUS, U_DRY, U_STARTED, U_FINISHED, U_PUBLISHED, U_READ,
+	U_SKIPPED, U_REJECTED, U_ACCOUNTS, U_UNKEYABLE, U_HOT, U_PAIRS, U_GROUPS,
+	U_IN_GROUPS, U_NEW, U_GROWN, U_SHRUNK, U_MERGED, U_SPLIT, U_DISSOLVED,
+	U_UNCHANGED, U_THRESHOLD, U_PREV, U_NCOLS
+} ReportRunColumn;
 
 /*
  * report_resolve_run — the run to show: --run ID when given (must exist
@@ -23,65 +53,29 @@ int			explain_command(const Options *opt);
 int64_t		report_resolve_run(DbConn *c, int64_t requested);
 
 /*
- * The groups shown, in the order shown ("ord"): the run's groups ($1)
- * filtered by --kind ($2), --institution ($3), --min-score ($4, on the
- * group's max_score), --changed ($5), ordered by what needs attention
- * (cross-owner first, then size, then newest) and cut at --limit ($6)
- * after skipping --offset ($7); "total" counts them before the cut.
- * "change" compares the members with the previous published run:
- * new (no member was grouped), merged (members from 2+ old groups), split
- * (an old group's members are now in 2+ groups), grown (members joined),
- * shrunk (members left), unchanged.
+ * The groups shown, their filters, order and "change" against the previous
+ * published run: sql/queries/report_selected.sql, the WITH clause the
+ * report_* and html_* statements start with ($1 run, $2..$7 the filters).
  */
-#define REPORT_SELECTED_GROUPS \
-"WITH prev AS (SELECT max(p.run_id) AS run_id FROM itemdup.runs p " \
-"               WHERE p.run_id < $1::bigint AND p.published_at IS NOT NULL " \
-"                 AND p.status = 'succeeded'), " \
-"cur AS (SELECT group_id, item_id FROM itemdup.result_group_items WHERE run_id = $1::bigint), " \
-"old AS (SELECT o.group_id, o.item_id FROM itemdup.result_group_items o JOIN prev " \
-"         ON o.run_id = prev.run_id), " \
-"oldsize AS (SELECT group_id, count(*) AS n FROM old GROUP BY group_id), " \
-"splits AS (SELECT o.group_id FROM old o JOIN cur c USING (item_id) GROUP BY o.group_id " \
-"            HAVING count(DISTINCT c.group_id) > 1), " \
-"ch AS (SELECT c.group_id, count(o.item_id) AS had, count(DISTINCT o.group_id) AS from_groups, " \
-"              count(*) FILTER (WHERE o.group_id IS DISTINCT FROM c.group_id) AS joined, " \
-"              count(*) FILTER (WHERE o.group_id = c.group_id) AS stayed, " \
-"              bool_or(o.group_id IN (SELECT group_id FROM splits)) AS split " \
-"         FROM cur c LEFT JOIN old o USING (item_id) GROUP BY c.group_id), " \
-"sel AS (SELECT g.*, n.name AS institution_name, " \
-"        CASE WHEN ch.had = 0 THEN 'new' WHEN ch.from_groups > 1 THEN 'merged' " \
-"             WHEN ch.split THEN 'split' WHEN ch.joined > 0 THEN 'grown' " \
-"             WHEN coalesce(os.n, 0) > ch.stayed THEN 'shrunk' ELSE 'unchanged' END AS change, " \
-"        row_number() OVER (ORDER BY g.kind = 'cross_owner' DESC, g.size DESC, " \
-"                           g.first_seen_at DESC, g.group_id) AS ord " \
-"   FROM itemdup.run_groups g JOIN ch USING (group_id) " \
-"   LEFT JOIN oldsize os USING (group_id) " \
-"   LEFT JOIN itemdup.institutions n USING (institution_id) " \
-"  WHERE g.run_id = $1::bigint AND ($2::text IS NULL OR g.kind = $2::text) " \
-"    AND ($3::text IS NULL OR g.institution_id = $3::text) " \
-"    AND ($4::float8 IS NULL OR g.max_score >= $4::float8)), " \
-"shown AS (SELECT *, count(*) OVER () AS total FROM sel " \
-"           WHERE NOT $5::bool OR change IN ('new', 'grown', 'merged', 'split') " \
-"           ORDER BY ord LIMIT $6::bigint OFFSET coalesce($7::bigint, 0)) "
 
 /*
- * report_filter_params — $1..$7 of REPORT_SELECTED_GROUPS from opt: run is
+ * report_filter_params — $1..$7 of report_selected.sql from f: run is
  * the run id as text; the limit is the smaller of --limit and cap (0: none).
  * bufs holds the numbers' text (borrowed by params).
  */
-void		report_filter_params(const Options *opt, const char *run, int64_t cap,
+void		report_filter_params(const ReportFilter *f, const char *run, int64_t cap,
 								 char bufs[3][32], const char *params[7]);
 
-/* report_filtered — whether opt narrows the groups (a filter or --offset). */
-bool		report_filtered(const Options *opt);
+/* report_filtered — whether f narrows the groups (a filter or --offset). */
+bool		report_filtered(const ReportFilter *f);
 
 /*
  * report_write_html — the self-contained HTML page of run_id (report_html.c)
- * on out (borrowed), with opt's filters: queries run on c in the caller's
+ * on out (borrowed), with the filters f: queries run on c in the caller's
  * transaction.  False (logged) when a query or a write fails; out may then
  * hold a partial page.
  */
-bool		report_write_html(DbConn *c, int64_t run_id, const Options *opt,
+bool		report_write_html(DbConn *c, int64_t run_id, const ReportFilter *f,
 							  FILE *out) MUSTCHECK;
 
 /* Where a report is written (report_out.c). */

@@ -22,113 +22,19 @@
 
 #include "log.h"
 #include "report_html.h"
+#include "sql_query.h"
 #include "textesc.h"
 
 
 
-/* Columns of run_sql. */
-enum
-{
-	U_RUN, U_KIND, U_STATUS, U_DRY, U_STARTED, U_FINISHED, U_PUBLISHED, U_READ,
-	U_SKIPPED, U_REJECTED, U_ACCOUNTS, U_UNKEYABLE, U_HOT, U_PAIRS, U_GROUPS,
-	U_IN_GROUPS, U_NEW, U_GROWN, U_SHRUNK, U_MERGED, U_SPLIT, U_DISSOLVED,
-	U_UNCHANGED, U_THRESHOLD, U_PREV, U_NCOLS
-};
 
-static const char run_sql[] =
-"SELECT run_id, kind, status, dry_run, started_at, finished_at, published_at, "
-"       items_read, items_skipped, items_rejected, accounts_read, accounts_unkeyable, "
-"       hot_keys, pairs_scored, groups, items_in_groups, groups_new, groups_grown, "
-"       groups_shrunk, groups_merged, groups_split, groups_dissolved, groups_unchanged, "
-"       options->>'threshold', "
-"       (SELECT max(p.run_id) FROM itemdup.runs p WHERE p.run_id < r.run_id "
-"           AND p.published_at IS NOT NULL AND p.status = 'succeeded') "
-"  FROM itemdup.runs r WHERE r.run_id = $1::bigint";
-
-/*
- * The diff by group id, one row per member of every group that is not
- * unchanged: $1 this run, $2 the previous published run, $3 the cap.
- * Columns: group id, change (new, grown, shrunk, members changed, dissolved,
- * gone: items now in other groups; plus whether items came from or went to
- * other groups), item, stayed|joined|left, a note on
- * where the item was or went, whether the id is a group of this run, and
- * the number of changed groups.
- */
-static const char diff_sql[] =
-"WITH cur AS (SELECT group_id, item_id FROM itemdup.run_group_items WHERE run_id = $1::bigint), "
-"old AS (SELECT group_id, item_id FROM itemdup.run_group_items WHERE run_id = $2::bigint), "
-"m AS (SELECT u.group_id, u.item_id, bool_or(u.now) AS now, bool_or(NOT u.now) AS before "
-"        FROM (SELECT group_id, item_id, true AS now FROM cur "
-"              UNION ALL SELECT group_id, item_id, false FROM old) u "
-"       GROUP BY u.group_id, u.item_id), "
-"mm AS (SELECT m.*, c.group_id AS now_in, o.group_id AS was_in FROM m "
-"         LEFT JOIN cur c ON c.item_id = m.item_id "
-"         LEFT JOIN old o ON o.item_id = m.item_id), "
-"st AS (SELECT group_id, CASE WHEN NOT bool_or(before) THEN 'new' "
-"         WHEN NOT bool_or(now) THEN CASE WHEN bool_or(now_in IS NOT NULL) "
-"                                         THEN 'merged_away' ELSE 'dissolved' END "
-"         WHEN bool_and(now AND before) THEN 'unchanged' WHEN bool_and(now) THEN 'grown' "
-"         WHEN bool_and(before) THEN 'shrunk' ELSE 'changed' END AS status, "
-"         bool_or(now AND NOT before AND was_in IS NOT NULL) AS took, "
-"         bool_or(before AND NOT now AND now_in IS NOT NULL) AS gave "
-"         FROM mm GROUP BY group_id), "
-"shown AS (SELECT * FROM st WHERE status <> 'unchanged' "
-"           ORDER BY group_id LIMIT $3::int) "
-"SELECT s.group_id, "
-"       CASE s.status WHEN 'changed' THEN 'members changed' "
-"            WHEN 'merged_away' THEN 'gone: items now in other groups' ELSE s.status END "
-"       || CASE WHEN s.took THEN ', took items of other groups' ELSE '' END "
-"       || CASE WHEN s.gave AND s.status <> 'merged_away' THEN ', items moved to other groups' "
-"               ELSE '' END, "
-"       mm.item_id, "
-"       CASE WHEN mm.now AND (mm.before OR s.status = 'new') THEN 'stayed' "
-"            WHEN mm.now THEN 'joined' ELSE 'left' END, "
-"       CASE WHEN mm.now AND mm.before THEN NULL "
-"            WHEN mm.now THEN coalesce('was in group ' || mm.was_in, 'not grouped before') "
-"            ELSE coalesce('now in group ' || mm.now_in, 'no longer grouped') END, "
-"       s.status NOT IN ('merged_away', 'dissolved'), "
-"       (SELECT count(*) FROM st WHERE status <> 'unchanged') "
-"  FROM shown s JOIN mm USING (group_id) "
-" ORDER BY s.group_id, mm.item_id COLLATE \"C\"";
-
-/* Columns of groups_sql. */
+/* Columns of html_groups.sql. */
 enum
 {
 	G_GROUP, G_ENV, G_INST, G_KIND, G_SIZE, G_OWNERS, G_MIN, G_MAX, G_REVIEW,
 	G_CHANGED, G_ITEM, G_OWNER, G_ACCOUNTS, G_MATCHED, G_ACTION, G_ORD, G_TOTAL,
 	G_CHANGE, G_INST_NAME, G_ACCTS
 };
-
-/*
- * The members of the shown groups (report.h's filters and order), with the
- * accounts (name, mask) each shares in the group's pairs, as a JSON array.
- */
-static const char groups_sql[] =
-REPORT_SELECTED_GROUPS
-", accts AS (SELECT p.group_id, x.item, jsonb_agg(DISTINCT jsonb_build_object( "
-"                   'name', k->'name', 'mask', k->'mask')) AS a "
-"   FROM shown s JOIN itemdup.run_pairs p ON p.run_id = s.run_id AND p.group_id = s.group_id "
-"   CROSS JOIN LATERAL (VALUES (p.item_a), (p.item_b)) x(item) "
-"   CROSS JOIN LATERAL jsonb_array_elements(p.evidence->'shared_keys') k "
-"  GROUP BY 1, 2) "
-"SELECT s.group_id, s.environment, s.institution_id, s.kind, s.size, s.owners, "
-"       s.min_score, s.max_score, s.review_status, s.changed_since_review, "
-"       i.item_id, i.owner_id, i.accounts, i.matched_accounts, i.suggested_action, "
-"       s.ord, s.total, s.change, s.institution_name, ac.a::text "
-"  FROM shown s "
-"  JOIN itemdup.run_group_items i ON i.run_id = s.run_id AND i.group_id = s.group_id "
-"  LEFT JOIN accts ac ON ac.group_id = i.group_id AND ac.item = i.item_id "
-" ORDER BY s.ord, i.item_id COLLATE \"C\"";
-
-/* Pairs of the shown groups, best first, at most $8 per group, with the group's count n. */
-static const char pairs_sql[] =
-REPORT_SELECTED_GROUPS
-"SELECT ord, item_a, item_b, score, ev, n FROM ( "
-"  SELECT s.ord, p.item_a, p.item_b, p.score, p.evidence::text AS ev, "
-"         row_number() OVER (PARTITION BY s.ord ORDER BY p.score DESC, p.item_a, p.item_b) AS rn, "
-"         count(*) OVER (PARTITION BY s.ord) AS n "
-"    FROM shown s JOIN itemdup.run_pairs p ON p.run_id = s.run_id AND p.group_id = s.group_id) x "
-" WHERE rn <= $8::int ORDER BY ord, rn";
 
 /*
  * html_text — write s (NULL: nothing) with &, <, >, " and ' escaped, so it
@@ -274,7 +180,7 @@ section_diff(Page *p, const DbRows *run)
 		return true;
 	}
 	snprintf(cap, sizeof(cap), "%d", HTML_MAX_CHANGES);
-	if (!html_query(p, "run diff", diff_sql, 3, params, &d))
+	if (!html_query(p, "run diff", sql_query("html_diff"), 3, params, &d))
 		goto cleanup;
 	html_put(p->out, "<p class=\"sub\">Compared with run ", prev, "");
 	fputs(" by group id (the figures above count merges and splits by members). "
@@ -330,7 +236,7 @@ num(const cJSON *o, const char *key)
 /*
  * pair_evidence — one pair in readable form: shared keys (name, mask,
  * weight), persistent ids, owner, unmatched accounts, identical-set bonus,
- * prior.  Row r of ps (pairs_sql) is borrowed; the parsed tree is freed here.
+ * prior.  Row r of ps (html_pairs.sql) is borrowed; the parsed tree is freed here.
  */
 void
 html_pair_evidence(FILE *out, const DbRows *ps, int r)
@@ -462,6 +368,31 @@ group_index(FILE *out, const DbRows *m)
 }
 
 /*
+ * read_groups — the members (html_groups.sql) and the pairs (html_pairs.sql)
+ * of the groups shown, with the report's filters; false after a logged
+ * failure (the caller frees both either way).
+ */
+static bool
+read_groups(Page *p, DbRows *m, DbRows *ps)
+{
+	char		bufs[3][32],
+				pcap[16];
+	const char *params[8];
+	char	   *gsql = sql_query_with("report_selected", "html_groups");
+	char	   *psql = sql_query_with("report_selected", "html_pairs");
+	bool		ok;
+
+	report_filter_params(p->filter, p->run, HTML_MAX_GROUPS, bufs, params);
+	params[7] = pcap;
+	snprintf(pcap, sizeof(pcap), "%d", HTML_MAX_PAIRS);
+	ok = html_query(p, "groups", gsql, 7, params, m) &&
+		html_query(p, "pairs", psql, 8, params, ps);
+	free(gsql);
+	free(psql);
+	return ok;
+}
+
+/*
  * section_groups — the table of groups (at most HTML_MAX_GROUPS, in the
  * order and with the filters of the other formats) with members, their
  * shared accounts, a graph of each 3+ group and the pairs' evidence.
@@ -470,9 +401,6 @@ group_index(FILE *out, const DbRows *m)
 static bool
 section_groups(Page *p)
 {
-	char		bufs[3][32],
-				pcap[16];
-	const char *params[8];
 	DbRows		m = {0},
 				ps = {0};
 	const char *items[HTML_GRAPH_MAX];
@@ -482,15 +410,11 @@ section_groups(Page *p)
 				shown = 0;
 	bool		ok = false;
 
-	report_filter_params(p->opt, p->run, HTML_MAX_GROUPS, bufs, params);
-	params[7] = pcap;
-	snprintf(pcap, sizeof(pcap), "%d", HTML_MAX_PAIRS);
-	if (!html_query(p, "groups", groups_sql, 7, params, &m) ||
-		!html_query(p, "pairs", pairs_sql, 8, params, &ps))
+	if (!read_groups(p, &m, &ps))
 		goto cleanup;
 	total = m.nrows ? atoll(db_text(&m, 0, G_TOTAL)) : 0;
 	fprintf(p->out, "<h2 id=\"groups\">Groups (%lld%s)</h2>\n", total,
-			report_filtered(p->opt) ? " with the report's filters" : "");
+			report_filtered(p->filter) ? " with the report's filters" : "");
 	if (m.nrows == 0)
 	{
 		fputs("<p class=\"note\">No duplicate groups.</p>\n", p->out);
@@ -529,7 +453,7 @@ section_groups(Page *p)
 		fprintf(p->out, "<p class=\"note\">%lld more groups: this page shows the first %lld in "
 				"this order; narrow it with --kind, --institution, --changed or --min-score, "
 				"page on with --offset %lld, or use --format csv or json for all.</p>\n",
-				total - shown, shown, (long long) p->opt->offset + shown);
+				total - shown, shown, (long long) p->filter->offset + shown);
 	ok = true;
 
 cleanup:
@@ -559,15 +483,15 @@ page_head(Page *p, const DbRows *run)
 
 /* report_write_html — see report.h. */
 bool
-report_write_html(DbConn *c, int64_t run_id, const Options *opt, FILE *out)
+report_write_html(DbConn *c, int64_t run_id, const ReportFilter *f, FILE *out)
 {
-	Page		p = {c, out, "", NAN, NULL, opt};
+	Page		p = {c, out, "", NAN, NULL, f};
 	const char *params[1] = {p.run};
 	DbRows		run = {0};
 	bool		ok = false;
 
 	snprintf(p.run, sizeof(p.run), "%" PRId64, run_id);
-	if (!html_query(&p, "the run", run_sql, 1, params, &run))
+	if (!html_query(&p, "the run", sql_query("report_run"), 1, params, &run))
 		goto cleanup;
 	if (run.nrows == 0)
 	{

@@ -21,7 +21,7 @@ typedef struct Page
 	char		run[32];		/* run id as the $1 parameter */
 	double		threshold;		/* NAN when the run's options lack it */
 	const char *pairs_scored;	/* runs.pairs_scored, borrowed; may be NULL */
-	const Options *opt;			/* filters, borrowed */
+	const ReportFilter *filter;	/* borrowed */
 } Page;
 
 /* The page's CSS (src/report_html.css, embedded at build time). */

@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "match.h"
+#include "sql_query.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -172,8 +173,7 @@ html_section_scores(Page *p)
 	bool		ok = false;
 
 	fputs("<h2 id=\"scores\">Kept pair scores</h2>\n", p->out);
-	if (!html_query(p, "score range", "SELECT count(*), min(score), max(score) "
-					"FROM itemdup.run_pairs WHERE run_id = $1::bigint", 1, params, &s))
+	if (!html_query(p, "score range", sql_query("html_score_range"), 1, params, &s))
 		goto cleanup;
 	if (atoll(db_text(&s, 0, 0)) == 0)
 	{
@@ -196,10 +196,7 @@ html_section_scores(Page *p)
 	snprintf(lo_s, sizeof(lo_s), "%.17g", lo);
 	snprintf(hi_s, sizeof(hi_s), "%.17g", lo + nb * step);
 	snprintf(n_s, sizeof(n_s), "%d", nb);
-	if (!html_query(p, "score histogram",
-					"SELECT width_bucket(score, $2::float8, $3::float8, $4::int), count(*) "
-					"FROM itemdup.run_pairs WHERE run_id = $1::bigint GROUP BY 1 ORDER BY 1",
-					4, params, &b))
+	if (!html_query(p, "score histogram", sql_query("html_score_histogram"), 4, params, &b))
 		goto cleanup;
 	counts = xcalloc((size_t) nb, sizeof(int64_t));
 	for (int r = 0; r < b.nrows; r++)
@@ -240,8 +237,7 @@ html_section_sizes(Page *p)
 	bool		ok;
 
 	fputs("<h2 id=\"sizes\">Group sizes</h2>\n", p->out);
-	ok = html_query(p, "group sizes", "SELECT least(size, 5), count(*) FROM itemdup.run_groups "
-					"WHERE run_id = $1::bigint GROUP BY 1 ORDER BY 1", 1, params, &s);
+	ok = html_query(p, "group sizes", sql_query("html_group_sizes"), 1, params, &s);
 	for (int r = 0; ok && r < s.nrows; r++)
 	{
 		int			i = atoi(db_text(&s, r, 0)) - 2;
@@ -276,11 +272,7 @@ html_section_institutions(Page *p)
 
 	snprintf(top, sizeof(top), "%d", HTML_TOP_INST);
 	fputs("<h2 id=\"institutions\">Institutions with most duplicate items</h2>\n", p->out);
-	ok = html_query(p, "institutions",
-					"SELECT institution_id, environment, sum(size), count(*) FROM itemdup.run_groups "
-					"WHERE run_id = $1::bigint GROUP BY institution_id, environment "
-					"ORDER BY 3 DESC, 4 DESC, institution_id COLLATE \"C\", environment LIMIT $2::int",
-					2, params, &s);
+	ok = html_query(p, "institutions", sql_query("html_institutions"), 2, params, &s);
 	if (ok && s.nrows == 0)
 		fputs("<p class=\"note\">No groups in this run.</p>\n", p->out);
 	else if (ok)
@@ -324,24 +316,21 @@ html_section_institutions(Page *p)
 bool
 html_section_near(Page *p)
 {
-	const char *params[1] = {p->run};
+	char		cap[16];
+	const char *params[2] = {p->run, cap};
 	DbRows		b = {0},
 				nm = {0};
 	int64_t		counts[MATCH_NBINS + 2] = {0};
 	double		lo,
 				hi;
 	int			nb;
-	char		label[64],
-				sql[400];
+	char		label[64];
 	bool		ok = false;
 
 	fputs("<h2 id=\"near\">Every scored pair and the near misses</h2>\n", p->out);
-	snprintf(sql, sizeof(sql), "SELECT NULL, item_a, item_b, score, evidence::text, sampled_as, "
-			 "count(*) OVER () FROM itemdup.run_near_misses WHERE run_id = $1::bigint "
-			 "ORDER BY score DESC, item_a, item_b LIMIT %d", HTML_MAX_NEAR);
-	if (!html_query(p, "score bins", "SELECT score_from, pairs FROM itemdup.run_score_bins "
-					"WHERE run_id = $1::bigint ORDER BY score_from", 1, params, &b) ||
-		!html_query(p, "near misses", sql, 1, params, &nm))
+	snprintf(cap, sizeof(cap), "%d", HTML_MAX_NEAR);
+	if (!html_query(p, "score bins", sql_query("html_score_bins"), 1, params, &b) ||
+		!html_query(p, "near misses", sql_query("html_near_misses"), 2, params, &nm))
 		goto cleanup;
 	if (b.nrows == 0)
 	{

@@ -15,7 +15,9 @@
 #include <xxhash.h>
 
 #include "db.h"
+#include "exitcode.h"
 #include "groups.h"
+#include "history.h"
 #include "keys.h"
 #include "loader.h"
 #include "log.h"
@@ -23,10 +25,12 @@
 #include "migrate.h"
 #include "payload.h"
 #include "publish.h"
+#include "sql_query.h"
+#include "version.h"
 
 typedef struct RunState
 {
-	const Options *opt;
+	const RunConfig *opt;		/* borrowed */
 	DbConn	   *c;
 	DbConn	   *src;			/* the source's connection: c, or --source-dsn's */
 	int64_t		run_id;
@@ -123,8 +127,7 @@ abandon_dead_runs(RunState *rs)
 {
 	DbRows		rows;
 
-	if (!db_query(rs->c, "SELECT run_id FROM itemdup.runs WHERE status = 'running'",
-				  0, NULL, &rows))
+	if (!db_query(rs->c, sql_query("run_running"), 0, NULL, &rows))
 		return false;
 	for (int r = 0; r < rows.nrows; r++)
 	{
@@ -139,10 +142,7 @@ abandon_dead_runs(RunState *rs)
 		}
 		if (lock == 0)
 			continue;			/* still running elsewhere */
-		if (!db_query(rs->c,
-					  "UPDATE itemdup.runs SET status = 'abandoned', finished_at = pg_catalog.now(), "
-					  "error = 'the process running it ended without finishing' "
-					  "WHERE run_id = $1 AND status = 'running'", 1, params, NULL) ||
+		if (!db_query(rs->c, sql_query("run_abandon"), 1, params, NULL) ||
 			!db_unlock(rs->c, DB_LOCK_RUN_CLASS, id))
 		{
 			db_rows_free(&rows);
@@ -159,29 +159,23 @@ static bool
 register_run(RunState *rs)
 {
 	DbRows		rows;
-	char	   *options = cli_options_json(rs->opt);
 	const char *params[4] = {
 		rs->opt->backfill ? "backfill" : "nightly",
 		rs->opt->dry_run ? "t" : "f",
-		options,
+		rs->opt->options_json,
 		version_string()
 	};
 	bool		ok;
 
-	ok = db_exec(rs->c, "BEGIN") &&
-		db_query(rs->c,
-				 "INSERT INTO itemdup.runs (kind, status, dry_run, options, version) "
-				 "VALUES ($1, 'running', $2, $3::jsonb, $4) "
-				 "RETURNING run_id, (EXTRACT(EPOCH FROM started_at) * 1000000)::int8",
-				 4, params, &rows);
-	free(options);
+	ok = db_exec(rs->c, sql_query("begin")) &&
+		db_query(rs->c, sql_query("run_register"), 4, params, &rows);
 	if (!ok)
 		return false;
 	rs->run_id = strtoll(DB_VALUE(&rows, 0, 0), NULL, 10);
 	rs->started_at = strtoll(DB_VALUE(&rows, 0, 1), NULL, 10);
 	db_rows_free(&rows);
 	return db_try_lock(rs->c, DB_LOCK_RUN_CLASS, rs->run_id, 0) == 1 &&
-		db_exec(rs->c, "COMMIT");
+		db_exec(rs->c, sql_query("commit"));
 }
 
 /* Live rejects (the latest snapshot of an item, not removed) per reason. */
@@ -308,7 +302,7 @@ assign_group_ids(RunState *rs)
 	for (size_t i = 0; i < g->n_groups; i++)
 		n_new += rs->group_ids[i] == 0;
 	fresh = xmalloc((n_new + 1) * sizeof(int64_t));
-	ok = publish_allocate_ids(rs->c, n_new, fresh, rs->err, sizeof(rs->err));
+	ok = history_allocate_ids(rs->c, n_new, fresh, rs->err, sizeof(rs->err));
 	if (ok)
 	{
 		size_t		k = 0;
@@ -386,14 +380,22 @@ run_interrupted(RunState *rs, const char *where)
 	return true;
 }
 
-/* Step 7: groups, stable ids; false with rs->err set. */
+/*
+ * Step 7: the published run's groups read first (history.c), then the
+ * groups and their stable ids; false with rs->err set.
+ */
 static bool
 run_group(RunState *rs)
 {
 	size_t		n = rs->ds.items.len;
-	const char **ids = xmalloc((n + 1) * sizeof(char *));
+	const char **ids;
 	bool		ok;
 
+	if (run_interrupted(rs, "before reading the published groups") ||
+		!history_read_groups(rs->c, &rs->prev, rs->err, sizeof(rs->err)) ||
+		run_interrupted(rs, "while grouping"))
+		return false;
+	ids = xmalloc((n + 1) * sizeof(char *));
 	for (size_t i = 0; i < n; i++)
 		ids[i] = DS_ITEM(&rs->ds, i)->item_id;
 	ok = groups_build_cancellable(n, rs->match.pairs.data, rs->match.pairs.len, ids,
@@ -406,27 +408,21 @@ run_group(RunState *rs)
 	}
 	rs->counts.groups = (int64_t) rs->groups.n_groups;
 	rs->counts.items_in_groups = rs->groups.n_groups ? rs->groups.offsets[rs->groups.n_groups] : 0;
-	if (run_interrupted(rs, "before reading the published groups") ||
-		!publish_load_previous(rs->c, &rs->prev, rs->err, sizeof(rs->err)) ||
-		run_interrupted(rs, "while grouping"))
-		return false;
 	return assign_group_ids(rs);
 }
 
-/* Steps 5-8; false with rs->err set on failure. */
+/* Step 5: the source read, its counts logged, the guards; false with rs->err set. */
 static bool
-run_pipeline(RunState *rs)
+run_read(RunState *rs)
 {
-	const Options *opt = rs->opt;
+	const RunConfig *opt = rs->opt;
 	LoadOptions lo = {opt->source, opt->include_removed, opt->created_since,
 	opt->created_until, {NULL, NULL}, NULL, (ReadPath) opt->read_path};
-	MatchOptions mo = {opt->hot_key_cap, opt->max_pairs, opt->threshold, cancelled_in_match};
+	const char *keys[] = {"items_read", "items_used", "items_rejected", "items_removed",
+	"items_superseded", "accounts_read", "accounts_unkeyable"};
+	int64_t		vals[7];
 	double		t;
-	char	   *stats;
-	bool		ok;
 
-	if (run_interrupted(rs, "after registering the run"))
-		return false;
 	log_step(5, "read source");
 	t = log_now();
 	if (!loader_read(rs->src, &lo, &rs->ds, &rs->rejects, &rs->load, rs->err, sizeof(rs->err)))
@@ -438,41 +434,82 @@ run_pipeline(RunState *rs)
 	if (run_interrupted(rs, "after reading the source"))
 		return false;
 	fill_counts(rs);
-	{
-		const char *keys[] = {"items_read", "items_used", "items_rejected", "items_removed",
-		"items_superseded", "accounts_read", "accounts_unkeyable"};
-		int64_t		vals[] = {rs->load.items_read, rs->load.items_used, rs->load.items_rejected,
-			rs->load.items_removed, rs->load.items_superseded, rs->load.accounts_read,
-		rs->counts.accounts_unkeyable};
+	vals[0] = rs->load.items_read;
+	vals[1] = rs->load.items_used;
+	vals[2] = rs->load.items_rejected;
+	vals[3] = rs->load.items_removed;
+	vals[4] = rs->load.items_superseded;
+	vals[5] = rs->load.accounts_read;
+	vals[6] = rs->counts.accounts_unkeyable;
+	log_counts(LOG_INFO, "source read", 7, keys, vals);
+	return check_guards(rs);
+}
 
-		log_counts(LOG_INFO, "source read", 7, keys, vals);
-	}
-	if (!check_guards(rs))
-		return false;
+/* Step 6: candidate pairs scored; false with rs->err set. */
+static bool
+run_match(RunState *rs)
+{
+	const RunConfig *opt = rs->opt;
+	MatchOptions mo = {opt->hot_key_cap, opt->max_pairs, opt->threshold, cancelled_in_match};
+	MatchCandidateFn each = NULL;
+	double		t;
+	bool		ok;
 
 	log_step(6, "match");
 	t = log_now();
-	{
-		MatchCandidateFn each = NULL;
-
 #ifdef ITEMDUP_TEST_HOOKS
-		if (getenv("ITEMDUP_DUMP_CANDIDATES") != NULL &&
-			(rs->dump = fopen(getenv("ITEMDUP_DUMP_CANDIDATES"), "w")) != NULL)
-			each = dump_candidate;
+	if (getenv("ITEMDUP_DUMP_CANDIDATES") != NULL &&
+		(rs->dump = fopen(getenv("ITEMDUP_DUMP_CANDIDATES"), "w")) != NULL)
+		each = dump_candidate;
 #endif
-		ok = match_find_pairs_each(&rs->ds, &mo, each, rs, &rs->match, rs->err, sizeof(rs->err));
-		if (rs->dump != NULL)
-			fclose(rs->dump);
-		if (!ok)
-			return false;
-	}
+	ok = match_find_pairs_each(&rs->ds, &mo, each, rs, &rs->match, rs->err, sizeof(rs->err));
+	if (rs->dump != NULL)
+		fclose(rs->dump);
+	if (!ok)
+		return false;
 	stage_time(rs, "match_s", t);
 	rs->counts.hot_keys = (int64_t) rs->match.hot_keys;
 	rs->counts.pairs_scored = (int64_t) rs->match.candidate_pairs;
 	if (rs->match.hot_keys > 0)
 		log_info("%" PRIu64 " hot keys shared by more than %u items were skipped",
 				 rs->match.hot_keys, opt->hot_key_cap);
+	return true;
+}
 
+/* Step 8: the results written (published or not) in one transaction; false with rs->err set. */
+static bool
+run_publish(RunState *rs)
+{
+	double		t = log_now();
+	char	   *stats = stats_text(rs);
+	PublishInput in = {
+		.run_id = rs->run_id, .run_started_at = rs->started_at,
+		.publish = rs->publishes, .keep_runs = rs->opt->keep_runs,
+		.ds = &rs->ds, .match = &rs->match, .groups = &rs->groups,
+		.group_ids = rs->group_ids, .prev = &rs->prev, .rejects = &rs->rejects,
+		.counts = &rs->counts, .stats_json = stats,
+		.threshold = rs->opt->threshold, .hot_key_cap = rs->opt->hot_key_cap,
+		.snapshot_at = rs->load.snapshot_at
+	};
+	bool		ok;
+
+	ok = publish_run(rs->c, &in, rs->err, sizeof(rs->err));
+	free(stats);
+	if (ok)
+		log_debug("publish took %.3f s", log_now() - t);
+	return ok;
+}
+
+/* Steps 5-8; false with rs->err set on failure. */
+static bool
+run_pipeline(RunState *rs)
+{
+	double		t;
+
+	if (run_interrupted(rs, "after registering the run") || !run_read(rs))
+		return false;
+	if (!run_match(rs))
+		return false;
 	FAILPOINT("after_match");
 	if (run_interrupted(rs, "after matching"))
 		return false;
@@ -484,27 +521,8 @@ run_pipeline(RunState *rs)
 	FAILPOINT("after_group");
 	if (run_interrupted(rs, "after grouping"))
 		return false;
-
 	log_step(8, rs->publishes ? "publish" : "store results (not published)");
-	t = log_now();
-	stats = stats_text(rs);
-	{
-		PublishInput in = {
-			.run_id = rs->run_id, .run_started_at = rs->started_at,
-			.publish = rs->publishes, .keep_runs = opt->keep_runs,
-			.ds = &rs->ds, .match = &rs->match, .groups = &rs->groups,
-			.group_ids = rs->group_ids, .prev = &rs->prev, .rejects = &rs->rejects,
-			.counts = &rs->counts, .stats_json = stats,
-			.threshold = opt->threshold, .hot_key_cap = opt->hot_key_cap,
-			.snapshot_at = rs->load.snapshot_at
-		};
-
-		ok = publish_run(rs->c, &in, rs->err, sizeof(rs->err));
-	}
-	free(stats);
-	if (ok)
-		log_debug("publish took %.3f s", log_now() - t);
-	return ok;
+	return run_publish(rs);
 }
 
 /*
@@ -526,11 +544,7 @@ log_lock_holder(DbConn *c, bool publishes)
 	snprintf(cls, sizeof(cls), "%d", DB_LOCK_RUN_CLASS);
 	params[1] = cls;
 	if (pid > 0 &&
-		db_query(c, "SELECT r.run_id, pg_catalog.to_char(r.started_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-				 "  FROM pg_catalog.pg_locks l JOIN itemdup.runs r ON r.run_id = l.objid::text::int8 "
-				 " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 "
-				 "   AND l.pid = $1::int4 AND l.classid = $2::int8::oid AND r.status = 'running' "
-				 " ORDER BY r.run_id DESC LIMIT 1", 2, params, &rows) && rows.nrows == 1)
+		db_query(c, sql_query("run_lock_holder"), 2, params, &rows) && rows.nrows == 1)
 		log_error("another itemdup run holds the %s lock: run %s (pid %d, started %s); "
 				  "try later (or --lock-wait SECONDS)", which, DB_VALUE(&rows, 0, 0), pid,
 				  DB_VALUE(&rows, 0, 1));
@@ -558,7 +572,7 @@ stopped_before_register(void)
 static int
 run_connect(RunState *rs)
 {
-	const Options *opt = rs->opt;
+	const RunConfig *opt = rs->opt;
 	DbSettings	src_settings = {opt->db.lock_timeout, opt->db.statement_timeout,
 	NULL, NULL, NULL, NULL};
 
@@ -636,7 +650,7 @@ run_register(RunState *rs)
 }
 
 int
-run_command(const Options *opt)
+run_command(const RunConfig *opt)
 {
 	RunState	rs;
 	int			rc;
@@ -693,7 +707,7 @@ cleanup:
 	db_close(rs.c);
 	cJSON_Delete(rs.stats);
 	free(rs.group_ids);
-	publish_previous_free(&rs.prev);
+	history_free(&rs.prev);
 	groups_free(&rs.groups);
 	match_result_free(&rs.match);
 	vec_free(&rs.rejects);

@@ -11,22 +11,9 @@
 
 #include "exitcode.h"
 #include "log.h"
+#include "sql_query.h"
 
-/* One row per role: the published run, the last finished run, a running one. */
-#define TS(col) "pg_catalog.to_char(" col ", 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define RUN_COLS \
-	"r.run_id, r.kind, r.status, " TS("r.started_at") ", " TS("r.finished_at") ", " \
-	TS("coalesce(r.published_at, r.finished_at)") ", " \
-	"EXTRACT(EPOCH FROM pg_catalog.now() - coalesce(r.published_at, r.finished_at))::int8, " \
-	"r.error, r.dry_run"
-static const char status_sql[] =
-"SELECT 'published_run', " RUN_COLS
-"  FROM itemdup.published p JOIN itemdup.runs r ON r.run_id = p.run_id "
-"UNION ALL (SELECT 'last_run', " RUN_COLS " FROM itemdup.runs r "
-"  WHERE r.status <> 'running' ORDER BY r.run_id DESC LIMIT 1) "
-"UNION ALL (SELECT 'running_run', " RUN_COLS " FROM itemdup.runs r "
-"  WHERE r.status = 'running' ORDER BY r.run_id DESC LIMIT 1)";
-
+/* Columns of status.sql: one row per role (published, last finished, running run). */
 enum
 {
 	C_ROLE, C_ID, C_KIND, C_STATUS, C_STARTED, C_FINISHED, C_PUBLISHED, C_AGE, C_ERROR, C_DRY
@@ -182,7 +169,7 @@ status_command(const StatusConfig *cfg)
 		print_status(cfg, false, &rows, problems, "could not connect");
 		rc = EXIT_NOCONN;
 	}
-	else if (!db_query(c, status_sql, 0, NULL, &rows))
+	else if (!db_query(c, sql_query("status"), 0, NULL, &rows))
 	{
 		snprintf(error, sizeof(error), "could not read itemdup.runs (has \"itemdup migrate\" "
 				 "run?): %s", db_last_error(c));

@@ -1,0 +1,2 @@
+-- begin: open a transaction
+BEGIN

@@ -1,0 +1,2 @@
+-- begin_snapshot: one read-only snapshot for every query of a command (report)
+BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY

@@ -1,0 +1,2 @@
+-- commit: end the transaction
+COMMIT

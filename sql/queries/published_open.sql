@@ -1,0 +1,5 @@
+-- published_open: the published model's run, threshold, hot-key cap, snapshot,
+-- model name and the start of the "recent" window (snapshot - 1 hour, published.h)
+SELECT m.run_id, m.threshold, m.hot_key_cap, m.snapshot_at::text, m.model,
+       (m.snapshot_at - interval '1 hour')::text
+  FROM itemdup.published p JOIN itemdup.model_runs m ON m.run_id = p.run_id
