@@ -103,3 +103,13 @@ history_allocate_ids(DbConn *c, size_t n, int64_t *ids, char *err, size_t errlen
 	db_rows_free(&rows);
 	return true;
 }
+
+const PrevGroupMeta *
+history_find_meta(const PrevGroups *prev, int64_t group_id)
+{
+	PrevGroupMeta key = {group_id, 0, 0};
+
+	if (prev->meta.len == 0)
+		return NULL;
+	return bsearch(&key, prev->meta.data, prev->meta.len, sizeof(PrevGroupMeta), cmp_meta);
+}

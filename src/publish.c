@@ -14,114 +14,6 @@
 
 #define COPY_CHUNK (1024 * 1024)
 
-static int
-cmp_meta(const void *x, const void *y)
-{
-	int64_t		a = ((const PrevGroupMeta *) x)->group_id;
-	int64_t		b = ((const PrevGroupMeta *) y)->group_id;
-
-	return (a > b) - (a < b);
-}
-
-typedef struct PrevCtx
-{
-	PrevGroups *prev;
-} PrevCtx;
-
-static bool
-prev_member_row(char *row, size_t len, void *arg)
-{
-	PrevGroups *prev = arg;
-	char	   *f[2];
-	size_t		flen[2];
-
-	if (!copyfmt_split(row, len, 2, f, flen) || f[0] == NULL || f[1] == NULL)
-		return false;
-	PrevMember *m = vec_push(&prev->members);
-
-	m->group_id = strtoll(f[0], NULL, 10);
-	m->item_id = arena_strndup(&prev->arena, f[1], flen[1]);
-	return true;
-}
-
-bool
-publish_load_previous(DbConn *c, PrevGroups *prev, char *err, size_t errlen)
-{
-	DbRows		rows;
-
-	memset(prev, 0, sizeof(*prev));
-	vec_init(&prev->members, sizeof(PrevMember));
-	vec_init(&prev->meta, sizeof(PrevGroupMeta));
-	arena_init(&prev->arena);
-
-	if (!db_query(c,
-				  "SELECT g.group_id, g.first_seen_run, "
-				  "       (EXTRACT(EPOCH FROM g.first_seen_at) * 1000000)::int8, p.run_id "
-				  "  FROM itemdup.published p "
-				  "  LEFT JOIN itemdup.result_groups g ON g.run_id = p.run_id",
-				  0, NULL, &rows))
-	{
-		snprintf(err, errlen, "could not read the published groups: %s", db_last_error(c));
-		return false;
-	}
-	for (int r = 0; r < rows.nrows; r++)
-	{
-		prev->run_id = strtoll(DB_VALUE(&rows, r, 3), NULL, 10);
-		if (DB_VALUE(&rows, r, 0) == NULL)
-			continue;
-		PrevGroupMeta *m = vec_push(&prev->meta);
-
-		m->group_id = strtoll(DB_VALUE(&rows, r, 0), NULL, 10);
-		m->first_seen_run = strtoll(DB_VALUE(&rows, r, 1), NULL, 10);
-		m->first_seen_at = strtoll(DB_VALUE(&rows, r, 2), NULL, 10);
-	}
-	db_rows_free(&rows);
-	vec_sort(&prev->meta, cmp_meta);
-
-	if (prev->run_id != 0 &&
-		!db_copy_out(c,
-					 "COPY (SELECT gi.group_id, gi.item_id FROM itemdup.result_group_items gi "
-					 "WHERE gi.run_id = (SELECT run_id FROM itemdup.published)) TO STDOUT",
-					 prev_member_row, prev))
-	{
-		snprintf(err, errlen, "could not read the published group members: %s", db_last_error(c));
-		return false;
-	}
-	return true;
-}
-
-void
-publish_previous_free(PrevGroups *prev)
-{
-	vec_free(&prev->members);
-	vec_free(&prev->meta);
-	arena_free(&prev->arena);
-}
-
-bool
-publish_allocate_ids(DbConn *c, size_t n, int64_t *ids, char *err, size_t errlen)
-{
-	DbRows		rows;
-	char		count[32];
-	const char *params[1] = {count};
-
-	if (n == 0)
-		return true;
-	snprintf(count, sizeof(count), "%zu", n);
-	if (!db_query(c,
-				  "SELECT pg_catalog.nextval('itemdup.group_id_seq') AS id "
-				  "  FROM pg_catalog.generate_series(1, $1::int) ORDER BY id",
-				  1, params, &rows))
-	{
-		snprintf(err, errlen, "could not allocate group ids: %s", db_last_error(c));
-		return false;
-	}
-	for (size_t i = 0; i < n && (int) i < rows.nrows; i++)
-		ids[i] = strtoll(DB_VALUE(&rows, (int) i, 0), NULL, 10);
-	db_rows_free(&rows);
-	return true;
-}
-
 /*
  * Stream buf to the COPY when it is big enough (or always when final).  A
  * cancellable COPY (the publish, not the recording of a failed run) stops
@@ -179,16 +71,6 @@ pair_ids(const Dataset *ds, const Pair *p, const char **a, const char **b)
 		*a = x, *b = y;
 	else
 		*a = y, *b = x;
-}
-
-static const PrevGroupMeta *
-find_meta(const PrevGroups *prev, int64_t group_id)
-{
-	PrevGroupMeta key = {group_id, 0, 0};
-
-	if (prev->meta.len == 0)
-		return NULL;
-	return bsearch(&key, prev->meta.data, prev->meta.len, sizeof(PrevGroupMeta), cmp_meta);
 }
 
 /*
@@ -291,7 +173,7 @@ copy_groups(DbConn *c, const PublishInput *in, const uint32_t *owners, StrBuf *b
 		const Item *first = DS_ITEM(ds, mem[0]);
 		const char **ids = xmalloc(n * sizeof(char *));
 		char		hash[33];
-		const PrevGroupMeta *meta = find_meta(in->prev, in->group_ids[gi]);
+		const PrevGroupMeta *meta = history_find_meta(in->prev, in->group_ids[gi]);
 
 		for (uint32_t k = 0; k < n; k++)
 			ids[k] = DS_ITEM(ds, mem[k])->item_id;

@@ -16,28 +16,10 @@
 #include "copyfmt.h"
 #include "db.h"
 #include "groups.h"
+#include "history.h"
 #include "keys.h"
 #include "loader.h"
 #include "match.h"
-
-/* The groups of the published run, for stable ids.  Owned (publish_previous_free). */
-typedef struct PrevGroups
-{
-	int64_t		run_id;			/* 0 when nothing is published */
-	Vec			members;		/* PrevMember, item_id in arena */
-	Vec			meta;			/* PrevGroupMeta, sorted by group_id */
-	Arena		arena;
-} PrevGroups;
-
-typedef struct PrevGroupMeta
-{
-	int64_t		group_id;
-	int64_t		first_seen_run;
-	int64_t		first_seen_at;	/* microseconds since the epoch */
-} PrevGroupMeta;
-
-bool		publish_load_previous(DbConn *c, PrevGroups *prev, char *err, size_t errlen) MUSTCHECK;
-void		publish_previous_free(PrevGroups *prev);
 
 /* Everything about the run that goes into itemdup.runs at the end. */
 typedef struct RunCounts
@@ -77,13 +59,6 @@ typedef struct PublishInput
 
 /* Stream buf into the open COPY when it holds a chunk (always when final). */
 bool		publish_copy_flush(DbConn *c, StrBuf *buf, bool final) MUSTCHECK;
-
-/*
- * publish_allocate_ids — n new group ids from itemdup.group_id_seq,
- * ascending, into ids.
- */
-bool		publish_allocate_ids(DbConn *c, size_t n, int64_t *ids,
-								 char *err, size_t errlen) MUSTCHECK;
 
 /*
  * publish_mark_run — set a run's status, error, counts and stats (one
