@@ -14,6 +14,7 @@
 #include "log.h"
 #include "loader_int.h"
 #include "payload.h"
+#include "sql_query.h"
 
 #define SOURCE_COLUMNS 8
 #define COPY_COLUMNS (SOURCE_COLUMNS + 1)	/* and the name of a bad time column */
@@ -33,18 +34,7 @@ loader_resolve_source(DbConn *c, const char *name, char *quoted, size_t qlen,
 
 	/* parse_ident checks the syntax and that the name has a schema */
 	if (!db_query(c,
-				  "SELECT pg_catalog.array_length(pg_catalog.parse_ident($1), 1), "
-				  "       n.nspname IS NOT NULL, "
-				  "       pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' "
-				  "       OPERATOR(pg_catalog.||) pg_catalog.quote_ident(r.relname), "
-				  "       r.relkind::text, "
-				  "       pg_catalog.has_table_privilege(r.oid, 'SELECT'), "
-				  "       pg_catalog.has_table_privilege(r.oid, 'INSERT, UPDATE, DELETE, TRUNCATE') "
-				  "       AND NOT (SELECT rolsuper FROM pg_catalog.pg_roles "
-				  "                 WHERE rolname OPERATOR(pg_catalog.=) current_user) "
-				  "  FROM (SELECT pg_catalog.to_regclass($1) AS oid) x "
-				  "  LEFT JOIN pg_catalog.pg_class r ON r.oid = x.oid "
-				  "  LEFT JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace",
+				  sql_query("read_resolve_source"),
 				  1, params, &rows))
 	{
 		snprintf(err, errlen, "--source is not a valid relation name: %s", db_last_error(c));
@@ -98,11 +88,7 @@ check_columns(DbConn *c, const char *quoted, bool *jsonb, char *err, size_t errl
 	bool		ok = true;
 
 	if (!db_query(c,
-				  "SELECT a.attname::text, t.typname::text, t.typcategory::text "
-				  "  FROM pg_catalog.pg_attribute a "
-				  "  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
-				  " WHERE a.attrelid = pg_catalog.to_regclass($1) "
-				  "   AND a.attnum > 0 AND NOT a.attisdropped",
+				  sql_query("read_columns"),
 				  1, params, &rows))
 	{
 		snprintf(err, errlen, "could not read the columns of %s: %s", quoted, db_last_error(c));
@@ -272,6 +258,54 @@ load_row(char *row, size_t len, void *arg)
 }
 
 /*
+ * Replace every `from` in text with `to`, into out (the replacement is not
+ * scanned again).
+ */
+static void
+sb_replace(StrBuf *out, const char *text, const char *from, const char *to)
+{
+	size_t		flen = strlen(from);
+	const char *p;
+
+	while ((p = strstr(text, from)) != NULL)
+	{
+		sb_append(out, text, (size_t) (p - text));
+		sb_puts(out, to);
+		text = p + flen;
+	}
+	sb_puts(out, text);
+}
+
+/* A query file's text after its header comment lines (the part spliced). */
+static const char *
+sql_body(const char *text)
+{
+	while (strncmp(text, "--", 2) == 0 && strchr(text, '\n') != NULL)
+		text = strchr(text, '\n') + 1;
+	return text;
+}
+
+/*
+ * query (a read_*.sql file's text) with :item_columns (read_item_columns.sql),
+ * :filters (NULL: none) and :source put in, into sql.
+ */
+static void
+fill_query(StrBuf *sql, const char *query, const char *filters, const char *source_quoted)
+{
+	StrBuf		a,
+				b;
+
+	sb_init(&a);
+	sb_init(&b);
+	sb_replace(&a, sql_body(query), ":item_columns", sql_body(sql_query("read_item_columns")));
+	sb_replace(&b, a.data, ":filters", filters ? filters : "");
+	/* last: the name is the server's quoting, but may hold any text */
+	sb_replace(sql, b.data, ":source", source_quoted);
+	sb_free(&a);
+	sb_free(&b);
+}
+
+/*
  * The planner's estimate of the source's rows (for progress), 0 if unknown.
  * Called outside any transaction: an EXPLAIN that fails (a view the planner
  * chokes on, a timeout) costs the progress line its estimate, logged, and
@@ -285,7 +319,7 @@ estimate_rows(DbConn *c, const char *quoted)
 	int64_t		n = 0;
 
 	sb_init(&sql);
-	sb_printf(&sql, "EXPLAIN (FORMAT JSON) SELECT 1 FROM %s", quoted);
+	fill_query(&sql, sql_query("read_estimate"), NULL, quoted);
 	if (db_query(c, sql.data, 0, NULL, &rows))
 	{
 		cJSON	   *plan = cJSON_Parse(DB_VALUE(&rows, 0, 0));
@@ -310,8 +344,7 @@ load_institution_map(DbConn *c, InstitutionMap *map, char *err, size_t errlen)
 {
 	DbRows		rows;
 
-	if (!db_query(c, "SELECT legacy_type, institution_id FROM itemdup.institution_map",
-				  0, NULL, &rows))
+	if (!db_query(c, sql_query("read_institution_map"), 0, NULL, &rows))
 	{
 		snprintf(err, errlen, "could not read itemdup.institution_map: %s", db_last_error(c));
 		return false;
@@ -328,8 +361,7 @@ read_snapshot_time(DbConn *c, LoadStats *st, char *err, size_t errlen)
 {
 	DbRows		rows;
 
-	if (!db_query(c, "SELECT (EXTRACT(EPOCH FROM pg_catalog.now()) * 1000000)::int8", 0, NULL,
-				  &rows))
+	if (!db_query(c, sql_query("read_snapshot_time"), 0, NULL, &rows))
 	{
 		snprintf(err, errlen, "could not read the snapshot time: %s", db_last_error(c));
 		return false;
@@ -338,23 +370,6 @@ read_snapshot_time(DbConn *c, LoadStats *st, char *err, size_t errlen)
 	db_rows_free(&rows);
 	return true;
 }
-
-/*
- * Times the result tables (and copyfmt_timestamp) can hold: years 1-9999.
- * Infinite values are outside it and count as null, as documented; a finite
- * value outside it (BC, or year 294276, past int8 microseconds) makes the
- * row a bad_timestamp reject instead of failing the read or the publish.
- */
-#define TIME_IN_RANGE(col) \
-	"(" col "::timestamptz >= '0001-01-01 00:00:00+00'::timestamptz AND " \
-	col "::timestamptz < '10000-01-01 00:00:00+00'::timestamptz)"
-#define TIME_BAD(col) \
-	"(pg_catalog.isfinite(" col "::timestamptz) AND NOT " TIME_IN_RANGE(col) ")"
-
-/* Time values as microseconds since the epoch; null for null, infinite or out of range. */
-#define EPOCH_US(col) \
-	"CASE WHEN " TIME_IN_RANGE(col) " THEN " \
-	"(EXTRACT(EPOCH FROM " col "::timestamptz) * 1000000)::int8 END"
 
 /*
  * COPY takes no parameters: the filter values travel as settings (set with
@@ -373,15 +388,7 @@ set_filters(DbConn *c, const LoadOptions *opt, char *err, size_t errlen)
 	};
 
 	if (!db_query(c,
-				  "SELECT pg_catalog.set_config('itemdup.created_since', $1, true), "
-				  "       pg_catalog.set_config('itemdup.created_until', $2, true), "
-				  "       pg_catalog.set_config('itemdup.include_removed', $3, true), "
-				  "       pg_catalog.set_config('itemdup.item_a', $4, true), "
-				  "       pg_catalog.set_config('itemdup.item_b', $5, true), "
-				  "       pg_catalog.set_config('itemdup.changed_since', $6, true), "
-				  "       NULLIF($1, '')::timestamptz, NULLIF($2, '')::timestamptz, "
-				  "       NULLIF($6, '')::timestamptz",
-				  6, params, NULL))
+				  sql_query("read_set_filters"), 6, params, NULL))
 	{
 		snprintf(err, errlen, "bad --created-since/--created-until value: %s",
 				 db_last_error(c));
@@ -390,49 +397,33 @@ set_filters(DbConn *c, const LoadOptions *opt, char *err, size_t errlen)
 	return true;
 }
 
-/* The Item columns of either path, in loader_int.h's order. */
-#define ITEM_COLUMNS_SQL \
-	"item_id::text AS item_id, owner_id::text AS owner_id, " \
-	"environment::text AS environment, NULLIF(institution_id::text, '') AS institution_id, " \
-	EPOCH_US("created_at") " AS created_us, " EPOCH_US("updated_at") " AS updated_us, " \
-	"removed_at IS NOT NULL AS removed, " \
-	"CASE WHEN " TIME_BAD("created_at") " THEN 'created_at' " \
-	"     WHEN " TIME_BAD("updated_at") " THEN 'updated_at' " \
-	"     WHEN " TIME_BAD("removed_at") " THEN 'removed_at' END AS bad_time"
-
-/* The COPY of either path; the relation name is the server's own quoting. */
+/*
+ * The COPY of either path (read_copy.sql around read_flat.sql or
+ * read_text.sql) with the filters the options ask for: fragments whose
+ * values travel as settings (set_filters).
+ */
 static void
 copy_sql(StrBuf *sql, const LoadOptions *opt, const char *source_quoted, bool flat)
 {
-	StrBuf		filters;
+	StrBuf		filters,
+				query;
 
 	sb_init(&filters);
+	sb_init(&query);
 	sb_puts(&filters, "");
 	if (opt->created_since)
-		sb_puts(&filters, " AND created_at >= "
-				"pg_catalog.current_setting('itemdup.created_since')::timestamptz");
+		sb_puts(&filters, sql_body(sql_query("read_filter_created_since")));
 	if (opt->created_until)
-		sb_puts(&filters, " AND created_at < "
-				"pg_catalog.current_setting('itemdup.created_until')::timestamptz");
-	/* two ranges an index on created_at and one on updated_at can each serve (docs/SOURCE.md) */
+		sb_puts(&filters, sql_body(sql_query("read_filter_created_until")));
 	if (opt->changed_since)
-		sb_puts(&filters, " AND (created_at >= "
-				"pg_catalog.current_setting('itemdup.changed_since')::timestamptz "
-				"OR updated_at >= "
-				"pg_catalog.current_setting('itemdup.changed_since')::timestamptz)");
+		sb_puts(&filters, sql_body(sql_query("read_filter_changed_since")));
 	if (opt->only_items[0])
-		sb_puts(&filters, " AND item_id::text IN (pg_catalog.current_setting('itemdup.item_a'), "
-				"pg_catalog.current_setting('itemdup.item_b'))");
-	if (flat)
-		loader_flat_sql(sql, ITEM_COLUMNS_SQL, source_quoted, filters.data);
-	else
-		sb_printf(sql,
-				  "COPY (SELECT " ITEM_COLUMNS_SQL ", "
-				  "CASE WHEN removed_at IS NULL "
-				  "  OR pg_catalog.current_setting('itemdup.include_removed')::bool "
-				  "  THEN payload::text END "
-				  "FROM %s WHERE true%s) TO STDOUT", source_quoted, filters.data);
+		sb_puts(&filters, sql_body(sql_query("read_filter_only_items")));
+	fill_query(&query, flat ? sql_query("read_flat") : sql_query("read_text"),
+					filters.data, source_quoted);
+	sb_replace(sql, sql_body(sql_query("read_copy")), ":query", query.data);
 	sb_free(&filters);
+	sb_free(&query);
 }
 
 /*
@@ -474,21 +465,80 @@ count_winners(const Dataset *ds, LoadStats *st)
 	}
 }
 
+/*
+ * Inside the read transaction, before the COPY: the snapshot time, the
+ * columns (and so the path), the institution map, the filters.  False with
+ * the reason in err.
+ */
+static bool
+prepare_read(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, InstitutionMap *map,
+			 char *err, size_t errlen)
+{
+	LoadStats  *st = ctx->st;
+
+	if (!read_snapshot_time(c, st, err, errlen) ||
+		!check_columns(c, st->source_quoted, &ctx->from_jsonb, err, errlen) ||
+		!load_institution_map(c, map, err, errlen))
+		return false;
+	if (!choose_path(opt, ctx, st, err, errlen) || !set_filters(c, opt, err, errlen))
+		return false;
+	/* the flat path's rows of one Item must arrive together: no Gather */
+	if (st->flat && !db_exec(c, sql_query("read_no_gather")))
+	{
+		snprintf(err, errlen, "could not set up the read: %s", db_last_error(c));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The COPY of the source through either path's row callback into ctx's
+ * data set.  False with the reason in err (a signal, or the server's).
+ */
+static bool
+copy_source(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, char *err, size_t errlen)
+{
+	LoadStats  *st = ctx->st;
+	StrBuf		sql;
+	bool		copied;
+
+	sb_init(&sql);
+	copy_sql(&sql, opt, st->source_quoted, st->flat);
+	log_debug("read path: %s", st->flat ? "flat" : "text");
+	ctx->started = log_now();
+	copied = db_copy_out(c, sql.data, st->flat ? loader_flat_row : load_row, ctx);
+	if (copied && st->flat)
+		copied = loader_flat_finish(ctx);	/* the last Item */
+	log_progress_end();
+	sb_free(&sql);
+	if (!copied)
+	{
+		if (db_interrupted())
+			snprintf(err, errlen, "interrupted by a signal while reading the source");
+		else
+			snprintf(err, errlen, "reading source %s failed: %s", st->source_quoted,
+					 db_last_error(c));
+	}
+	return copied;
+}
+
 bool
 loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 			LoadStats *st, char *err, size_t errlen)
 {
 	InstitutionMap map;
 	LoadCtx		ctx;
-	StrBuf		sql;
 	bool		ok = false;
-	bool		copied;
 	bool		in_tx = false;
 
 	keys_map_init(&map);
-	sb_init(&sql);
 	memset(&ctx, 0, sizeof(ctx));
 	arena_init(&ctx.scratch);
+	vec_init(&ctx.accounts, sizeof(PayloadAccount));
+	ctx.ds = ds;
+	ctx.rejects = rejects;
+	ctx.st = st;
+	ctx.map = &map;
 
 	if (!loader_resolve_source(c, opt->source, st->source_quoted, sizeof(st->source_quoted),
 							   err, errlen))
@@ -499,65 +549,29 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 		snprintf(err, errlen, "interrupted by a signal before reading the source");
 		goto cleanup;
 	}
-	if (!db_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+	if (!db_exec(c, sql_query("begin_snapshot")))
 	{
 		snprintf(err, errlen, "could not begin the read transaction: %s", db_last_error(c));
 		goto cleanup;
 	}
 	in_tx = true;
-	if (!read_snapshot_time(c, st, err, errlen))
+	if (!prepare_read(c, opt, &ctx, &map, err, errlen) ||
+		!copy_source(c, opt, &ctx, err, errlen))
 		goto cleanup;
-	if (!check_columns(c, st->source_quoted, &ctx.from_jsonb, err, errlen))
-		goto cleanup;
-	if (!load_institution_map(c, &map, err, errlen))
-		goto cleanup;
-
-	if (!choose_path(opt, &ctx, st, err, errlen) || !set_filters(c, opt, err, errlen))
-		goto cleanup;
-	/* the flat path's rows of one Item must arrive together: no Gather */
-	if (st->flat && !db_exec(c, "SET LOCAL max_parallel_workers_per_gather = 0"))
-	{
-		snprintf(err, errlen, "could not set up the read: %s", db_last_error(c));
-		goto cleanup;
-	}
-	copy_sql(&sql, opt, st->source_quoted, st->flat);
-	log_debug("read path: %s", st->flat ? "flat" : "text");
-
-	ctx.ds = ds;
-	ctx.rejects = rejects;
-	ctx.st = st;
-	ctx.map = &map;
-	ctx.started = log_now();
-	vec_init(&ctx.accounts, sizeof(PayloadAccount));
-	copied = db_copy_out(c, sql.data, st->flat ? loader_flat_row : load_row, &ctx);
-	if (copied && st->flat)
-		copied = loader_flat_finish(&ctx);	/* the last Item */
-	log_progress_end();
-	if (!copied)
-	{
-		if (db_interrupted())
-			snprintf(err, errlen, "interrupted by a signal while reading the source");
-		else
-			snprintf(err, errlen, "reading source %s failed: %s", st->source_quoted,
-					 db_last_error(c));
-		goto cleanup;
-	}
-	if (!db_exec(c, "COMMIT"))
+	if (!db_exec(c, sql_query("commit")))
 	{
 		snprintf(err, errlen, "could not end the read transaction: %s", db_last_error(c));
 		goto cleanup;
 	}
 	in_tx = false;
-
 	count_winners(ds, st);
 	ok = true;
 
 cleanup:
-	if (in_tx && !db_exec(c, "ROLLBACK"))
+	if (in_tx && !db_exec(c, sql_query("rollback")))
 		log_debug("rollback after a failed read failed too: %s", db_last_error(c));
 	arena_free(&ctx.scratch);
 	vec_free(&ctx.accounts);
 	keys_map_free(&map);
-	sb_free(&sql);
 	return ok;
 }

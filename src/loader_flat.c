@@ -1,7 +1,8 @@
 /*
  * loader_flat.c — the flat read path for a jsonb payload column
  * (docs/SCALING.md, "The flat read path").  The server ships only what the
- * keys need, one row per account (sql/queries/read_flat.sql); this file
+ * keys need, one row per account (sql/queries/read_flat.sql, built in
+ * loader.c); this file
  * assembles each Item's accounts with the same rules as the text path
  * (payload_account_fill) and hands the Item to loader_take_item, which
  * applies the column rules and rejects for both paths.  Items the flat
@@ -13,7 +14,6 @@
 #include "copyfmt.h"
 #include "loader_int.h"
 #include "log.h"
-#include "sql_files.h"
 
 /* Columns of read_flat.sql after the Item columns. */
 enum
@@ -29,44 +29,6 @@ enum
 	FC_INSTITUTION_TYPE,
 	FLAT_COLUMNS
 };
-
-/* Replace every `from` in text with `to`, into out. */
-static void
-sb_replace(StrBuf *out, const char *text, const char *from, const char *to)
-{
-	size_t		flen = strlen(from);
-	const char *p;
-
-	while ((p = strstr(text, from)) != NULL)
-	{
-		sb_append(out, text, (size_t) (p - text));
-		sb_puts(out, to);
-		text = p + flen;
-	}
-	sb_puts(out, text);
-}
-
-void
-loader_flat_sql(StrBuf *sql, const char *item_columns, const char *source_quoted,
-				const char *filters)
-{
-	const char *text = sql_file("queries/read_flat.sql");
-	StrBuf		a,
-				b;
-
-	/* the file's header comment names the placeholders: start after it */
-	while (strncmp(text, "--", 2) == 0 && strchr(text, '\n') != NULL)
-		text = strchr(text, '\n') + 1;
-	sb_init(&a);
-	sb_init(&b);
-	sb_replace(&a, text, ":item_columns", item_columns);
-	sb_replace(&b, a.data, ":source", source_quoted);
-	sb_puts(sql, "COPY (");
-	sb_replace(sql, b.data, ":filters", filters);
-	sb_puts(sql, ") TO STDOUT");
-	sb_free(&a);
-	sb_free(&b);
-}
 
 /* Decode one jsonb text value; false (logged) when it is not one. */
 static bool

@@ -52,15 +52,6 @@ typedef struct LoadCtx
 bool		loader_take_item(LoadCtx *ctx, char *const *cols, const size_t *col_len,
 							 const char *payload, size_t plen, const PayloadItem *flat);
 
-/*
- * loader_flat_sql — the flat path's COPY statement into sql:
- * sql/queries/read_flat.sql with the Item column expressions (the text
- * path's own, aliased as read_flat.sql names them), the source and the
- * filters put in.
- */
-void		loader_flat_sql(StrBuf *sql, const char *item_columns, const char *source_quoted,
-							const char *filters);
-
 /* The flat path's COPY row callback (ctx: LoadCtx) and its end. */
 bool		loader_flat_row(char *row, size_t len, void *arg);
 bool		loader_flat_finish(LoadCtx *ctx);

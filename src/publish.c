@@ -11,6 +11,7 @@
 #include "copyfmt.h"
 #include "log.h"
 #include "payload.h"
+#include "sql_query.h"
 
 #define COPY_CHUNK (1024 * 1024)
 
@@ -162,9 +163,7 @@ copy_groups(DbConn *c, const PublishInput *in, const uint32_t *owners, StrBuf *b
 			min_score[gi] = pairs[i].score;
 	}
 
-	if (!db_copy_in_begin(c, "COPY itemdup.result_groups (run_id, group_id, environment, "
-						  "institution_id, size, owners, kind, max_score, min_score, "
-						  "first_seen_run, first_seen_at, members_hash) FROM STDIN"))
+	if (!db_copy_in_begin(c, sql_query("publish_groups")))
 		goto cleanup;
 	for (size_t gi = 0; gi < g->n_groups; gi++)
 	{
@@ -218,9 +217,7 @@ copy_group_items(DbConn *c, const PublishInput *in, const Action *actions, StrBu
 	uint8_t    *matched = mark_matched_accounts(ds, in->match);
 	bool		ok = false;
 
-	if (!db_copy_in_begin(c, "COPY itemdup.result_group_items (run_id, group_id, item_id, "
-						  "owner_id, accounts, matched_accounts, created_at, suggested_action) "
-						  "FROM STDIN"))
+	if (!db_copy_in_begin(c, sql_query("publish_group_items")))
 		goto cleanup;
 	for (size_t gi = 0; gi < g->n_groups; gi++)
 	{
@@ -263,8 +260,7 @@ copy_pairs(DbConn *c, const PublishInput *in, StrBuf *buf)
 {
 	const Pair *pairs = in->match->pairs.data;
 
-	if (!db_copy_in_begin(c, "COPY itemdup.result_pairs (run_id, group_id, item_a, item_b, "
-						  "score, evidence) FROM STDIN"))
+	if (!db_copy_in_begin(c, sql_query("publish_pairs")))
 		return false;
 	for (size_t i = 0; i < in->match->pairs.len; i++)
 	{
@@ -301,8 +297,7 @@ copy_near_misses(DbConn *c, const PublishInput *in, StrBuf *buf)
 {
 	const MatchResult *m = in->match;
 
-	if (!db_copy_in_begin(c, "COPY itemdup.result_near_misses (run_id, item_a, item_b, "
-						  "score, sampled_as, evidence) FROM STDIN"))
+	if (!db_copy_in_begin(c, sql_query("publish_near_misses")))
 		return false;
 	for (size_t i = 0; i < m->near.len; i++)
 	{
@@ -327,8 +322,7 @@ copy_near_misses(DbConn *c, const PublishInput *in, StrBuf *buf)
 		free(evidence);
 	}
 	if (!flush(c, buf, true, true) || !db_copy_in_end(c) ||
-		!db_copy_in_begin(c, "COPY itemdup.result_score_bins (run_id, score_from, score_to, "
-						  "pairs) FROM STDIN"))
+		!db_copy_in_begin(c, sql_query("publish_score_bins")))
 		return false;
 	for (int k = 0; k < MATCH_NBINS; k++)
 	{
@@ -346,7 +340,7 @@ copy_rejects(DbConn *c, int64_t run_id, const Dataset *ds, const Vec *rejects, S
 {
 	const RejectRow *rj = rejects->data;
 
-	if (!db_copy_in_begin(c, "COPY itemdup.rejects (run_id, item_id, reason, detail) FROM STDIN"))
+	if (!db_copy_in_begin(c, sql_query("publish_rejects")))
 		return false;
 	for (size_t i = 0; i < rejects->len; i++)
 	{
@@ -402,16 +396,7 @@ publish_mark_run(DbConn *c, int64_t run_id, const char *status, const char *erro
 	params[n + 3] = status;
 	params[n + 4] = error;
 	ok = db_query(c,
-				  "UPDATE itemdup.runs SET status = $21, error = $22, "
-				  "finished_at = pg_catalog.now(), "
-				  "items_read = $2, items_skipped = $3, accounts_read = $4, "
-				  "accounts_unkeyable = $5, items_rejected = $6, hot_keys = $7, "
-				  "pairs_scored = $8, groups = $9, items_in_groups = $10, groups_new = $11, "
-				  "groups_grown = $12, groups_shrunk = $13, groups_merged = $14, "
-				  "groups_split = $15, groups_dissolved = $16, groups_unchanged = $17, "
-				  "published_at = CASE WHEN $18::bool THEN pg_catalog.now() END, "
-				  "unkeyable_reasons = $19::jsonb, stats = $20::jsonb "
-				  "WHERE run_id = $1",
+				  sql_query("publish_mark_run"),
 				  n + 5, params, NULL);
 	sb_free(&reasons);
 	return ok;
@@ -425,11 +410,11 @@ publish_fail_run(DbConn *c, int64_t run_id, const char *error, const RunCounts *
 	bool		ok;
 
 	sb_init(&buf);
-	ok = db_exec(c, "BEGIN") &&
+	ok = db_exec(c, sql_query("begin")) &&
 		(ds == NULL || rejects == NULL || copy_rejects(c, run_id, ds, rejects, &buf, false)) &&
 		publish_mark_run(c, run_id, "failed", error, rc, false, stats_json) &&
-		db_exec(c, "COMMIT");
-	if (!ok && !db_exec(c, "ROLLBACK"))
+		db_exec(c, sql_query("commit"));
+	if (!ok && !db_exec(c, sql_query("rollback")))
 		log_debug("rollback failed too");
 	sb_free(&buf);
 	return ok;
@@ -450,7 +435,7 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
 	snprintf(keep, sizeof(keep), "%d", in->keep_runs);
 
-	if (!db_exec(c, "BEGIN"))
+	if (!db_exec(c, sql_query("begin")))
 		goto cleanup;
 	suggest_all(in, &actions, &owners);
 	if (!copy_groups(c, in, owners, &buf))
@@ -469,8 +454,8 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 		goto cleanup;
 	FAILPOINT("publish_after_model");
 	if (in->publish &&
-		(!db_exec(c, "DELETE FROM itemdup.published") ||
-		 !db_query(c, "INSERT INTO itemdup.published (run_id) VALUES ($1)", 1, params, NULL)))
+		(!db_exec(c, sql_query("publish_unpublish")) ||
+		 !db_query(c, sql_query("publish_point"), 1, params, NULL)))
 		goto cleanup;
 	/*
 	 * keep the newest --keep-runs runs of each status (failed runs never push
@@ -478,19 +463,13 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 	 * newest run that holds it (docs/OPERATIONS.md "Keeping runs")
 	 */
 	if (!db_query(c,
-				  "DELETE FROM itemdup.runs r "
-				  " WHERE r.status <> 'running' AND r.run_id <> $1::bigint "
-				  "   AND r.run_id NOT IN (SELECT run_id FROM itemdup.published) "
-				  "   AND r.run_id NOT IN (SELECT run_id FROM (SELECT run_id, pg_catalog.row_number() "
-				  "         OVER (PARTITION BY status ORDER BY run_id DESC) AS n "
-				  "         FROM itemdup.runs) k WHERE k.n <= $2::int) "
-				  "   AND r.run_id NOT IN (SELECT itemdup.reviewed_group_runs())",
+				  sql_query("publish_prune_runs"),
 				  2, params, NULL))
 		goto cleanup;
 	FAILPOINT("publish_before_commit");
 	if (db_interrupted())
 		goto cleanup;			/* the last moment a signal can stop the publish */
-	if (!db_exec(c, "COMMIT"))
+	if (!db_exec(c, sql_query("commit")))
 		goto cleanup;
 	ok = true;
 
@@ -500,7 +479,7 @@ cleanup:
 		snprintf(err, errlen, "publishing failed: %s",
 				 db_interrupted() ? "interrupted by a signal (SIGINT/SIGTERM)" : db_last_error(c));
 		db_copy_in_abort(c, "itemdup: publishing failed");
-		if (!db_exec(c, "ROLLBACK"))
+		if (!db_exec(c, sql_query("rollback")))
 			log_debug("rollback after a failed publish failed too");
 	}
 	free(actions);

@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "model.h"
+#include "sql_query.h"
 
 /* An int list as a PostgreSQL array literal: {1,2,-1}. */
 static void
@@ -28,8 +29,7 @@ copy_meta(DbConn *c, const PublishInput *in, StrBuf *buf)
 {
 	const MatchModel *m = &match_default_model;
 
-	if (!db_copy_in_begin(c, "COPY itemdup.model_runs (run_id, model, threshold, hot_key_cap, "
-						  "snapshot_at, live_items, params) FROM STDIN"))
+	if (!db_copy_in_begin(c, sql_query("model_runs")))
 		return false;
 	sb_printf(buf, "%" PRId64 "\t%s\t%.17g\t%u\t", in->run_id, SCORE_MODEL_NAME,
 			  in->threshold, in->hot_key_cap);
@@ -50,8 +50,7 @@ copy_institutions(DbConn *c, const PublishInput *in, StrBuf *buf)
 {
 	const Dataset *ds = in->ds;
 
-	if (!db_copy_in_begin(c, "COPY itemdup.model_institutions (run_id, institution_id, items) "
-						  "FROM STDIN"))
+	if (!db_copy_in_begin(c, sql_query("model_institutions")))
 		return false;
 	for (size_t i = 0; i < ds->institutions.n; i++)
 	{
@@ -85,9 +84,7 @@ copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
 	const Dataset *ds = in->ds;
 	const KeyStats *st = &in->match->stats;
 
-	if (!db_copy_in_begin(c, "COPY itemdup.model_keys (run_id, key_no, key_hash, kind, "
-						  "environment, institution_id, name, mask, persistent_id, name_items, "
-						  "key_items, gname_items, gkey_items, items) FROM STDIN"))
+	if (!db_copy_in_begin(c, sql_query("model_keys")))
 		return false;
 	for (uint32_t no = 0; no < ix->n_keys + ix->n_pkeys; no++)
 	{
@@ -169,8 +166,7 @@ copy_names(DbConn *c, const PublishInput *in, StrBuf *buf)
 												   ni->name), k};
 	}
 	qsort(rows, n, sizeof(NameRow), cmp_name_row);
-	if (!db_copy_in_begin(c, "COPY itemdup.model_names (run_id, name_hash, environment, "
-						  "institution_id, name, name_items, gname_items) FROM STDIN"))
+	if (!db_copy_in_begin(c, sql_query("model_names")))
 		goto cleanup;
 	for (size_t i = 0; i < n; i++)
 	{
@@ -238,9 +234,7 @@ put_item(StrBuf *buf, const PublishInput *in, const ModelIndex *ix, uint32_t no)
 static bool
 copy_items(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
 {
-	if (!db_copy_in_begin(c, "COPY itemdup.model_items (run_id, item_no, item_id, owner_id, "
-						  "environment, institution_id, created_at, keyable, account_keys, "
-						  "account_pkeys) FROM STDIN"))
+	if (!db_copy_in_begin(c, sql_query("model_items")))
 		return false;
 	for (uint32_t no = 0; no < ix->n_items; no++)
 	{
@@ -262,12 +256,11 @@ publish_write_model(DbConn *c, const PublishInput *in, StrBuf *buf)
 
 	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
 	model_index_build(in->ds, &ix);
-	ok = db_query(c, "DELETE FROM itemdup.model_items WHERE run_id <> $1::bigint", 1, params, NULL) &&
-		db_query(c, "DELETE FROM itemdup.model_keys WHERE run_id <> $1::bigint", 1, params, NULL) &&
-		db_query(c, "DELETE FROM itemdup.model_names WHERE run_id <> $1::bigint", 1, params, NULL) &&
-		db_query(c, "DELETE FROM itemdup.model_institutions WHERE run_id <> $1::bigint", 1,
-				 params, NULL) &&
-		db_query(c, "DELETE FROM itemdup.model_runs WHERE run_id <> $1::bigint", 1, params, NULL) &&
+	ok = db_query(c, sql_query("model_prune_items"), 1, params, NULL) &&
+		db_query(c, sql_query("model_prune_keys"), 1, params, NULL) &&
+		db_query(c, sql_query("model_prune_names"), 1, params, NULL) &&
+		db_query(c, sql_query("model_prune_institutions"), 1, params, NULL) &&
+		db_query(c, sql_query("model_prune_runs"), 1, params, NULL) &&
 		copy_meta(c, in, buf) && copy_institutions(c, in, buf) &&
 		copy_keys(c, in, &ix, buf) && copy_names(c, in, buf) && copy_items(c, in, &ix, buf);
 	if (ok)

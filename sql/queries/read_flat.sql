@@ -11,9 +11,10 @@
 -- the text path.  No expression here raises an error on any jsonb value: a
 -- hostile row never aborts the COPY.
 --
--- The client (src/loader_flat.c) puts in :item_columns (the text path's own
--- expressions for the Item columns, src/loader.c), :source and :filters;
--- in psql, \set each (filters may be empty: \set filters '').
+-- The client (src/loader.c) puts in :item_columns (read_item_columns.sql,
+-- the text path's own expressions for the Item columns), :source and
+-- :filters (read_filter_*.sql), and runs it inside read_copy.sql; in psql,
+-- \set each (filters may be empty: \set filters '').
 SELECT CASE WHEN a.ord > 1 THEN NULL ELSE r.item_id END,
        CASE WHEN a.ord > 1 THEN NULL ELSE r.owner_id END,
        CASE WHEN a.ord > 1 THEN NULL ELSE r.environment END,

@@ -1,0 +1,3 @@
+-- model_runs: COPY the published model's run row in (publish_model.c)
+COPY itemdup.model_runs (run_id, model, threshold, hot_key_cap,
+snapshot_at, live_items, params) FROM STDIN
