@@ -14,6 +14,7 @@
 
 #include "db.h"
 #include "keys.h"
+#include "rows.h"
 
 /* --read-path: how a jsonb payload is read (docs/SCALING.md). */
 typedef enum ReadPath
@@ -33,14 +34,6 @@ typedef struct LoadOptions
 	const char *changed_since;	/* check: rows created or updated at or after (timestamptz text) */
 	ReadPath	read_path;
 } LoadOptions;
-
-/* A rejected source row; detail is short and never holds payload content. */
-typedef struct RejectRow
-{
-	uint32_t	item;			/* index into Dataset.items */
-	uint8_t		reason;			/* RejectReason */
-	const char *detail;			/* Dataset arena */
-} RejectRow;
 
 typedef struct LoadStats
 {

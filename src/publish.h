@@ -18,8 +18,8 @@
 #include "groups.h"
 #include "history.h"
 #include "keys.h"
-#include "loader.h"
 #include "match.h"
+#include "rows.h"
 
 /* Everything about the run that goes into itemdup.runs at the end. */
 typedef struct RunCounts
