@@ -83,8 +83,8 @@ octal(char c)
 	return (c >= '0' && c <= '7') ? c - '0' : -1;
 }
 
-static int
-hexval(char c)
+int
+copyfmt_hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -136,8 +136,8 @@ unescape(char *s, size_t len)
 					int			v = 0,
 								k = 0;
 
-					while (k < 2 && i + 1 < len && hexval(s[i + 1]) >= 0)
-						v = v * 16 + hexval(s[++i]), k++;
+					while (k < 2 && i + 1 < len && copyfmt_hex_value(s[i + 1]) >= 0)
+						v = v * 16 + copyfmt_hex_value(s[++i]), k++;
 					s[o++] = k ? (char) v : 'x';
 					break;
 				}

@@ -43,6 +43,9 @@ void		copyfmt_field(StrBuf *b, const char *s, size_t len);
 /* Microseconds since the Unix epoch as "YYYY-MM-DD HH:MM:SS.ffffff+00". */
 void		copyfmt_timestamp(StrBuf *b, int64_t usec);
 
+/* copyfmt_hex_value — the value of hex digit c (0-9, a-f, A-F), or -1. */
+int			copyfmt_hex_value(char c);
+
 #define TIMESTAMP_NULL INT64_MIN
 
 #endif

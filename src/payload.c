@@ -18,6 +18,8 @@
 #define XXH_STATIC_LINKING_ONLY	/* XXH3_state_t on the stack */
 #include <xxhash.h>
 
+#include "copyfmt.h"
+
 static const char *const reject_names[REJECT_COUNT] = {
 	[REJECT_NONE] = "none",
 	[REJECT_NOT_JSON] = "not_json",
@@ -41,18 +43,6 @@ payload_reject_name(RejectReason r)
 	return (r >= 0 && r < REJECT_COUNT) ? reject_names[r] : "unknown";
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The code unit of "\uXXXX" at s (s[0] == '\\'), or -1 if it is not one. */
 static long
 unicode_escape_at(const char *s, size_t avail)
@@ -63,7 +53,7 @@ unicode_escape_at(const char *s, size_t avail)
 		return -1;
 	for (int i = 2; i < 6; i++)
 	{
-		int			h = hex_value(s[i]);
+		int			h = copyfmt_hex_value(s[i]);
 
 		if (h < 0)
 			return -1;

@@ -48,6 +48,19 @@ START_TEST(test_split_escapes_and_counts)
 }
 END_TEST
 
+START_TEST(test_hex_value)
+{
+	/* shared by copyfmt's \xHH and payload's \uXXXX */
+	ck_assert_int_eq(copyfmt_hex_value('0'), 0);
+	ck_assert_int_eq(copyfmt_hex_value('9'), 9);
+	ck_assert_int_eq(copyfmt_hex_value('a'), 10);
+	ck_assert_int_eq(copyfmt_hex_value('F'), 15);
+	ck_assert_int_eq(copyfmt_hex_value('g'), -1);
+	ck_assert_int_eq(copyfmt_hex_value('/'), -1);
+	ck_assert_int_eq(copyfmt_hex_value('\0'), -1);
+}
+END_TEST
+
 START_TEST(test_timestamp)
 {
 	StrBuf		b;
@@ -74,6 +87,7 @@ copyfmt_suite(void)
 	tcase_add_test(tc, test_roundtrip);
 	tcase_add_test(tc, test_split_escapes_and_counts);
 	tcase_add_test(tc, test_timestamp);
+	tcase_add_test(tc, test_hex_value);
 	suite_add_tcase(s, tc);
 	return s;
 }
