@@ -203,6 +203,23 @@ vec_free(Vec *v)
 }
 
 void
+u32_sort_small(uint32_t *v, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++)
+	{
+		uint32_t	x = v[i];
+		uint32_t	j = i;
+
+		while (j > 0 && v[j - 1] > x)
+		{
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+void
 vec_sort(Vec *v, int (*cmp) (const void *, const void *))
 {
 	if (v->len > 1)

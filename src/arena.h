@@ -77,6 +77,12 @@ typedef struct Vec
 void		vec_init(Vec *v, size_t elem);
 void	   *vec_push(Vec *v);
 void		vec_free(Vec *v);
+/*
+ * u32_sort_small — ascending insertion sort of n values in place: for the
+ * short lists (an item's keys, the evidence's listed keys) where it beats qsort.
+ */
+void		u32_sort_small(uint32_t *v, uint32_t n);
+
 /* vec_sort — qsort of the elements; fine on an empty Vec (data NULL). */
 void		vec_sort(Vec *v, int (*cmp) (const void *, const void *));
 #define VEC_AT(v, type, i) (((type *) (v)->data)[i])

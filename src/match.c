@@ -356,24 +356,13 @@ index_free(KeyPostings *kp)
 	free(kp->hot);
 }
 
-/* Ascending, without duplicates; insertion sort: an item has few keys (<= 1000). */
+/* Ascending, without duplicates: an item has few keys (<= 1000). */
 static uint32_t
 sort_unique(uint32_t *v, uint32_t n)
 {
 	uint32_t	out = 0;
 
-	for (uint32_t i = 1; i < n; i++)
-	{
-		uint32_t	x = v[i];
-		uint32_t	j = i;
-
-		while (j > 0 && v[j - 1] > x)
-		{
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
-	}
+	u32_sort_small(v, n);
 	for (uint32_t i = 0; i < n; i++)
 		if (out == 0 || v[i] != v[out - 1])
 			v[out++] = v[i];

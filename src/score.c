@@ -200,18 +200,7 @@ evidence_keys(const ScoreInput *in, uint32_t out[SCORE_EVIDENCE_KEYS])
 			w[lightest] = wk;
 		}
 	}
-	for (uint32_t i = 1; i < m; i++)
-	{
-		uint32_t	x = out[i];
-		uint32_t	j = i;
-
-		while (j > 0 && out[j - 1] > x)
-		{
-			out[j] = out[j - 1];
-			j--;
-		}
-		out[j] = x;
-	}
+	u32_sort_small(out, m);
 	return m;
 }
 
