@@ -46,7 +46,7 @@ for f in src/*.c src/*.h; do
 		bad=1
 	fi
 done
-used=$(grep -ohE 'sql_query(_with)?\([^;]*|sql_file\("queries/[a-z_0-9]+' src/*.c |
+used=$(grep -ohE 'sql_query(_with)?\([^)]*\)|sql_file\("queries/[a-z_0-9]+' src/*.c |
 	grep -oE '"(queries/)?[a-z_0-9]+' | sed 's|^"||; s|^queries/||' | sort -u)
 for n in $used; do
 	if [ ! -f "sql/queries/$n.sql" ]; then

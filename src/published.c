@@ -101,40 +101,44 @@ add_items(Published *p, const DbRows *rows)
 	}
 }
 
-bool
-published_read_items_by_id(DbConn *c, Published *p, const char *const *ids, int n)
+/*
+ * The rows of a query (params borrowed) into p through add; false, logged
+ * as "could not read the published WHAT", when it fails.
+ */
+static bool
+read_into(DbConn *c, Published *p, const char *sql, int n, const char *const *params,
+		  const char *what, void (*add) (Published *, const DbRows *))
 {
 	DbRows		rows;
-	char		run[32];
-	const char *params[3] = {run, n > 0 ? ids[0] : NULL, n > 1 ? ids[1] : NULL};
 
-	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
-	if (!db_query(c, sql_query("published_items_by_id"), 3, params, &rows))
+	if (!db_query(c, sql, n, params, &rows))
 	{
-		log_error("could not read the published items: %s", db_last_error(c));
+		log_error("could not read the published %s: %s", what, db_last_error(c));
 		return false;
 	}
-	add_items(p, &rows);
+	add(p, &rows);
 	db_rows_free(&rows);
 	return true;
 }
 
 bool
+published_read_items_by_id(DbConn *c, Published *p, const char *const *ids, int n)
+{
+	char		run[32];
+	const char *params[3] = {run, n > 0 ? ids[0] : NULL, n > 1 ? ids[1] : NULL};
+
+	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
+	return read_into(c, p, sql_query("published_items_by_id"), 3, params, "items", add_items);
+}
+
+bool
 published_read_items_by_no(DbConn *c, Published *p, const char *nos_array)
 {
-	DbRows		rows;
 	char		run[32];
 	const char *params[2] = {run, nos_array};
 
 	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
-	if (!db_query(c, sql_query("published_items_by_no"), 2, params, &rows))
-	{
-		log_error("could not read the published items: %s", db_last_error(c));
-		return false;
-	}
-	add_items(p, &rows);
-	db_rows_free(&rows);
-	return true;
+	return read_into(c, p, sql_query("published_items_by_no"), 2, params, "items", add_items);
 }
 
 /* Rows of published_keys_by_no.sql (and the key lookups) into p->keys (strings and lists in p->arena). */
@@ -173,19 +177,11 @@ add_keys(Published *p, const DbRows *rows)
 bool
 published_read_keys_by_no(DbConn *c, Published *p, const char *nos_array)
 {
-	DbRows		rows;
 	char		run[32];
 	const char *params[2] = {run, nos_array};
 
 	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
-	if (!db_query(c, sql_query("published_keys_by_no"), 2, params, &rows))
-	{
-		log_error("could not read the published keys: %s", db_last_error(c));
-		return false;
-	}
-	add_keys(p, &rows);
-	db_rows_free(&rows);
-	return true;
+	return read_into(c, p, sql_query("published_keys_by_no"), 2, params, "keys", add_keys);
 }
 
 /* One key by hash, confirmed on every text column; appended to p->keys. */
@@ -193,17 +189,13 @@ static const PubKey *
 find_key(DbConn *c, Published *p, const char *sql, const char *const *params, int n,
 		 bool *failed)
 {
-	DbRows		rows;
 	size_t		before = p->keys.len;
 
-	if (!db_query(c, sql, n, params, &rows))
+	if (!read_into(c, p, sql, n, params, "keys", add_keys))
 	{
-		log_error("could not read the published keys: %s", db_last_error(c));
 		*failed = true;
 		return NULL;
 	}
-	add_keys(p, &rows);
-	db_rows_free(&rows);
 	return p->keys.len > before ? &VEC_AT(&p->keys, PubKey, before) : NULL;
 }
 
