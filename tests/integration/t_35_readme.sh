@@ -1,9 +1,9 @@
-plan 13
+plan 15
 # README you can paste: every block marked readme-test runs as it is, in
 # order, against this database: as its owner (sh, sql) and from a cron-like
 # empty environment (cron).  The only rewrite: /usr/local becomes the
 # DESTDIR of a `make install` here, since a test may not write /usr/local.
-# plan: 1 + one check per marked block (8 today) + 4.
+# plan: 1 + one check per marked block (9 today) + 4 + 1 (the link-time check block).
 dest="$WORK/readme-root"
 make -s install DESTDIR="$dest" >/dev/null
 export HOME="$WORK/home"
@@ -58,6 +58,11 @@ run_block() {
 }
 for f in "$WORK"/readme/*; do
 	if run_block "$f"; then pass "README block $(basename "$f") runs"; else fail "README block $(basename "$f") runs" "$(grep -v "\"level\":\"info\"" "$WORK/block.err" | head -c 600)"; fi
+	# "Check at link time": a stored Item's accounts linked again are refused
+	if grep -q "itemdup check" "$f"; then
+		check "the README's link-time check block says duplicate suspected, exit 2" \
+			grep -qx "exit 2" "$WORK/block.out"
+	fi
 done
 
 check_eq "the view's re-linked Items are one group" "I-a I-b" "$(current_groups)"
