@@ -39,12 +39,20 @@ start() {
 	fi
 	chmod 755 "$dir"
 	port=${ITEMDUP_PGPORT:-$((20000 + RANDOM % 30000))}
+	# ITEMDUP_EXT_LIBDIR: load itemdup_check.so from this checkout's ext/
+	# before the server's $libdir, so two checkouts testing at once on one
+	# machine each run their own build (the control file names the module
+	# without a directory; docs/OPERATIONS.md)
+	local libpath='$libdir'
+	if [ -n "${ITEMDUP_EXT_LIBDIR:-}" ] && [ -r "$ITEMDUP_EXT_LIBDIR/itemdup_check.so" ]; then
+		libpath="$ITEMDUP_EXT_LIBDIR:\$libdir"
+	fi
 	as_owner "$bin/initdb" -D "$dir/data" -A trust --nosync -E UTF8 --locale=C.UTF-8 \
 		-U "$user" >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
 	as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
 		-o "-c listen_addresses='' -k $dir -p $port -c fsync=off -c synchronous_commit=off \
 		    -c full_page_writes=off -c max_connections=50 -c shared_buffers=256MB \
-		    -c max_wal_size=4GB" \
+		    -c max_wal_size=4GB -c dynamic_library_path='$libpath'" \
 		start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 	echo "export ITEMDUP_PGDIR='$dir' PGHOST='$dir' PGPORT='$port' PGUSER='$user' PGDATABASE=postgres"
 }

@@ -19,6 +19,7 @@ export WORK
 WORK=$(mktemp -d /tmp/itemdup-work.XXXXXX)
 chmod 755 "$WORK"
 
+export ITEMDUP_EXT_LIBDIR="$ROOT/ext"
 eval "$(scripts/pgcluster.sh start)"
 cleanup() {
 	scripts/pgcluster.sh stop "$ITEMDUP_PGDIR" || true
