@@ -41,6 +41,8 @@ BEGIN
         END IF;
         -- run pruning (--keep-runs) without reading group_reviews
         GRANT EXECUTE ON FUNCTION itemdup.reviewed_group_runs() TO itemdup_job;
+        -- statistics for the rows it has just written (sql/008)
+        GRANT EXECUTE ON FUNCTION itemdup.analyze_results() TO itemdup_job;
     END IF;
 
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_analyst') THEN

@@ -420,6 +420,20 @@ publish_fail_run(DbConn *c, int64_t run_id, const char *error, const RunCounts *
 	return ok;
 }
 
+/*
+ * analyze_results — after the commit, fresh planner statistics for the rows
+ * just written (sql/008), so reports and analysts' queries on the new run are
+ * planned from what is there.  Best effort: the run has already succeeded,
+ * so a failure (e.g. a signal now) is a warning.
+ */
+static void
+analyze_results(DbConn *c)
+{
+	if (!db_query(c, sql_query("publish_analyze"), 0, NULL, NULL))
+		log_warn("statistics of the result tables not refreshed: %s (autovacuum will)",
+				 db_last_error(c));
+}
+
 bool
 publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 {
@@ -472,6 +486,7 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 	if (!db_exec(c, sql_query("commit")))
 		goto cleanup;
 	ok = true;
+	analyze_results(c);
 
 cleanup:
 	if (!ok)

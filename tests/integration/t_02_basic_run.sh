@@ -1,9 +1,12 @@
 # a full run on a labelled fixture: exact groups, counts, actions, ids stable on rerun
-plan 37
+plan 38
 run_rc migrate >/dev/null
 load_fixture basic
+# statistics below must come from the job, not from autovacuum
+q "ALTER TABLE itemdup.result_group_items SET (autovacuum_enabled = false)"
 check_eq "run exits 0" 0 "$(run_rc run)"
 check "sanitizers quiet" no_sanitizer_report
+check_eq "the run leaves planner statistics for the rows it wrote (sql/008)" 1 "$(q "SELECT count(*) FROM pg_stats WHERE schemaname = 'itemdup' AND tablename = 'result_group_items' AND attname = 'run_id'")"
 check_eq "exactly the planted groups" "C1 L1;I1 I2;I3 I4;P1 P2" "$(current_groups)"
 check_eq "run counts: read, skipped (removed + old snapshot), rejected" "17|2|0" "$(q "SELECT items_read, items_skipped, items_rejected FROM itemdup.runs WHERE run_id = 1")"
 check_eq "unkeyable accounts counted per reason" "2|2" "$(q "SELECT accounts_unkeyable, (unkeyable_reasons->>'no_mask')::int FROM itemdup.runs WHERE run_id = 1")"
