@@ -168,8 +168,10 @@ eval:
 
 # speed and memory against the bare COPY and the SQL peer: make bench [BENCH_ARGS="--items 3000000 --write"]
 bench:
-	sh scripts/install-deps.sh tools
+	sh scripts/install-deps.sh test
 	$(MAKE) all
+	$(MAKE) -s ext >/dev/null
+	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) -s ext-install >/dev/null; fi
 	bash scripts/bench.sh $(BENCH_ARGS)
 
 clean:

@@ -2,8 +2,10 @@
 # bench.sh [--items N] [--rounds R] [--write] — generate N items (default
 # 1,000,000), then R interleaved rounds (default 3) of: the bare COPY of the
 # source columns (psql to /dev/null), the SQL peer (scripts/bench/naive_peer.sql),
-# `itemdup run` (full pipeline including publish; jsonb: the flat read path)
-# and `itemdup run --read-path text`.  Prints medians, the ratios
+# `itemdup run` (full pipeline including publish; jsonb: the flat read path,
+# its rows by the itemdup_check extension, which is created when the server
+# has it: make ext-install), `itemdup run --read-path flat-sql` (the same rows
+# by SQL expressions) and `itemdup run --read-path text`.  Prints medians, the ratios
 # itemdup/COPY (both paths) and itemdup/peer, itemdup's peak RSS, its
 # per-stage timers and publish's share of the run.  --write also appends the
 # table to BENCHMARKS.md.  `make bench`.
@@ -18,6 +20,7 @@ while [ $# -gt 0 ]; do
 		*) echo "usage: bench.sh [--items N] [--rounds R] [--write]" >&2; exit 64 ;;
 	esac
 done
+export ITEMDUP_EXT_LIBDIR=$PWD/ext
 eval "$(scripts/pgcluster.sh start)"
 work=$(mktemp -d /tmp/itemdup-bench.XXXXXX)
 trap 'scripts/pgcluster.sh stop "$ITEMDUP_PGDIR"; rm -rf "$work"' EXIT
@@ -26,10 +29,14 @@ build/itemdup-gen --items "$ITEMS" --seed 42 --out "$work" 2>/dev/null
 build/itemdup migrate --log-format text 2>/dev/null
 scripts/load-sample.sh "$work" 2>/dev/null
 psql -X -q -c "VACUUM ANALYZE sample.items"
+if [ "$(psql -X -Atc "SELECT count(*) FROM pg_available_extensions WHERE name = 'itemdup_check'")" = 1 ]; then
+	psql -X -q -c "CREATE EXTENSION itemdup_check"
+fi
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 payload_mb=$(psql -X -Atc "SELECT round(sum(pg_column_size(payload)) / 1e6) FROM sample.items")
 
 now() { date +%s.%N; }
-declare -a T_COPY T_PEER T_RUN T_TEXT RSS STAGES PUB
+declare -a T_COPY T_PEER T_RUN T_SQL T_TEXT RSS STAGES PUB
 for r in $(seq 1 "$ROUNDS"); do
 	s=$(now)
 	psql -X -q -c "\\copy (SELECT item_id, owner_id, environment, institution_id, payload, created_at, updated_at, removed_at FROM itemdup.source_items) TO '/dev/null'"
@@ -44,34 +51,37 @@ for r in $(seq 1 "$ROUNDS"); do
 	STAGES+=("$(psql -X -Atc "SELECT stats FROM itemdup.runs ORDER BY run_id DESC LIMIT 1")")
 	PUB+=("$(sed -n 's/.*STEP 8 publish done elapsed_s=\([0-9.]*\).*/\1/p' "$work/run.log")")
 	s=$(now)
+	build/itemdup run --read-path flat-sql --log-format text 2>/dev/null >/dev/null
+	T_SQL+=("$(python3 -c "print($(now) - $s)")")
+	s=$(now)
 	build/itemdup run --read-path text --log-format text 2>/dev/null >/dev/null
 	T_TEXT+=("$(python3 -c "print($(now) - $s)")")
 	echo "round $r: copy ${T_COPY[-1]} s, peer ${T_PEER[-1]} s, itemdup ${T_RUN[-1]} s" \
-		"(publish ${PUB[-1]} s), itemdup --read-path text ${T_TEXT[-1]} s" >&2
+		"(publish ${PUB[-1]} s), --read-path flat-sql ${T_SQL[-1]} s, text ${T_TEXT[-1]} s" >&2
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 mc=$(median "${T_COPY[@]}"); mp=$(median "${T_PEER[@]}"); mr=$(median "${T_RUN[@]}")
-mt=$(median "${T_TEXT[@]}"); mpub=$(median "${PUB[@]}")
+mt=$(median "${T_TEXT[@]}"); mpub=$(median "${PUB[@]}"); ms=$(median "${T_SQL[@]}")
 rss=$(median "${RSS[@]}")
 pgv=$(psql -X -Atc "SHOW server_version")
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 mem=$(free -g | awk '/Mem:/ {print $2}')
-table=$(python3 - "$ITEMS" "$mc" "$mp" "$mr" "$rss" "$payload_mb" "${STAGES[-1]}" "$mt" "$mpub" <<'PY'
+table=$(python3 - "$ITEMS" "$mc" "$mp" "$mr" "$rss" "$payload_mb" "${STAGES[-1]}" "$mt" "$mpub" "$ms" <<'PY'
 import json, sys
-items, c, p, r, rss, mb, stages, t, pub = sys.argv[1:10]
-items, c, p, r, rss, t, pub = int(items), float(c), float(p), float(r), int(rss), float(t), float(pub or 0)
+items, c, p, r, rss, mb, stages, t, pub, sq = sys.argv[1:11]
+items, c, p, r, rss, t, pub, sq = int(items), float(c), float(p), float(r), int(rss), float(t), float(pub or 0), float(sq)
 st = json.loads(stages)
 print(f"| {items:,} | {mb} MB | {c:.2f} s | {p:.2f} s | {r:.2f} s ({st.get('read_path', '?')}) "
-      f"| {t:.2f} s | {r / c:.2f} | {t / c:.2f} | {r / p:.2f} "
+      f"| {sq:.2f} s | {t:.2f} s | {r / c:.2f} | {sq / c:.2f} | {t / c:.2f} | {r / p:.2f} "
       f"| {rss / 1024:.0f} MiB | {rss * 1024 / items:.0f} B | "
       f"read {st.get('read_s', 0):.2f} / match {st.get('match_s', 0):.2f} / "
       f"group {st.get('group_s', 0):.2f} / publish {pub:.2f} s ({100 * pub / r:.0f} %) |")
 PY
 )
-header="| items | payload (jsonb) | bare COPY | SQL peer | itemdup run | itemdup --read-path text | itemdup/COPY | text/COPY | itemdup/peer | peak RSS | RSS per item | itemdup stages |
-|---|---|---|---|---|---|---|---|---|---|---|---|"
+header="| items | payload (jsonb) | bare COPY | SQL peer | itemdup run | --read-path flat-sql | --read-path text | itemdup/COPY | flat-sql/COPY | text/COPY | itemdup/peer | peak RSS | RSS per item | itemdup stages |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 echo
-echo "$(date -u +%Y-%m-%d), $(nproc) × $cpu, ${mem} GiB, PostgreSQL $pgv, medians of $ROUNDS interleaved rounds"
+echo "$(date -u +%Y-%m-%d), $(nproc) × $cpu, ${mem} GiB, PostgreSQL $pgv, medians of $ROUNDS interleaved rounds, load average at start $load"
 echo
 echo "$header"
 echo "$table"
@@ -81,7 +91,7 @@ if [ "$WRITE" = 1 ]; then
 		echo "### $(date -u +%Y-%m-%d): $ITEMS items"
 		echo
 		echo "$(nproc) × $cpu, ${mem} GiB RAM, PostgreSQL $pgv; medians of $ROUNDS interleaved rounds;" \
-			"the machine is shared with other builds and tests, so compare ratios within a table."
+			"load average at start $load (above 0.5, other work shared the machine: compare ratios within a table)."
 		echo
 		echo "$header"
 		echo "$table"

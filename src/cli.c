@@ -396,9 +396,10 @@ run_option(int c, const char *a, Options *opt)
 			opt->include_removed = true;
 			break;
 		case OPT_READ_PATH:
-			/* 0 auto, 1 text, 2 flat: ReadPath (loader.h) */
-			ok = strcmp(a, "auto") == 0 || strcmp(a, "text") == 0 || strcmp(a, "flat") == 0;
-			opt->read_path = a[0] == 't' ? 1 : a[0] == 'f' ? 2 : 0;
+			/* 0 auto, 1 text, 2 flat, 3 flat-sql: ReadPath (loader.h) */
+			ok = strcmp(a, "auto") == 0 || strcmp(a, "text") == 0 || strcmp(a, "flat") == 0 ||
+				strcmp(a, "flat-sql") == 0;
+			opt->read_path = a[0] == 't' ? 1 : strcmp(a, "flat-sql") == 0 ? 3 : a[0] == 'f' ? 2 : 0;
 			break;
 		case OPT_SINCE:
 		case OPT_UNTIL:
@@ -741,7 +742,8 @@ cli_options_json(const Options *opt)
 	cJSON_AddBoolToObject(o, "dry_run", opt->dry_run);
 	cJSON_AddBoolToObject(o, "include_removed", opt->include_removed);
 	cJSON_AddStringToObject(o, "read_path", opt->read_path == 1 ? "text"
-							: opt->read_path == 2 ? "flat" : "auto");
+							: opt->read_path == 2 ? "flat"
+							: opt->read_path == 3 ? "flat-sql" : "auto");
 	if (opt->created_since)
 		cJSON_AddStringToObject(o, "created_since", opt->created_since);
 	if (opt->created_until)

@@ -310,7 +310,7 @@ cli_value_hint(const char *name)
 	static const char *const hints[][2] = {
 		{"source", "SCHEMA.NAME, e.g. app.itemdup_source"},
 		{"kind", "nightly or backfill"},
-		{"read-path", "auto, text or flat"},
+		{"read-path", "auto, text, flat or flat-sql"},
 		{"created-since", "ISO 8601: 2024-01-31, 2024-01-31T12:00:00Z, 2024-01-31 12:00+02:00"},
 		{"created-until", "ISO 8601: 2024-01-31, 2024-01-31T12:00:00Z, 2024-01-31 12:00+02:00"},
 		{"hot-key-cap", "2-1000000"},

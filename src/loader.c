@@ -398,12 +398,12 @@ set_filters(DbConn *c, const LoadOptions *opt, char *err, size_t errlen)
 }
 
 /*
- * The COPY of either path (read_copy.sql around read_flat.sql or
- * read_text.sql) with the filters the options ask for: fragments whose
+ * The COPY of the path (read_copy.sql around read_flat_ext.sql,
+ * read_flat.sql or read_text.sql) with the filters the options ask for: fragments whose
  * values travel as settings (set_filters).
  */
 static void
-copy_sql(StrBuf *sql, const LoadOptions *opt, const char *source_quoted, bool flat)
+copy_sql(StrBuf *sql, const LoadOptions *opt, const LoadStats *st)
 {
 	StrBuf		filters,
 				query;
@@ -419,8 +419,9 @@ copy_sql(StrBuf *sql, const LoadOptions *opt, const char *source_quoted, bool fl
 		sb_puts(&filters, sql_body(sql_query("read_filter_changed_since")));
 	if (opt->only_items[0])
 		sb_puts(&filters, sql_body(sql_query("read_filter_only_items")));
-	fill_query(&query, flat ? sql_query("read_flat") : sql_query("read_text"),
-					filters.data, source_quoted);
+	fill_query(&query, st->flat_ext ? sql_query("read_flat_ext")
+			   : st->flat ? sql_query("read_flat") : sql_query("read_text"),
+			   filters.data, st->source_quoted);
 	sb_replace(sql, sql_body(sql_query("read_copy")), ":query", query.data);
 	sb_free(&filters);
 	sb_free(&query);
@@ -428,19 +429,41 @@ copy_sql(StrBuf *sql, const LoadOptions *opt, const char *source_quoted, bool fl
 
 /*
  * The read path: the flat one for a jsonb payload unless --read-path text,
- * the text one otherwise; --read-path flat on another type fails the run.
+ * the text one otherwise; --read-path flat or flat-sql on another type fails
+ * the run.  The flat rows are made by itemdup.flat_accounts() (extension
+ * itemdup_check 1.1) when this role may call it, unless --read-path
+ * flat-sql; by read_flat.sql's expressions otherwise.
  */
 static bool
-choose_path(const LoadOptions *opt, LoadCtx *ctx, LoadStats *st, char *err, size_t errlen)
+choose_path(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, LoadStats *st,
+			char *err, size_t errlen)
 {
-	if (opt->read_path == READ_PATH_FLAT && !ctx->from_jsonb)
+	DbRows		rows;
+
+	if ((opt->read_path == READ_PATH_FLAT || opt->read_path == READ_PATH_FLAT_SQL) &&
+		!ctx->from_jsonb)
 	{
 		snprintf(err, errlen, "--read-path flat needs a jsonb payload column; the payload "
 				 "of %s is json or text (use --read-path text or auto)", st->source_quoted);
 		return false;
 	}
 	st->flat = ctx->from_jsonb && opt->read_path != READ_PATH_TEXT;
+	if (!st->flat || opt->read_path == READ_PATH_FLAT_SQL)
+		return true;
+	if (!db_query(c, sql_query("read_flat_ext_available"), 0, NULL, &rows))
+	{
+		snprintf(err, errlen, "could not look for itemdup.flat_accounts: %s", db_last_error(c));
+		return false;
+	}
+	st->flat_ext = rows.nrows == 1 && strcmp(DB_VALUE(&rows, 0, 0), "t") == 0;
+	db_rows_free(&rows);
 	return true;
+}
+
+const char *
+loader_path_name(const LoadStats *st)
+{
+	return st->flat_ext ? "flat-ext" : st->flat ? "flat" : "text";
 }
 
 /* The read's counts over the winners of the snapshot rule. */
@@ -480,7 +503,7 @@ prepare_read(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, InstitutionMap *ma
 		!check_columns(c, st->source_quoted, &ctx->from_jsonb, err, errlen) ||
 		!load_institution_map(c, map, err, errlen))
 		return false;
-	if (!choose_path(opt, ctx, st, err, errlen) || !set_filters(c, opt, err, errlen))
+	if (!choose_path(c, opt, ctx, st, err, errlen) || !set_filters(c, opt, err, errlen))
 		return false;
 	/* the flat path's rows of one Item must arrive together: no Gather */
 	if (st->flat && !db_exec(c, sql_query("read_no_gather")))
@@ -503,8 +526,8 @@ copy_source(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, char *err, size_t e
 	bool		copied;
 
 	sb_init(&sql);
-	copy_sql(&sql, opt, st->source_quoted, st->flat);
-	log_debug("read path: %s", st->flat ? "flat" : "text");
+	copy_sql(&sql, opt, st);
+	log_debug("read path: %s", loader_path_name(st));
 	ctx->started = log_now();
 	copied = db_copy_out(c, sql.data, st->flat ? loader_flat_row : load_row, ctx);
 	if (copied && st->flat)

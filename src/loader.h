@@ -21,7 +21,8 @@ typedef enum ReadPath
 {
 	READ_PATH_AUTO = 0,			/* flat for jsonb, text otherwise */
 	READ_PATH_TEXT,
-	READ_PATH_FLAT				/* jsonb only: fails the run on json/text */
+	READ_PATH_FLAT,				/* jsonb only: fails the run on json/text */
+	READ_PATH_FLAT_SQL			/* flat, never through itemdup.flat_accounts() */
 } ReadPath;
 
 typedef struct LoadOptions
@@ -47,6 +48,7 @@ typedef struct LoadStats
 	int64_t		snapshot_at;	/* microseconds: start of the read transaction */
 	int64_t		items_flat;		/* Items the flat path assembled from flat rows */
 	bool		flat;			/* read through the flat path */
+	bool		flat_ext;		/* ... its rows made by itemdup.flat_accounts() */
 	char		source_quoted[300]; /* the server's quoting of the source name */
 } LoadStats;
 
@@ -58,6 +60,9 @@ typedef struct LoadStats
  */
 bool		loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 						LoadStats *st, char *err, size_t errlen) MUSTCHECK;
+
+/* The path a read took: "flat-ext", "flat" or "text" (runs.stats read_path). */
+const char *loader_path_name(const LoadStats *st);
 
 /*
  * loader_resolve_source — to_regclass($1) of a schema-qualified name, the

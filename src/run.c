@@ -107,7 +107,7 @@ stats_text(RunState *rs)
 	getrusage(RUSAGE_SELF, &ru);
 	cJSON_AddNumberToObject(copy, "peak_rss_kb", (double) ru.ru_maxrss);
 	cJSON_AddNumberToObject(copy, "payload_bytes", (double) rs->load.payload_bytes);
-	cJSON_AddStringToObject(copy, "read_path", rs->load.flat ? "flat" : "text");
+	cJSON_AddStringToObject(copy, "read_path", loader_path_name(&rs->load));
 	cJSON_AddNumberToObject(copy, "items_flat", (double) rs->load.items_flat);
 	cJSON_AddNumberToObject(copy, "items_removed", (double) rs->load.items_removed);
 	cJSON_AddNumberToObject(copy, "items_superseded", (double) rs->load.items_superseded);

@@ -1,8 +1,11 @@
 # the flat read path (jsonb) gives exactly what the text path gives: the
 # generator's data plus every hostile fixture jsonb can hold, read once
-# through each path and compared row by row (docs/SCALING.md)
-plan 17
+# through each path — text, flat by SQL expressions (flat-sql) and flat by
+# itemdup.flat_accounts() of the itemdup_check extension — and compared row
+# by row (docs/SCALING.md)
+plan 25
 run_rc migrate >/dev/null
+q "CREATE EXTENSION itemdup_check" >/dev/null
 load_fixture basic
 load_fixture hostile
 "$ITEMDUP_GEN" --items 3000 --seed 7 --out "$WORK/gen60" 2>/dev/null
@@ -23,10 +26,12 @@ q "ANALYZE sample.items"
 
 check_eq "text path run exits 0" 0 "$(run_rc run --read-path text --max-reject-ratio 1)"
 T=$(q "SELECT max(run_id) FROM itemdup.runs")
-check_eq "flat path run exits 0" 0 "$(run_rc run --read-path flat --max-reject-ratio 1)"
+check_eq "flat path (SQL expressions) run exits 0" 0 "$(run_rc run --read-path flat-sql --max-reject-ratio 1)"
 F=$(q "SELECT max(run_id) FROM itemdup.runs")
-check_eq "the runs say which path read them" "text|flat" \
-	"$(q "SELECT (SELECT stats->>'read_path' FROM itemdup.runs WHERE run_id = $T) || '|' || (SELECT stats->>'read_path' FROM itemdup.runs WHERE run_id = $F)")"
+check_eq "flat path (the extension's function) run exits 0" 0 "$(run_rc run --read-path flat --max-reject-ratio 1)"
+E=$(q "SELECT max(run_id) FROM itemdup.runs")
+check_eq "the runs say which path read them" "text|flat|flat-ext" \
+	"$(q "SELECT string_agg(stats->>'read_path', '|' ORDER BY run_id) FROM itemdup.runs WHERE run_id IN ($T, $F, $E)")"
 # the flat run really read the generated Items flat, the text run none
 check_eq "Items read flat: none in the text run, all generated ones in the flat run" "0|1" \
 	"$(q "SELECT (SELECT stats->>'items_flat' FROM itemdup.runs WHERE run_id = $T) || '|' || (SELECT ((stats->>'items_flat')::int >= (SELECT count(*) FROM sample.items WHERE removed_at IS NULL AND item_id !~ '^(f_|ok|[A-Z][0-9])'))::int FROM itemdup.runs WHERE run_id = $F)")"
@@ -42,6 +47,7 @@ rows() {
 }
 rows text "$T"
 rows flat "$F"
+rows ext "$E"
 check "the source has groups, pairs and rejects to compare" test -s "$WORK/text.groups" -a -s "$WORK/text.pairs" -a -s "$WORK/text.rejects"
 check_eq "same counts and unkeyable reasons (but the diff)" "$(counts "$T" | cut -d'|' -f1-10)" "$(counts "$F" | cut -d'|' -f1-10)"
 check_eq "every group of the text run is unchanged in the flat run" \
@@ -49,6 +55,33 @@ check_eq "every group of the text run is unchanged in the flat run" \
 for k in groups items pairs rejects; do
 	check "same $k, row by row" cmp -s "$WORK/text.$k" "$WORK/flat.$k"
 done
+check_eq "the extension's flat run: the same counts" "$(counts "$T" | cut -d'|' -f1-10)" "$(counts "$E" | cut -d'|' -f1-10)"
+for k in groups items pairs rejects; do
+	check "the extension's flat run: same $k, row by row" cmp -s "$WORK/text.$k" "$WORK/ext.$k"
+done
+# below the results: for every source row, itemdup.flat_accounts() gives the
+# rows and values of read_flat.sql's expressions (restated here as the oracle)
+check_eq "itemdup.flat_accounts() = read_flat.sql's expressions, for every payload" 0 "$(q "
+SELECT count(*) FROM sample.items s
+ WHERE (SELECT array_agg(row(a.ord,
+          CASE jsonb_typeof(a.acct) WHEN 'object' THEN CASE WHEN a.meta IS NULL THEN 'o' ELSE 'l' END ELSE 'x' END,
+          CASE WHEN a.ord = 1 THEN s.payload -> 'item' -> 'institution_id' END,
+          CASE WHEN a.ord = 1 THEN COALESCE(jsonb_typeof(s.payload -> 'item' -> 'error') <> 'null', false) END,
+          CASE WHEN a.meta IS NULL THEN a.acct -> 'name' ELSE a.meta -> 'name' END,
+          CASE WHEN a.meta IS NULL THEN a.acct -> 'mask' ELSE a.meta -> 'number' END,
+          a.acct -> 'persistent_account_id', a.acct -> 'institution_type')::text ORDER BY a.ord)
+          FROM (SELECT e.acct, e.ord, CASE WHEN jsonb_typeof(e.acct -> 'meta') = 'object' THEN e.acct -> 'meta' END AS meta
+                  FROM jsonb_array_elements(CASE WHEN s.payload IS NOT NULL AND jsonb_typeof(s.payload) = 'object'
+                         AND CASE WHEN jsonb_typeof(s.payload -> 'accounts') = 'array'
+                                  THEN jsonb_array_length(s.payload -> 'accounts') END BETWEEN 1 AND 1000
+                         AND CASE WHEN pg_column_compression(s.payload) IS NULL THEN pg_column_size(s.payload)
+                                  ELSE pg_column_size(s.payload || '{}'::jsonb) END <= 4096
+                         AND NOT jsonb_path_exists(s.payload, 'strict \$.**{64}', '{}', true)
+                       THEN s.payload -> 'accounts' END) WITH ORDINALITY e(acct, ord)) a)
+       IS DISTINCT FROM
+       (SELECT array_agg(row(f.ord, f.kind, f.item_institution_id, f.item_error, f.name, f.mask,
+                             f.persistent_account_id, f.institution_type)::text ORDER BY f.ord)
+          FROM itemdup.flat_accounts(s.payload) f)")"
 # the hostile jsonb rows got their reasons on the flat path too (the
 # "Production" snapshot of f_snap loses its tie: not a live reject)
 check_eq "flat path rejects by reason" "bad_environment:2 bad_item_id:2 bad_timestamp:1 no_accounts:5 not_object:5 null_payload:1 too_deep:3 too_large:1 too_many_accounts:2" \
@@ -57,7 +90,10 @@ check_eq "a snapshot tie is decided alike (the 2020 mask wins or loses in both)"
 	"$(q "SELECT string_agg(item_id, ' ' ORDER BY item_id) FROM itemdup.result_group_items WHERE run_id = $T AND item_id LIKE 'f_snap%'")" \
 	"$(q "SELECT string_agg(item_id, ' ' ORDER BY item_id) FROM itemdup.result_group_items WHERE run_id = $F AND item_id LIKE 'f_snap%'")"
 # auto: flat for jsonb, text for json; --read-path flat on json fails clearly
-check_eq "auto reads a jsonb source flat" "0|flat" \
+check_eq "auto reads a jsonb source flat, through the extension when installed" "0|flat-ext" \
+	"$(run_rc run --max-reject-ratio 1)|$(q "SELECT stats->>'read_path' FROM itemdup.runs ORDER BY run_id DESC LIMIT 1")"
+q "DROP EXTENSION itemdup_check" >/dev/null
+check_eq "auto reads a jsonb source flat, through SQL when it is not" "0|flat" \
 	"$(run_rc run --max-reject-ratio 1)|$(q "SELECT stats->>'read_path' FROM itemdup.runs ORDER BY run_id DESC LIMIT 1")"
 check_eq "auto reads a json source as text" "0|text" \
 	"$(run_rc run --source h.items_json --max-reject-ratio 1)|$(q "SELECT stats->>'read_path' FROM itemdup.runs ORDER BY run_id DESC LIMIT 1")"
