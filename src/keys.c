@@ -223,7 +223,7 @@ keys_dataset_init(Dataset *ds, KeyHashFn hash)
 void
 keys_dataset_expect(Dataset *ds, size_t items)
 {
-	/* no cap needed above the estimate: a wrong one costs untouched pages only */
+	/* an estimate too high costs address space, pages only where rows land */
 	if (ds->item_ids.n == 0 && items > ds->item_ids.n_slots / 2 && items < ((size_t) 1 << 30))
 	{
 		keys_idtable_free(&ds->item_ids);
@@ -259,14 +259,13 @@ keys_dataset_seal(Dataset *ds)
 	keys_idtable_free(&ds->item_ids);
 	keys_idtable_free(&ds->names);
 	keys_idtable_free(&ds->keys);
-	keys_idtable_free(&ds->pkeys.table);
+	keys_idtable_free(&ds->pkeys.table);	/* its bytes stay: the published model prints them */
 	vec_free(&ds->item_times);
 	keys_dataset_finish(ds);
 	keys_idtable_free(&ds->gnames);
 	keys_idtable_free(&ds->gkeys);
 	vec_free(&ds->gname_rep);
 	vec_free(&ds->gkey_rep);
-	/* the published model prints persistent keys from their bytes (model.c) */
 	/* institutions stay whole: publish prints them by id */
 }
 
