@@ -137,7 +137,7 @@ ext:
 ext-install: ext
 	$(MAKE) -C ext install
 
-integration: build/san/itemdup build/itemdup-gen
+integration: build/san/itemdup build/itemdup build/itemdup-gen
 	$(MAKE) -s ext >/dev/null
 	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) -s ext-install >/dev/null; fi
 	bash tests/integration/run.sh

@@ -11,8 +11,8 @@
 #define ARENA_BLOCK_SIZE (1024 * 1024)
 
 /* arena_alloc rounds sizes up with a mask: the alignment is a power of two */
-_Static_assert((sizeof(max_align_t) & (sizeof(max_align_t) - 1)) == 0,
-			   "max_align_t size is a power of two");
+_Static_assert((_Alignof(max_align_t) & (_Alignof(max_align_t) - 1)) == 0,
+			   "max_align_t alignment is a power of two");
 
 struct ArenaBlock
 {
@@ -115,27 +115,31 @@ arena_reset(Arena *a)
 }
 
 /*
- * arena_alloc — size bytes aligned for any type; owned by the arena.
- * Large requests get a block of their own so big strings waste nothing.
+ * Size bytes (rounded up to align) at a multiple of align (a power of two,
+ * at most max_align_t's) from a's top block; owned by the arena.  Large requests get a block of
+ * their own so big strings waste nothing.
  */
-void *
-arena_alloc(Arena *a, size_t size)
+static void *
+arena_alloc_aligned(Arena *a, size_t size, size_t align)
 {
-	const size_t align = sizeof(max_align_t);
-	size_t		need = (size + align - 1) & ~(align - 1);
+	size_t		need;
 	ArenaBlock *b = a->head;
+	size_t		at;
 
 	if (size > SIZE_MAX / 2)
 		xoom(size);				/* would wrap below: no block can hold it */
+	need = (size + align - 1) & ~(align - 1);
 	if (need == 0)
 		need = align;
-	if (b == NULL || b->size - b->used < need)
+	at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+	if (b == NULL || at > b->size || b->size - at < need)
 	{
 		size_t		bsize = need > ARENA_BLOCK_SIZE / 4 ? need : ARENA_BLOCK_SIZE;
 
 		b = xmalloc(sizeof(ArenaBlock) + bsize);
 		b->size = bsize;
 		b->used = 0;
+		at = 0;
 		if (need > ARENA_BLOCK_SIZE / 4 && a->head != NULL)
 		{
 			/* keep the current block on top: it still has room */
@@ -148,12 +152,33 @@ arena_alloc(Arena *a, size_t size)
 			a->head = b;
 		}
 	}
-	void	   *p = (char *) b->data + b->used;
+	void	   *p = (char *) b->data + at;
 
-	b->used += need;
+	b->used = at + need;
 	assert(b->used <= b->size);
-	assert(((uintptr_t) p & (_Alignof(max_align_t) - 1)) == 0);
+	assert(((uintptr_t) p & (align - 1)) == 0);
 	a->used_bytes += size;
+	return p;
+}
+
+/* arena_alloc — size bytes aligned for any type; owned by the arena. */
+void *
+arena_alloc(Arena *a, size_t size)
+{
+	return arena_alloc_aligned(a, size, _Alignof(max_align_t));
+}
+
+/*
+ * arena_strpack — NUL-terminated copy of len bytes, packed next to the
+ * previous one (no alignment: text only); owned by the arena.
+ */
+char *
+arena_strpack(Arena *a, const char *s, size_t len)
+{
+	char	   *p = arena_alloc_aligned(a, len + 1, 1);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
 	return p;
 }
 

@@ -48,6 +48,8 @@ void		arena_free(Arena *a);
 void		arena_reset(Arena *a);
 void	   *arena_alloc(Arena *a, size_t size);
 char	   *arena_strndup(Arena *a, const char *s, size_t len);
+/* arena_strpack — as arena_strndup, packed without alignment (text only) */
+char	   *arena_strpack(Arena *a, const char *s, size_t len);
 
 /*
  * xoom — the one out-of-memory path: a message, then abort.  For

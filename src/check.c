@@ -254,7 +254,7 @@ static bool
 superseded_by_source(const Check *ck, const char *item_id)
 {
 	return (ck->link_payload.item_id && strcmp(ck->link_payload.item_id, item_id) == 0) ||
-		keys_lookup(&ck->ds.item_ids, item_id, strlen(item_id)) != KEY_NONE;
+		keys_find_item(&ck->ds, item_id, strlen(item_id)) != KEY_NONE;
 }
 
 /* Candidates of the published index: Items on the link's usable published keys. */

@@ -4,6 +4,7 @@
  */
 #include "keys.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,112 +24,41 @@ keys_interner_init(Interner *in, KeyHashFn hash)
 {
 	memset(in, 0, sizeof(*in));
 	arena_init(&in->arena);
-	in->hash = hash ? hash : keys_hash_xxh3;
-	in->n_slots = 1024;
-	in->slots = xcalloc(in->n_slots, sizeof(uint64_t));
-}
-
-/*
- * The bytes of id: in the bytes array itself for an inline_small interner's
- * keys of up to 8 bytes (no arena copy, no pointer), else where it points.
- */
-static inline const void *
-id_bytes(const Interner *in, size_t id)
-{
-	if (in->inline_small && in->lens[id] <= sizeof(in->bytes[id]))
-		return (const void *) &in->bytes[id];
-	return in->bytes[id];
-}
-
-/* A slot holds 32 more bits of the hash, so most misses never leave the slot array. */
-static inline uint64_t
-slot_of(KeyHash h, uint32_t id)
-{
-	return (h.hi & UINT64_C(0xffffffff00000000)) | ((uint64_t) id + 1);
+	keys_idtable_init(&in->table, hash, 0);
 }
 
 void
 keys_interner_free(Interner *in)
 {
 	arena_free(&in->arena);
-	free(in->slots);
+	keys_idtable_free(&in->table);
 	free(in->bytes);
 	free(in->lens);
 	memset(in, 0, sizeof(*in));
 }
 
-static void
-interner_grow(Interner *in)
+/* IdKeyFn of an Interner: the copy of id's bytes */
+static const void *
+interner_key(const void *ctx, uint32_t v, unsigned char *buf, size_t *len)
 {
-	size_t		n_slots = in->n_slots * 2;
-	uint64_t   *slots = xcalloc(n_slots, sizeof(uint64_t));
+	const Interner *in = ctx;
 
-	/* hashes are not kept (16 bytes an id): recomputed from the bytes */
-	for (size_t id = 0; id < in->n; id++)
-	{
-		KeyHash		h = in->hash(id_bytes(in, id), in->lens[id]);
-		size_t		s = h.lo & (n_slots - 1);
-
-		while (slots[s] != 0)
-			s = (s + 1) & (n_slots - 1);
-		slots[s] = slot_of(h, (uint32_t) id);
-	}
-	free(in->slots);
-	in->slots = slots;
-	in->n_slots = n_slots;
-}
-
-/*
- * Probe for bytes; returns the slot index where it is or where it would go.
- * Every slot whose 32-bit tag (the hash's high bits) matches is confirmed by
- * comparing the bytes; a tag match with other bytes counts as a collision.
- */
-static size_t
-interner_probe(const Interner *in, KeyHash h, const void *bytes, size_t len,
-			   uint64_t *collisions)
-{
-	size_t		s = h.lo & (in->n_slots - 1);
-	uint64_t	tag = h.hi & UINT64_C(0xffffffff00000000);
-
-	for (;;)
-	{
-		uint64_t	slot = in->slots[s];
-		uint32_t	v;
-
-		if (slot == 0)
-			return s;
-		v = (uint32_t) slot - 1;
-		if ((slot & UINT64_C(0xffffffff00000000)) == tag)
-		{
-			if (in->lens[v] == len && memcmp(id_bytes(in, v), bytes, len) == 0)
-				return s;
-			if (collisions)
-				(*collisions)++;
-		}
-		s = (s + 1) & (in->n_slots - 1);
-	}
+	(void) buf;
+	*len = in->lens[v];
+	return in->bytes[v];
 }
 
 uint32_t
 keys_intern(Interner *in, const void *bytes, size_t len, bool *is_new)
 {
-	KeyHash		h;
+	size_t		slot;
+	uint32_t	id = keys_idtable_find(&in->table, bytes, len, interner_key, in, &slot);
 
-	if (in->slots == NULL)
-	{
-		fprintf(stderr, "itemdup: internal error: interning into a sealed Dataset\n");
-		abort();
-	}
-	h = in->hash(bytes, len);
-	size_t		s = interner_probe(in, h, bytes, len, &in->collisions);
-	uint32_t	id;
-
-	if (in->slots[s] != 0)
-	{
-		if (is_new)
-			*is_new = false;
-		return (uint32_t) in->slots[s] - 1;
-	}
+	in->collisions = in->table.collisions;
+	if (is_new)
+		*is_new = id == KEY_NONE;
+	if (id != KEY_NONE)
+		return id;
 	if (in->n == in->cap)
 	{
 		in->cap = in->cap ? in->cap * 2 : 256;
@@ -136,34 +66,137 @@ keys_intern(Interner *in, const void *bytes, size_t len, bool *is_new)
 		in->lens = xrealloc(in->lens, in->cap * sizeof(uint32_t));
 	}
 	id = (uint32_t) in->n++;
-	if (in->inline_small && len <= sizeof(in->bytes[id]))
-	{
-		in->bytes[id] = NULL;
-		memcpy((void *) &in->bytes[id], bytes, len);
-	}
-	else
-		in->bytes[id] = arena_strndup(&in->arena, bytes, len);
+	in->bytes[id] = arena_strpack(&in->arena, bytes, len);
 	in->lens[id] = (uint32_t) len;
-	in->slots[s] = slot_of(h, id);
-	if (in->n * 2 > in->n_slots)
-		interner_grow(in);
-	if (is_new)
-		*is_new = true;
+	keys_idtable_put(&in->table, slot, id, interner_key, in);
 	return id;
+}
+
+_Static_assert(sizeof(void *) != 8 || sizeof(Item) == 40, "an Item is 40 bytes");
+
+static size_t
+idtable_size_for(size_t expected)
+{
+	size_t		n = 1024;
+
+	while (n / 2 < expected && n < ((size_t) 1 << 31))
+		n *= 2;
+	return n;
+}
+
+void
+keys_idtable_init(IdTable *t, KeyHashFn hash, size_t expected)
+{
+	memset(t, 0, sizeof(*t));
+	t->hash = hash ? hash : keys_hash_xxh3;
+	t->n_slots = idtable_size_for(expected);
+	t->slots = xcalloc(t->n_slots, sizeof(uint32_t));
+}
+
+void
+keys_idtable_free(IdTable *t)
+{
+	free(t->slots);
+	t->slots = NULL;
+	t->n_slots = 0;
+}
+
+/* keys_idtable_find's probe; counts collisions into *collisions unless NULL */
+static uint32_t
+idtable_probe(const IdTable *t, const void *bytes, size_t len, IdKeyFn key_of,
+			  const void *ctx, size_t *slot, uint64_t *collisions)
+{
+	unsigned char buf[IDKEY_MAX];
+	KeyHash		h;
+	size_t		mask = t->n_slots - 1;
+	size_t		s;
+
+	if (t->slots == NULL)
+	{
+		fprintf(stderr, "itemdup: internal error: interning into a sealed Dataset\n");
+		abort();
+	}
+	h = t->hash(bytes, len);
+	for (s = h.lo & mask;; s = (s + 1) & mask)
+	{
+		uint32_t	v = t->slots[s];
+		size_t		klen;
+		const void *k;
+
+		if (v == 0)
+			break;
+		k = key_of(ctx, v - 1, buf, &klen);
+		if (klen == len && memcmp(k, bytes, len) == 0)
+		{
+			*slot = s;
+			return v - 1;
+		}
+		/* a probe past another key; a collision only when the whole hash matched */
+		if (collisions != NULL)
+		{
+			KeyHash		o = t->hash(k, klen);
+
+			if (o.lo == h.lo && o.hi == h.hi)
+				(*collisions)++;
+		}
+	}
+	*slot = s;
+	return KEY_NONE;
+}
+
+uint32_t
+keys_idtable_find(IdTable *t, const void *bytes, size_t len, IdKeyFn key_of,
+				  const void *ctx, size_t *slot)
+{
+	return idtable_probe(t, bytes, len, key_of, ctx, slot, &t->collisions);
+}
+
+static void
+idtable_grow(IdTable *t, IdKeyFn key_of, const void *ctx)
+{
+	unsigned char buf[IDKEY_MAX];
+	size_t		n_slots = t->n_slots * 2;
+	uint32_t   *slots = xcalloc(n_slots, sizeof(uint32_t));
+
+	/* no hash is kept (4 bytes a slot): each value's key is hashed again */
+	for (size_t i = 0; i < t->n_slots; i++)
+	{
+		uint32_t	v = t->slots[i];
+		size_t		klen;
+		const void *k;
+		size_t		s;
+
+		if (v == 0)
+			continue;
+		k = key_of(ctx, v - 1, buf, &klen);
+		s = t->hash(k, klen).lo & (n_slots - 1);
+		while (slots[s] != 0)
+			s = (s + 1) & (n_slots - 1);
+		slots[s] = v;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->n_slots = n_slots;
 }
 
 uint32_t
 keys_lookup(const Interner *in, const void *bytes, size_t len)
 {
-	KeyHash		h;
-	size_t		s;
+	size_t		slot;
 
-	if (in->slots == NULL)
+	if (in->table.slots == NULL)
 		return KEY_NONE;		/* sealed */
-	h = in->hash(bytes, len);
-	s = interner_probe(in, h, bytes, len, NULL);
+	return idtable_probe(&in->table, bytes, len, interner_key, in, &slot, NULL);
+}
 
-	return in->slots[s] ? (uint32_t) in->slots[s] - 1 : KEY_NONE;
+void
+keys_idtable_put(IdTable *t, size_t slot, uint32_t v, IdKeyFn key_of, const void *ctx)
+{
+	assert(t->slots[slot] == 0 && v < UINT32_MAX - 1);
+	t->slots[slot] = v + 1;
+	t->n++;
+	if (t->n * 2 > t->n_slots)
+		idtable_grow(t, key_of, ctx);
 }
 
 void
@@ -172,19 +205,30 @@ keys_dataset_init(Dataset *ds, KeyHashFn hash)
 	memset(ds, 0, sizeof(*ds));
 	arena_init(&ds->arena);
 	vec_init(&ds->items, sizeof(Item));
+	vec_init(&ds->item_times, sizeof(ItemTime));
 	vec_init(&ds->accounts, sizeof(Account));
 	vec_init(&ds->key_info, sizeof(KeyInfo));
 	vec_init(&ds->name_info, sizeof(NameInfo));
+	vec_init(&ds->gname_rep, sizeof(uint32_t));
+	vec_init(&ds->gkey_rep, sizeof(uint32_t));
 	keys_interner_init(&ds->institutions, hash);
-	keys_interner_init(&ds->names, hash);
-	keys_interner_init(&ds->keys, hash);
+	keys_idtable_init(&ds->names, hash, 0);
+	keys_idtable_init(&ds->keys, hash, 0);
 	keys_interner_init(&ds->pkeys, hash);
-	keys_interner_init(&ds->gnames, hash);
-	keys_interner_init(&ds->gkeys, hash);
-	keys_interner_init(&ds->item_ids, hash);
-	/* (name id, mask) keys are 6-8 bytes: kept in place of their pointer */
-	ds->keys.inline_small = true;
-	ds->gkeys.inline_small = true;
+	keys_idtable_init(&ds->gnames, hash, 0);
+	keys_idtable_init(&ds->gkeys, hash, 0);
+	keys_idtable_init(&ds->item_ids, hash, 0);
+}
+
+void
+keys_dataset_expect(Dataset *ds, size_t items)
+{
+	/* an estimate too high costs address space, pages only where rows land */
+	if (ds->item_ids.n == 0 && items > ds->item_ids.n_slots / 2 && items < ((size_t) 1 << 30))
+	{
+		keys_idtable_free(&ds->item_ids);
+		keys_idtable_init(&ds->item_ids, ds->item_ids.hash, items);
+	}
 }
 
 void
@@ -192,60 +236,36 @@ keys_dataset_free(Dataset *ds)
 {
 	arena_free(&ds->arena);
 	vec_free(&ds->items);
+	vec_free(&ds->item_times);
 	vec_free(&ds->accounts);
 	vec_free(&ds->key_info);
 	vec_free(&ds->name_info);
+	vec_free(&ds->gname_rep);
+	vec_free(&ds->gkey_rep);
 	keys_interner_free(&ds->institutions);
-	keys_interner_free(&ds->names);
-	keys_interner_free(&ds->keys);
+	keys_idtable_free(&ds->names);
+	keys_idtable_free(&ds->keys);
 	keys_interner_free(&ds->pkeys);
-	keys_interner_free(&ds->gnames);
-	keys_interner_free(&ds->gkeys);
-	keys_interner_free(&ds->item_ids);
-	free(ds->item_winner);
+	keys_idtable_free(&ds->gnames);
+	keys_idtable_free(&ds->gkeys);
+	keys_idtable_free(&ds->item_ids);
 	memset(ds, 0, sizeof(*ds));
-}
-
-/* What interner_seal keeps besides n and the collision count. */
-typedef enum SealKeep
-{
-	SEAL_NOTHING,				/* the keys are only compared while interning */
-	SEAL_ARENA,					/* others point into the arena; the per-id arrays go */
-	SEAL_BYTES					/* bytes[] and lens[] are read later too */
-} SealKeep;
-
-/* Drop an interner's hash table and what keep allows; keys_intern on it aborts. */
-static void
-interner_seal(Interner *in, SealKeep keep)
-{
-	free(in->slots);
-	in->slots = NULL;
-	in->n_slots = 0;
-	if (keep == SEAL_BYTES)
-		return;
-	free(in->bytes);
-	free(in->lens);
-	in->bytes = NULL;
-	in->lens = NULL;
-	in->cap = 0;
-	if (keep == SEAL_NOTHING)
-		arena_free(&in->arena);
 }
 
 void
 keys_dataset_seal(Dataset *ds)
 {
-	/* Items and NameInfo point into these arenas */
-	interner_seal(&ds->item_ids, SEAL_ARENA);
-	interner_seal(&ds->names, SEAL_ARENA);
-	/* the published model prints persistent keys from their bytes (model.c) */
-	interner_seal(&ds->pkeys, SEAL_BYTES);
-	interner_seal(&ds->keys, SEAL_NOTHING);
-	interner_seal(&ds->gnames, SEAL_NOTHING);
-	interner_seal(&ds->gkeys, SEAL_NOTHING);
-	free(ds->item_winner);
-	ds->item_winner = NULL;
-	ds->item_winner_cap = 0;
+	/* the read's tables go first: the cross-institution ones are built in their place */
+	keys_idtable_free(&ds->item_ids);
+	keys_idtable_free(&ds->names);
+	keys_idtable_free(&ds->keys);
+	keys_idtable_free(&ds->pkeys.table);	/* its bytes stay: the published model prints them */
+	vec_free(&ds->item_times);
+	keys_dataset_finish(ds);
+	keys_idtable_free(&ds->gnames);
+	keys_idtable_free(&ds->gkeys);
+	vec_free(&ds->gname_rep);
+	vec_free(&ds->gkey_rep);
 	/* institutions stay whole: publish prints them by id */
 }
 
@@ -372,13 +392,102 @@ resolve_institution(Dataset *ds, const SourceRow *row, const PayloadItem *p,
 	return KEY_NONE;
 }
 
+/* The IdTable keys, rebuilt from what the data set keeps (IdKeyFn). */
+static const void *
+name_key(const void *ctx, uint32_t v, unsigned char *buf, size_t *len)
+{
+	const NameInfo *ni = &VEC_AT(&((const Dataset *) ctx)->name_info, NameInfo, v);
+	size_t		nlen = strlen(ni->name);	/* a normalised name holds no NUL */
+
+	buf[0] = ni->env;
+	put_u32(buf + 1, ni->institution);
+	memcpy(buf + 5, ni->name, nlen);
+	*len = 5 + nlen;
+	return buf;
+}
+
+static const void *
+key_key(const void *ctx, uint32_t v, unsigned char *buf, size_t *len)
+{
+	const KeyInfo *ki = &VEC_AT(&((const Dataset *) ctx)->key_info, KeyInfo, v);
+	size_t		mlen = strlen(ki->mask);
+
+	put_u32(buf, ki->name);
+	memcpy(buf + 4, ki->mask, mlen);
+	*len = 4 + mlen;
+	return buf;
+}
+
+/* (environment, name) of a gnames id: its first name's */
+static const void *
+gname_key(const void *ctx, uint32_t v, unsigned char *buf, size_t *len)
+{
+	const Dataset *ds = ctx;
+	const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, VEC_AT(&ds->gname_rep, uint32_t, v));
+	size_t		nlen = strlen(ni->name);
+
+	buf[0] = ni->env;
+	memcpy(buf + 1, ni->name, nlen);
+	*len = 1 + nlen;
+	return buf;
+}
+
+/* (gname id, mask) of a gkeys id: its first key's */
+static const void *
+gkey_key(const void *ctx, uint32_t v, unsigned char *buf, size_t *len)
+{
+	const Dataset *ds = ctx;
+	const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, VEC_AT(&ds->gkey_rep, uint32_t, v));
+	size_t		mlen = strlen(ki->mask);
+
+	put_u32(buf, VEC_AT(&ds->name_info, NameInfo, ki->name).gname);
+	memcpy(buf + 4, ki->mask, mlen);
+	*len = 4 + mlen;
+	return buf;
+}
+
+/* item_id of the Item at index v (a valid item_id holds no NUL) */
+static const void *
+item_key(const void *ctx, uint32_t v, unsigned char *buf, size_t *len)
+{
+	const char *id = DS_ITEM((const Dataset *) ctx, v)->item_id;
+
+	(void) buf;
+	*len = strlen(id);
+	return id;
+}
+
+/*
+ * The id of bytes in t, a new one (*is_new) when absent: ids are dense in
+ * the order keys first appear.  The new id's key must be readable through
+ * key_of before the call (its info pushed) since a growth rehashes it;
+ * on a hit the caller pops it again.
+ */
+static uint32_t
+intern_id(IdTable *t, const void *bytes, size_t len, IdKeyFn key_of, const Dataset *ds,
+		  bool *is_new)
+{
+	size_t		slot;
+	uint32_t	id = keys_idtable_find(t, bytes, len, key_of, ds, &slot);
+
+	*is_new = id == KEY_NONE;
+	if (*is_new)
+	{
+		id = (uint32_t) t->n;
+		keys_idtable_put(t, slot, id, key_of, ds);
+	}
+	return id;
+}
+
 /* Intern the keys of one keyable account. */
 static void
 intern_account(Dataset *ds, const Item *it, const PayloadAccount *pa, Account *a)
 {
 	unsigned char buf[8 + NORMALIZE_NAME_MAX + PAYLOAD_MAX_ID];
 	size_t		n = 0;
+	size_t		mlen;
 	bool		is_new;
+	uint32_t	name;
 
 	if (pa->persistent_id != NULL)
 	{
@@ -396,75 +505,117 @@ intern_account(Dataset *ds, const Item *it, const PayloadAccount *pa, Account *a
 	buf[n++] = it->env;
 	n += put_u32(buf + n, it->institution);
 	memcpy(buf + n, pa->name, pa->name_len);
-	a->name = keys_intern(&ds->names, buf, n + pa->name_len, &is_new);
-	if (is_new)
 	{
+		/* a candidate NameInfo whose name points at the probe until it is kept */
 		NameInfo   *ni = vec_push(&ds->name_info);
 
-		ni->name = ds->names.bytes[a->name] + 5;
+		ni->name = pa->name;
 		ni->institution = it->institution;
 		ni->env = it->env;
-		/* the same name at every institution of the environment */
-		buf[4] = it->env;
-		ni->gname = keys_intern(&ds->gnames, buf + 4, 1 + pa->name_len, NULL);
+		name = intern_id(&ds->names, buf, n + pa->name_len, name_key, ds, &is_new);
+		if (is_new)
+			ni->name = arena_strpack(&ds->arena, pa->name, pa->name_len);
+		else
+			ds->name_info.len--;
 	}
 
-	n = put_u32(buf, a->name);
-	memcpy(buf + n, pa->mask, strlen(pa->mask));
-	n += strlen(pa->mask);
-	a->key = keys_intern(&ds->keys, buf, n, &is_new);
-	if (is_new)
+	mlen = strlen(pa->mask);
+	n = put_u32(buf, name);
+	memcpy(buf + n, pa->mask, mlen);
 	{
 		KeyInfo    *ki = vec_push(&ds->key_info);
 
-		ki->name = a->name;
+		ki->name = name;
 		memcpy(ki->mask, pa->mask, sizeof(ki->mask));
-		n = put_u32(buf, VEC_AT(&ds->name_info, NameInfo, a->name).gname);
-		memcpy(buf + n, pa->mask, strlen(pa->mask));
-		ki->gkey = keys_intern(&ds->gkeys, buf, n + strlen(pa->mask), NULL);
+		a->key = intern_id(&ds->keys, buf, n + mlen, key_key, ds, &is_new);
+		if (!is_new)
+			ds->key_info.len--;
 	}
 }
 
 /* Latest updated_at wins, then the larger row hash: independent of order. */
 static bool
-item_newer(const Item *a, const Item *b)
+item_newer(const ItemTime *a, const ItemTime *b)
 {
 	if (a->updated_at != b->updated_at)
 		return a->updated_at > b->updated_at;
 	return a->row_hash > b->row_hash;
 }
 
+/*
+ * The item_id table maps an item_id to the Item that holds it now: a later
+ * snapshot of the same item_id takes the slot when newer, and shares the
+ * first one's copy of the text.
+ */
 static void
 apply_snapshot_rule(Dataset *ds, uint32_t idx, const char *item_id, size_t len)
 {
 	Item	   *it = DS_ITEM(ds, idx);
-	bool		is_new;
-	uint32_t	id = keys_intern(&ds->item_ids, item_id, len, &is_new);
+	size_t		slot;
+	uint32_t	prev = keys_idtable_find(&ds->item_ids, item_id, len, item_key, ds, &slot);
 
-	/* the interner's copy is the item's: one copy of each item_id */
-	it->item_id = ds->item_ids.bytes[id];
-
-	if (is_new)
+	if (prev == KEY_NONE)
 	{
-		if (id >= ds->item_winner_cap)
-		{
-			ds->item_winner_cap = ds->item_winner_cap ? ds->item_winner_cap * 2 : 1024;
-			ds->item_winner = xrealloc(ds->item_winner,
-									   ds->item_winner_cap * sizeof(uint32_t));
-		}
-		ds->item_winner[id] = idx;
+		it->item_id = arena_strpack(&ds->arena, item_id, len);
+		keys_idtable_put(&ds->item_ids, slot, idx, item_key, ds);
 		return;
 	}
 
-	Item	   *prev = DS_ITEM(ds, ds->item_winner[id]);
+	Item	   *p = DS_ITEM(ds, prev);
 
-	if (item_newer(it, prev))
+	it->item_id = p->item_id;
+	if (item_newer(&VEC_AT(&ds->item_times, ItemTime, idx),
+				   &VEC_AT(&ds->item_times, ItemTime, prev)))
 	{
-		prev->superseded = true;
-		ds->item_winner[id] = idx;
+		p->superseded = true;
+		ds->item_ids.slots[slot] = idx + 1;
 	}
 	else
 		it->superseded = true;
+}
+
+uint32_t
+keys_find_item(const Dataset *ds, const char *item_id, size_t len)
+{
+	size_t		slot;
+
+	if (ds->item_ids.slots == NULL)
+		return KEY_NONE;		/* sealed */
+	return idtable_probe(&ds->item_ids, item_id, len, item_key, ds, &slot, NULL);
+}
+
+void
+keys_dataset_finish(Dataset *ds)
+{
+	unsigned char buf[IDKEY_MAX];
+	bool		is_new;
+
+	for (; ds->finished_names < ds->names.n; ds->finished_names++)
+	{
+		uint32_t	v = (uint32_t) ds->finished_names;
+		NameInfo   *ni = &VEC_AT(&ds->name_info, NameInfo, v);
+		size_t		nlen = strlen(ni->name);
+
+		buf[0] = ni->env;
+		memcpy(buf + 1, ni->name, nlen);
+		*(uint32_t *) vec_push(&ds->gname_rep) = v;
+		ni->gname = intern_id(&ds->gnames, buf, 1 + nlen, gname_key, ds, &is_new);
+		if (!is_new)
+			ds->gname_rep.len--;
+	}
+	for (; ds->finished_keys < ds->keys.n; ds->finished_keys++)
+	{
+		uint32_t	v = (uint32_t) ds->finished_keys;
+		KeyInfo    *ki = &VEC_AT(&ds->key_info, KeyInfo, v);
+		size_t		mlen = strlen(ki->mask);
+
+		put_u32(buf, VEC_AT(&ds->name_info, NameInfo, ki->name).gname);
+		memcpy(buf + 4, ki->mask, mlen);
+		*(uint32_t *) vec_push(&ds->gkey_rep) = v;
+		ki->gkey = intern_id(&ds->gkeys, buf, 4 + mlen, gkey_key, ds, &is_new);
+		if (!is_new)
+			ds->gkey_rep.len--;
+	}
 }
 
 uint32_t
@@ -473,16 +624,17 @@ keys_add_item(Dataset *ds, const SourceRow *row, RejectReason reject,
 {
 	uint32_t	idx = (uint32_t) ds->items.len;
 	Item	   *it = vec_push(&ds->items);
+	ItemTime   *tm = vec_push(&ds->item_times);
 	Environment env = ENV_PRODUCTION;
 
-	/* a valid item_id gets the interner's copy in apply_snapshot_rule */
+	/* a valid item_id gets the data set's one copy in apply_snapshot_rule */
 	it->item_id = (row->item_id && reject == REJECT_BAD_ITEM_ID)
-		? arena_strndup(&ds->arena, row->item_id, row->item_id_len) : NULL;
-	it->owner_id = row->owner_id ? arena_strndup(&ds->arena, row->owner_id, row->owner_id_len)
+		? arena_strpack(&ds->arena, row->item_id, row->item_id_len) : NULL;
+	it->owner_id = row->owner_id ? arena_strpack(&ds->arena, row->owner_id, row->owner_id_len)
 		: NULL;
 	it->created_at = row->created_at;
-	it->updated_at = row->updated_at;
-	it->row_hash = row->row_hash;
+	tm->updated_at = row->updated_at;
+	tm->row_hash = row->row_hash;
 	it->institution = KEY_NONE;
 	it->first_account = (uint32_t) ds->accounts.len;
 	it->reject = (uint8_t) reject;
@@ -494,14 +646,15 @@ keys_add_item(Dataset *ds, const SourceRow *row, RejectReason reject,
 	{
 		it->institution = resolve_institution(ds, row, p, map);
 		it->has_error = p->has_error;
-		it->n_accounts = p->n_accounts;
+		assert(p->n_accounts <= PAYLOAD_MAX_ACCOUNTS);
+		it->n_accounts = (uint16_t) p->n_accounts;
 		for (uint32_t i = 0; i < p->n_accounts; i++)
 		{
 			const PayloadAccount *pa = &p->accounts[i];
 			Account    *a = vec_push(&ds->accounts);
 
 			it = DS_ITEM(ds, idx);	/* vec_push on accounts never moves items */
-			a->key = a->pkey = a->name = KEY_NONE;
+			a->key = a->pkey = KEY_NONE;
 			a->unkeyable = pa->unkeyable;
 			if (it->institution == KEY_NONE)
 			{
@@ -551,7 +704,11 @@ count_once(uint32_t *counts, uint32_t *last, uint32_t id, uint32_t item)
 void
 keys_stats_compute(const Dataset *ds, KeyStats *st)
 {
-	uint32_t   *last_name = xcalloc(ds->names.n + 1, sizeof(uint32_t));
+	uint32_t   *last_name;
+
+	/* every name and key has its cross-institution id (keys_dataset_finish) */
+	assert(ds->finished_names == ds->names.n && ds->finished_keys == ds->keys.n);
+	last_name = xcalloc(ds->names.n + 1, sizeof(uint32_t));
 	uint32_t   *last_key = xcalloc(ds->keys.n + 1, sizeof(uint32_t));
 	uint32_t   *last_gname = xcalloc(ds->gnames.n + 1, sizeof(uint32_t));
 	uint32_t   *last_gkey = xcalloc(ds->gkeys.n + 1, sizeof(uint32_t));
@@ -575,14 +732,14 @@ keys_stats_compute(const Dataset *ds, KeyStats *st)
 		{
 			const Account *a = DS_ACCOUNT(ds, it->first_account + k);
 
-			count_once(st->name_items, last_name, a->name, (uint32_t) i);
 			count_once(st->key_items, last_key, a->key, (uint32_t) i);
 			if (a->key != KEY_NONE)
 			{
 				const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, a->key);
 
+				count_once(st->name_items, last_name, ki->name, (uint32_t) i);
 				count_once(st->gname_items, last_gname,
-						   VEC_AT(&ds->name_info, NameInfo, a->name).gname, (uint32_t) i);
+						   VEC_AT(&ds->name_info, NameInfo, ki->name).gname, (uint32_t) i);
 				count_once(st->gkey_items, last_gkey, ki->gkey, (uint32_t) i);
 			}
 		}

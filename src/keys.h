@@ -43,23 +43,58 @@ typedef KeyHash (*KeyHashFn) (const void *bytes, size_t len);
 KeyHash		keys_hash_xxh3(const void *bytes, size_t len);
 
 /*
+ * IdTable — values (dense ids, or Item indexes) found by the bytes of their
+ * key without keeping the key or its hash: each slot is the value + 1 (0 =
+ * empty), 4 bytes at most half full, and the caller's IdKeyFn rebuilds a
+ * value's key from the data set so that every candidate is confirmed by
+ * comparing the full key bytes (a collision can never join two keys).
+ * docs/SCALING.md "Memory model".
+ */
+typedef struct IdTable
+{
+	uint32_t   *slots;			/* value + 1; 0 = empty; NULL once sealed */
+	size_t		n_slots;		/* power of two */
+	size_t		n;				/* values stored (ids handed out) */
+	uint64_t	collisions;		/* full-hash hits whose keys differed */
+	KeyHashFn	hash;
+} IdTable;
+
+/* The key of value v: its bytes (in buf, IDKEY_MAX bytes, or elsewhere) and *len. */
+typedef const void *(*IdKeyFn) (const void *ctx, uint32_t v, unsigned char *buf, size_t *len);
+
+#define IDKEY_MAX (8 + NORMALIZE_NAME_MAX + PAYLOAD_MAX_ID)
+
+/* expected: values to hold without growing (0: a small table that grows) */
+void		keys_idtable_init(IdTable *t, KeyHashFn hash, size_t expected);
+void		keys_idtable_free(IdTable *t);
+
+/*
+ * keys_idtable_find — the value whose key is bytes (KEY_NONE when none);
+ * *slot is where it is, or the empty slot where it would go.
+ */
+uint32_t	keys_idtable_find(IdTable *t, const void *bytes, size_t len,
+							  IdKeyFn key_of, const void *ctx, size_t *slot);
+
+/*
+ * keys_idtable_put — store v at the empty slot the last find returned;
+ * grows the table (rehashing every value's key) past half full.
+ */
+void		keys_idtable_put(IdTable *t, size_t slot, uint32_t v, IdKeyFn key_of,
+							 const void *ctx);
+
+/*
  * Interner — byte strings to dense ids 0, 1, 2, ...  Owns copies of the
- * bytes (in its arena).  keys_intern returns the id, new or existing.
+ * bytes (packed in its arena).  keys_intern returns the id, new or existing.
  */
 typedef struct Interner
 {
 	Arena		arena;
-	KeyHashFn	hash;
-	uint64_t   *slots;			/* hash tag << 32 | (id + 1); 0 = empty */
-	const char **bytes;			/* per id, NUL-terminated copy; with
-								 * inline_small, keys of up to 8 bytes are
-								 * stored in the pointer's place instead */
+	IdTable		table;			/* ids by their bytes; slots NULL once sealed */
+	const char **bytes;			/* per id, NUL-terminated copy */
 	uint32_t   *lens;			/* per id */
-	size_t		n_slots;		/* power of two */
 	size_t		n;				/* ids handed out */
 	size_t		cap;			/* capacity of the per-id arrays */
-	uint64_t	collisions;		/* hash tag hits whose bytes differed */
-	bool		inline_small;	/* see bytes */
+	uint64_t	collisions;		/* hash hits whose bytes differed */
 } Interner;
 
 void		keys_interner_init(Interner *in, KeyHashFn hash);
@@ -68,35 +103,44 @@ uint32_t	keys_intern(Interner *in, const void *bytes, size_t len, bool *is_new);
 /* id of bytes, or KEY_NONE when not interned */
 uint32_t	keys_lookup(const Interner *in, const void *bytes, size_t len);
 
-/* One Item as read from the source, after parsing. */
+/*
+ * One Item as read from the source, after parsing: 40 bytes (the
+ * snapshot rule's updated_at and row hash are kept apart for the read
+ * only, in Dataset.item_times).
+ */
 typedef struct Item
 {
-	const char *item_id;		/* arena */
-	const char *owner_id;		/* arena, NULL = owner of its own */
+	const char *item_id;		/* Dataset.arena, one copy per item_id */
+	const char *owner_id;		/* Dataset.arena, NULL = owner of its own */
 	int64_t		created_at;		/* microseconds since the Unix epoch */
-	int64_t		updated_at;		/* INT64_MIN when null */
-	uint64_t	row_hash;		/* tie-break between snapshots */
 	uint32_t	institution;	/* id in Dataset.institutions, KEY_NONE if none */
 	uint32_t	first_account;	/* index into Dataset.accounts */
-	uint32_t	n_accounts;
-	uint32_t	n_keyable;
+	uint16_t	n_accounts;		/* at most PAYLOAD_MAX_ACCOUNTS */
+	uint16_t	n_keyable;
 	uint8_t		env;			/* Environment */
 	uint8_t		reject;			/* RejectReason; REJECT_NONE when live */
-	bool		has_error;		/* item.error set: never the one to keep */
-	bool		superseded;		/* a newer snapshot of the same item_id won */
-	bool		removed;		/* removed_at set and removed items skipped */
+	bool		has_error:1;	/* item.error set: never the one to keep */
+	bool		superseded:1;	/* a newer snapshot of the same item_id won */
+	bool		removed:1;		/* removed_at set and removed items skipped */
 } Item;
 
-typedef struct Account
+/* What the snapshot rule compares, per Item, during the read only. */
+typedef struct ItemTime
+{
+	int64_t		updated_at;		/* INT64_MIN when null */
+	uint64_t	row_hash;		/* tie-break between snapshots */
+} ItemTime;
+
+/* Packed (9 bytes): one per account of every Item; no member's address is taken. */
+typedef struct __attribute__((packed)) Account
 {
 	uint32_t	key;			/* id in Dataset.keys, KEY_NONE if unkeyable */
 	uint32_t	pkey;			/* id in Dataset.pkeys, KEY_NONE if none */
-	uint32_t	name;			/* id in Dataset.names, KEY_NONE if unkeyable */
 	uint8_t		unkeyable;		/* Unkeyable */
 } Account;
 
-/* What a key id stands for, for evidence and scoring. */
-typedef struct KeyInfo
+/* What a key id stands for, for evidence and scoring; packed (13 bytes). */
+typedef struct __attribute__((packed)) KeyInfo
 {
 	uint32_t	name;			/* id in Dataset.names */
 	uint32_t	gkey;			/* id in Dataset.gkeys: (environment, name, mask) */
@@ -105,7 +149,7 @@ typedef struct KeyInfo
 
 typedef struct NameInfo
 {
-	const char *name;			/* normalised, in Dataset.names' arena */
+	const char *name;			/* normalised, in Dataset.arena */
 	uint32_t	institution;
 	uint32_t	gname;			/* id in Dataset.gnames: (environment, name) */
 	uint8_t		env;
@@ -113,24 +157,30 @@ typedef struct NameInfo
 
 /*
  * Dataset — every item of a run, its accounts and the interned keys.
- * Owned by the caller (keys_dataset_init / keys_dataset_free).
+ * Owned by the caller (keys_dataset_init / keys_dataset_free).  The
+ * IdTables of the read (item_ids, names, keys) and the cross-institution
+ * ones (gnames, gkeys: filled by keys_dataset_finish) go at
+ * keys_dataset_seal; their n stays.
  */
 typedef struct Dataset
 {
-	Arena		arena;			/* item ids, owner ids */
+	Arena		arena;			/* item ids, owner ids, names: packed text */
 	Vec			items;			/* Item */
+	Vec			item_times;		/* ItemTime per Item, the read only */
 	Vec			accounts;		/* Account */
 	Vec			key_info;		/* KeyInfo per keys id */
 	Vec			name_info;		/* NameInfo per names id */
 	Interner	institutions;	/* institution id text */
-	Interner	names;			/* env, institution, name */
-	Interner	keys;			/* name id, mask */
+	IdTable		names;			/* env, institution, name -> names id */
+	IdTable		keys;			/* name id, mask -> keys id */
 	Interner	pkeys;			/* env, institution, persistent_account_id */
-	Interner	gnames;			/* env, name: a name across institutions */
-	Interner	gkeys;			/* gname id, mask */
-	Interner	item_ids;		/* item_id text -> index of the winning Item */
-	uint32_t   *item_winner;	/* per item_ids id: index into items */
-	size_t		item_winner_cap;
+	IdTable		gnames;			/* env, name: a name across institutions */
+	IdTable		gkeys;			/* gname id, mask */
+	IdTable		item_ids;		/* item_id text -> index of the winning Item */
+	Vec			gname_rep;		/* per gnames id: its first names id */
+	Vec			gkey_rep;		/* per gkeys id: its first keys id */
+	size_t		finished_names; /* names and keys keys_dataset_finish has */
+	size_t		finished_keys;	/* given their gname and gkey */
 	uint64_t	unkeyable[UNK_COUNT];	/* filled by keys_count_unkeyable */
 } Dataset;
 
@@ -138,14 +188,41 @@ void		keys_dataset_init(Dataset *ds, KeyHashFn hash);
 void		keys_dataset_free(Dataset *ds);
 
 /*
- * keys_dataset_seal — after a run's read, free what only adding items
- * needed: the interners' hash tables, the bytes of the account and
- * cross-institution keys (only compared while interning), the snapshot
- * winners.  Ids, counts, Items, accounts, key and name info, institutions
- * and persistent keys' bytes stay.  keys_add_item and keys_lookup must not
- * follow (check adds its link after the read: it does not seal).
+ * keys_dataset_expect — size the item_id table for about items rows (the
+ * planner's estimate) before the first keys_add_item, so it never grows
+ * (and never holds two tables at once) during the read.
+ */
+void		keys_dataset_expect(Dataset *ds, size_t items);
+
+/*
+ * keys_dataset_finish — give every name and key added since the last call
+ * its cross-institution id (NameInfo.gname, KeyInfo.gkey), in id order, so
+ * the ids are those of interning them as they came.  keys_stats_compute
+ * needs it; keys_dataset_seal calls it.  Done after the read rather than
+ * per row, so its tables never add to the read's peak.
+ */
+void		keys_dataset_finish(Dataset *ds);
+
+/*
+ * keys_dataset_seal — after a run's read, finish, then free what only
+ * adding items needed: every IdTable, the snapshot rule's times, the
+ * persistent keys' hash table.  Ids, counts, Items, accounts, key and name
+ * info, institutions and persistent keys' bytes stay.  keys_add_item and
+ * keys_find_item must not follow (check adds its link after the read: it
+ * does not seal).
  */
 void		keys_dataset_seal(Dataset *ds);
+
+/* Index of the Item that holds item_id now (the snapshot rule's winner), or KEY_NONE. */
+uint32_t	keys_find_item(const Dataset *ds, const char *item_id, size_t len);
+
+/* names id of an account, KEY_NONE when it is unkeyable */
+static inline uint32_t
+keys_account_name(const Dataset *ds, const Account *a)
+{
+	return a->key == KEY_NONE ? KEY_NONE
+		: ((const KeyInfo *) ds->key_info.data)[a->key].name;
+}
 
 /* Fields of a source row that the dataset keeps (strings are borrowed). */
 typedef struct SourceRow

@@ -567,6 +567,7 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 							   err, errlen))
 		goto cleanup;
 	ctx.estimate = estimate_rows(c, st->source_quoted);
+	keys_dataset_expect(ds, ctx.estimate > 0 ? (size_t) ctx.estimate : 0);
 	if (db_interrupted())
 	{
 		snprintf(err, errlen, "interrupted by a signal before reading the source");

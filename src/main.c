@@ -8,6 +8,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "linkcheck.h"
 #include "cli.h"
@@ -21,6 +24,17 @@ main(int argc, char **argv)
 	Options		opt;
 	int			rc;
 
+#ifdef __GLIBC__
+
+	/*
+	 * Blocks of 256 KiB and more (a run's tables, arrays and arena blocks)
+	 * are mapped on their own, so freeing one gives it back and growing one
+	 * moves no bytes.  glibc's default raises this threshold as big blocks
+	 * are freed, after which they come from the heap and stay resident when
+	 * freed (docs/SCALING.md "Memory model").
+	 */
+	(void) mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 	payload_json_init();
 	rc = cli_parse(argc, argv, &opt);
 

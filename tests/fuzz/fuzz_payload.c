@@ -50,6 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		(void) keys_add_item(&ds, &row, r, r == REJECT_NONE ? &p : NULL, &map);
 	}
+	keys_dataset_seal(&ds);		/* as a run does after its read */
 	keys_count_unkeyable(&ds);
 	if (match_find_pairs(&ds, &mo, &mr, err, sizeof(err)))
 	{

@@ -11,6 +11,8 @@
 #include "suites.h"
 #include "testutil.h"
 
+#define ONE_ACCOUNT "[{\"name\":\"Plaid Checking\",\"mask\":\"0000\"}]"
+
 /* Every key hashes the same: only the byte comparison tells them apart. */
 static KeyHash
 const_hash(const void *bytes, size_t len)
@@ -104,15 +106,14 @@ START_TEST(test_interner_collision_grow)
 }
 END_TEST
 
-/* Keys of up to 8 bytes kept in the pointer's place: same answers, growth included. */
-START_TEST(test_interner_inline_small)
+/* Short keys, all colliding, packed side by side: same answers, growth included. */
+START_TEST(test_interner_short_keys)
 {
 	Interner	in;
 	char		buf[32];
 	const int	n = 2100;		/* grows twice past the initial 1024 slots */
 
 	keys_interner_init(&in, const_hash);
-	in.inline_small = true;
 	for (int i = 0; i < n; i++)
 	{
 		/* 4 to 11 bytes: both sides of the 8-byte line, all colliding */
@@ -147,19 +148,204 @@ END_TEST
 START_TEST(test_dataset_seal)
 {
 	Dataset		ds;
-	uint32_t	k;
+	TuRow		r = {0};
+	uint32_t	a;
 
 	keys_dataset_init(&ds, NULL);
-	k = keys_intern(&ds.keys, "key-1234", 8, NULL);
-	(void) keys_intern(&ds.gkeys, "gkey-1234", 9, NULL);
-	(void) keys_intern(&ds.item_ids, "item-a", 6, NULL);
-	ck_assert_uint_eq(keys_lookup(&ds.keys, "key-1234", 8), k);
+	r.institution_id = "ins_1";
+	r.item_id = "item-a";
+	a = tu_add(&ds, &r, "{\"accounts\":" ONE_ACCOUNT "}", NULL);
+	ck_assert_uint_eq(keys_find_item(&ds, "item-a", 6), a);
+	ck_assert_uint_eq(keys_find_item(&ds, "item-b", 6), KEY_NONE);
 	keys_dataset_seal(&ds);
 	ck_assert_uint_eq(ds.keys.n, 1);
+	ck_assert_uint_eq(ds.names.n, 1);
 	ck_assert_uint_eq(ds.gkeys.n, 1);
+	ck_assert_uint_eq(ds.gnames.n, 1);
 	ck_assert_uint_eq(ds.item_ids.n, 1);
-	ck_assert_uint_eq(keys_lookup(&ds.keys, "key-1234", 8), KEY_NONE);
+	ck_assert_ptr_null(ds.keys.slots);
+	ck_assert_ptr_null(ds.item_times.data);
+	ck_assert_uint_eq(keys_find_item(&ds, "item-a", 6), KEY_NONE);
+	ck_assert_uint_eq(keys_lookup(&ds.pkeys, "x", 1), KEY_NONE);
+	/* what matching and publish read stays */
+	ck_assert_str_eq(DS_ITEM(&ds, a)->item_id, "item-a");
+	ck_assert_str_eq(VEC_AT(&ds.name_info, NameInfo, 0).name, "plaid checking");
+	ck_assert_str_eq(VEC_AT(&ds.key_info, KeyInfo, 0).mask, "0000");
 	keys_dataset_free(&ds);
+}
+END_TEST
+
+/* IdTable test data: value v's key is words[v]. */
+typedef struct Words
+{
+	char		w[4000][16];
+} Words;
+
+static const void *
+word_key(const void *ctx, uint32_t v, unsigned char *buf, size_t *len)
+{
+	const Words *ws = ctx;
+
+	(void) buf;
+	*len = strlen(ws->w[v]);
+	return ws->w[v];
+}
+
+/*
+ * An IdTable keeps no key: every hit is confirmed through key_of.  With
+ * every hash equal, and with the real one: growth from 1024 slots past
+ * 4,000 values, lookups of absent keys (prefixes, longer ones), a value
+ * replaced in place, and collisions counted only for equal hashes.
+ */
+START_TEST(test_idtable_growth_absent_collisions)
+{
+	static Words ws;
+	IdTable		t;
+	size_t		slot;
+	const int	n = 4000;
+
+	for (int i = 0; i < n; i++)
+		snprintf(ws.w[i], sizeof(ws.w[i]), "w%d", i);
+	keys_idtable_init(&t, _i ? NULL : const_hash, 0);
+	ck_assert_uint_eq(t.n_slots, 1024);
+	for (int i = 0; i < n; i++)
+	{
+		ck_assert_uint_eq(keys_idtable_find(&t, ws.w[i], strlen(ws.w[i]), word_key, &ws, &slot),
+						  KEY_NONE);
+		keys_idtable_put(&t, slot, (uint32_t) i, word_key, &ws);
+	}
+	ck_assert_uint_eq(t.n, (size_t) n);
+	ck_assert_uint_ge(t.n_slots, 2 * (size_t) n);
+	for (int i = n - 1; i >= 0; i--)
+		ck_assert_uint_eq(keys_idtable_find(&t, ws.w[i], strlen(ws.w[i]), word_key, &ws, &slot),
+						  (uint32_t) i);
+	ck_assert_uint_eq(keys_idtable_find(&t, "w", 1, word_key, &ws, &slot), KEY_NONE);
+	ck_assert_uint_eq(keys_idtable_find(&t, "w40000", 6, word_key, &ws, &slot), KEY_NONE);
+	ck_assert_uint_eq(keys_idtable_find(&t, "", 0, word_key, &ws, &slot), KEY_NONE);
+	if (_i)
+		ck_assert_uint_eq(t.collisions, 0);
+	else
+		ck_assert_uint_gt(t.collisions, (uint64_t) n);
+
+	/* the snapshot rule's move: the slot of w7 now holds value 9 */
+	ck_assert_uint_eq(keys_idtable_find(&t, "w7", 2, word_key, &ws, &slot), 7);
+	t.slots[slot] = 9 + 1;
+	ck_assert_uint_eq(keys_idtable_find(&t, "w9", 2, word_key, &ws, &slot), 9);
+	keys_idtable_free(&t);
+	ck_assert_ptr_null(t.slots);
+}
+END_TEST
+
+/* Sized for an expected count: no growth up to it. */
+START_TEST(test_idtable_expected_size)
+{
+	static Words ws;
+	IdTable		t;
+	size_t		slot,
+				n_slots;
+
+	keys_idtable_init(&t, NULL, 3000);
+	n_slots = t.n_slots;
+	ck_assert_uint_ge(n_slots, 6000);
+	for (int i = 0; i < 3000; i++)
+	{
+		snprintf(ws.w[i], sizeof(ws.w[i]), "x%d", i);
+		(void) keys_idtable_find(&t, ws.w[i], strlen(ws.w[i]), word_key, &ws, &slot);
+		keys_idtable_put(&t, slot, (uint32_t) i, word_key, &ws);
+	}
+	ck_assert_uint_eq(t.n_slots, n_slots);
+	keys_idtable_free(&t);
+}
+END_TEST
+
+/*
+ * The same rows under a constant hash and under XXH3 give the same ids for
+ * every account's name, key, persistent key and cross-institution ids, and
+ * the same snapshot winners: a collision in any table joins nothing.
+ */
+START_TEST(test_dataset_same_ids_under_collisions)
+{
+	Dataset		ds[2];
+	TuRow		r = {0};
+	char		id[32],
+				json[256];
+
+	for (int h = 0; h < 2; h++)
+	{
+		keys_dataset_init(&ds[h], h ? NULL : const_hash);
+		for (int i = 0; i < 300; i++)
+		{
+			snprintf(id, sizeof(id), "item-%d", i % 250);	/* 50 snapshots again */
+			r.item_id = id;
+			r.updated_at = i % 7;
+			r.row_hash = (uint64_t) i * 2654435761u;
+			r.institution_id = i % 3 ? "ins_1" : "ins_2";
+			r.env = i % 5 ? NULL : "sandbox";
+			snprintf(json, sizeof(json), "{\"accounts\":[{\"name\":\"Name %d\",\"mask\":\"%04d\","
+					 "\"persistent_account_id\":\"p%d\"},{\"name\":\"Name %d\",\"mask\":\"%02d\"}]}",
+					 i % 40, i % 90, i % 60, i % 13, i % 11);
+			(void) tu_add(&ds[h], &r, json, NULL);
+		}
+	}
+	ck_assert_uint_gt(ds[0].keys.collisions + ds[0].names.collisions + ds[0].item_ids.collisions, 0);
+	ck_assert_uint_eq(ds[1].keys.collisions + ds[1].names.collisions + ds[1].item_ids.collisions, 0);
+	ck_assert_uint_eq(ds[0].keys.n, ds[1].keys.n);
+	ck_assert_uint_eq(ds[0].names.n, ds[1].names.n);
+	ck_assert_uint_eq(ds[0].gkeys.n, ds[1].gkeys.n);
+	ck_assert_uint_eq(ds[0].gnames.n, ds[1].gnames.n);
+	ck_assert_uint_eq(ds[0].pkeys.n, ds[1].pkeys.n);
+	ck_assert_uint_eq(ds[0].item_ids.n, 250);
+	ck_assert_uint_eq(ds[1].item_ids.n, 250);
+	ck_assert_uint_gt(ds[0].gkeys.n, 1);
+	ck_assert_uint_lt(ds[0].gkeys.n, ds[0].keys.n);		/* some keys share one */
+	for (size_t i = 0; i < ds[0].items.len; i++)
+	{
+		const Item *a = DS_ITEM(&ds[0], i);
+		const Item *b = DS_ITEM(&ds[1], i);
+
+		ck_assert_int_eq(a->superseded, b->superseded);
+		ck_assert_str_eq(a->item_id, b->item_id);
+		ck_assert_uint_eq(keys_find_item(&ds[0], a->item_id, strlen(a->item_id)),
+						  keys_find_item(&ds[1], b->item_id, strlen(b->item_id)));
+		for (uint32_t k = 0; k < a->n_accounts; k++)
+		{
+			const Account *x = tu_account(&ds[0], (uint32_t) i, k);
+			const Account *y = tu_account(&ds[1], (uint32_t) i, k);
+			const KeyInfo *kx = &VEC_AT(&ds[0].key_info, KeyInfo, x->key);
+			const KeyInfo *ky = &VEC_AT(&ds[1].key_info, KeyInfo, y->key);
+
+			ck_assert_uint_eq(x->key, y->key);
+			ck_assert_uint_eq(x->pkey, y->pkey);
+			ck_assert_uint_eq(kx->gkey, ky->gkey);
+			ck_assert_uint_eq(VEC_AT(&ds[0].name_info, NameInfo, kx->name).gname,
+							  VEC_AT(&ds[1].name_info, NameInfo, ky->name).gname);
+		}
+	}
+	keys_dataset_free(&ds[0]);
+	keys_dataset_free(&ds[1]);
+}
+END_TEST
+
+/* Packed text sits byte after byte; aligned blocks after it are still aligned. */
+START_TEST(test_arena_strpack)
+{
+	Arena		a;
+	char	   *x,
+			   *y;
+	void	   *z;
+
+	arena_init(&a);
+	x = arena_strpack(&a, "abc", 3);
+	y = arena_strpack(&a, "de\0f", 4);
+	ck_assert_str_eq(x, "abc");
+	ck_assert_ptr_eq(y, x + 4);
+	ck_assert_int_eq(memcmp(y, "de\0f", 5), 0);
+	z = arena_alloc(&a, 24);
+	ck_assert_uint_eq((uintptr_t) z % _Alignof(max_align_t), 0);
+	ck_assert_ptr_eq(arena_strpack(&a, "", 0)[0] == '\0' ? z : NULL, z);
+	for (int i = 0; i < 100000; i++)	/* across blocks */
+		ck_assert_str_eq(arena_strpack(&a, "0123456789abcdef0123", 20), "0123456789abcdef0123");
+	arena_free(&a);
 }
 END_TEST
 
@@ -181,7 +367,6 @@ START_TEST(test_interner_real_hash)
 }
 END_TEST
 
-#define ONE_ACCOUNT "[{\"name\":\"Plaid Checking\",\"mask\":\"0000\"}]"
 
 START_TEST(test_institution_resolution_order)
 {
@@ -313,25 +498,25 @@ START_TEST(test_keys_scoped_by_env_and_institution)
 	ck_assert_uint_ne(tu_account(&ds, d, 0)->pkey, ka->pkey);
 	ck_assert_uint_ne(tu_account(&ds, c, 0)->pkey, ka->pkey);
 	/* same name at the same place, other mask: same name id, other key */
-	ck_assert_uint_eq(tu_account(&ds, f, 0)->name, ka->name);
+	ck_assert_uint_eq(keys_account_name(&ds, tu_account(&ds, f, 0)), keys_account_name(&ds, ka));
 	ck_assert_uint_ne(tu_account(&ds, f, 0)->key, ka->key);
 	ck_assert_uint_eq(tu_account(&ds, f, 0)->pkey, KEY_NONE);
-	ck_assert_uint_ne(tu_account(&ds, c, 0)->name, ka->name);
+	ck_assert_uint_ne(keys_account_name(&ds, tu_account(&ds, c, 0)), keys_account_name(&ds, ka));
 	ck_assert_uint_eq(ds.keys.n, 5);	/* A=B, C, D, E, F */
 	ck_assert_uint_eq(ds.pkeys.n, 4);	/* A=B, C, D, E */
 	ck_assert_uint_gt(ds.keys.collisions, 0);
 
 	const KeyInfo *ki = &VEC_AT(&ds.key_info, KeyInfo, ka->key);
-	const NameInfo *ni = &VEC_AT(&ds.name_info, NameInfo, ka->name);
+	const NameInfo *ni = &VEC_AT(&ds.name_info, NameInfo, keys_account_name(&ds, ka));
 
 	ck_assert_uint_eq(ds.key_info.len, ds.keys.n);
 	ck_assert_uint_eq(ds.name_info.len, ds.names.n);
-	ck_assert_uint_eq(ki->name, ka->name);
+	ck_assert_uint_eq(ki->name, keys_account_name(&ds, ka));
 	ck_assert_str_eq(ki->mask, "0000");
 	ck_assert_str_eq(ni->name, "plaid checking");
 	ck_assert_int_eq(ni->env, ENV_PRODUCTION);
 	ck_assert_uint_eq(ni->institution, tu_institution(&ds, "ins_1"));
-	ck_assert_int_eq(VEC_AT(&ds.name_info, NameInfo, tu_account(&ds, c, 0)->name).env,
+	ck_assert_int_eq(VEC_AT(&ds.name_info, NameInfo, keys_account_name(&ds, tu_account(&ds, c, 0))).env,
 					 ENV_SANDBOX);
 	ck_assert_uint_eq(DS_ITEM(&ds, a)->n_keyable, 1);
 	keys_dataset_free(&ds);
@@ -564,12 +749,12 @@ START_TEST(test_stats_compute)
 	keys_stats_compute(&ds, &st);
 	ck_assert_uint_eq(st.live_items, 4);
 
-	uint32_t	chk_x = tu_account(&ds, i0, 0)->name;
-	uint32_t	sav_x = tu_account(&ds, i1, 1)->name;
-	uint32_t	chk_y = tu_account(&ds, i3, 0)->name;
-	uint32_t	other = tu_account(&ds, old, 2)->name;
+	uint32_t	chk_x = keys_account_name(&ds, tu_account(&ds, i0, 0));
+	uint32_t	sav_x = keys_account_name(&ds, tu_account(&ds, i1, 1));
+	uint32_t	chk_y = keys_account_name(&ds, tu_account(&ds, i3, 0));
+	uint32_t	other = keys_account_name(&ds, tu_account(&ds, old, 2));
 
-	ck_assert_uint_eq(tu_account(&ds, i2, 0)->name, chk_x);
+	ck_assert_uint_eq(keys_account_name(&ds, tu_account(&ds, i2, 0)), chk_x);
 	ck_assert_uint_ne(chk_y, chk_x);
 	ck_assert_uint_eq(st.name_items[chk_x], 3);
 	ck_assert_uint_eq(st.name_items[sav_x], 2);	/* I2's two savings count once */
@@ -606,8 +791,12 @@ keys_suite(void)
 	tcase_add_test(intern, test_interner_forced_collision);
 	tcase_add_test(intern, test_interner_collision_grow);
 	tcase_add_test(intern, test_interner_real_hash);
-	tcase_add_test(intern, test_interner_inline_small);
+	tcase_add_test(intern, test_interner_short_keys);
 	tcase_add_test(intern, test_dataset_seal);
+	tcase_add_loop_test(intern, test_idtable_growth_absent_collisions, 0, 2);
+	tcase_add_test(intern, test_idtable_expected_size);
+	tcase_add_test(intern, test_dataset_same_ids_under_collisions);
+	tcase_add_test(intern, test_arena_strpack);
 	suite_add_tcase(s, intern);
 
 	tcase_add_test(ds, test_institution_resolution_order);

@@ -430,6 +430,8 @@ START_TEST(test_non_live_items_never_pair)
 	sr.removed = true;
 	uint32_t	rm = keys_add_item(&ds, &sr, REJECT_NONE, &p, NULL);
 
+	keys_dataset_finish(&ds);
+
 	arena_free(&scratch);
 	ck_assert_uint_eq(tu_account(&ds, rm, 0)->key, tu_account(&ds, a, 0)->key);
 

@@ -41,6 +41,8 @@ tu_add(Dataset *ds, const TuRow *row, const char *json, const InstitutionMap *ma
 		parsed = true;
 	}
 	idx = keys_add_item(ds, &sr, row->reject, parsed ? &p : NULL, map);
+	/* the cross-institution ids, as the run's seal gives them after its read */
+	keys_dataset_finish(ds);
 	/* poison what the payload pointed at: the dataset must not keep it */
 	arena_free(&scratch);
 	return idx;

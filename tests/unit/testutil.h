@@ -29,8 +29,8 @@ typedef struct TuRow
  * tu_add — parse json (must be accepted; NULL for none) with a scratch arena
  * that is freed before returning, so the Dataset must own everything it
  * keeps (ASan catches a pointer left into the scratch arena), then
- * keys_add_item.  A rejected or removed row is added with p NULL, as the
- * loader does.  Returns the item index.
+ * keys_add_item and keys_dataset_finish.  A rejected or removed row is
+ * added with p NULL, as the loader does.  Returns the item index.
  */
 uint32_t	tu_add(Dataset *ds, const TuRow *row, const char *json,
 				   const InstitutionMap *map);
