@@ -70,3 +70,47 @@ COMMENT ON COLUMN itemdup.model_item_pages.run_id IS 'The published run';
 COMMENT ON COLUMN itemdup.model_item_pages.page IS 'item_no >> model_runs.item_page_bits of the row''s Items';
 COMMENT ON COLUMN itemdup.model_item_pages.first_item_id IS 'item_id of the page''s first Item: a page holds the ids from it up to the next page''s ("C" order)';
 COMMENT ON COLUMN itemdup.model_item_pages.items IS 'The packed Items (format model_runs.format)';
+
+-- The result tables lose their per-row foreign key to itemdup.runs: checking
+-- each COPYed row against runs cost about a third of writing them
+-- (docs/SCALING.md "Publish"), and the job only ever writes rows of its own
+-- run, whose row it inserted and holds locked as 'running'.  What the
+-- foreign keys' ON DELETE CASCADE did is now one statement-level trigger:
+-- deleting runs (--keep-runs pruning, or a DBA by hand) deletes their rows
+-- from every result table, once per statement instead of once per row.
+DO $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT c.conrelid::regclass AS tab, c.conname
+               FROM pg_catalog.pg_constraint c
+              WHERE c.contype = 'f' AND c.confrelid = 'itemdup.runs'::regclass
+                AND c.conrelid IN ('itemdup.rejects'::regclass, 'itemdup.result_groups'::regclass,
+                                   'itemdup.result_group_items'::regclass,
+                                   'itemdup.result_pairs'::regclass,
+                                   'itemdup.result_near_misses'::regclass,
+                                   'itemdup.result_score_bins'::regclass)
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', r.tab, r.conname);
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION itemdup.delete_run_results() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    DELETE FROM itemdup.result_pairs x USING gone g WHERE x.run_id = g.run_id;
+    DELETE FROM itemdup.result_group_items x USING gone g WHERE x.run_id = g.run_id;
+    DELETE FROM itemdup.result_groups x USING gone g WHERE x.run_id = g.run_id;
+    DELETE FROM itemdup.result_near_misses x USING gone g WHERE x.run_id = g.run_id;
+    DELETE FROM itemdup.result_score_bins x USING gone g WHERE x.run_id = g.run_id;
+    DELETE FROM itemdup.rejects x USING gone g WHERE x.run_id = g.run_id;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION itemdup.delete_run_results() IS 'Trigger: the result rows of deleted runs go with them (what ON DELETE CASCADE did, once per statement)';
+REVOKE EXECUTE ON FUNCTION itemdup.delete_run_results() FROM PUBLIC;
+CREATE TRIGGER runs_delete_results AFTER DELETE ON itemdup.runs
+    REFERENCING OLD TABLE AS gone
+    FOR EACH STATEMENT EXECUTE FUNCTION itemdup.delete_run_results();

@@ -370,8 +370,9 @@ publish_write_model(DbConn *c, const PublishInput *in, StrBuf *buf)
 	bits[0] = model_bucket_bits(ix.n_numbered);
 	bits[1] = model_bucket_bits(n_names);
 	ok = prune_model(c, params) && copy_meta(c, in, bits, buf) &&
-		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, bits[0], buf) &&
-		copy_names(c, in, names, n_names, bits[1], buf) && copy_items(c, in, &ix, buf);
+		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, bits[0], buf);
+	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
+	ok = ok && copy_names(c, in, names, n_names, bits[1], buf) && copy_items(c, in, &ix, buf);
 	if (ok)
 		log_info("published model: %u keys, %u persistent ids, %u keyed items (%.3f s)",
 				 ix.n_keys, ix.n_pkeys, ix.n_items, log_now() - t);
