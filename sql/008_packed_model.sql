@@ -38,22 +38,27 @@ CREATE TABLE itemdup.model_key_buckets (
 );
 ALTER TABLE itemdup.model_key_buckets ALTER COLUMN keys SET STORAGE EXTERNAL;
 CREATE INDEX model_key_buckets_no ON itemdup.model_key_buckets (run_id, first_key_no);
-COMMENT ON TABLE itemdup.model_key_buckets IS 'Every key a live Item of the published run carries, packed by key-hash bucket: per key its full text, the counts the scorer needs and the item_no carrying it (none for a hot key) (docs/MATCHING.md "The published model")';
+COMMENT ON TABLE itemdup.model_key_buckets IS 'Every key a live Item of the published run carries, packed by key-hash bucket: per key its text (an account key: its name''s name_no and its mask), the counts the scorer needs and the item_no carrying it (none for a hot key) (docs/MATCHING.md "The published model")';
 COMMENT ON COLUMN itemdup.model_key_buckets.run_id IS 'The published run';
 COMMENT ON COLUMN itemdup.model_key_buckets.bucket IS 'Top model_runs.key_bucket_bits bits of the keys'' XXH3-64 hash, sign bit flipped';
 COMMENT ON COLUMN itemdup.model_key_buckets.first_key_no IS 'key_no of the row''s first key; the others follow without gaps';
-COMMENT ON COLUMN itemdup.model_key_buckets.keys IS 'The packed keys (format model_runs.format); lookups confirm every key''s full text';
+COMMENT ON COLUMN itemdup.model_key_buckets.keys IS 'The packed keys (format model_runs.format); lookups confirm every key''s full text (an account key''s through its name entry)';
 
+-- Names (environment, institution, normalised account name) the same way;
+-- an account key names its name by name_no.
 CREATE TABLE itemdup.model_name_buckets (
-    run_id  bigint NOT NULL,
-    bucket  int NOT NULL,
-    names   bytea NOT NULL,
+    run_id        bigint NOT NULL,
+    bucket        int NOT NULL,
+    first_name_no int NOT NULL,
+    names         bytea NOT NULL,
     PRIMARY KEY (run_id, bucket)
 );
 ALTER TABLE itemdup.model_name_buckets ALTER COLUMN names SET STORAGE EXTERNAL;
-COMMENT ON TABLE itemdup.model_name_buckets IS 'Items per normalised account name at each institution (and at any institution of the environment), packed by name-hash bucket: the counts check needs for a key no published Item carries';
+CREATE INDEX model_name_buckets_no ON itemdup.model_name_buckets (run_id, first_name_no);
+COMMENT ON TABLE itemdup.model_name_buckets IS 'Every normalised account name at an institution that a live Item of the published run carries, packed by name-hash bucket: its full text and Items with it at the institution and in the environment';
 COMMENT ON COLUMN itemdup.model_name_buckets.run_id IS 'The published run';
 COMMENT ON COLUMN itemdup.model_name_buckets.bucket IS 'Top model_runs.name_bucket_bits bits of the names'' XXH3-64 hash, sign bit flipped';
+COMMENT ON COLUMN itemdup.model_name_buckets.first_name_no IS 'name_no of the row''s first name; the others follow without gaps';
 COMMENT ON COLUMN itemdup.model_name_buckets.names IS 'The packed names with their counts (format model_runs.format); lookups confirm the full text';
 
 CREATE TABLE itemdup.model_item_pages (

@@ -74,17 +74,14 @@ put_items(StrBuf *b, bool hot, const uint32_t *items, uint32_t n)
 }
 
 void
-model_pack_account_key(StrBuf *b, uint8_t env, const char *institution, const char *name,
-					   const char *mask, const uint32_t counts[4], bool hot,
-					   const uint32_t *items, uint32_t n_items)
+model_pack_account_key(StrBuf *b, uint32_t name_no, const char *mask, uint32_t key_items,
+					   uint32_t gkey_items, bool hot, const uint32_t *items, uint32_t n_items)
 {
 	put_byte(b, 0);
-	put_byte(b, env);
-	put_str(b, institution);
-	put_str(b, name);
+	put_varint(b, name_no);
 	put_str(b, mask);
-	for (int i = 0; i < 4; i++)
-		put_varint(b, counts[i]);
+	put_varint(b, key_items);
+	put_varint(b, gkey_items);
 	put_items(b, hot, items, n_items);
 }
 
@@ -247,16 +244,15 @@ model_unpack_key(ModelPackReader *r, PackedKey *out)
 	if (r->p >= r->end)
 		return 0;
 	memset(out, 0, sizeof(*out));
-	if (!get_byte(r, &kind) || kind > 1 || !get_byte(r, &out->env) ||
-		!get_str(r, &out->institution))
+	if (!get_byte(r, &kind) || kind > 1)
 		return -1;
 	out->persistent = kind == 1;
 	if (out->persistent)
-		ok = get_str(r, &out->persistent_id) && get_u32(r, &out->key_items);
+		ok = get_byte(r, &out->env) && get_str(r, &out->institution) &&
+			get_str(r, &out->persistent_id) && get_u32(r, &out->key_items);
 	else
-		ok = get_str(r, &out->name) && get_str(r, &out->mask) &&
-			get_u32(r, &out->name_items) && get_u32(r, &out->key_items) &&
-			get_u32(r, &out->gname_items) && get_u32(r, &out->gkey_items);
+		ok = get_u32(r, &out->name_no) && get_str(r, &out->mask) &&
+			get_u32(r, &out->key_items) && get_u32(r, &out->gkey_items);
 	return ok && get_items(r, out) ? 1 : -1;
 }
 

@@ -23,8 +23,8 @@
 
 /* Items per row of itemdup.model_item_pages: 2^MODEL_ITEM_PAGE_BITS (~1.5 KB, stays inline). */
 #define MODEL_ITEM_PAGE_BITS 4
-/* Keys and names: about this many per bucket row on average (~1 KB, stays inline). */
-#define MODEL_BUCKET_TARGET 16
+/* Keys and names: about this many per bucket row on average (~0.7-1 KB: stays inline). */
+#define MODEL_BUCKET_TARGET 32
 
 /*
  * model_bucket_bits — the fewest bits b (at most 24) for which n entries
@@ -60,19 +60,22 @@ typedef struct ModelPackReader
 	const uint8_t *end;
 } ModelPackReader;
 
-/* One key entry: an account key or a persistent id. */
+/*
+ * One key entry: an account key or a persistent id.  An account key's
+ * environment, institution and name are its name entry's (name_no: the
+ * name's place in the name buckets), so a lookup confirms the name's full
+ * text there and the key's by name_no and mask.
+ */
 typedef struct PackedKey
 {
 	bool		persistent;
-	uint8_t		env;			/* Environment */
-	PackStr		institution;
-	PackStr		name;			/* account keys */
+	uint32_t	name_no;		/* account keys */
 	PackStr		mask;			/* account keys */
+	uint8_t		env;			/* persistent ids: Environment */
+	PackStr		institution;	/* persistent ids */
 	PackStr		persistent_id;	/* persistent ids */
-	uint32_t	name_items;		/* account keys; the four counts of model_keys */
 	uint32_t	key_items;
-	uint32_t	gname_items;
-	uint32_t	gkey_items;
+	uint32_t	gkey_items;		/* account keys */
 	bool		hot;			/* no item list: never a candidate */
 	uint32_t	n_items;
 	const uint8_t *items;		/* n_items delta varints (model_unpack_key_items) */
@@ -103,9 +106,9 @@ typedef struct PackedItem
 } PackedItem;
 
 /* Writers: one entry appended to b.  items ascending; n_items ignored when hot. */
-void		model_pack_account_key(StrBuf *b, uint8_t env, const char *institution,
-								   const char *name, const char *mask, const uint32_t counts[4],
-								   bool hot, const uint32_t *items, uint32_t n_items);
+void		model_pack_account_key(StrBuf *b, uint32_t name_no, const char *mask,
+								   uint32_t key_items, uint32_t gkey_items, bool hot,
+								   const uint32_t *items, uint32_t n_items);
 void		model_pack_persistent_key(StrBuf *b, uint8_t env, const char *institution,
 									  const char *persistent_id, uint32_t key_items, bool hot,
 									  const uint32_t *items, uint32_t n_items);

@@ -60,25 +60,26 @@ copy_institutions(DbConn *c, const PublishInput *in, StrBuf *buf)
 	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
 }
 
-/*
- * One packed row, (run_id, bucket, [first_no,] blob) in binary COPY form,
- * then blob emptied.  first_no < 0: the table has no such column.
- */
+/* One packed row, (run_id, bucket, first_no, blob) in binary COPY form, then blob emptied. */
 static void
-put_bucket_row(StrBuf *buf, int64_t run_id, uint32_t bucket, int64_t first_no, StrBuf *blob)
+put_bucket_row(StrBuf *buf, int64_t run_id, uint32_t bucket, uint32_t first_no, StrBuf *blob)
 {
-	copyfmt_bin_row(buf, first_no < 0 ? 3 : 4);
+	copyfmt_bin_row(buf, 4);
 	copyfmt_bin_int8(buf, run_id);
 	copyfmt_bin_int4(buf, (int32_t) bucket);
-	if (first_no >= 0)
-		copyfmt_bin_int4(buf, (int32_t) first_no);
+	copyfmt_bin_int4(buf, (int32_t) first_no);
 	copyfmt_bin_bytes(buf, blob->data, blob->len);
 	sb_reset(blob);
 }
 
-/* One key (a ref of ix) packed onto blob: its text, counts and Items (none when hot). */
+/*
+ * One key (a ref of ix) packed onto blob: an account key by its name's
+ * name_no and its mask, a persistent id by its text; its counts and Items
+ * (none when hot).
+ */
 static void
-pack_key(StrBuf *blob, const PublishInput *in, const ModelIndex *ix, uint32_t k)
+pack_key(StrBuf *blob, const PublishInput *in, const ModelIndex *ix, const uint32_t *name_no,
+		 uint32_t k)
 {
 	const Dataset *ds = in->ds;
 	const KeyStats *st = &in->match->stats;
@@ -89,12 +90,9 @@ pack_key(StrBuf *blob, const PublishInput *in, const ModelIndex *ix, uint32_t k)
 	if (k < ix->n_keys)
 	{
 		const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, k);
-		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
-		uint32_t	counts[4] = {st->name_items[ki->name], st->key_items[k],
-		st->gname_items[ni->gname], st->gkey_items[ki->gkey]};
 
-		model_pack_account_key(blob, ni->env, ds->institutions.bytes[ni->institution], ni->name,
-							   ki->mask, counts, hot, items, n);
+		model_pack_account_key(blob, name_no[ki->name], ki->mask, st->key_items[k],
+							   st->gkey_items[ki->gkey], hot, items, n);
 	}
 	else
 	{
@@ -113,7 +111,7 @@ pack_key(StrBuf *blob, const PublishInput *in, const ModelIndex *ix, uint32_t k)
  * (the run's arrays are far larger than the caches).
  */
 static void
-prefetch_key(const PublishInput *in, const ModelIndex *ix, uint32_t no)
+prefetch_key(const PublishInput *in, const ModelIndex *ix, const uint32_t *name_no, uint32_t no)
 {
 	const Dataset *ds = in->ds;
 	const KeyStats *st = &in->match->stats;
@@ -129,18 +127,9 @@ prefetch_key(const PublishInput *in, const ModelIndex *ix, uint32_t no)
 	{
 		const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, k);
 
-		__builtin_prefetch(&VEC_AT(&ds->name_info, NameInfo, ki->name));
-		__builtin_prefetch(&st->name_items[ki->name]);
+		__builtin_prefetch(&name_no[ki->name]);
 		__builtin_prefetch(&st->gkey_items[ki->gkey]);
 		__builtin_prefetch(ix->key_item_nos + ix->key_offsets[k]);
-	}
-	if (no + 4 < ix->n_numbered && (k = ix->ref_of_no[no + 4]) < ix->n_keys)
-	{
-		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo,
-									 VEC_AT(&ds->key_info, KeyInfo, k).name);
-
-		__builtin_prefetch(ni->name);
-		__builtin_prefetch(&st->gname_items[ni->gname]);
 	}
 }
 
@@ -149,7 +138,8 @@ prefetch_key(const PublishInput *in, const ModelIndex *ix, uint32_t no)
  * order, cut into buckets by the top bits of the hash.
  */
 static bool
-copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, unsigned bits, StrBuf *buf)
+copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, const uint32_t *name_no,
+		  unsigned bits, StrBuf *buf)
 {
 	StrBuf		blob;
 	uint32_t	bucket = 0,
@@ -165,13 +155,13 @@ copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, unsigned bits
 		uint32_t	k = ix->ref_of_no[no];
 		uint32_t	b = model_bucket(ix->key_hash[k], bits);
 
-		prefetch_key(in, ix, no);
+		prefetch_key(in, ix, name_no, no);
 
 		if (blob.len > 0 && b != bucket)
 			put_bucket_row(buf, in->run_id, bucket, first, &blob);
 		if (blob.len == 0)
 			bucket = b, first = no;
-		pack_key(&blob, in, ix, k);
+		pack_key(&blob, in, ix, name_no, k);
 		if (!publish_copy_flush(c, buf, false))
 			goto cleanup;
 	}
@@ -233,7 +223,8 @@ copy_names(DbConn *c, const PublishInput *in, const NameRow *rows, size_t n, uns
 	const Dataset *ds = in->ds;
 	const KeyStats *st = &in->match->stats;
 	StrBuf		blob;
-	uint32_t	bucket = 0;
+	uint32_t	bucket = 0,
+				first = 0;
 	bool		ok = false;
 
 	sb_init(&blob);
@@ -246,15 +237,16 @@ copy_names(DbConn *c, const PublishInput *in, const NameRow *rows, size_t n, uns
 		uint32_t	b = model_bucket(rows[i].hash, bits);
 
 		if (blob.len > 0 && b != bucket)
-			put_bucket_row(buf, in->run_id, bucket, -1, &blob);
-		bucket = b;
+			put_bucket_row(buf, in->run_id, bucket, first, &blob);
+		if (blob.len == 0)
+			bucket = b, first = (uint32_t) i;
 		model_pack_name(&blob, ni->env, ds->institutions.bytes[ni->institution], ni->name,
 						st->name_items[rows[i].name], st->gname_items[ni->gname]);
 		if (!publish_copy_flush(c, buf, false))
 			goto cleanup;
 	}
 	if (blob.len > 0)
-		put_bucket_row(buf, in->run_id, bucket, -1, &blob);
+		put_bucket_row(buf, in->run_id, bucket, first, &blob);
 	copyfmt_bin_trailer(buf);
 	ok = publish_copy_flush(c, buf, true) && db_copy_in_end(c);
 
@@ -359,6 +351,7 @@ publish_write_model(DbConn *c, const PublishInput *in, StrBuf *buf)
 	double		t = log_now();
 	size_t		n_names;
 	NameRow    *names;
+	uint32_t   *name_no;		/* per name id: its place in the name buckets */
 	unsigned	bits[2];
 
 	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
@@ -367,16 +360,21 @@ publish_write_model(DbConn *c, const PublishInput *in, StrBuf *buf)
 #endif
 	model_index_build(in->ds, &ix);
 	names = name_rows(in, &n_names);
+	name_no = xmalloc((in->ds->names.n + 1) * sizeof(uint32_t));
+	memset(name_no, 0xff, (in->ds->names.n + 1) * sizeof(uint32_t));	/* no live Item: none */
+	for (size_t i = 0; i < n_names; i++)
+		name_no[names[i].name] = (uint32_t) i;
 	bits[0] = model_bucket_bits(ix.n_numbered);
 	bits[1] = model_bucket_bits(n_names);
 	ok = prune_model(c, params) && copy_meta(c, in, bits, buf) &&
-		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, bits[0], buf);
+		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, name_no, bits[0], buf);
 	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
 	ok = ok && copy_names(c, in, names, n_names, bits[1], buf) && copy_items(c, in, &ix, buf);
 	if (ok)
 		log_info("published model: %u keys, %u persistent ids, %u keyed items (%.3f s)",
 				 ix.n_keys, ix.n_pkeys, ix.n_items, log_now() - t);
 	free(names);
+	free(name_no);
 	model_index_free(&ix);
 	return ok;
 }

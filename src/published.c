@@ -133,7 +133,10 @@ blob_of(const char *hex, ModelPackReader *r)
 	return blob;
 }
 
-/* A packed key onto p->keys (strings and the item list in p->arena). */
+/*
+ * A packed key onto p->keys (the item list in p->arena); an account key's
+ * name and name counts come from its name entry (set_name).
+ */
 static void
 push_key(Published *p, const PackedKey *k, int64_t key_no)
 {
@@ -142,11 +145,9 @@ push_key(Published *p, const PackedKey *k, int64_t key_no)
 	memset(pk, 0, sizeof(*pk));
 	pk->key_no = key_no;
 	pk->persistent = k->persistent;
-	pk->name = k->persistent ? NULL : arena_strndup(&p->arena, k->name.s, k->name.len);
+	pk->name_no = k->persistent ? MODEL_NONE : (int64_t) k->name_no;
 	snprintf(pk->f.mask, sizeof(pk->f.mask), "%.*s", (int) k->mask.len, k->mask.s);
-	pk->f.name_items = k->name_items;
 	pk->f.key_items = k->key_items;
-	pk->f.gname_items = k->gname_items;
 	pk->f.gkey_items = k->gkey_items;
 	if (!k->hot)
 	{
@@ -191,9 +192,10 @@ push_item(Published *p, const PackedItem *it, int64_t item_no)
 typedef struct Want
 {
 	bool		persistent;
-	int			env;
-	const char *institution;
-	const char *name;			/* or the persistent id */
+	int			env;			/* a persistent id's */
+	const char *institution;	/* a persistent id's */
+	const char *name;			/* the persistent id */
+	int64_t		name_no;		/* an account key's name */
 	const char *mask;
 	const int64_t *nos;			/* key_no or item_no, ascending */
 	uint32_t	n_nos;
@@ -206,10 +208,11 @@ want_key(const Want *w, const PackedKey *k, int64_t key_no)
 {
 	if (w->nos != NULL)
 		return holds(w->nos, w->n_nos, key_no);
-	return k->persistent == w->persistent && k->env == w->env &&
-		model_pack_str_eq(k->institution, w->institution) &&
-		(w->persistent ? model_pack_str_eq(k->persistent_id, w->name)
-		 : model_pack_str_eq(k->name, w->name) && model_pack_str_eq(k->mask, w->mask));
+	if (w->persistent)
+		return k->persistent && k->env == w->env &&
+			model_pack_str_eq(k->institution, w->institution) &&
+			model_pack_str_eq(k->persistent_id, w->name);
+	return !k->persistent && k->name_no == w->name_no && model_pack_str_eq(k->mask, w->mask);
 }
 
 static bool
@@ -334,6 +337,87 @@ published_read_items_by_no(DbConn *c, Published *p, const char *nos_array)
 	return ok;
 }
 
+/*
+ * Name entries of rows (first_name_no, hex names) into hit: the one whose
+ * text is (env, institution, name) when name != NULL, else each one whose
+ * name_no p->keys[from..] asks for, set on those keys.  1 found (or done),
+ * 0 not found, -1 corrupt.
+ */
+static int
+scan_names(Published *p, const DbRows *rows, int env, const char *institution,
+		   const char *name, size_t from, PubName *hit)
+{
+	for (int r = 0; r < rows->nrows; r++)
+	{
+		ModelPackReader rd;
+		PackedName	nm;
+		uint8_t    *blob = blob_of(DB_VALUE(rows, r, 1), &rd);
+		int64_t		no = strtoll(DB_VALUE(rows, r, 0), NULL, 10);
+		int			rc = -1;
+
+		for (; blob != NULL && (rc = model_unpack_name(&rd, &nm)) == 1; no++)
+		{
+			if (name != NULL && nm.env == env && model_pack_str_eq(nm.institution, institution) &&
+				model_pack_str_eq(nm.name, name))
+			{
+				*hit = (PubName) {no, arena_strndup(&p->arena, name, strlen(name)),
+				nm.name_items, nm.gname_items};
+				free(blob);
+				return 1;
+			}
+			for (size_t i = from; name == NULL && i < p->keys.len; i++)
+			{
+				PubKey	   *k = &VEC_AT(&p->keys, PubKey, i);
+
+				if (k->name_no != no)
+					continue;
+				k->name = arena_strndup(&p->arena, nm.name.s, nm.name.len);
+				k->f.name_items = nm.name_items;
+				k->f.gname_items = nm.gname_items;
+			}
+		}
+		free(blob);
+		if (rc < 0)
+			return -1;
+	}
+	return name == NULL;
+}
+
+/* The names of the account keys p->keys[from..] (one query); false on an error (logged). */
+static bool
+read_key_names(DbConn *c, Published *p, size_t from)
+{
+	StrBuf		nos;
+	DbRows		rows;
+	char		run[32];
+	const char *params[2] = {run, NULL};
+	bool		ok = true;
+	int			rc;
+
+	sb_init(&nos);
+	sb_puts(&nos, "{");
+	for (size_t i = from; i < p->keys.len; i++)
+		if (VEC_AT(&p->keys, PubKey, i).name_no != MODEL_NONE)
+			sb_printf(&nos, nos.len > 1 ? ",%" PRId64 : "%" PRId64,
+					  VEC_AT(&p->keys, PubKey, i).name_no);
+	sb_puts(&nos, "}");
+	params[1] = nos.data;
+	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
+	if (nos.len > 2 && !db_query(c, sql_query("published_names_by_no"), 2, params, &rows))
+	{
+		log_error("could not read the published names: %s", db_last_error(c));
+		ok = false;
+	}
+	else if (nos.len > 2)
+	{
+		rc = scan_names(p, &rows, 0, NULL, NULL, from, NULL);
+		db_rows_free(&rows);
+		ok = rc >= 0 || corrupt(p);
+	}
+	sb_free(&nos);
+	return ok;
+}
+
 bool
 published_read_keys_by_no(DbConn *c, Published *p, const char *nos_array)
 {
@@ -341,17 +425,64 @@ published_read_keys_by_no(DbConn *c, Published *p, const char *nos_array)
 	const char *params[2] = {run, nos_array};
 	Want		w = {0};
 	int64_t    *nos = parse_array(nos_array, &w.n_nos);
+	size_t		before = p->keys.len;
 	bool		ok;
 
 	w.nos = nos;
 	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
-	ok = read_into(c, p, sql_query("published_keys_by_no"), 2, params, "keys", add_keys, &w);
+	ok = read_into(c, p, sql_query("published_keys_by_no"), 2, params, "keys", add_keys, &w) &&
+		read_key_names(c, p, before);
 	free(nos);
 	return ok;
 }
 
+/*
+ * The name (env, institution, name) from its hash's bucket into hit: 1
+ * found, 0 not in the model, -1 error (logged).  The last one found is
+ * kept, so check's key lookup and name lookup read it once.
+ */
+static int
+lookup_name(DbConn *c, Published *p, int env, const char *institution, const char *name,
+			PubName *hit)
+{
+	DbRows		rows;
+	char		run[32],
+				bucket[16];
+	const char *params[2] = {run, bucket};
+	int			rc;
+
+	if (p->last_name.name != NULL && p->last_env == env &&
+		strcmp(p->last_institution, institution) == 0 && strcmp(p->last_name.name, name) == 0)
+	{
+		*hit = p->last_name;
+		return 1;
+	}
+	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
+	snprintf(bucket, sizeof(bucket), "%u",
+			 model_bucket(model_hash_name(env, institution, name), p->name_bits));
+	if (!db_query(c, sql_query("published_name_bucket"), 2, params, &rows))
+	{
+		log_error("could not read the published model: %s", db_last_error(c));
+		return -1;
+	}
+	rc = scan_names(p, &rows, env, institution, name, 0, hit);
+	db_rows_free(&rows);
+	if (rc < 0)
+	{
+		(void) corrupt(p);
+		return -1;
+	}
+	if (rc == 1)
+	{
+		p->last_name = *hit;
+		p->last_env = env;
+		p->last_institution = arena_strndup(&p->arena, institution, strlen(institution));
+	}
+	return rc;
+}
+
 /* The key w describes, from its hash's bucket: appended to p->keys and returned, or NULL. */
-static const PubKey *
+static PubKey *
 find_key(DbConn *c, Published *p, int64_t hash, const Want *w, bool *failed)
 {
 	size_t		before = p->keys.len;
@@ -373,9 +504,24 @@ const PubKey *
 published_find_account_key(DbConn *c, Published *p, int env, const char *institution,
 						   const char *name, const char *mask, bool *failed)
 {
-	Want		w = {.env = env, .institution = institution, .name = name, .mask = mask};
+	PubName		h;
+	int			rc = lookup_name(c, p, env, institution, name, &h);
+	Want		w = {.name_no = h.name_no, .mask = mask};
+	PubKey	   *k;
 
-	return find_key(c, p, model_hash_account(env, institution, name, mask), &w, failed);
+	if (rc <= 0)
+	{
+		*failed = rc < 0;
+		return NULL;			/* no Item has the name: none has the key */
+	}
+	k = find_key(c, p, model_hash_account(env, institution, name, mask), &w, failed);
+	if (k != NULL)
+	{
+		k->name = h.name;
+		k->f.name_items = h.name_items;
+		k->f.gname_items = h.gname_items;
+	}
+	return k;
 }
 
 const PubKey *
@@ -388,52 +534,16 @@ published_find_pkey(DbConn *c, Published *p, int env, const char *institution,
 	return find_key(c, p, model_hash_persistent(env, institution, persistent_id), &w, failed);
 }
 
-/* The counts of name in a name bucket's hex blob: 1 found, 0 not, -1 corrupt. */
-static int
-name_in_bucket(const char *hex, int env, const char *institution, const char *name,
-			   uint32_t *name_items, uint32_t *gname_items)
-{
-	ModelPackReader rd;
-	PackedName	nm;
-	uint8_t    *blob = blob_of(hex, &rd);
-	int			rc = -1;
-
-	while (blob != NULL && (rc = model_unpack_name(&rd, &nm)) == 1)
-		if (nm.env == env && model_pack_str_eq(nm.institution, institution) &&
-			model_pack_str_eq(nm.name, name))
-		{
-			*name_items = nm.name_items;
-			*gname_items = nm.gname_items;
-			break;
-		}
-	free(blob);
-	return rc;
-}
-
 int
 published_find_name(DbConn *c, Published *p, int env, const char *institution,
 					const char *name, uint32_t *name_items, uint32_t *gname_items)
 {
-	DbRows		rows;
-	char		run[32],
-				bucket[16];
-	const char *params[2] = {run, bucket};
-	int			found = 0;
+	PubName		h = {0};
+	int			rc = lookup_name(c, p, env, institution, name, &h);
 
-	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
-	snprintf(bucket, sizeof(bucket), "%u",
-			 model_bucket(model_hash_name(env, institution, name), p->name_bits));
-	*name_items = *gname_items = 0;
-	if (!db_query(c, sql_query("published_name_bucket"), 2, params, &rows))
-	{
-		log_error("could not read the published model: %s", db_last_error(c));
-		return -1;
-	}
-	if (rows.nrows > 0)
-		found = name_in_bucket(DB_VALUE(&rows, 0, 0), env, institution, name, name_items,
-							   gname_items);
-	db_rows_free(&rows);
-	return found < 0 ? (corrupt(p), -1) : found;
+	*name_items = rc == 1 ? h.name_items : 0;
+	*gname_items = rc == 1 ? h.gname_items : 0;
+	return rc;
 }
 
 int64_t

@@ -27,6 +27,7 @@
 typedef struct PubKey
 {
 	int64_t		key_no;
+	int64_t		name_no;		/* an account key's name in the name buckets; MODEL_NONE for a persistent id */
 	bool		persistent;
 	ScoreKeyFreq f;				/* persistent: key_items only */
 	const char *name;			/* account keys; arena */
@@ -43,6 +44,15 @@ typedef struct PubItem
 	ModelSide	side;			/* references are key_no */
 } PubItem;
 
+/* A name of the published model: its place in the name buckets and its counts. */
+typedef struct PubName
+{
+	int64_t		name_no;
+	const char *name;			/* arena */
+	uint32_t	name_items;
+	uint32_t	gname_items;
+} PubName;
+
 /* What explain and check read of the published model.  Owned (published_free). */
 typedef struct Published
 {
@@ -56,6 +66,10 @@ typedef struct Published
 	unsigned	key_bits;		/* model_runs.key_bucket_bits */
 	unsigned	name_bits;		/* model_runs.name_bucket_bits */
 	unsigned	page_bits;		/* model_runs.item_page_bits */
+	/* the last name found (published.c): check looks a name up for its key, then for its counts */
+	PubName		last_name;
+	int			last_env;
+	const char *last_institution;
 	Arena		arena;
 	Vec			keys;			/* PubKey, in the order read */
 	Vec			items;			/* PubItem */
