@@ -412,6 +412,10 @@ read_key_names(DbConn *c, Published *p, size_t from)
 	{
 		rc = scan_names(p, &rows, 0, NULL, NULL, from, NULL);
 		db_rows_free(&rows);
+		for (size_t i = from; rc >= 0 && i < p->keys.len; i++)
+			if (VEC_AT(&p->keys, PubKey, i).name_no != MODEL_NONE &&
+				VEC_AT(&p->keys, PubKey, i).name == NULL)
+				rc = -1;		/* a key naming a name the model lacks */
 		ok = rc >= 0 || corrupt(p);
 	}
 	sb_free(&nos);

@@ -2,7 +2,7 @@
 # text even when all keys hash alike; a publish killed or cancelled halfway
 # through the model leaves the previous model byte for byte; a model that
 # does not parse or is in an unknown format is an error, never a crash.
-plan 15
+plan 16
 run_rc migrate >/dev/null
 load_fixture basic
 load_fixture check_source
@@ -80,6 +80,9 @@ check_eq "... the previous model row for row, still published" "$before|$pub" "$
 check "... and check still answers from it" diff "$WORK/normal.txt" <(corpus)
 
 # a packed row that does not parse, and a format this binary does not read
+q "UPDATE itemdup.model_name_buckets SET names = substring(names FROM 1 FOR 3)"
+check "a truncated name bucket: explain of a pair exits 1 saying the model is corrupt" \
+	bash -c "'$ITEMDUP' explain I1 I2 >/dev/null 2>'$WORK/ex.err'; [ \$? = 1 ] && grep -q 'published model of run $pub is corrupt' '$WORK/ex.err'"
 q "UPDATE itemdup.model_key_buckets SET keys = '\\x00ff'::bytea"
 link='{"institution":{"institution_id":"ins_1"},"accounts":[{"name":"Total Checking","mask":"1111"}]}'
 rc=$(printf '%s' "$link" | "$ITEMDUP" check --owner u1 --environment production >/dev/null 2>"$WORK/err"; echo $?)
