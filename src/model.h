@@ -5,7 +5,8 @@
  * Pure: no I/O, no libpq, no logging; nothing here fails (out of memory
  * aborts, arena.h).  A run numbers its keys (account keys 0..K-1,
  * persistent ids K..K+P-1: "key_no") and the live Items that carry a key
- * ("item_no"); published.c stores them in itemdup.model_* (sql/006).  Keys
+ * ("item_no"); publish_model.c stores them in itemdup.model_* (sql/006,
+ * packed since sql/008: model_pack.h) and published.c reads them.  Keys
  * are found again by a stable hash of their text (model_hash_*), always
  * confirmed on the full text.
  */
