@@ -26,7 +26,8 @@ BEGIN
         GRANT SELECT, INSERT, DELETE ON itemdup.rejects, itemdup.result_groups,
               itemdup.result_group_items, itemdup.result_pairs, itemdup.result_near_misses,
               itemdup.result_score_bins, itemdup.model_runs, itemdup.model_institutions,
-              itemdup.model_keys, itemdup.model_names, itemdup.model_items TO itemdup_job;
+              itemdup.model_key_buckets, itemdup.model_name_buckets,
+              itemdup.model_item_pages TO itemdup_job;
         GRANT USAGE ON SEQUENCE itemdup.group_id_seq TO itemdup_job;
         EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE %s TO itemdup_job',
                                   pg_catalog.pg_get_serial_sequence('itemdup.runs', 'run_id'));
@@ -56,8 +57,9 @@ BEGIN
               itemdup.result_near_misses, itemdup.result_score_bins, itemdup.run_near_misses,
               itemdup.current_near_misses, itemdup.run_score_bins TO itemdup_analyst;
         -- explain scores pairs with the published model
-        GRANT SELECT ON itemdup.model_runs, itemdup.model_institutions, itemdup.model_keys,
-              itemdup.model_names, itemdup.model_items TO itemdup_analyst;
+        GRANT SELECT ON itemdup.model_runs, itemdup.model_institutions,
+              itemdup.model_key_buckets, itemdup.model_name_buckets,
+              itemdup.model_item_pages TO itemdup_analyst;
         -- reviews only through the SECURITY DEFINER function
         GRANT EXECUTE ON FUNCTION itemdup.review_group(bigint, text, text),
               itemdup.token_environment(text) TO itemdup_analyst;

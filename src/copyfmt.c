@@ -252,3 +252,56 @@ copyfmt_timestamp(StrBuf *b, int64_t usec)
 			  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 			  tm.tm_hour, tm.tm_min, tm.tm_sec, (long long) frac);
 }
+
+/* v's low n bytes, most significant first (network order). */
+static void
+put_be(StrBuf *b, uint64_t v, int n)
+{
+	char		tmp[8];
+
+	for (int i = 0; i < n; i++)
+		tmp[i] = (char) (v >> (8 * (n - 1 - i)));
+	sb_append(b, tmp, (size_t) n);
+}
+
+void
+copyfmt_bin_header(StrBuf *b)
+{
+	/* signature, flags (no OIDs), header extension length */
+	sb_append(b, "PGCOPY\n\377\r\n\0", 11);
+	put_be(b, 0, 4);
+	put_be(b, 0, 4);
+}
+
+void
+copyfmt_bin_row(StrBuf *b, int16_t nfields)
+{
+	put_be(b, (uint16_t) nfields, 2);
+}
+
+void
+copyfmt_bin_int8(StrBuf *b, int64_t v)
+{
+	put_be(b, 8, 4);
+	put_be(b, (uint64_t) v, 8);
+}
+
+void
+copyfmt_bin_int4(StrBuf *b, int32_t v)
+{
+	put_be(b, 4, 4);
+	put_be(b, (uint32_t) v, 4);
+}
+
+void
+copyfmt_bin_bytes(StrBuf *b, const void *data, size_t len)
+{
+	put_be(b, (uint32_t) len, 4);
+	sb_append(b, data, len);
+}
+
+void
+copyfmt_bin_trailer(StrBuf *b)
+{
+	put_be(b, 0xffff, 2);
+}

@@ -48,4 +48,16 @@ int			copyfmt_hex_value(char c);
 
 #define TIMESTAMP_NULL INT64_MIN
 
+/*
+ * COPY ... (FORMAT binary): the file header, one row's field count, and
+ * fields in network byte order (int8, int4; bytea and text as their bytes).
+ * The trailer ends the data.
+ */
+void		copyfmt_bin_header(StrBuf *b);
+void		copyfmt_bin_row(StrBuf *b, int16_t nfields);
+void		copyfmt_bin_int8(StrBuf *b, int64_t v);
+void		copyfmt_bin_int4(StrBuf *b, int32_t v);
+void		copyfmt_bin_bytes(StrBuf *b, const void *data, size_t len);
+void		copyfmt_bin_trailer(StrBuf *b);
+
 #endif

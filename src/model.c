@@ -3,9 +3,12 @@
  */
 #include "model.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
+
+#include "match.h"
 
 /* Does the live item carry any key or persistent id? */
 static bool
@@ -21,56 +24,82 @@ item_keyed(const Dataset *ds, const Item *it)
 	return false;
 }
 
-/* qsort contexts: C11 qsort has no argument, and the index is built once per run. */
-static const Dataset *sort_ds;
-static const int64_t *sort_hash;
+/* A sort entry: an unsigned key and the index it stands for. */
+typedef struct SortKey
+{
+	uint64_t	key;
+	uint32_t	idx;
+} SortKey;
 
-/* item_id order ("C"), the order of model_items' index on item_id. */
+/* The first 8 bytes of s, big-endian, 0-padded: their order is strcmp's ("C"). */
+static uint64_t
+id_prefix(const char *s)
+{
+	uint64_t	v = 0;
+	int			i = 0;
+
+	for (; i < 8 && s[i] != '\0'; i++)
+		v = v << 8 | (unsigned char) s[i];
+	return i == 0 ? 0 : v << (8 * (8 - i));
+}
+
+/* qsort context for the rare equal prefixes (C11 qsort has no argument). */
+static const Dataset *sort_ds;
+
 static int
 cmp_item_id(const void *x, const void *y)
 {
-	return strcmp(DS_ITEM(sort_ds, *(const uint32_t *) x)->item_id,
-				  DS_ITEM(sort_ds, *(const uint32_t *) y)->item_id);
+	return strcmp(DS_ITEM(sort_ds, ((const SortKey *) x)->idx)->item_id,
+				  DS_ITEM(sort_ds, ((const SortKey *) y)->idx)->item_id);
 }
 
-/* key_hash order, then ref: the order of model_keys' index on key_hash. */
-static int
-cmp_ref_hash(const void *x, const void *y)
-{
-	uint32_t	a = *(const uint32_t *) x;
-	uint32_t	b = *(const uint32_t *) y;
-
-	if (sort_hash[a] != sort_hash[b])
-		return sort_hash[a] < sort_hash[b] ? -1 : 1;
-	return (a > b) - (a < b);
-}
-
-/* The keyed live items, in item_id order: item_no -> Dataset index. */
+/*
+ * The keyed live items in item_id order ("C", the order of the item pages'
+ * first_item_id): item_no -> Dataset index.  Radix sort on the ids' first
+ * 8 bytes, then strcmp within runs of equal prefixes.
+ */
 static void
 number_items(const Dataset *ds, ModelIndex *ix)
 {
-	ix->item_of_no = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
-	ix->n_items = 0;
+	Vec			v;
+	SortKey    *e;
+
+	vec_init(&v, sizeof(SortKey));
 	for (size_t i = 0; i < ds->items.len; i++)
 	{
 		const Item *it = DS_ITEM(ds, i);
 
 		if (keys_item_live(it) && item_keyed(ds, it))
-			ix->item_of_no[ix->n_items++] = (uint32_t) i;
+			*(SortKey *) vec_push(&v) = (SortKey) {id_prefix(it->item_id), (uint32_t) i};
 	}
+	match_radix_sort_by(&v, offsetof(SortKey, key), sizeof(uint64_t), UINT64_MAX);
+	e = v.data;
 	sort_ds = ds;
-	qsort(ix->item_of_no, ix->n_items, sizeof(uint32_t), cmp_item_id);
+	for (size_t i = 0, j; i < v.len; i = j)
+	{
+		for (j = i + 1; j < v.len && e[j].key == e[i].key; j++)
+			;
+		if (j - i > 1)
+			qsort(e + i, j - i, sizeof(SortKey), cmp_item_id);
+	}
+	ix->n_items = (uint32_t) v.len;
+	ix->item_of_no = xmalloc((v.len + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < v.len; i++)
+		ix->item_of_no[i] = e[i].idx;
+	vec_free(&v);
 }
 
-/* Every ref's stable hash, and key_no in hash order. */
+/* Every ref's stable hash, and key_no in (signed) hash order, then ref. */
 static void
 number_keys(const Dataset *ds, ModelIndex *ix)
 {
 	uint32_t	n_all = ix->n_keys + ix->n_pkeys;
+	Vec			v;
 
 	ix->key_hash = xmalloc((n_all + 1) * sizeof(int64_t));
 	ix->key_no_of = xmalloc((n_all + 1) * sizeof(uint32_t));
 	ix->ref_of_no = xmalloc((n_all + 1) * sizeof(uint32_t));
+	vec_init(&v, sizeof(SortKey));
 	for (uint32_t r = 0; r < n_all; r++)
 	{
 		if (r < ix->n_keys)
@@ -90,12 +119,37 @@ number_keys(const Dataset *ds, ModelIndex *ix)
 			model_pkey_parts(ds, r - ix->n_keys, &env, &inst, &pid);
 			ix->key_hash[r] = model_hash_persistent(env, inst, pid);
 		}
-		ix->ref_of_no[r] = r;
+		/* sign bit flipped: unsigned order is the signed order (stable: ties by ref) */
+		*(SortKey *) vec_push(&v) = (SortKey) {(uint64_t) ix->key_hash[r] ^ UINT64_C(0x8000000000000000), r};
 	}
-	sort_hash = ix->key_hash;
-	qsort(ix->ref_of_no, n_all, sizeof(uint32_t), cmp_ref_hash);
+	match_radix_sort_by(&v, offsetof(SortKey, key), sizeof(uint64_t), UINT64_MAX);
 	for (uint32_t no = 0; no < n_all; no++)
+	{
+		ix->ref_of_no[no] = ((const SortKey *) v.data)[no].idx;
 		ix->key_no_of[ix->ref_of_no[no]] = no;
+	}
+	vec_free(&v);
+}
+
+/* key_no again, densely: only the keys a keyed live Item carries, still in hash order. */
+static void
+renumber_keys(ModelIndex *ix)
+{
+	uint32_t	n = 0;
+
+	for (uint32_t no = 0; no < ix->n_keys + ix->n_pkeys; no++)
+	{
+		uint32_t	r = ix->ref_of_no[no];
+
+		if (model_key_count(ix, r) == 0)
+		{
+			ix->key_no_of[r] = KEY_NONE;
+			continue;
+		}
+		ix->key_no_of[r] = n;
+		ix->ref_of_no[n++] = r;
+	}
+	ix->n_numbered = n;
 }
 
 /*
@@ -154,6 +208,7 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 	}
 	free(fill);
 	free(last);
+	renumber_keys(ix);
 }
 
 void
@@ -168,12 +223,48 @@ model_index_free(ModelIndex *ix)
 	memset(ix, 0, sizeof(*ix));
 }
 
-/* XXH3-64 of the parts, each followed by a 0 byte (no part holds one). */
+#ifdef ITEMDUP_TEST_HOOKS
+static bool constant_hash;
+
+void
+model_test_constant_hash(bool on)
+{
+	constant_hash = on;
+}
+#endif
+
+/*
+ * XXH3-64 of the parts, each followed by a 0 byte (no part holds one): in
+ * one call over a stack copy when they fit, streamed otherwise (the same
+ * hash either way).
+ */
 static int64_t
 hash_parts(const char *const *parts, int n)
 {
-	XXH3_state_t *st = XXH3_createState();
+	XXH3_state_t *st;
 	uint64_t	h;
+	char		buf[1024];
+	size_t		len = 0;
+
+#ifdef ITEMDUP_TEST_HOOKS
+	if (constant_hash)
+		return INT64_C(0x1badcafe);
+#endif
+	for (int i = 0; i < n && len <= sizeof(buf); i++)
+	{
+		size_t		l = strlen(parts[i]) + 1;
+
+		if (len + l > sizeof(buf))
+			len = sizeof(buf) + 1;
+		else
+		{
+			memcpy(buf + len, parts[i], l);
+			len += l;
+		}
+	}
+	if (len <= sizeof(buf))
+		return (int64_t) XXH3_64bits(buf, len);
+	st = XXH3_createState();
 
 	XXH3_64bits_reset(st);
 	for (int i = 0; i < n; i++)

@@ -5,7 +5,8 @@
  * Pure: no I/O, no libpq, no logging; nothing here fails (out of memory
  * aborts, arena.h).  A run numbers its keys (account keys 0..K-1,
  * persistent ids K..K+P-1: "key_no") and the live Items that carry a key
- * ("item_no"); published.c stores them in itemdup.model_* (sql/006).  Keys
+ * ("item_no"); publish_model.c stores them in itemdup.model_* (sql/006,
+ * packed since sql/009: model_pack.h) and published.c reads them.  Keys
  * are found again by a stable hash of their text (model_hash_*), always
  * confirmed on the full text.
  */
@@ -25,7 +26,9 @@
  * A "ref" is a key in the Dataset's terms: an account key id, or n_keys +
  * a persistent id.  Published numbers follow the stored indexes' order, so
  * that the COPY appends to each b-tree instead of inserting at random:
- * key_no in key_hash order, item_no in item_id order.
+ * key_no in key_hash order, item_no in item_id order.  Only keys some
+ * keyed live Item carries are numbered (key_no 0..n_numbered-1, no gaps):
+ * the packed model (model_pack.h) finds a key_no by its place in a bucket.
  */
 typedef struct ModelIndex
 {
@@ -34,8 +37,9 @@ typedef struct ModelIndex
 	uint32_t   *key_offsets;	/* per ref, into key_item_nos (n_keys + n_pkeys + 1) */
 	uint32_t   *key_item_nos;	/* item_no carrying each key, ascending */
 	int64_t    *key_hash;		/* per ref: model_hash_account / model_hash_persistent */
-	uint32_t   *key_no_of;		/* per ref: its published key_no */
+	uint32_t   *key_no_of;		/* per ref: its published key_no (KEY_NONE: carried by no live Item) */
 	uint32_t   *ref_of_no;		/* per key_no: its ref */
+	uint32_t	n_numbered;		/* keys with a key_no */
 	uint32_t   *item_of_no;		/* per item_no: the Dataset index */
 	uint32_t	n_items;
 } ModelIndex;
@@ -56,6 +60,11 @@ int64_t		model_hash_account(int env, const char *institution, const char *name,
 							   const char *mask);
 int64_t		model_hash_persistent(int env, const char *institution, const char *persistent_id);
 int64_t		model_hash_name(int env, const char *institution, const char *name);
+
+#ifdef ITEMDUP_TEST_HOOKS
+/* Tests: every model hash the same number, so that lookups can only tell keys apart by their text. */
+void		model_test_constant_hash(bool on);
+#endif
 
 /* The environment, institution text and persistent id text of a pkeys id. */
 void		model_pkey_parts(const Dataset *ds, uint32_t pkey, int *env,

@@ -1,6 +1,8 @@
 /*
- * publish_model.c — the run's model into itemdup.model_* (sql/006), inside
- * the publishing transaction (docs/MATCHING.md "The published model").
+ * publish_model.c — the run's model into itemdup.model_* (sql/006, packed
+ * since sql/009), inside the publishing transaction (docs/MATCHING.md "The
+ * published model"): keys, names and Items packed many to a bytea row
+ * (model_pack.h), COPYed in binary format.
  */
 #include "publish.h"
 
@@ -11,21 +13,12 @@
 
 #include "log.h"
 #include "model.h"
+#include "model_pack.h"
 #include "sql_query.h"
-
-/* An int list as a PostgreSQL array literal: {1,2,-1}. */
-static void
-put_array_u32(StrBuf *b, const uint32_t *v, uint32_t n)
-{
-	sb_puts(b, "{");
-	for (uint32_t i = 0; i < n; i++)
-		sb_printf(b, i ? ",%u" : "%u", v[i]);
-	sb_puts(b, "}");
-}
 
 /* model_runs: the model version, threshold, cap, parameters and snapshot time. */
 static bool
-copy_meta(DbConn *c, const PublishInput *in, StrBuf *buf)
+copy_meta(DbConn *c, const PublishInput *in, const unsigned bits[2], StrBuf *buf)
 {
 	const MatchModel *m = &match_default_model;
 
@@ -37,10 +30,12 @@ copy_meta(DbConn *c, const PublishInput *in, StrBuf *buf)
 	sb_printf(buf, "\t%" PRIu64 "\t{\"dup_rate\": %.17g, \"m_account\": %.17g, "
 			  "\"m_persistent\": %.17g, \"joint_rate\": %.17g, \"m_same_owner\": %.17g, "
 			  "\"owner_rate\": %.17g, \"w_other_owner\": %.17g, \"w_unmatched_both\": %.17g, "
-			  "\"w_unmatched_one\": %.17g, \"w_identical\": %.17g}\n",
+			  "\"w_unmatched_one\": %.17g, \"w_identical\": %.17g}",
 			  in->match->stats.live_items, m->dup_rate, m->m_account, m->m_persistent,
 			  m->joint_rate, m->m_same_owner, m->owner_rate, m->w_other_owner,
 			  m->w_unmatched_both, m->w_unmatched_one, m->w_identical);
+	/* the layout of the packed rows (model_pack.h) */
+	sb_printf(buf, "\t%d\t%u\t%u\t%d\n", MODEL_FORMAT, bits[0], bits[1], MODEL_ITEM_PAGE_BITS);
 	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
 }
 
@@ -65,70 +60,122 @@ copy_institutions(DbConn *c, const PublishInput *in, StrBuf *buf)
 	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
 }
 
-/* The items column of a key: its item_no list, or \N when the key is hot. */
+/* One packed row, (run_id, bucket, first_no, blob) in binary COPY form, then blob emptied. */
 static void
-put_key_items(StrBuf *buf, const ModelIndex *ix, uint32_t key_no, uint32_t cap)
+put_bucket_row(StrBuf *buf, int64_t run_id, uint32_t bucket, uint32_t first_no, StrBuf *blob)
 {
-	uint32_t	n = model_key_count(ix, key_no);
-
-	if (n > cap)
-		sb_puts(buf, "\\N");
-	else
-		put_array_u32(buf, ix->key_item_nos + ix->key_offsets[key_no], n);
+	copyfmt_bin_row(buf, 4);
+	copyfmt_bin_int8(buf, run_id);
+	copyfmt_bin_int4(buf, (int32_t) bucket);
+	copyfmt_bin_int4(buf, (int32_t) first_no);
+	copyfmt_bin_bytes(buf, blob->data, blob->len);
+	sb_reset(blob);
 }
 
-/* model_keys: every account key and persistent id with its counts and Items. */
-static bool
-copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
+/*
+ * One key (a ref of ix) packed onto blob: an account key by its name's
+ * name_no and its mask, a persistent id by its text; its counts and Items
+ * (none when hot).
+ */
+static void
+pack_key(StrBuf *blob, const PublishInput *in, const ModelIndex *ix, const uint32_t *name_no,
+		 uint32_t k)
 {
 	const Dataset *ds = in->ds;
 	const KeyStats *st = &in->match->stats;
+	uint32_t	n = model_key_count(ix, k);
+	const uint32_t *items = ix->key_item_nos + ix->key_offsets[k];
+	bool		hot = n > in->hot_key_cap;
 
-	if (!db_copy_in_begin(c, sql_query("model_keys")))
-		return false;
-	for (uint32_t no = 0; no < ix->n_keys + ix->n_pkeys; no++)
+	if (k < ix->n_keys)
 	{
-		uint32_t	k = ix->ref_of_no[no];	/* the key in the Dataset's terms */
+		const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, k);
 
-		if (model_key_count(ix, k) == 0)
-			continue;			/* only on items that are not live */
-		if (k < ix->n_keys)
-		{
-			const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, k);
-			const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
-			const char *inst = ds->institutions.bytes[ni->institution];
-
-			sb_printf(buf, "%" PRId64 "\t%u\t%" PRId64 "\taccount\t%s\t", in->run_id, no,
-					  ix->key_hash[k], keys_environment_name((Environment) ni->env));
-			copyfmt_field(buf, inst, strlen(inst));
-			copyfmt_sep(buf);
-			copyfmt_field(buf, ni->name, strlen(ni->name));
-			sb_printf(buf, "\t%s\t\\N\t%u\t%u\t%u\t%u\t", ki->mask, st->name_items[ki->name],
-					  st->key_items[k], st->gname_items[ni->gname], st->gkey_items[ki->gkey]);
-		}
-		else
-		{
-			int			env;
-			const char *inst;
-			const char *pid;
-
-			model_pkey_parts(ds, k - ix->n_keys, &env, &inst, &pid);
-			sb_printf(buf, "%" PRId64 "\t%u\t%" PRId64 "\tpersistent\t%s\t", in->run_id, no,
-					  ix->key_hash[k], keys_environment_name((Environment) env));
-			copyfmt_field(buf, inst, strlen(inst));
-			sb_puts(buf, "\t\\N\t\\N\t");
-			copyfmt_field(buf, pid, strlen(pid));
-			sb_printf(buf, "\t\\N\t%u\t\\N\t\\N\t", model_key_count(ix, k));
-		}
-		put_key_items(buf, ix, k, in->hot_key_cap);
-		copyfmt_eol(buf);
-		if (!publish_copy_flush(c, buf, false))
-			return false;
+		model_pack_account_key(blob, name_no[ki->name], ki->mask, st->key_items[k],
+							   st->gkey_items[ki->gkey], hot, items, n);
 	}
-	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
+	else
+	{
+		int			env;
+		const char *inst;
+		const char *pid;
+
+		model_pkey_parts(ds, k - ix->n_keys, &env, &inst, &pid);
+		model_pack_persistent_key(blob, (uint8_t) env, inst, pid, n, hot, items, n);
+	}
 }
 
-/* A name and its hash, for writing model_names in the order of its index. */
+/*
+ * Keys are packed in hash order, which is random in memory: fetch what
+ * pack_key will read a few keys ahead, one level of pointers per distance
+ * (the run's arrays are far larger than the caches).
+ */
+static void
+prefetch_key(const PublishInput *in, const ModelIndex *ix, const uint32_t *name_no, uint32_t no)
+{
+	const Dataset *ds = in->ds;
+	const KeyStats *st = &in->match->stats;
+	uint32_t	k;
+
+	if (no + 16 < ix->n_numbered && (k = ix->ref_of_no[no + 16]) < ix->n_keys)
+	{
+		__builtin_prefetch(&VEC_AT(&ds->key_info, KeyInfo, k));
+		__builtin_prefetch(&st->key_items[k]);
+		__builtin_prefetch(&ix->key_offsets[k]);
+	}
+	if (no + 8 < ix->n_numbered && (k = ix->ref_of_no[no + 8]) < ix->n_keys)
+	{
+		const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, k);
+
+		__builtin_prefetch(&name_no[ki->name]);
+		__builtin_prefetch(&st->gkey_items[ki->gkey]);
+		__builtin_prefetch(ix->key_item_nos + ix->key_offsets[k]);
+	}
+}
+
+/*
+ * model_key_buckets: every key a live Item carries, in key_no (hash)
+ * order, cut into buckets by the top bits of the hash.
+ */
+static bool
+copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, const uint32_t *name_no,
+		  unsigned bits, StrBuf *buf)
+{
+	StrBuf		blob;
+	uint32_t	bucket = 0,
+				first = 0;
+	bool		ok = false;
+
+	sb_init(&blob);
+	if (!db_copy_in_begin(c, sql_query("model_key_buckets")))
+		goto cleanup;
+	copyfmt_bin_header(buf);
+	for (uint32_t no = 0; no < ix->n_numbered; no++)
+	{
+		uint32_t	k = ix->ref_of_no[no];
+		uint32_t	b = model_bucket(ix->key_hash[k], bits);
+
+		prefetch_key(in, ix, name_no, no);
+
+		if (blob.len > 0 && b != bucket)
+			put_bucket_row(buf, in->run_id, bucket, first, &blob);
+		if (blob.len == 0)
+			bucket = b, first = no;
+		pack_key(&blob, in, ix, name_no, k);
+		if (!publish_copy_flush(c, buf, false))
+			goto cleanup;
+	}
+	if (blob.len > 0)
+		put_bucket_row(buf, in->run_id, bucket, first, &blob);
+	copyfmt_bin_trailer(buf);
+	ok = publish_copy_flush(c, buf, true) && db_copy_in_end(c);
+
+cleanup:
+	sb_free(&blob);
+	return ok;
+}
+
+/* A name and its hash, for writing model_name_buckets in hash order. */
 typedef struct NameRow
 {
 	int64_t		hash;
@@ -147,102 +194,151 @@ cmp_name_row(const void *x, const void *y)
 	return (a->name > b->name) - (a->name < b->name);
 }
 
-/* model_names: per normalised name at an institution, its counts; in name_hash order. */
-static bool
-copy_names(DbConn *c, const PublishInput *in, StrBuf *buf)
+/* The names some live Item carries, in hash order (malloc'd, *n of them). */
+static NameRow *
+name_rows(const PublishInput *in, size_t *n)
 {
 	const Dataset *ds = in->ds;
-	const KeyStats *st = &in->match->stats;
 	NameRow    *rows = xmalloc((ds->names.n + 1) * sizeof(NameRow));
-	size_t		n = 0;
-	bool		ok = false;
 
+	*n = 0;
 	for (uint32_t k = 0; k < ds->names.n; k++)
 	{
 		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, k);
 
-		if (st->name_items[k] > 0)
-			rows[n++] = (NameRow) {model_hash_name(ni->env, ds->institutions.bytes[ni->institution],
-												   ni->name), k};
+		if (in->match->stats.name_items[k] > 0)
+			rows[(*n)++] = (NameRow) {model_hash_name(ni->env,
+													  ds->institutions.bytes[ni->institution],
+													  ni->name), k};
 	}
-	qsort(rows, n, sizeof(NameRow), cmp_name_row);
-	if (!db_copy_in_begin(c, sql_query("model_names")))
+	qsort(rows, *n, sizeof(NameRow), cmp_name_row);
+	return rows;
+}
+
+/* model_name_buckets: per normalised name at an institution, its counts. */
+static bool
+copy_names(DbConn *c, const PublishInput *in, const NameRow *rows, size_t n, unsigned bits,
+		   StrBuf *buf)
+{
+	const Dataset *ds = in->ds;
+	const KeyStats *st = &in->match->stats;
+	StrBuf		blob;
+	uint32_t	bucket = 0,
+				first = 0;
+	bool		ok = false;
+
+	sb_init(&blob);
+	if (!db_copy_in_begin(c, sql_query("model_name_buckets")))
 		goto cleanup;
+	copyfmt_bin_header(buf);
 	for (size_t i = 0; i < n; i++)
 	{
 		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, rows[i].name);
-		const char *inst = ds->institutions.bytes[ni->institution];
+		uint32_t	b = model_bucket(rows[i].hash, bits);
 
-		sb_printf(buf, "%" PRId64 "\t%" PRId64 "\t%s\t", in->run_id, rows[i].hash,
-				  keys_environment_name((Environment) ni->env));
-		copyfmt_field(buf, inst, strlen(inst));
-		copyfmt_sep(buf);
-		copyfmt_field(buf, ni->name, strlen(ni->name));
-		sb_printf(buf, "\t%u\t%u\n", st->name_items[rows[i].name], st->gname_items[ni->gname]);
+		if (blob.len > 0 && b != bucket)
+			put_bucket_row(buf, in->run_id, bucket, first, &blob);
+		if (blob.len == 0)
+			bucket = b, first = (uint32_t) i;
+		model_pack_name(&blob, ni->env, ds->institutions.bytes[ni->institution], ni->name,
+						st->name_items[rows[i].name], st->gname_items[ni->gname]);
 		if (!publish_copy_flush(c, buf, false))
 			goto cleanup;
 	}
+	if (blob.len > 0)
+		put_bucket_row(buf, in->run_id, bucket, first, &blob);
+	copyfmt_bin_trailer(buf);
 	ok = publish_copy_flush(c, buf, true) && db_copy_in_end(c);
 
 cleanup:
-	free(rows);
+	sb_free(&blob);
 	return ok;
 }
 
-/* One model_items row: the item's accounts that carry a key or a persistent id. */
+/* One Item packed onto blob: the accounts that carry a key or a persistent id. */
 static void
-put_item(StrBuf *buf, const PublishInput *in, const ModelIndex *ix, uint32_t no)
+pack_item(StrBuf *blob, const PublishInput *in, const ModelIndex *ix, uint32_t no)
 {
 	const Dataset *ds = in->ds;
 	const Item *it = DS_ITEM(ds, ix->item_of_no[no]);
-	const char *inst = ds->institutions.bytes[it->institution];
+	int64_t		acc_key[1024],
+				acc_pkey[1024];
+	uint32_t	n = 0;
 
-	sb_printf(buf, "%" PRId64 "\t%u\t", in->run_id, no);
-	copyfmt_field(buf, it->item_id, strlen(it->item_id));
-	copyfmt_sep(buf);
-	copyfmt_field(buf, it->owner_id, it->owner_id ? strlen(it->owner_id) : 0);
-	sb_printf(buf, "\t%s\t", keys_environment_name((Environment) it->env));
-	copyfmt_field(buf, inst, strlen(inst));
-	copyfmt_sep(buf);
-	copyfmt_timestamp(buf, it->created_at);
-	sb_printf(buf, "\t%u\t", it->n_keyable);
-	for (int pass = 0; pass < 2; pass++)
+	/* payload.c rejects an Item with more than 1000 accounts (too_many_accounts) */
+	for (uint32_t k = 0; k < it->n_accounts && n < 1024; k++)
 	{
-		bool		first = true;
+		const Account *a = DS_ACCOUNT(ds, it->first_account + k);
 
-		sb_puts(buf, pass ? "\t{" : "{");
-		for (uint32_t k = 0; k < it->n_accounts; k++)
-		{
-			const Account *a = DS_ACCOUNT(ds, it->first_account + k);
-
-			if (a->key == KEY_NONE && a->pkey == KEY_NONE)
-				continue;
-			if (pass == 0)
-				sb_printf(buf, first ? "%" PRId64 : ",%" PRId64, a->key == KEY_NONE
-						  ? MODEL_NONE : (int64_t) ix->key_no_of[a->key]);
-			else
-				sb_printf(buf, first ? "%" PRId64 : ",%" PRId64, a->pkey == KEY_NONE
-						  ? MODEL_NONE : (int64_t) ix->key_no_of[ix->n_keys + a->pkey]);
-			first = false;
-		}
-		sb_puts(buf, "}");
+		if (a->key == KEY_NONE && a->pkey == KEY_NONE)
+			continue;
+		acc_key[n] = a->key == KEY_NONE ? MODEL_NONE : (int64_t) ix->key_no_of[a->key];
+		acc_pkey[n] = a->pkey == KEY_NONE ? MODEL_NONE
+			: (int64_t) ix->key_no_of[ix->n_keys + a->pkey];
+		n++;
 	}
-	copyfmt_eol(buf);
+	model_pack_item(blob, it->item_id, it->owner_id, it->env,
+					ds->institutions.bytes[it->institution], it->created_at, it->n_keyable, n,
+					acc_key, acc_pkey);
 }
 
-/* model_items: every keyed live Item (put_item). */
+/* model_item_pages: every keyed live Item, 2^MODEL_ITEM_PAGE_BITS to a row, with the page's first item_id. */
 static bool
 copy_items(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
 {
-	if (!db_copy_in_begin(c, sql_query("model_items")))
-		return false;
+	StrBuf		blob;
+	bool		ok = false;
+
+	sb_init(&blob);
+	if (!db_copy_in_begin(c, sql_query("model_item_pages")))
+		goto cleanup;
+	copyfmt_bin_header(buf);
 	for (uint32_t no = 0; no < ix->n_items; no++)
 	{
-		put_item(buf, in, ix, no);
+		/* item_id order is random in memory: fetch the Items and their accounts ahead */
+		if (no + 16 < ix->n_items)
+			__builtin_prefetch(DS_ITEM(in->ds, ix->item_of_no[no + 16]));
+		if (no + 8 < ix->n_items)
+		{
+			const Item *it = DS_ITEM(in->ds, ix->item_of_no[no + 8]);
+
+			__builtin_prefetch(DS_ACCOUNT(in->ds, it->first_account));
+			__builtin_prefetch(it->item_id);
+			__builtin_prefetch(it->owner_id);
+		}
+		pack_item(&blob, in, ix, no);
+		if (((no + 1) & ((1u << MODEL_ITEM_PAGE_BITS) - 1)) == 0 || no + 1 == ix->n_items)
+		{
+			uint32_t	page = no >> MODEL_ITEM_PAGE_BITS;
+			const char *first = DS_ITEM(in->ds, ix->item_of_no[page << MODEL_ITEM_PAGE_BITS])->item_id;
+
+			copyfmt_bin_row(buf, 4);
+			copyfmt_bin_int8(buf, in->run_id);
+			copyfmt_bin_int4(buf, (int32_t) page);
+			copyfmt_bin_bytes(buf, first, strlen(first));
+			copyfmt_bin_bytes(buf, blob.data, blob.len);
+			sb_reset(&blob);
+		}
 		if (!publish_copy_flush(c, buf, false))
-			return false;
+			goto cleanup;
 	}
-	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
+	copyfmt_bin_trailer(buf);
+	ok = publish_copy_flush(c, buf, true) && db_copy_in_end(c);
+
+cleanup:
+	sb_free(&blob);
+	return ok;
+}
+
+/* Delete every other run's model rows (the previous published model). */
+static bool
+prune_model(DbConn *c, const char *const *params)
+{
+	return db_query(c, sql_query("model_prune_items"), 1, params, NULL) &&
+		db_query(c, sql_query("model_prune_keys"), 1, params, NULL) &&
+		db_query(c, sql_query("model_prune_names"), 1, params, NULL) &&
+		db_query(c, sql_query("model_prune_institutions"), 1, params, NULL) &&
+		db_query(c, sql_query("model_prune_runs"), 1, params, NULL);
 }
 
 bool
@@ -253,20 +349,32 @@ publish_write_model(DbConn *c, const PublishInput *in, StrBuf *buf)
 	const char *params[1] = {run};
 	bool		ok;
 	double		t = log_now();
+	size_t		n_names;
+	NameRow    *names;
+	uint32_t   *name_no;		/* per name id: its place in the name buckets */
+	unsigned	bits[2];
 
 	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
+#ifdef ITEMDUP_TEST_HOOKS
+	model_test_constant_hash(testhook_enabled("ITEMDUP_MODEL_CONSTANT_HASH"));
+#endif
 	model_index_build(in->ds, &ix);
-	ok = db_query(c, sql_query("model_prune_items"), 1, params, NULL) &&
-		db_query(c, sql_query("model_prune_keys"), 1, params, NULL) &&
-		db_query(c, sql_query("model_prune_names"), 1, params, NULL) &&
-		db_query(c, sql_query("model_prune_institutions"), 1, params, NULL) &&
-		db_query(c, sql_query("model_prune_runs"), 1, params, NULL) &&
-		copy_meta(c, in, buf) && copy_institutions(c, in, buf) &&
-		copy_keys(c, in, &ix, buf) && copy_names(c, in, buf) && copy_items(c, in, &ix, buf);
+	names = name_rows(in, &n_names);
+	name_no = xmalloc((in->ds->names.n + 1) * sizeof(uint32_t));
+	memset(name_no, 0xff, (in->ds->names.n + 1) * sizeof(uint32_t));	/* no live Item: none */
+	for (size_t i = 0; i < n_names; i++)
+		name_no[names[i].name] = (uint32_t) i;
+	bits[0] = model_bucket_bits(ix.n_numbered);
+	bits[1] = model_bucket_bits(n_names);
+	ok = prune_model(c, params) && copy_meta(c, in, bits, buf) &&
+		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, name_no, bits[0], buf);
+	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
+	ok = ok && copy_names(c, in, names, n_names, bits[1], buf) && copy_items(c, in, &ix, buf);
 	if (ok)
 		log_info("published model: %u keys, %u persistent ids, %u keyed items (%.3f s)",
 				 ix.n_keys, ix.n_pkeys, ix.n_items, log_now() - t);
+	free(names);
+	free(name_no);
 	model_index_free(&ix);
 	return ok;
 }
-

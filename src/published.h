@@ -1,6 +1,7 @@
 /*
- * published.h — the published run's model in itemdup.model_* (sql/006),
- * read back for explain and check (publish_model.c writes it).
+ * published.h — the published run's model in itemdup.model_* (sql/006,
+ * packed since sql/009), read back for explain and check (publish_model.c
+ * writes it).
  *
  * Edge: talks to PostgreSQL through db.c.  The arithmetic is model.c's and
  * score.c's.
@@ -26,6 +27,7 @@
 typedef struct PubKey
 {
 	int64_t		key_no;
+	int64_t		name_no;		/* an account key's name in the name buckets; MODEL_NONE for a persistent id */
 	bool		persistent;
 	ScoreKeyFreq f;				/* persistent: key_items only */
 	const char *name;			/* account keys; arena */
@@ -42,6 +44,15 @@ typedef struct PubItem
 	ModelSide	side;			/* references are key_no */
 } PubItem;
 
+/* A name of the published model: its place in the name buckets and its counts. */
+typedef struct PubName
+{
+	int64_t		name_no;
+	const char *name;			/* arena */
+	uint32_t	name_items;
+	uint32_t	gname_items;
+} PubName;
+
 /* What explain and check read of the published model.  Owned (published_free). */
 typedef struct Published
 {
@@ -51,6 +62,14 @@ typedef struct Published
 	char		snapshot_at[64];	/* timestamptz text */
 	char		recent_since[64];	/* snapshot_at less the margin (docs/SOURCE.md) */
 	char		model[64];
+	int			format;			/* MODEL_FORMAT of the packed rows */
+	unsigned	key_bits;		/* model_runs.key_bucket_bits */
+	unsigned	name_bits;		/* model_runs.name_bucket_bits */
+	unsigned	page_bits;		/* model_runs.item_page_bits */
+	/* the last name found (published.c): check looks a name up for its key, then for its counts */
+	PubName		last_name;
+	int			last_env;
+	const char *last_institution;
 	Arena		arena;
 	Vec			keys;			/* PubKey, in the order read */
 	Vec			items;			/* PubItem */
@@ -58,7 +77,9 @@ typedef struct Published
 
 /*
  * published_open — the published run's meta into p.  Returns false on a
- * database error (logged); p->run_id == 0 when no published run has a model.
+ * database error or a model in a format this binary does not read (both
+ * logged); p->run_id == 0 when no published run has a model.  Every read
+ * below also fails (logged) on a packed row that does not parse.
  */
 bool		published_open(DbConn *c, Published *p) MUSTCHECK;
 void		published_free(Published *p);

@@ -1,5 +1,9 @@
--- published_items_by_id: model items $2 and $3 of run $1
-SELECT item_no, item_id, owner_id, environment, institution_id,
-       (EXTRACT(EPOCH FROM created_at) * 1000000)::int8, keyable, account_keys::text,
-       account_pkeys::text FROM itemdup.model_items WHERE run_id = $1::bigint
-   AND item_id IN ($2, $3) ORDER BY item_no
+-- published_items_by_id: the item pages of run $1 that would hold item ids $2
+-- and $3: for each, the page with the greatest first_item_id ("C" order, the
+-- order of item_no) not above it
+SELECT DISTINCT p.page, encode(p.items, 'hex')
+  FROM unnest(ARRAY[$2, $3]::text[]) AS i(item_id)
+  CROSS JOIN LATERAL (SELECT g.page, g.items FROM itemdup.model_item_pages g
+                       WHERE g.run_id = $1::bigint AND g.first_item_id <= i.item_id COLLATE "C"
+                       ORDER BY g.first_item_id DESC LIMIT 1) p
+ ORDER BY p.page

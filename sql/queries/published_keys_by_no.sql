@@ -1,4 +1,8 @@
--- published_keys_by_no: model keys of run $1 whose key_no is in $2 (int[] text)
-SELECT key_no, kind, name, mask, name_items, key_items, gname_items,
-       gkey_items, items::text FROM itemdup.model_keys WHERE run_id = $1::bigint
-   AND key_no = ANY ($2::int[]) ORDER BY key_no
+-- published_keys_by_no: the key buckets of run $1 holding the key_no in $2
+-- (int[] text): for each, the bucket with the greatest first_key_no not above it
+SELECT DISTINCT b.first_key_no, encode(b.keys, 'hex')
+  FROM unnest($2::int[]) AS n(key_no)
+  CROSS JOIN LATERAL (SELECT k.first_key_no, k.keys FROM itemdup.model_key_buckets k
+                       WHERE k.run_id = $1::bigint AND k.first_key_no <= n.key_no
+                       ORDER BY k.first_key_no DESC LIMIT 1) b
+ ORDER BY b.first_key_no

@@ -1,5 +1,7 @@
 -- published_open: the published model's run, threshold, hot-key cap, snapshot,
--- model name and the start of the "recent" window (snapshot - 1 hour, published.h)
+-- model name, the start of the "recent" window (snapshot - 1 hour, published.h)
+-- and the layout of its packed rows (format, bucket and page bits)
 SELECT m.run_id, m.threshold, m.hot_key_cap, m.snapshot_at::text, m.model,
-       (m.snapshot_at - interval '1 hour')::text
+       (m.snapshot_at - interval '1 hour')::text, m.format, m.key_bucket_bits,
+       m.name_bucket_bits, m.item_page_bits
   FROM itemdup.published p JOIN itemdup.model_runs m ON m.run_id = p.run_id

@@ -28,7 +28,7 @@ check_eq "... and the app table is unchanged" "17:0" "$(src_rows)"
 check "analyst: DELETE through the source view is denied" denied t20_alice "DELETE FROM itemdup.source_items"
 check_eq "no itemdup role may write any view or the source" "" \
 	"$(q "SELECT string_agg(r.rolname || ' ' || c.oid::regclass::text, ', ') FROM pg_roles r, pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.rolname IN ('itemdup_job', 'itemdup_analyst', 'itemdup_app', 't20_alice') AND (c.relkind IN ('v', 'm') AND n.nspname = 'itemdup' OR c.oid = 'app.items'::regclass) AND has_table_privilege(r.oid, c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')")"
-check_eq "the job writes exactly its own result tables" "model_institutions,model_items,model_keys,model_names,model_runs,published,rejects,result_group_items,result_groups,result_near_misses,result_pairs,result_score_bins,runs" \
+check_eq "the job writes exactly its own result tables" "model_institutions,model_item_pages,model_key_buckets,model_name_buckets,model_runs,published,rejects,result_group_items,result_groups,result_near_misses,result_pairs,result_score_bins,runs" \
 	"$(q "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'itemdup' AND has_table_privilege('itemdup_job', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')")"
 check_eq "the analyst writes no table" "" \
 	"$(q "SELECT string_agg(c.relname, ',') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'itemdup' AND has_table_privilege('t20_alice', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')")"

@@ -3,13 +3,15 @@
 plan 10
 run_rc migrate >/dev/null
 load_fixture basic
+load_fixture model_unpack
 check_eq "run exits 0" 0 "$(run_rc run)"
-model() { q "SELECT (SELECT string_agg(DISTINCT run_id::text, ',') FROM itemdup.model_keys) || '|' || (SELECT count(*) FROM itemdup.model_items) || '|' || (SELECT string_agg(run_id::text, ',') FROM itemdup.model_runs)"; }
+# the packed rows (sql/009) read back by the SQL decoder of fixtures/model_unpack.sql
+model() { q "SELECT (SELECT string_agg(DISTINCT run_id::text, ',') FROM itemdup.model_key_buckets) || '|' || (SELECT count(*) FROM itemdup.model_runs m, modeltest.items(m.run_id)) || '|' || (SELECT string_agg(run_id::text, ',') FROM itemdup.model_runs)"; }
 check_eq "model rows of run 1: keys, items (every live keyed item: 13), meta" "1|13|1" "$(model)"
 check_eq "institution counts: ins_1 has I1 I2 N1 N2 S1 (+E1: N counts every environment)" "6" \
 	"$(q "SELECT items FROM itemdup.model_institutions WHERE institution_id = 'ins_1'")"
 check_eq "a key keeps its normalised name, counts and items" "total checking|1111|2|2" \
-	"$(q "SELECT name, mask, key_items, array_length(items, 1) FROM itemdup.model_keys WHERE environment = 'production' AND name = 'total checking' AND mask = '1111'")"
+	"$(q "SELECT name, mask, key_items, array_length(items, 1) FROM itemdup.model_runs m, modeltest.keys(m.run_id) WHERE env = 2 AND name = 'total checking' AND mask = '1111'")"
 check_eq "second run exits 0" 0 "$(run_rc run)"
 check_eq "only the published run's model is kept" "2|13|2" "$(model)"
 check_eq "a dry run exits 0" 0 "$(run_rc run --dry-run)"

@@ -83,7 +83,7 @@ check_eq "SQL catches a link made after the last run, as the CLI does" "$(cli_li
 # itemdup_app: EXECUTE on check_link, nothing else
 check_eq "itemdup_app calls check_link" "duplicate" "$(sql_line u1 production - '{"institution":{"institution_id":"ins_1"},"accounts":[{"name":"Total Checking","mask":"1111"},{"name":"Savings","mask":"2222"}]}' itemdup_app | cut -d' ' -f1)"
 denied=0
-for rel in itemdup.runs itemdup.model_keys itemdup.model_items itemdup.current_pairs itemdup.source_items app.items; do
+for rel in itemdup.runs itemdup.model_key_buckets itemdup.model_item_pages itemdup.current_pairs itemdup.source_items app.items; do
 	psql -X -q -v ON_ERROR_STOP=1 -c "SET ROLE itemdup_app; SELECT 1 FROM $rel LIMIT 1" >/dev/null 2>&1 || denied=$((denied + 1))
 done
 check_eq "itemdup_app reads none of runs, model, results, source view, source table" 6 "$denied"

@@ -11,6 +11,8 @@
 
 #include "match.h"
 #include "model.h"
+#include "model_pack.h"
+#include <xxhash.h>
 #include "suites.h"
 #include "testutil.h"
 
@@ -158,6 +160,140 @@ START_TEST(model_hashes_are_stable_and_distinct)
 }
 END_TEST
 
+START_TEST(model_hash_of_long_parts_is_the_same_function)
+{
+	char		longname[1500];
+	char		joined[1600];
+	size_t		n = 0;
+	const char *parts[5] = {"a", "production", "ins_1", longname, "1111"};
+
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	for (int i = 0; i < 5; i++)
+	{
+		memcpy(joined + n, parts[i], strlen(parts[i]) + 1);
+		n += strlen(parts[i]) + 1;
+	}
+	/* past the one-call buffer: streamed, the same XXH3-64 of the parts and their 0 bytes */
+	ck_assert(model_hash_account(ENV_PRODUCTION, "ins_1", longname, "1111") ==
+			  (int64_t) XXH3_64bits(joined, n));
+}
+END_TEST
+
+START_TEST(model_buckets_follow_signed_hash_order)
+{
+	ck_assert_uint_eq(model_bucket(INT64_MIN, 4), 0);
+	ck_assert_uint_eq(model_bucket(-1, 4), 7);
+	ck_assert_uint_eq(model_bucket(0, 4), 8);
+	ck_assert_uint_eq(model_bucket(INT64_MAX, 4), 15);
+	ck_assert_uint_eq(model_bucket(INT64_MAX, 0), 0);
+	ck_assert_uint_eq(model_bucket_bits(0), 0);
+	ck_assert_uint_eq(model_bucket_bits(MODEL_BUCKET_TARGET), 0);
+	ck_assert_uint_eq(model_bucket_bits(MODEL_BUCKET_TARGET + 1), 1);
+	ck_assert_uint_eq(model_bucket_bits(UINT64_MAX), 24);
+}
+END_TEST
+
+/* One blob of each entry kind, as the publisher writes them. */
+static void
+pack_sample(StrBuf *keys, StrBuf *names, StrBuf *items)
+{
+	static const uint32_t list[3] = {5, 6, 300000};
+	static const int64_t acc_key[2] = {7, MODEL_NONE};
+	static const int64_t acc_pkey[2] = {MODEL_NONE, 123456789};
+
+	model_pack_account_key(keys, 42, "1111", 3, 9, false, list, 3);
+	model_pack_persistent_key(keys, ENV_SANDBOX, "ins_9", "pid-\xc3\xa9", 2000, true, NULL, 0);
+	model_pack_name(names, ENV_PRODUCTION, "ins_1", "total checking", 4, 11);
+	model_pack_item(items, "I1", NULL, ENV_DEVELOPMENT, "ins_1", TIMESTAMP_NULL, 2, 2, acc_key,
+					acc_pkey);
+	model_pack_item(items, "I2", "", ENV_PRODUCTION, "ins_1", -5, 0, 0, NULL, NULL);
+}
+
+START_TEST(model_pack_round_trip)
+{
+	StrBuf		kb, nb, ib;
+	ModelPackReader r;
+	PackedKey	k;
+	PackedName	nm;
+	PackedItem	it;
+	uint32_t	got[3];
+	int64_t		ak[2], ap[2];
+
+	sb_init(&kb), sb_init(&nb), sb_init(&ib);
+	pack_sample(&kb, &nb, &ib);
+	r = (ModelPackReader) {(const uint8_t *) kb.data, (const uint8_t *) kb.data + kb.len};
+	ck_assert_int_eq(model_unpack_key(&r, &k), 1);
+	ck_assert(!k.persistent && !k.hot && k.name_no == 42 && k.key_items == 3 && k.gkey_items == 9);
+	ck_assert(model_pack_str_eq(k.mask, "1111") && !model_pack_str_eq(k.mask, "111"));
+	ck_assert_uint_eq(k.n_items, 3);
+	model_unpack_key_items(&k, got);
+	ck_assert(got[0] == 5 && got[1] == 6 && got[2] == 300000);
+	ck_assert_int_eq(model_unpack_key(&r, &k), 1);
+	ck_assert(k.persistent && k.hot && k.n_items == 0 && k.env == ENV_SANDBOX && k.key_items == 2000);
+	ck_assert(model_pack_str_eq(k.institution, "ins_9") &&
+			  model_pack_str_eq(k.persistent_id, "pid-\xc3\xa9"));
+	ck_assert_int_eq(model_unpack_key(&r, &k), 0);
+	r = (ModelPackReader) {(const uint8_t *) nb.data, (const uint8_t *) nb.data + nb.len};
+	ck_assert_int_eq(model_unpack_name(&r, &nm), 1);
+	ck_assert(nm.env == ENV_PRODUCTION && nm.name_items == 4 && nm.gname_items == 11 &&
+			  model_pack_str_eq(nm.name, "total checking"));
+	r = (ModelPackReader) {(const uint8_t *) ib.data, (const uint8_t *) ib.data + ib.len};
+	ck_assert_int_eq(model_unpack_item(&r, &it), 1);
+	ck_assert(!it.has_owner && it.created_at == TIMESTAMP_NULL && it.keyable == 2 && it.n_acc == 2);
+	model_unpack_item_accounts(&it, ak, ap);
+	ck_assert(ak[0] == 7 && ak[1] == MODEL_NONE && ap[0] == MODEL_NONE && ap[1] == 123456789);
+	ck_assert_int_eq(model_unpack_item(&r, &it), 1);
+	ck_assert(it.has_owner && it.owner_id.len == 0 && it.created_at == -5 && it.n_acc == 0);
+	ck_assert_int_eq(model_unpack_item(&r, &it), 0);
+	sb_free(&kb), sb_free(&nb), sb_free(&ib);
+}
+END_TEST
+
+/* Every cut of a blob ends in a corrupt entry or at an entry's end, never past the cut. */
+START_TEST(model_pack_truncated_blobs_are_corrupt_not_overread)
+{
+	StrBuf		kb, nb, ib;
+
+	sb_init(&kb), sb_init(&nb), sb_init(&ib);
+	pack_sample(&kb, &nb, &ib);
+	for (int kind = 0; kind < 3; kind++)
+	{
+		const StrBuf *b = kind == 0 ? &kb : kind == 1 ? &nb : &ib;
+
+		for (size_t cut = 0; cut < b->len; cut++)
+		{
+			uint8_t    *copy = malloc(cut > 0 ? cut : 1);	/* exactly cut bytes, for ASan */
+			ModelPackReader r = {copy, copy + cut};
+			PackedKey	k;
+			PackedName	nm;
+			PackedItem	it;
+			int			rc,
+						entries = 0;
+
+			memcpy(copy, b->data, cut);
+			while ((rc = kind == 0 ? model_unpack_key(&r, &k) : kind == 1
+					? model_unpack_name(&r, &nm) : model_unpack_item(&r, &it)) == 1)
+				entries++;
+			ck_assert(rc == -1 || (rc == 0 && r.p == r.end));
+			ck_assert(r.p <= r.end && entries <= 2);
+			free(copy);
+		}
+	}
+	sb_free(&kb), sb_free(&nb), sb_free(&ib);
+}
+END_TEST
+
+START_TEST(model_unhex_refuses_what_is_not_hex)
+{
+	uint8_t		out[4];
+
+	ck_assert(model_unhex("00ff7A", 6, out) && out[0] == 0 && out[1] == 0xff && out[2] == 0x7a);
+	ck_assert(!model_unhex("0g", 2, out));
+	ck_assert(!model_unhex("abc", 3, out));
+}
+END_TEST
+
 Suite *
 model_suite(void)
 {
@@ -166,6 +302,11 @@ model_suite(void)
 
 	tcase_add_test(tc, model_scores_equal_run_scores);
 	tcase_add_test(tc, model_hashes_are_stable_and_distinct);
+	tcase_add_test(tc, model_hash_of_long_parts_is_the_same_function);
+	tcase_add_test(tc, model_buckets_follow_signed_hash_order);
+	tcase_add_test(tc, model_pack_round_trip);
+	tcase_add_test(tc, model_pack_truncated_blobs_are_corrupt_not_overread);
+	tcase_add_test(tc, model_unhex_refuses_what_is_not_hex);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,4 @@
+-- published_name_bucket: name bucket $2 of run $1's model (hex; the caller
+-- confirms each name's full text)
+SELECT first_name_no, encode(names, 'hex') FROM itemdup.model_name_buckets
+ WHERE run_id = $1::bigint AND bucket = $2::int
