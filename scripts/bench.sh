@@ -8,16 +8,19 @@
 # by SQL expressions) and `itemdup run --read-path text`.  Prints medians, the ratios
 # itemdup/COPY (both paths) and itemdup/peer, itemdup's peak RSS, its
 # per-stage timers and publish's share of the run.  --write also appends the
-# table to BENCHMARKS.md.  `make bench`.
+# table to BENCHMARKS.md.  --partitions "1 4 16" then times a dry run with
+# each --partitions N on the same data and records its peak RSS (docs/SCALING.md).
+# `make bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ITEMS=1000000 ROUNDS=3 WRITE=0
+ITEMS=1000000 ROUNDS=3 WRITE=0 PARTS=
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--items) ITEMS=$2; shift 2 ;;
 		--rounds) ROUNDS=$2; shift 2 ;;
 		--write) WRITE=1; shift ;;
-		*) echo "usage: bench.sh [--items N] [--rounds R] [--write]" >&2; exit 64 ;;
+		--partitions) PARTS=$2; shift 2 ;;
+		*) echo "usage: bench.sh [--items N] [--rounds R] [--write] [--partitions \"1 4 16\"]" >&2; exit 64 ;;
 	esac
 done
 export ITEMDUP_EXT_LIBDIR=$PWD/ext
@@ -85,6 +88,23 @@ echo "$(date -u +%Y-%m-%d), $(nproc) × $cpu, ${mem} GiB, PostgreSQL $pgv, media
 echo
 echo "$header"
 echo "$table"
+ptable=""
+for n in $PARTS; do
+	s=$(now)
+	/usr/bin/time -f %M -o "$work/rss" build/itemdup run --dry-run --partitions "$n" --log-format text \
+		2>/dev/null >/dev/null
+	t=$(python3 -c "print($(now) - $s)")
+	r=$(tail -1 "$work/rss")
+	ptable="$ptable
+| $n | $(printf '%.2f' "$t") s | $((r / 1024)) MiB | $((r * 1024 / ITEMS)) B |"
+	echo "--partitions $n: $t s, peak RSS $r KiB" >&2
+done
+if [ -n "$ptable" ]; then
+	ptable="| --partitions N (dry run) | run | peak RSS | per item |
+|---|---|---|---|$ptable"
+	echo
+	echo "$ptable"
+fi
 if [ "$WRITE" = 1 ]; then
 	{
 		echo
@@ -95,5 +115,9 @@ if [ "$WRITE" = 1 ]; then
 		echo
 		echo "$header"
 		echo "$table"
+		if [ -n "$ptable" ]; then
+			echo
+			echo "$ptable"
+		fi
 	} >>BENCHMARKS.md
 fi
