@@ -175,6 +175,18 @@ void		keys_map_init(InstitutionMap *m);
 void		keys_map_add(InstitutionMap *m, const char *legacy_type, const char *institution_id);
 void		keys_map_free(InstitutionMap *m);
 
+#define KEYS_INSTITUTION_BUF (PAYLOAD_MAX_ID + 8)
+
+/*
+ * keys_institution_text — the institution keys_add_item resolves for a row
+ * with a parsed payload (docs/SOURCE.md's order: the column, item.institution_id,
+ * institution_type through map, legacy:<type>): its bytes (in row, p, map
+ * or buf) and *len, NULL when there is none.
+ */
+const char *keys_institution_text(const SourceRow *row, const PayloadItem *p,
+								  const InstitutionMap *map, char buf[KEYS_INSTITUTION_BUF],
+								  size_t *len);
+
 /* Environment from its exact lower-case name; false when it is anything else. */
 bool		keys_parse_environment(const char *s, size_t len, Environment *env);
 const char *keys_environment_name(Environment env);

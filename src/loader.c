@@ -172,6 +172,47 @@ take_payload(LoadCtx *ctx, const char *payload, size_t plen, const PayloadItem *
 	return r;
 }
 
+uint32_t
+loader_class_of(const char *institution, size_t len, uint32_t partitions)
+{
+	if (institution == NULL || partitions <= 1)
+		return 0;
+	return (uint32_t) (XXH3_64bits(institution, len) % partitions);
+}
+
+/*
+ * Whether a row belongs to another class than the pass's (--partitions):
+ * the class of the institution keys_add_item will resolve for it; a row
+ * with no usable payload (rejected, removed) is of class 0.
+ */
+static bool
+foreign_row(const LoadCtx *ctx, const SourceRow *sr, RejectReason reason, const PayloadItem *p)
+{
+	char		buf[KEYS_INSTITUTION_BUF];
+	size_t		len = 0;
+	const char *inst = NULL;
+
+	if (ctx->partitions <= 1)
+		return false;
+	if (reason == REJECT_NONE && !sr->removed)
+		inst = keys_institution_text(sr, p, ctx->map, buf, &len);
+	return loader_class_of(inst, len, ctx->partitions) != ctx->partition;
+}
+
+/*
+ * A row of another class: a removed Item without payload or owner, so it
+ * takes part in the snapshot rule and keeps the Item numbering, no more.
+ */
+static void
+take_foreign(LoadCtx *ctx, SourceRow *sr)
+{
+	sr->removed = true;
+	sr->owner_id = NULL;
+	(void) keys_add_item(ctx->ds, sr, REJECT_NONE, NULL, ctx->map);
+	*(uint8_t *) vec_push(ctx->foreign) = 1;
+	ctx->n_foreign++;
+}
+
 bool
 loader_take_item(LoadCtx *ctx, char *const *f, const size_t *flen,
 				 const char *payload, size_t plen, const PayloadItem *flat)
@@ -230,10 +271,17 @@ loader_take_item(LoadCtx *ctx, char *const *f, const size_t *flen,
 		reason = parsed;
 		memcpy(detail, pdetail, sizeof(detail));
 	}
-	idx = keys_add_item(ctx->ds, &sr, reason,
-						reason == REJECT_NONE && !sr.removed ? &p : NULL, ctx->map);
-	if (reason != REJECT_NONE)
-		add_reject(ctx, idx, reason, detail);
+	if (foreign_row(ctx, &sr, reason, &p))
+		take_foreign(ctx, &sr);
+	else
+	{
+		idx = keys_add_item(ctx->ds, &sr, reason,
+							reason == REJECT_NONE && !sr.removed ? &p : NULL, ctx->map);
+		if (reason != REJECT_NONE)
+			add_reject(ctx, idx, reason, detail);
+		if (ctx->foreign != NULL)
+			*(uint8_t *) vec_push(ctx->foreign) = 0;
+	}
 
 	if (ctx->st->items_read % 1024 == 0)
 		log_progress("reading source", ctx->st->items_read, ctx->estimate, ctx->started);
@@ -443,14 +491,19 @@ choose_path(const LoadOptions *opt, LoadCtx *ctx, LoadStats *st, char *err, size
 	return true;
 }
 
-/* The read's counts over the winners of the snapshot rule. */
+/* The read's counts over the winners of the snapshot rule (the class's rows only). */
 static void
-count_winners(const Dataset *ds, LoadStats *st)
+count_winners(const LoadCtx *ctx, LoadStats *st)
 {
+	const Dataset *ds = ctx->ds;
+
+	st->items_read -= ctx->n_foreign;
 	for (size_t i = 0; i < ds->items.len; i++)
 	{
 		const Item *it = DS_ITEM(ds, i);
 
+		if (ctx->foreign != NULL && VEC_AT(ctx->foreign, uint8_t, i))
+			continue;
 		if (it->superseded)
 			st->items_superseded++;
 		else if (it->removed)
@@ -482,8 +535,10 @@ prepare_read(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, InstitutionMap *ma
 		return false;
 	if (!choose_path(opt, ctx, st, err, errlen) || !set_filters(c, opt, err, errlen))
 		return false;
-	/* the flat path's rows of one Item must arrive together: no Gather */
-	if (st->flat && !db_exec(c, sql_query("read_no_gather")))
+	/* the flat path's rows of one Item must arrive together: no Gather; the
+	 * passes of --partitions number the rows alike */
+	if ((st->flat && !db_exec(c, sql_query("read_no_gather"))) ||
+		(ctx->partitions > 1 && !db_exec(c, sql_query("read_no_syncscan"))))
 	{
 		snprintf(err, errlen, "could not set up the read: %s", db_last_error(c));
 		return false;
@@ -539,17 +594,22 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	ctx.rejects = rejects;
 	ctx.st = st;
 	ctx.map = &map;
+	ctx.partitions = opt->partitions;
+	ctx.partition = opt->partition;
+	ctx.foreign = opt->partitions > 1 ? opt->foreign : NULL;
+	in_tx = opt->tx == LOAD_TX_IN;
 
 	if (!loader_resolve_source(c, opt->source, st->source_quoted, sizeof(st->source_quoted),
 							   err, errlen))
 		goto cleanup;
-	ctx.estimate = estimate_rows(c, st->source_quoted);
+	if (!in_tx)
+		ctx.estimate = estimate_rows(c, st->source_quoted);
 	if (db_interrupted())
 	{
 		snprintf(err, errlen, "interrupted by a signal before reading the source");
 		goto cleanup;
 	}
-	if (!db_exec(c, sql_query("begin_snapshot")))
+	if (!in_tx && !db_exec(c, sql_query("begin_snapshot")))
 	{
 		snprintf(err, errlen, "could not begin the read transaction: %s", db_last_error(c));
 		goto cleanup;
@@ -558,13 +618,13 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	if (!prepare_read(c, opt, &ctx, &map, err, errlen) ||
 		!copy_source(c, opt, &ctx, err, errlen))
 		goto cleanup;
-	if (!db_exec(c, sql_query("commit")))
+	if (opt->tx == LOAD_TX_OWN && !db_exec(c, sql_query("commit")))
 	{
 		snprintf(err, errlen, "could not end the read transaction: %s", db_last_error(c));
 		goto cleanup;
 	}
 	in_tx = false;
-	count_winners(ds, st);
+	count_winners(&ctx, st);
 	ok = true;
 
 cleanup:

@@ -24,6 +24,14 @@ typedef enum ReadPath
 	READ_PATH_FLAT				/* jsonb only: fails the run on json/text */
 } ReadPath;
 
+/* The read transaction of one loader_read (several for --partitions, docs/SCALING.md). */
+typedef enum LoadTx
+{
+	LOAD_TX_OWN = 0,			/* begin it and commit it after the COPY */
+	LOAD_TX_BEGIN,				/* begin it and leave it open for the next read */
+	LOAD_TX_IN					/* it is open (LOAD_TX_BEGIN): read in it, leave it open */
+} LoadTx;
+
 typedef struct LoadOptions
 {
 	const char *source;			/* SCHEMA.NAME as given by the user */
@@ -33,6 +41,18 @@ typedef struct LoadOptions
 	const char *only_items[2];	/* explain: read just these item_ids (NULL: all) */
 	const char *changed_since;	/* check: rows created or updated at or after (timestamptz text) */
 	ReadPath	read_path;
+	LoadTx		tx;				/* a failed read rolls the transaction back in every mode */
+	/*
+	 * --partitions: with partitions > 1, only rows whose institution falls in
+	 * class `partition` (loader_row_class) are Items of their own; every
+	 * other row is kept as a removed Item without payload, so that it still
+	 * takes part in the snapshot rule and Item indices stay the source's row
+	 * numbers, and is marked 1 in foreign (uint8_t per Item, caller's Vec).
+	 * Counts and rejects are of the class's rows only.
+	 */
+	uint32_t	partitions;
+	uint32_t	partition;
+	Vec		   *foreign;
 } LoadOptions;
 
 typedef struct LoadStats
@@ -58,6 +78,9 @@ typedef struct LoadStats
  */
 bool		loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 						LoadStats *st, char *err, size_t errlen) MUSTCHECK;
+
+/* The class (0..partitions-1) of an institution id's bytes; NULL (none): 0. */
+uint32_t	loader_class_of(const char *institution, size_t len, uint32_t partitions);
 
 /*
  * loader_resolve_source — to_regclass($1) of a schema-qualified name, the

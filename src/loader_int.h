@@ -40,6 +40,11 @@ typedef struct LoadCtx
 	PayloadItem item;
 	Vec			accounts;		/* PayloadAccount */
 	int64_t		last_ord;
+	/* --partitions (LoadOptions) */
+	uint32_t	partitions;
+	uint32_t	partition;
+	Vec		   *foreign;		/* uint8_t per Item, NULL when partitions <= 1 */
+	int64_t		n_foreign;
 } LoadCtx;
 
 /*
