@@ -199,18 +199,31 @@ foreign_row(const LoadCtx *ctx, const SourceRow *sr, RejectReason reason, const 
 	return loader_class_of(inst, len, ctx->partitions) != ctx->partition;
 }
 
+/* The row number of the Item just added (its index in one pass). */
+static void
+number_item(LoadCtx *ctx)
+{
+	if (ctx->ordinal != NULL)
+		*(uint32_t *) vec_push(ctx->ordinal) = (uint32_t) (ctx->st->items_read - 1);
+}
+
 /*
- * A row of another class: a removed Item without payload or owner, so it
- * takes part in the snapshot rule and keeps the Item numbering, no more.
+ * A row of another class: dropped, unless its item_id has other rows — then
+ * a removed Item without payload or owner, so it takes part in the
+ * snapshot rule, no more.
  */
 static void
 take_foreign(LoadCtx *ctx, SourceRow *sr)
 {
+	ctx->n_foreign++;
+	if (ctx->multi != NULL &&
+		(sr->item_id == NULL || keys_lookup(ctx->multi, sr->item_id, sr->item_id_len) == KEY_NONE))
+		return;
 	sr->removed = true;
 	sr->owner_id = NULL;
 	(void) keys_add_item(ctx->ds, sr, REJECT_NONE, NULL, ctx->map);
 	*(uint8_t *) vec_push(ctx->foreign) = 1;
-	ctx->n_foreign++;
+	number_item(ctx);
 }
 
 bool
@@ -281,6 +294,7 @@ loader_take_item(LoadCtx *ctx, char *const *f, const size_t *flen,
 			add_reject(ctx, idx, reason, detail);
 		if (ctx->foreign != NULL)
 			*(uint8_t *) vec_push(ctx->foreign) = 0;
+		number_item(ctx);
 	}
 
 	if (ctx->st->items_read % 1024 == 0)
@@ -451,7 +465,8 @@ set_filters(DbConn *c, const LoadOptions *opt, char *err, size_t errlen)
  * values travel as settings (set_filters).
  */
 static void
-copy_sql(StrBuf *sql, const LoadOptions *opt, const char *source_quoted, bool flat)
+copy_sql(StrBuf *sql, const LoadOptions *opt, const char *source_quoted, bool flat,
+		 const char *copy_name)
 {
 	StrBuf		filters,
 				query;
@@ -469,7 +484,7 @@ copy_sql(StrBuf *sql, const LoadOptions *opt, const char *source_quoted, bool fl
 		sb_puts(&filters, sql_body(sql_query("read_filter_only_items")));
 	fill_query(&query, flat ? sql_query("read_flat") : sql_query("read_text"),
 					filters.data, source_quoted);
-	sb_replace(sql, sql_body(sql_query("read_copy")), ":query", query.data);
+	sb_replace(sql, sql_body(copy_name), ":query", query.data);
 	sb_free(&filters);
 	sb_free(&query);
 }
@@ -558,7 +573,7 @@ copy_source(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, char *err, size_t e
 	bool		copied;
 
 	sb_init(&sql);
-	copy_sql(&sql, opt, st->source_quoted, st->flat);
+	copy_sql(&sql, opt, st->source_quoted, st->flat, sql_query("read_copy"));
 	log_debug("read path: %s", st->flat ? "flat" : "text");
 	ctx->started = log_now();
 	copied = db_copy_out(c, sql.data, st->flat ? loader_flat_row : load_row, ctx);
@@ -575,6 +590,44 @@ copy_source(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, char *err, size_t e
 					 db_last_error(c));
 	}
 	return copied;
+}
+
+/* One row of the multi-snapshot COPY: an item_id into the Interner (arg). */
+static bool
+multi_row(char *row, size_t len, void *arg)
+{
+	char	   *f[1];
+	size_t		flen[1];
+
+	if (!copyfmt_split(row, len, 1, f, flen))
+	{
+		log_error("unexpected COPY row format from the source");
+		return false;
+	}
+	if (f[0] != NULL)
+		(void) keys_intern(arg, f[0], flen[0], NULL);
+	return !db_interrupted();
+}
+
+bool
+loader_multi_snapshots(DbConn *c, const LoadOptions *opt, Interner *ids, char *err,
+					   size_t errlen)
+{
+	char		quoted[300];
+	StrBuf		sql;
+	bool		ok;
+
+	if (!loader_resolve_source(c, opt->source, quoted, sizeof(quoted), err, errlen) ||
+		!set_filters(c, opt, err, errlen))
+		return false;
+	sb_init(&sql);
+	copy_sql(&sql, opt, quoted, false, sql_query("read_multi"));
+	ok = db_copy_out(c, sql.data, multi_row, ids);
+	sb_free(&sql);
+	if (!ok)
+		snprintf(err, errlen, db_interrupted() ? "interrupted by a signal while reading the source"
+				 : "reading source %s failed: %s", quoted, db_last_error(c));
+	return ok;
 }
 
 bool
@@ -597,6 +650,8 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	ctx.partitions = opt->partitions;
 	ctx.partition = opt->partition;
 	ctx.foreign = opt->partitions > 1 ? opt->foreign : NULL;
+	ctx.multi = opt->multi;
+	ctx.ordinal = opt->ordinal;
 	in_tx = opt->tx == LOAD_TX_IN;
 
 	if (!loader_resolve_source(c, opt->source, st->source_quoted, sizeof(st->source_quoted),

@@ -44,15 +44,19 @@ typedef struct LoadOptions
 	LoadTx		tx;				/* a failed read rolls the transaction back in every mode */
 	/*
 	 * --partitions: with partitions > 1, only rows whose institution falls in
-	 * class `partition` (loader_row_class) are Items of their own; every
-	 * other row is kept as a removed Item without payload, so that it still
-	 * takes part in the snapshot rule and Item indices stay the source's row
-	 * numbers, and is marked 1 in foreign (uint8_t per Item, caller's Vec).
-	 * Counts and rejects are of the class's rows only.
+	 * class `partition` (loader_class_of) are Items of their own.  A row of
+	 * another class whose item_id is in multi (loader_multi_snapshots; NULL:
+	 * every row) is kept as a removed Item without payload, so that it still
+	 * takes part in the snapshot rule, and marked 1 in foreign (uint8_t per
+	 * Item); other rows of other classes are dropped.  ordinal gets each
+	 * Item's row number in the read (uint32_t): its index in one pass.
+	 * Counts and rejects are of the class's rows only.  Vecs: the caller's.
 	 */
 	uint32_t	partitions;
 	uint32_t	partition;
+	const Interner *multi;
 	Vec		   *foreign;
+	Vec		   *ordinal;
 } LoadOptions;
 
 typedef struct LoadStats
@@ -78,6 +82,14 @@ typedef struct LoadStats
  */
 bool		loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 						LoadStats *st, char *err, size_t errlen) MUSTCHECK;
+
+/*
+ * loader_multi_snapshots — inside the caller's open read transaction, the
+ * item_ids that have more than one row in the read opt describes, into ids
+ * (initialised by the caller).  False with err.
+ */
+bool		loader_multi_snapshots(DbConn *c, const LoadOptions *opt, Interner *ids,
+								   char *err, size_t errlen) MUSTCHECK;
 
 /* The class (0..partitions-1) of an institution id's bytes; NULL (none): 0. */
 uint32_t	loader_class_of(const char *institution, size_t len, uint32_t partitions);

@@ -43,8 +43,10 @@ typedef struct LoadCtx
 	/* --partitions (LoadOptions) */
 	uint32_t	partitions;
 	uint32_t	partition;
+	const Interner *multi;
 	Vec		   *foreign;		/* uint8_t per Item, NULL when partitions <= 1 */
-	int64_t		n_foreign;
+	Vec		   *ordinal;		/* uint32_t per Item, or NULL */
+	int64_t		n_foreign;		/* rows of other classes, kept or not */
 } LoadCtx;
 
 /*

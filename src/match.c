@@ -570,13 +570,14 @@ match_find_pairs_each(const Dataset *ds, const MatchOptions *opt,
 					  MatchCandidateFn on_candidate, void *arg,
 					  MatchResult *out, char *err, size_t errlen)
 {
-	return match_find_pairs_counted(ds, opt, NULL, NULL, on_candidate, arg, out, err, errlen);
+	return match_find_pairs_counted(ds, opt, NULL, NULL, NULL, on_candidate, arg, out, err,
+									errlen);
 }
 
 bool
 match_find_pairs_counted(const Dataset *ds, const MatchOptions *opt,
 						 const uint32_t *gname_items, const uint32_t *gkey_items,
-						 MatchCandidateFn on_candidate, void *arg,
+						 const uint32_t *ordinal, MatchCandidateFn on_candidate, void *arg,
 						 MatchResult *out, char *err, size_t errlen)
 {
 	KeyPostings kp[2];
@@ -595,6 +596,7 @@ match_find_pairs_counted(const Dataset *ds, const MatchOptions *opt,
 	vec_init(&out->near_how, sizeof(uint8_t));
 	vec_init(&cands, sizeof(Cand));
 	vec_init(&keybuf, sizeof(uint32_t));
+	near_sampler_number_by(near, ordinal);
 	keys_stats_compute(ds, &out->stats);
 	if (gname_items != NULL)
 		memcpy(out->stats.gname_items, gname_items, ds->gnames.n * sizeof(uint32_t));

@@ -30,7 +30,8 @@ struct PartitionRun
 	Vec			gname_count;	/* uint32_t per gnames id */
 	Interner	gkeys;			/* (gnames id, mask) */
 	Vec			gkey_count;		/* uint32_t per gkeys id */
-	/* per out Item: its index in a pass, which is its index in one pass */
+	Interner	multi;			/* item_ids with more than one row */
+	/* per out Item: its row number in the read, which is its index in one pass */
 	Vec			ordinal;
 	/* the counts of out's ids (MatchResult.stats at the end), uint32_t each */
 	Vec			name_items;
@@ -42,6 +43,16 @@ struct PartitionRun
 	uint64_t	live_items;
 	NearSampler *near;
 };
+
+/* One pass's read of one class. */
+typedef struct Pass
+{
+	Dataset		ds;
+	Vec			rejects;		/* RejectRow */
+	Vec			foreign;		/* uint8_t per Item (LoadOptions) */
+	Vec			ordinal;		/* uint32_t per Item: its row number, ascending */
+	LoadStats	st;
+} Pass;
 
 /* A pass's ids to out's (KEY_NONE: not kept). */
 typedef struct KeyMaps
@@ -66,6 +77,7 @@ partition_begin(DbConn *src, const LoadOptions *lo, uint32_t n, KeyHashFn hash,
 	pr->out = out;
 	pr->rejects = rejects;
 	pr->st = st;
+	keys_interner_init(&pr->multi, NULL);
 	keys_interner_init(&pr->gnames, NULL);
 	keys_interner_init(&pr->gkeys, NULL);
 	pr->gkeys.inline_small = true;
@@ -86,40 +98,62 @@ push_u32(Vec *v, uint32_t x)
 	*(uint32_t *) vec_push(v) = x;
 }
 
-/* One pass's read of class k into ds (initialised here); false with err. */
+/* One pass's read of class k into ps (initialised here), in the open transaction. */
 static bool
-pass_read(PartitionRun *pr, uint32_t k, Dataset *ds, Vec *rejects, Vec *foreign,
-		  LoadStats *ps, char *err, size_t errlen)
+pass_read(PartitionRun *pr, uint32_t k, Pass *ps, char *err, size_t errlen)
 {
 	LoadOptions lo = pr->lo;
 	bool		ok;
 
-	keys_dataset_init(ds, pr->hash);
-	vec_init(rejects, sizeof(RejectRow));
-	vec_init(foreign, sizeof(uint8_t));
 	memset(ps, 0, sizeof(*ps));
+	keys_dataset_init(&ps->ds, pr->hash);
+	vec_init(&ps->rejects, sizeof(RejectRow));
+	vec_init(&ps->foreign, sizeof(uint8_t));
+	vec_init(&ps->ordinal, sizeof(uint32_t));
 	if (db_interrupted())
 	{
 		snprintf(err, errlen, "interrupted by a signal between the passes of --partitions");
 		return false;
 	}
-	lo.tx = pr->in_tx ? LOAD_TX_IN : LOAD_TX_BEGIN;
+	lo.tx = LOAD_TX_IN;
 	lo.partitions = pr->n;
 	lo.partition = k;
-	lo.foreign = foreign;
-	ok = loader_read(pr->src, &lo, ds, rejects, ps, err, errlen);
+	lo.multi = &pr->multi;
+	lo.foreign = &ps->foreign;
+	lo.ordinal = &ps->ordinal;
+	ok = loader_read(pr->src, &lo, &ps->ds, &ps->rejects, &ps->st, err, errlen);
 	pr->in_tx = ok;				/* a failed read rolled the transaction back */
 	log_debug("--partitions: class %u of %u read (%" PRId64 " rows of the class)", k + 1, pr->n,
-			  ps->items_read);
+			  ps->st.items_read);
 	return ok;
 }
 
 static void
-pass_free(Dataset *ds, Vec *rejects, Vec *foreign)
+pass_free(Pass *ps)
 {
-	keys_dataset_free(ds);
-	vec_free(rejects);
-	vec_free(foreign);
+	keys_dataset_free(&ps->ds);
+	vec_free(&ps->rejects);
+	vec_free(&ps->foreign);
+	vec_free(&ps->ordinal);
+}
+
+/* A pass's Item index of a row number it holds (ordinal ascending). */
+static uint32_t
+pass_index(const Pass *ps, uint32_t ord)
+{
+	size_t		lo = 0,
+				hi = ps->ordinal.len;
+
+	while (lo < hi)
+	{
+		size_t		mid = (lo + hi) / 2;
+
+		if (VEC_AT(&ps->ordinal, uint32_t, mid) < ord)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (uint32_t) lo;
 }
 
 /* The id of (global gnames id, mask) in pr->gkeys; add: intern it (count 0). */
@@ -319,8 +353,9 @@ free_maps(KeyMaps *km)
 
 /* Item i of a pass into out (accounts through km; NULL: it has none); its out index. */
 static uint32_t
-copy_item(PartitionRun *pr, const Dataset *ds, const KeyStats *st, uint32_t i, const KeyMaps *km)
+copy_item(PartitionRun *pr, const Pass *ps, const KeyStats *st, uint32_t i, const KeyMaps *km)
 {
+	const Dataset *ds = &ps->ds;
 	Dataset    *out = pr->out;
 	const Item *src = DS_ITEM(ds, i);
 	Item	   *it = vec_push(&out->items);
@@ -341,22 +376,22 @@ copy_item(PartitionRun *pr, const Dataset *ds, const KeyStats *st, uint32_t i, c
 		a.pkey = a.pkey == KEY_NONE ? KEY_NONE : km->pkey[a.pkey];
 		*(Account *) vec_push(&out->accounts) = a;
 	}
-	push_u32(&pr->ordinal, i);
+	push_u32(&pr->ordinal, VEC_AT(&ps->ordinal, uint32_t, i));
 	return (uint32_t) out->items.len - 1;
 }
 
 /* The live rejects of a class: their Items into out, their rows into the run's. */
 static void
-census_rejects(PartitionRun *pr, const Dataset *ds, const Vec *rejects)
+census_rejects(PartitionRun *pr, const Pass *ps)
 {
-	for (size_t i = 0; i < rejects->len; i++)
+	for (size_t i = 0; i < ps->rejects.len; i++)
 	{
-		const RejectRow *r = &VEC_AT(rejects, RejectRow, i);
+		const RejectRow *r = &VEC_AT(&ps->rejects, RejectRow, i);
 		RejectRow	o;
 
-		if (DS_ITEM(ds, r->item)->superseded)
+		if (DS_ITEM(&ps->ds, r->item)->superseded)
 			continue;			/* publish keeps only the winners' rejects */
-		o.item = copy_item(pr, ds, NULL, r->item, NULL);
+		o.item = copy_item(pr, ps, NULL, r->item, NULL);
 		o.reason = r->reason;
 		o.detail = arena_strndup(&pr->out->arena, r->detail, strlen(r->detail));
 		*(RejectRow *) vec_push(pr->rejects) = o;
@@ -381,34 +416,47 @@ add_stats(LoadStats *st, const LoadStats *ps)
 	memcpy(st->source_quoted, ps->source_quoted, sizeof(st->source_quoted));
 }
 
+/* The read transaction and, in it, the item_ids with several rows; false with err. */
+static bool
+census_begin(PartitionRun *pr, char *err, size_t errlen)
+{
+	if (!db_exec(pr->src, sql_query("begin_snapshot")))
+	{
+		snprintf(err, errlen, "could not begin the read transaction: %s",
+				 db_last_error(pr->src));
+		return false;
+	}
+	pr->in_tx = true;
+	return loader_multi_snapshots(pr->src, &pr->lo, &pr->multi, err, errlen);
+}
+
 bool
 partition_census(PartitionRun *pr, char *err, size_t errlen)
 {
+	if (!census_begin(pr, err, errlen))
+		return false;
 	for (uint32_t k = 0; k < pr->n; k++)
 	{
-		Dataset		ds;
-		Vec			rejects,
-					foreign;
-		LoadStats	ps;
-		bool		ok = pass_read(pr, k, &ds, &rejects, &foreign, &ps, err, errlen);
+		Pass		ps;
+		bool		ok = pass_read(pr, k, &ps, err, errlen);
 
 		if (ok)
 		{
-			census_counts(pr, &ds);
-			census_rejects(pr, &ds, &rejects);
-			keys_count_unkeyable(&ds);
+			census_counts(pr, &ps.ds);
+			census_rejects(pr, &ps);
+			keys_count_unkeyable(&ps.ds);
 			for (int u = 0; u < UNK_COUNT; u++)
-				pr->out->unkeyable[u] += ds.unkeyable[u];
-			add_stats(pr->st, &ps);
+				pr->out->unkeyable[u] += ps.ds.unkeyable[u];
+			add_stats(pr->st, &ps.st);
 		}
-		pass_free(&ds, &rejects, &foreign);
+		pass_free(&ps);
 		if (!ok)
 			return false;
 	}
 	return true;
 }
 
-/* Append pair p of a pass (items and keys through at/km) to dest and m->shared. */
+/* Append pair p of a pass (items through at, NULL: as they are; keys through km) to dest and m->shared. */
 static void
 append_pair(MatchResult *m, Vec *dest, const MatchResult *pm, const Pair *p,
 			const uint32_t *at, const KeyMaps *km)
@@ -417,8 +465,11 @@ append_pair(MatchResult *m, Vec *dest, const MatchResult *pm, const Pair *p,
 	Pair	   *o = vec_push(dest);
 
 	*o = *p;
-	o->a = at[p->a];
-	o->b = at[p->b];
+	if (at != NULL)
+	{
+		o->a = at[p->a];
+		o->b = at[p->b];
+	}
 	o->first_shared = (uint32_t) m->shared.len;
 	for (uint32_t k = 0; k < (uint32_t) p->n_shared + p->n_shared_p; k++)
 		push_u32(&m->shared, k < p->n_shared ? km->key[sh[k]] : km->pkey[sh[k]]);
@@ -431,8 +482,9 @@ append_pair(MatchResult *m, Vec *dest, const MatchResult *pm, const Pair *p,
  * pass's; the score bins and counters added.
  */
 static void
-merge_pass(PartitionRun *pr, const Dataset *ds, const MatchResult *pm, MatchResult *m)
+merge_pass(PartitionRun *pr, const Pass *ps, const MatchResult *pm, MatchResult *m)
 {
+	const Dataset *ds = &ps->ds;
 	size_t		n = ds->items.len;
 	uint8_t    *keep = xcalloc(n + 1, 1);
 	uint32_t   *at = none_array(n);
@@ -441,12 +493,14 @@ merge_pass(PartitionRun *pr, const Dataset *ds, const MatchResult *pm, MatchResu
 
 	for (size_t i = 0; i < pm->pairs.len; i++)
 		keep[VEC_AT(&pm->pairs, Pair, i).a] = keep[VEC_AT(&pm->pairs, Pair, i).b] = 1;
+	/* the near misses' a and b are row numbers (match_find_pairs_counted) */
 	for (size_t i = 0; i < pm->near.len; i++)
-		keep[VEC_AT(&pm->near, Pair, i).a] = keep[VEC_AT(&pm->near, Pair, i).b] = 1;
+		keep[pass_index(ps, VEC_AT(&pm->near, Pair, i).a)] =
+			keep[pass_index(ps, VEC_AT(&pm->near, Pair, i).b)] = 1;
 	build_maps(pr, ds, &pm->stats, keep, &km);
 	for (size_t i = 0; i < n; i++)
 		if (keep[i])
-			at[i] = copy_item(pr, ds, &pm->stats, (uint32_t) i, &km);
+			at[i] = copy_item(pr, ps, &pm->stats, (uint32_t) i, &km);
 	for (size_t i = 0; i < pm->pairs.len; i++)
 		append_pair(m, &m->pairs, pm, &VEC_AT(&pm->pairs, Pair, i), at, &km);
 	vec_init(&near, sizeof(Pair));
@@ -455,7 +509,7 @@ merge_pass(PartitionRun *pr, const Dataset *ds, const MatchResult *pm, MatchResu
 		const Pair *p = &VEC_AT(&pm->near, Pair, i);
 		size_t		first = m->shared.len;
 
-		append_pair(m, &near, pm, p, at, &km);
+		append_pair(m, &near, pm, p, NULL, &km);
 		near_sampler_offer(pr->near, p->a, p->b, p->score, (uint32_t *) m->shared.data + first,
 						   p->n_shared, p->n_shared_p);
 		m->shared.len = first;	/* the sampler copied the keys it keeps */
@@ -476,32 +530,30 @@ static bool
 match_pass(PartitionRun *pr, uint32_t k, const MatchOptions *mo, MatchResult *m,
 		   char *err, size_t errlen)
 {
-	Dataset		ds;
-	Vec			rejects,
-				foreign;
-	LoadStats	ps;
+	Pass		ps;
 	MatchResult pm;
 	MatchOptions po = *mo;
 	uint32_t   *gn = NULL,
 			   *gk = NULL;
-	bool		ok = pass_read(pr, k, &ds, &rejects, &foreign, &ps, err, errlen);
+	bool		ok = pass_read(pr, k, &ps, err, errlen);
 
 	if (ok)
 	{
-		census_lookup(pr, &ds, &gn, &gk);
-		keys_dataset_seal(&ds);
+		census_lookup(pr, &ps.ds, &gn, &gk);
+		keys_dataset_seal(&ps.ds);
 		po.max_pairs = mo->max_pairs - m->candidate_pairs;	/* the cap is the run's */
-		ok = match_find_pairs_counted(&ds, &po, gn, gk, NULL, NULL, &pm, err, errlen);
+		ok = match_find_pairs_counted(&ps.ds, &po, gn, gk, ps.ordinal.data, NULL, NULL, &pm,
+									  err, errlen);
 		if (!ok && !db_interrupted() && strstr(err, "--max-pairs") != NULL)
 			snprintf(err, errlen, "more than --max-pairs %" PRIu64 " candidate pairs "
 					 "(raise --max-pairs or lower --hot-key-cap)", mo->max_pairs);
 		if (ok)
-			merge_pass(pr, &ds, &pm, m);
+			merge_pass(pr, &ps, &pm, m);
 		match_result_free(&pm);
 	}
 	free(gn);
 	free(gk);
-	pass_free(&ds, &rejects, &foreign);
+	pass_free(&ps);
 	return ok;
 }
 
@@ -647,6 +699,7 @@ partition_end(PartitionRun *pr)
 		return;
 	if (pr->in_tx && !db_exec(pr->src, sql_query("rollback")))
 		log_debug("rollback of the partitioned read failed too: %s", db_last_error(pr->src));
+	keys_interner_free(&pr->multi);
 	keys_interner_free(&pr->gnames);
 	keys_interner_free(&pr->gkeys);
 	vec_free(&pr->gname_count);
