@@ -41,6 +41,7 @@ struct PartitionRun
 	Vec			gkey_items;
 	uint32_t	n_pkeys;
 	uint64_t	live_items;
+	size_t		max_items;		/* the most Items one pass held */
 	NearSampler *near;
 };
 
@@ -123,6 +124,8 @@ pass_read(PartitionRun *pr, uint32_t k, Pass *ps, char *err, size_t errlen)
 	lo.ordinal = &ps->ordinal;
 	ok = loader_read(pr->src, &lo, &ps->ds, &ps->rejects, &ps->st, err, errlen);
 	pr->in_tx = ok;				/* a failed read rolled the transaction back */
+	if (ps->ds.items.len > pr->max_items)
+		pr->max_items = ps->ds.items.len;
 	log_debug("--partitions: class %u of %u read (%" PRId64 " rows of the class)", k + 1, pr->n,
 			  ps->st.items_read);
 	return ok;
@@ -690,6 +693,12 @@ partition_match(PartitionRun *pr, const MatchOptions *mo, MatchResult *m, char *
 		return false;
 	}
 	return true;
+}
+
+size_t
+partition_max_items(const PartitionRun *pr)
+{
+	return pr->max_items;
 }
 
 void

@@ -55,6 +55,9 @@ bool		partition_census(PartitionRun *pr, char *err, size_t errlen) MUSTCHECK;
 bool		partition_match(PartitionRun *pr, const MatchOptions *mo, MatchResult *m,
 							char *err, size_t errlen) MUSTCHECK;
 
+/* The most Items one pass held (its rows and other classes' rows kept for snapshots). */
+size_t		partition_max_items(const PartitionRun *pr);
+
 /* partition_end — roll back a read transaction still open (a failed run) and free pr. */
 void		partition_end(PartitionRun *pr);
 

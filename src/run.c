@@ -111,6 +111,12 @@ stats_text(RunState *rs)
 	cJSON_AddNumberToObject(copy, "peak_rss_kb", (double) ru.ru_maxrss);
 	cJSON_AddNumberToObject(copy, "payload_bytes", (double) rs->load.payload_bytes);
 	cJSON_AddStringToObject(copy, "read_path", rs->load.flat ? "flat" : "text");
+	if (rs->parts != NULL)
+	{
+		cJSON_AddNumberToObject(copy, "partitions", (double) rs->opt->partitions);
+		cJSON_AddNumberToObject(copy, "partition_items_max",
+								(double) partition_max_items(rs->parts));
+	}
 	cJSON_AddNumberToObject(copy, "items_flat", (double) rs->load.items_flat);
 	cJSON_AddNumberToObject(copy, "items_removed", (double) rs->load.items_removed);
 	cJSON_AddNumberToObject(copy, "items_superseded", (double) rs->load.items_superseded);
