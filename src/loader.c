@@ -624,9 +624,10 @@ loader_multi_snapshots(DbConn *c, const LoadOptions *opt, Interner *ids, char *e
 	copy_sql(&sql, opt, quoted, false, sql_query("read_multi"));
 	ok = db_copy_out(c, sql.data, multi_row, ids);
 	sb_free(&sql);
-	if (!ok)
-		snprintf(err, errlen, db_interrupted() ? "interrupted by a signal while reading the source"
-				 : "reading source %s failed: %s", quoted, db_last_error(c));
+	if (!ok && db_interrupted())
+		snprintf(err, errlen, "interrupted by a signal while reading the source");
+	else if (!ok)
+		snprintf(err, errlen, "reading source %s failed: %s", quoted, db_last_error(c));
 	return ok;
 }
 
