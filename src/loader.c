@@ -284,7 +284,12 @@ loader_take_item(LoadCtx *ctx, char *const *f, const size_t *flen,
 		reason = parsed;
 		memcpy(detail, pdetail, sizeof(detail));
 	}
-	if (foreign_row(ctx, &sr, reason, &p))
+	if (ctx->take != NULL &&
+		(sr.item_id == NULL || keys_lookup(ctx->multi, sr.item_id, sr.item_id_len) == KEY_NONE))
+		ctx->take(ctx->take_arg, &sr, reason, detail,
+				  reason == REJECT_NONE && !sr.removed ? &p : NULL, ctx->map,
+				  (uint32_t) (ctx->st->items_read - 1));
+	else if (foreign_row(ctx, &sr, reason, &p))
 		take_foreign(ctx, &sr);
 	else
 	{
@@ -653,6 +658,8 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	ctx.foreign = opt->partitions > 1 ? opt->foreign : NULL;
 	ctx.multi = opt->multi;
 	ctx.ordinal = opt->ordinal;
+	ctx.take = opt->multi != NULL ? opt->take : NULL;
+	ctx.take_arg = opt->take_arg;
 	in_tx = opt->tx == LOAD_TX_IN;
 
 	if (!loader_resolve_source(c, opt->source, st->source_quoted, sizeof(st->source_quoted),

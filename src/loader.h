@@ -32,6 +32,16 @@ typedef enum LoadTx
 	LOAD_TX_IN					/* it is open (LOAD_TX_BEGIN): read in it, leave it open */
 } LoadTx;
 
+/*
+ * --partitions' census (partition.c): a row whose item_id has no other row,
+ * handed over instead of kept — its columns, reject (REJECT_NONE: p is its
+ * parsed payload, unless row->removed), reject detail, the institution map
+ * and its row number.  Everything borrowed for the call only.
+ */
+typedef void (*LoadTakeFn) (void *arg, const SourceRow *row, RejectReason reason,
+							const char *detail, const PayloadItem *p,
+							const InstitutionMap *map, uint32_t ordinal);
+
 typedef struct LoadOptions
 {
 	const char *source;			/* SCHEMA.NAME as given by the user */
@@ -57,6 +67,9 @@ typedef struct LoadOptions
 	const Interner *multi;
 	Vec		   *foreign;
 	Vec		   *ordinal;
+	/* with multi: rows whose item_id is not in it go to take, not into the Dataset */
+	LoadTakeFn	take;
+	void	   *take_arg;
 } LoadOptions;
 
 typedef struct LoadStats

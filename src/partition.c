@@ -42,6 +42,8 @@ struct PartitionRun
 	uint32_t	n_pkeys;
 	uint64_t	live_items;
 	size_t		max_items;		/* the most Items one pass held */
+	LoadStats	taken;			/* the census's counts of rows handed over (census_take) */
+	Vec			seen;			/* uint32_t: one Item's gnames, then gkeys ids (census_take) */
 	NearSampler *near;
 };
 
@@ -82,6 +84,7 @@ partition_begin(DbConn *src, const LoadOptions *lo, uint32_t n, KeyHashFn hash,
 	keys_interner_init(&pr->gnames, NULL);
 	keys_interner_init(&pr->gkeys, NULL);
 	pr->gkeys.inline_small = true;
+	vec_init(&pr->seen, sizeof(uint32_t));
 	vec_init(&pr->gname_count, sizeof(uint32_t));
 	vec_init(&pr->gkey_count, sizeof(uint32_t));
 	vec_init(&pr->ordinal, sizeof(uint32_t));
@@ -99,9 +102,17 @@ push_u32(Vec *v, uint32_t x)
 	*(uint32_t *) vec_push(v) = x;
 }
 
-/* One pass's read of class k into ps (initialised here), in the open transaction. */
+static void census_take(void *arg, const SourceRow *row, RejectReason reason,
+						const char *detail, const PayloadItem *p, const InstitutionMap *map,
+						uint32_t ordinal);
+
+/*
+ * One pass's read into ps (initialised here), in the open transaction: of
+ * class k, or (census) of every row, those whose item_id has no other row
+ * handed to census_take.
+ */
 static bool
-pass_read(PartitionRun *pr, uint32_t k, Pass *ps, char *err, size_t errlen)
+pass_read(PartitionRun *pr, uint32_t k, bool census, Pass *ps, char *err, size_t errlen)
 {
 	LoadOptions lo = pr->lo;
 	bool		ok;
@@ -117,8 +128,10 @@ pass_read(PartitionRun *pr, uint32_t k, Pass *ps, char *err, size_t errlen)
 		return false;
 	}
 	lo.tx = LOAD_TX_IN;
-	lo.partitions = pr->n;
+	lo.partitions = census ? 1 : pr->n;
 	lo.partition = k;
+	lo.take = census ? census_take : NULL;
+	lo.take_arg = pr;
 	lo.multi = &pr->multi;
 	lo.foreign = &ps->foreign;
 	lo.ordinal = &ps->ordinal;
@@ -401,6 +414,119 @@ census_rejects(PartitionRun *pr, const Pass *ps)
 	}
 }
 
+/* Whether id is in seen[from..], else add it there. */
+static bool
+seen_before(Vec *seen, size_t from, uint32_t id)
+{
+	for (size_t i = from; i < seen->len; i++)
+		if (VEC_AT(seen, uint32_t, i) == id)
+			return true;
+	push_u32(seen, id);
+	return false;
+}
+
+/*
+ * A live Item's accounts as keys_add_item and keys_stats_compute see them:
+ * each one's unkeyable reason (no institution: no_institution), and once per
+ * Item each (environment, name) and (name, mask) of its keyable accounts.
+ */
+static void
+census_live(PartitionRun *pr, const SourceRow *row, const PayloadItem *p,
+			const InstitutionMap *map)
+{
+	char		ibuf[KEYS_INSTITUTION_BUF];
+	unsigned char nbuf[1 + NORMALIZE_NAME_MAX + 1];
+	size_t		ilen = 0;
+	bool		inst = keys_institution_text(row, p, map, ibuf, &ilen) != NULL;
+	Environment env = ENV_PRODUCTION;
+	size_t		gkeys_from;
+
+	(void) keys_parse_environment(row->environment, row->environment_len, &env);
+	pr->seen.len = 0;
+	for (int pass = 0; pass < 2; pass++)
+	{
+		gkeys_from = pr->seen.len;
+		for (uint32_t i = 0; i < p->n_accounts; i++)
+		{
+			const PayloadAccount *a = &p->accounts[i];
+			uint8_t		u = !inst && a->unkeyable == UNK_NONE ? UNK_NO_INSTITUTION : a->unkeyable;
+			bool		is_new;
+			uint32_t	g;
+
+			if (pass == 0)
+				pr->out->unkeyable[u]++;
+			if (u != UNK_NONE)
+				continue;
+			nbuf[0] = (unsigned char) env;
+			memcpy(nbuf + 1, a->name, a->name_len);
+			g = keys_intern(&pr->gnames, nbuf, 1 + (size_t) a->name_len, &is_new);
+			if (is_new)
+				push_u32(&pr->gname_count, 0);
+			if (pass == 0 && !seen_before(&pr->seen, 0, g))
+				VEC_AT(&pr->gname_count, uint32_t, g)++;
+			if (pass == 1)
+			{
+				uint32_t	k = gkey_id(pr, g, a->mask, true);
+
+				if (!seen_before(&pr->seen, gkeys_from, k))
+					VEC_AT(&pr->gkey_count, uint32_t, k)++;
+			}
+		}
+	}
+}
+
+/* A live reject the census was handed: its Item (no accounts) into out, its row into the run's. */
+static void
+census_reject(PartitionRun *pr, const SourceRow *row, RejectReason reason, const char *detail,
+			  uint32_t ordinal)
+{
+	Dataset    *out = pr->out;
+	Item	   *it = vec_push(&out->items);
+	Environment env = ENV_PRODUCTION;
+	RejectRow	r;
+
+	(void) keys_parse_environment(row->environment, row->environment_len, &env);
+	memset(it, 0, sizeof(*it));
+	it->item_id = row->item_id ? arena_strndup(&out->arena, row->item_id, row->item_id_len)
+		: NULL;
+	it->owner_id = row->owner_id ? arena_strndup(&out->arena, row->owner_id, row->owner_id_len)
+		: NULL;
+	it->created_at = row->created_at;
+	it->updated_at = row->updated_at;
+	it->row_hash = row->row_hash;
+	it->institution = KEY_NONE;
+	it->first_account = (uint32_t) out->accounts.len;
+	it->env = (uint8_t) env;
+	it->reject = (uint8_t) reason;
+	push_u32(&pr->ordinal, ordinal);
+	r.item = (uint32_t) out->items.len - 1;
+	r.reason = (uint8_t) reason;
+	r.detail = arena_strndup(&out->arena, detail, strlen(detail));
+	*(RejectRow *) vec_push(pr->rejects) = r;
+}
+
+/* LoadTakeFn of the census: a row whose item_id has no other row, so its own winner. */
+static void
+census_take(void *arg, const SourceRow *row, RejectReason reason, const char *detail,
+			const PayloadItem *p, const InstitutionMap *map, uint32_t ordinal)
+{
+	PartitionRun *pr = arg;
+
+	if (row->removed)
+		pr->taken.items_removed++;
+	else if (reason != REJECT_NONE)
+	{
+		pr->taken.items_rejected++;
+		census_reject(pr, row, reason, detail, ordinal);
+	}
+	else
+	{
+		pr->taken.items_used++;
+		pr->taken.accounts_read += p->n_accounts;
+		census_live(pr, row, p, map);
+	}
+}
+
 /* A pass's read counts into the run's: summed, or the same in every pass. */
 static void
 add_stats(LoadStats *st, const LoadStats *ps)
@@ -433,30 +559,36 @@ census_begin(PartitionRun *pr, char *err, size_t errlen)
 	return loader_multi_snapshots(pr->src, &pr->lo, &pr->multi, err, errlen);
 }
 
+/*
+ * The census: one read of every row.  A row whose item_id has no other row
+ * is its own winner: census_take counts it as it arrives.  The others are
+ * kept as Items, the snapshot rule decides them, and their winners are
+ * counted alike after the read.
+ */
 bool
 partition_census(PartitionRun *pr, char *err, size_t errlen)
 {
+	Pass		ps;
+	bool		ok;
+
 	if (!census_begin(pr, err, errlen))
 		return false;
-	for (uint32_t k = 0; k < pr->n; k++)
+	ok = pass_read(pr, 0, true, &ps, err, errlen);
+	if (ok)
 	{
-		Pass		ps;
-		bool		ok = pass_read(pr, k, &ps, err, errlen);
-
-		if (ok)
-		{
-			census_counts(pr, &ps.ds);
-			census_rejects(pr, &ps);
-			keys_count_unkeyable(&ps.ds);
-			for (int u = 0; u < UNK_COUNT; u++)
-				pr->out->unkeyable[u] += ps.ds.unkeyable[u];
-			add_stats(pr->st, &ps.st);
-		}
-		pass_free(&ps);
-		if (!ok)
-			return false;
+		census_counts(pr, &ps.ds);
+		census_rejects(pr, &ps);
+		keys_count_unkeyable(&ps.ds);
+		for (int u = 0; u < UNK_COUNT; u++)
+			pr->out->unkeyable[u] += ps.ds.unkeyable[u];
+		add_stats(pr->st, &ps.st);
+		pr->st->items_removed += pr->taken.items_removed;
+		pr->st->items_rejected += pr->taken.items_rejected;
+		pr->st->items_used += pr->taken.items_used;
+		pr->st->accounts_read += pr->taken.accounts_read;
 	}
-	return true;
+	pass_free(&ps);
+	return ok;
 }
 
 /* Append pair p of a pass (items through at, NULL: as they are; keys through km) to dest and m->shared. */
@@ -538,7 +670,7 @@ match_pass(PartitionRun *pr, uint32_t k, const MatchOptions *mo, MatchResult *m,
 	MatchOptions po = *mo;
 	uint32_t   *gn = NULL,
 			   *gk = NULL;
-	bool		ok = pass_read(pr, k, &ps, err, errlen);
+	bool		ok = pass_read(pr, k, false, &ps, err, errlen);
 
 	if (ok)
 	{
@@ -711,6 +843,7 @@ partition_end(PartitionRun *pr)
 	keys_interner_free(&pr->multi);
 	keys_interner_free(&pr->gnames);
 	keys_interner_free(&pr->gkeys);
+	vec_free(&pr->seen);
 	vec_free(&pr->gname_count);
 	vec_free(&pr->gkey_count);
 	vec_free(&pr->ordinal);
