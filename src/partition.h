@@ -5,16 +5,17 @@
  *
  * Keys never cross an institution, so each pass keys and matches the Items
  * of one class (loader_class_of: a hash of the resolved institution id).
- * Two rounds of N passes read the source: the census counts what crosses
+ * The source is read N + 1 times: the census (one read) counts what crosses
  * classes (the Items per name and per (name, mask) at every institution of
  * an environment, the scorer's gname_items and gkey_items) and keeps the
- * counts, unkeyable reasons and rejects; the match round keys, matches and
- * keeps only what steps 7-8 need — the Items of accepted pairs and near
- * misses, their keys' counts, the pairs, the near-miss sample — in the
- * run's Dataset and MatchResult, numbered as one pass numbers them.  Every
- * pass reads every row (rows of other classes only take part in the
- * snapshot rule), so memory is bounded by the largest class plus the Item
- * records and item ids of one pass, and the read costs 2N times one.
+ * counts, unkeyable reasons and rejects; then one pass per class keys,
+ * matches and keeps only what steps 7-8 need — the Items of accepted pairs
+ * and near misses, their keys' counts, the pairs, the near-miss sample — in
+ * the run's Dataset and MatchResult, numbered as one pass numbers them.
+ * Every pass parses every row (its class needs its payload); rows of other
+ * classes are dropped unless their item_id has other rows (the snapshot
+ * rule), so memory is bounded by the largest class plus the census's
+ * counts.
  *
  * Errors: never logged here; false with the reason in err (a signal, the
  * server's, --max-pairs).
@@ -41,14 +42,14 @@ PartitionRun *partition_begin(DbConn *src, const LoadOptions *lo, uint32_t n, Ke
 							  Dataset *out, Vec *rejects, LoadStats *st);
 
 /*
- * partition_census — the first round: st's counts, out->unkeyable, the
+ * partition_census — the census read: st's counts, out->unkeyable, the
  * live rejects (their Items in out) and the counts across institutions.
  * The read transaction stays open.
  */
 bool		partition_census(PartitionRun *pr, char *err, size_t errlen) MUSTCHECK;
 
 /*
- * partition_match — the second round: every class keyed and matched with
+ * partition_match — the passes: every class keyed and matched with
  * mo (--max-pairs counts over all passes), m filled over out as one pass
  * fills it; then the read transaction is committed.
  */
