@@ -556,9 +556,9 @@ prepare_read(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, InstitutionMap *ma
 	if (!choose_path(opt, ctx, st, err, errlen) || !set_filters(c, opt, err, errlen))
 		return false;
 	/* the flat path's rows of one Item must arrive together: no Gather; the
-	 * passes of --partitions number the rows alike */
+	 * reads of --partitions number the rows alike */
 	if ((st->flat && !db_exec(c, sql_query("read_no_gather"))) ||
-		(ctx->partitions > 1 && !db_exec(c, sql_query("read_no_syncscan"))))
+		(ctx->ordinal != NULL && !db_exec(c, sql_query("read_no_syncscan"))))
 	{
 		snprintf(err, errlen, "could not set up the read: %s", db_last_error(c));
 		return false;

@@ -153,23 +153,30 @@ pass_free(Pass *ps)
 	vec_free(&ps->ordinal);
 }
 
-/* A pass's Item index of a row number it holds (ordinal ascending). */
+/* The index of row number ord in v[0..n), ascending row numbers. */
 static uint32_t
-pass_index(const Pass *ps, uint32_t ord)
+index_of(const uint32_t *v, size_t n, uint32_t ord)
 {
 	size_t		lo = 0,
-				hi = ps->ordinal.len;
+				hi = n;
 
 	while (lo < hi)
 	{
 		size_t		mid = (lo + hi) / 2;
 
-		if (VEC_AT(&ps->ordinal, uint32_t, mid) < ord)
+		if (v[mid] < ord)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return (uint32_t) lo;
+}
+
+/* A pass's Item index of a row number it holds. */
+static uint32_t
+pass_index(const Pass *ps, uint32_t ord)
+{
+	return index_of(ps->ordinal.data, ps->ordinal.len, ord);
 }
 
 /* The id of (global gnames id, mask) in pr->gkeys; add: intern it (count 0). */
@@ -591,21 +598,12 @@ partition_census(PartitionRun *pr, char *err, size_t errlen)
 	return ok;
 }
 
-/* Append pair p of a pass (items through at, NULL: as they are; keys through km) to dest and m->shared. */
+/* The shared keys of a pass's pair p in out's ids, appended to m->shared. */
 static void
-append_pair(MatchResult *m, Vec *dest, const MatchResult *pm, const Pair *p,
-			const uint32_t *at, const KeyMaps *km)
+map_shared(MatchResult *m, const MatchResult *pm, const Pair *p, const KeyMaps *km)
 {
 	const uint32_t *sh = (const uint32_t *) pm->shared.data + p->first_shared;
-	Pair	   *o = vec_push(dest);
 
-	*o = *p;
-	if (at != NULL)
-	{
-		o->a = at[p->a];
-		o->b = at[p->b];
-	}
-	o->first_shared = (uint32_t) m->shared.len;
 	for (uint32_t k = 0; k < (uint32_t) p->n_shared + p->n_shared_p; k++)
 		push_u32(&m->shared, k < p->n_shared ? km->key[sh[k]] : km->pkey[sh[k]]);
 }
@@ -623,7 +621,6 @@ merge_pass(PartitionRun *pr, const Pass *ps, const MatchResult *pm, MatchResult 
 	size_t		n = ds->items.len;
 	uint8_t    *keep = xcalloc(n + 1, 1);
 	uint32_t   *at = none_array(n);
-	Vec			near;
 	KeyMaps		km;
 
 	for (size_t i = 0; i < pm->pairs.len; i++)
@@ -637,14 +634,22 @@ merge_pass(PartitionRun *pr, const Pass *ps, const MatchResult *pm, MatchResult 
 		if (keep[i])
 			at[i] = copy_item(pr, ps, &pm->stats, (uint32_t) i, &km);
 	for (size_t i = 0; i < pm->pairs.len; i++)
-		append_pair(m, &m->pairs, pm, &VEC_AT(&pm->pairs, Pair, i), at, &km);
-	vec_init(&near, sizeof(Pair));
+	{
+		const Pair *p = &VEC_AT(&pm->pairs, Pair, i);
+		Pair	   *o = vec_push(&m->pairs);
+
+		*o = *p;
+		o->a = at[p->a];
+		o->b = at[p->b];
+		o->first_shared = (uint32_t) m->shared.len;
+		map_shared(m, pm, p, &km);
+	}
 	for (size_t i = 0; i < pm->near.len; i++)
 	{
 		const Pair *p = &VEC_AT(&pm->near, Pair, i);
 		size_t		first = m->shared.len;
 
-		append_pair(m, &near, pm, p, NULL, &km);
+		map_shared(m, pm, p, &km);
 		near_sampler_offer(pr->near, p->a, p->b, p->score, (uint32_t *) m->shared.data + first,
 						   p->n_shared, p->n_shared_p);
 		m->shared.len = first;	/* the sampler copied the keys it keeps */
@@ -654,7 +659,6 @@ merge_pass(PartitionRun *pr, const Pass *ps, const MatchResult *pm, MatchResult 
 	m->candidate_pairs += pm->candidate_pairs;
 	m->hot_keys += pm->hot_keys;
 	pr->live_items += pm->stats.live_items;
-	vec_free(&near);
 	free_maps(&km);
 	free(keep);
 	free(at);
@@ -707,28 +711,9 @@ cmp_ord(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-/* out's (sorted) index of a pass Item index. */
-static uint32_t
-index_of(const OrdIdx *sorted, size_t n, uint32_t ord)
-{
-	size_t		lo = 0,
-				hi = n;
-
-	while (lo < hi)
-	{
-		size_t		mid = (lo + hi) / 2;
-
-		if (sorted[mid].ord < ord)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (uint32_t) lo;
-}
-
 /* The near-miss sample of every class, as one pass takes it, into m over out's indices. */
 static void
-take_near(PartitionRun *pr, MatchResult *m, const OrdIdx *sorted, size_t n)
+take_near(PartitionRun *pr, MatchResult *m, const uint32_t *ords, size_t n)
 {
 	const NearCand *all;
 	int			count = near_sampler_take(pr->near, &all);
@@ -737,8 +722,8 @@ take_near(PartitionRun *pr, MatchResult *m, const OrdIdx *sorted, size_t n)
 	{
 		Pair	   *p = vec_push(&m->near);
 
-		p->a = index_of(sorted, n, (uint32_t) (all[k].pair >> 32));
-		p->b = index_of(sorted, n, (uint32_t) all[k].pair);
+		p->a = index_of(ords, n, (uint32_t) (all[k].pair >> 32));
+		p->b = index_of(ords, n, (uint32_t) all[k].pair);
 		p->score = all[k].score;
 		p->first_shared = (uint32_t) m->shared.len;
 		p->n_shared = (uint16_t) (all[k].n_acc > UINT16_MAX ? UINT16_MAX : all[k].n_acc);
@@ -781,6 +766,7 @@ finish(PartitionRun *pr, MatchResult *m)
 	{
 		pos[sorted[j].idx] = (uint32_t) j;
 		items[j] = *DS_ITEM(out, sorted[j].idx);
+		VEC_AT(&pr->ordinal, uint32_t, j) = sorted[j].ord;
 	}
 	memcpy(out->items.data, items, n * sizeof(Item));
 	for (size_t i = 0; i < m->pairs.len; i++)
@@ -792,7 +778,7 @@ finish(PartitionRun *pr, MatchResult *m)
 	}
 	for (size_t i = 0; i < pr->rejects->len; i++)
 		VEC_AT(pr->rejects, RejectRow, i).item = pos[VEC_AT(pr->rejects, RejectRow, i).item];
-	take_near(pr, m, sorted, n);
+	take_near(pr, m, pr->ordinal.data, n);
 	m->stats.name_items = take_array(&pr->name_items);
 	m->stats.key_items = take_array(&pr->key_items);
 	m->stats.institution_items = take_array(&pr->inst_items);
