@@ -423,7 +423,7 @@ print_text(const Check *ck)
 int
 check_score(Check *ck, DbConn *c)
 {
-	LoadOptions lo = {ck->in->source, false, NULL, NULL, {NULL, NULL}, NULL, READ_PATH_AUTO};
+	LoadOptions lo = {.source = ck->in->source, .read_path = READ_PATH_AUTO};
 	Vec			rejects;
 	LoadStats	st;
 	char		err[1024];

@@ -31,7 +31,7 @@ enum
 	OPT_HOT_KEY_CAP, OPT_MAX_PAIRS, OPT_MAX_REJECT_RATIO, OPT_MIN_ITEMS, OPT_KEEP_RUNS,
 	OPT_THRESHOLD, OPT_FORMAT, OPT_RUN, OPT_OUTPUT, OPT_SOURCE_DSN, OPT_MAX_AGE,
 	OPT_INSTITUTION, OPT_MIN_SCORE, OPT_CHANGED, OPT_LIMIT, OPT_CSV_RAW, OPT_OFFSET,
-	OPT_OWNER, OPT_ENVIRONMENT, OPT_READ_PATH
+	OPT_OWNER, OPT_ENVIRONMENT, OPT_READ_PATH, OPT_PARTITIONS
 };
 
 /* The options every command takes, before or after the command name. */
@@ -66,6 +66,7 @@ static const struct option run_options[] = {
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"include-removed", no_argument, NULL, OPT_INCLUDE_REMOVED},
 	{"read-path", required_argument, NULL, OPT_READ_PATH},
+	{"partitions", required_argument, NULL, OPT_PARTITIONS},
 	{"created-since", required_argument, NULL, OPT_SINCE},
 	{"created-until", required_argument, NULL, OPT_UNTIL},
 	{"hot-key-cap", required_argument, NULL, OPT_HOT_KEY_CAP},
@@ -179,6 +180,7 @@ set_defaults(Options *opt)
 	opt->source = "itemdup.source_items";
 	opt->hot_key_cap = 1000;
 	opt->max_pairs = 50000000;
+	opt->partitions = 1;
 	opt->max_reject_ratio = 0.05;
 	opt->min_items = 1;
 	opt->keep_runs = 30;
@@ -413,6 +415,10 @@ run_option(int c, const char *a, Options *opt)
 		case OPT_MAX_PAIRS:
 			ok = cli_parse_u64(a, 1, UINT64_C(4000000000), &opt->max_pairs);
 			break;
+		case OPT_PARTITIONS:
+			ok = cli_parse_u64(a, 1, 256, &u);
+			opt->partitions = (uint32_t) u;
+			break;
 		case OPT_MAX_REJECT_RATIO:
 			ok = cli_parse_double(a, 0.0, 1.0, &opt->max_reject_ratio);
 			break;
@@ -446,6 +452,10 @@ run_combinations(const Options *opt)
 							   "a window cannot replace complete results");
 	if (opt->publish && opt->dry_run)
 		return cli_usage_error("%s", "--publish and --dry-run contradict each other");
+	if (opt->partitions > 1 && !opt->dry_run && (!opt->backfill || opt->publish))
+		return cli_usage_error("%s", "--partitions above 1 is for runs that do not publish "
+							   "(--dry-run, or --kind backfill without --publish): the published "
+							   "model is not written pass by pass yet (docs/SCALING.md)");
 	if ((opt->created_since || opt->created_until) && !opt->backfill)
 		return cli_usage_error("%s", "--created-since/--created-until are for --kind backfill");
 	if (opt->created_since && opt->created_until &&
@@ -750,6 +760,7 @@ cli_options_json(const Options *opt)
 		cJSON_AddStringToObject(o, "created_until", opt->created_until);
 	cJSON_AddNumberToObject(o, "hot_key_cap", opt->hot_key_cap);
 	cJSON_AddNumberToObject(o, "max_pairs", (double) opt->max_pairs);
+	cJSON_AddNumberToObject(o, "partitions", (double) opt->partitions);
 	cJSON_AddNumberToObject(o, "max_reject_ratio", opt->max_reject_ratio);
 	cJSON_AddNumberToObject(o, "min_items", (double) opt->min_items);
 	cJSON_AddNumberToObject(o, "keep_runs", opt->keep_runs);

@@ -48,6 +48,7 @@ typedef struct Options
 	int			read_path;		/* ReadPath (loader.h): 0 auto, 1 text, 2 flat */
 	uint32_t	hot_key_cap;
 	uint64_t	max_pairs;
+	uint32_t	partitions;		/* --partitions: passes over institution classes */
 	double		max_reject_ratio;
 	uint64_t	min_items;
 	int			keep_runs;

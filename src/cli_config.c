@@ -34,6 +34,7 @@ cli_run_handler(const Options *opt)
 		.include_removed = opt->include_removed, .created_since = opt->created_since,
 		.created_until = opt->created_until, .hot_key_cap = opt->hot_key_cap,
 		.max_pairs = opt->max_pairs, .max_reject_ratio = opt->max_reject_ratio,
+		.partitions = opt->partitions,
 		.min_items = opt->min_items, .keep_runs = opt->keep_runs, .threshold = opt->threshold,
 		.read_path = opt->read_path
 	};

@@ -315,6 +315,7 @@ cli_value_hint(const char *name)
 		{"created-until", "ISO 8601: 2024-01-31, 2024-01-31T12:00:00Z, 2024-01-31 12:00+02:00"},
 		{"hot-key-cap", "2-1000000"},
 		{"max-pairs", "1-4000000000"},
+		{"partitions", "1-256"},
 		{"max-reject-ratio", "0-1"},
 		{"min-items", "0-1000000000000"},
 		{"keep-runs", "1-100000"},

@@ -362,34 +362,50 @@ put_u32(unsigned char *buf, uint32_t v)
 	return 4;
 }
 
-/* Institution id of a row per docs/SOURCE.md's order; KEY_NONE when there is none. */
-static uint32_t
-resolve_institution(Dataset *ds, const SourceRow *row, const PayloadItem *p,
-					const InstitutionMap *map)
+const char *
+keys_institution_text(const SourceRow *row, const PayloadItem *p, const InstitutionMap *map,
+					  char buf[KEYS_INSTITUTION_BUF], size_t *len)
 {
 	if (row->institution_id != NULL && row->institution_id_len > 0)
-		return keys_intern(&ds->institutions, row->institution_id,
-						   row->institution_id_len, NULL);
+	{
+		*len = row->institution_id_len;
+		return row->institution_id;
+	}
 	if (p->institution_id != NULL)
-		return keys_intern(&ds->institutions, p->institution_id,
-						   strlen(p->institution_id), NULL);
+	{
+		*len = strlen(p->institution_id);
+		return p->institution_id;
+	}
 	if (p->legacy_type != NULL)
 	{
 		uint32_t	t = map ? keys_lookup(&map->types, p->legacy_type,
 										  strlen(p->legacy_type)) : KEY_NONE;
-		char		buf[PAYLOAD_MAX_ID + 8];
 		int			n;
 
 		if (t != KEY_NONE)
 		{
 			const char *id = VEC_AT(&map->ids, const char *, t);
 
-			return keys_intern(&ds->institutions, id, strlen(id), NULL);
+			*len = strlen(id);
+			return id;
 		}
-		n = snprintf(buf, sizeof(buf), "legacy:%s", p->legacy_type);
-		return keys_intern(&ds->institutions, buf, (size_t) n, NULL);
+		n = snprintf(buf, KEYS_INSTITUTION_BUF, "legacy:%s", p->legacy_type);
+		*len = (size_t) n < KEYS_INSTITUTION_BUF ? (size_t) n : KEYS_INSTITUTION_BUF - 1;
+		return buf;
 	}
-	return KEY_NONE;
+	return NULL;
+}
+
+/* Institution id of a row per docs/SOURCE.md's order; KEY_NONE when there is none. */
+static uint32_t
+resolve_institution(Dataset *ds, const SourceRow *row, const PayloadItem *p,
+					const InstitutionMap *map)
+{
+	char		buf[KEYS_INSTITUTION_BUF];
+	size_t		len = 0;
+	const char *text = keys_institution_text(row, p, map, buf, &len);
+
+	return text ? keys_intern(&ds->institutions, text, len, NULL) : KEY_NONE;
 }
 
 /* The IdTable keys, rebuilt from what the data set keeps (IdKeyFn). */
@@ -430,6 +446,12 @@ gname_key(const void *ctx, uint32_t v, unsigned char *buf, size_t *len)
 	memcpy(buf + 1, ni->name, nlen);
 	*len = 1 + nlen;
 	return buf;
+}
+
+const void *
+keys_gname_bytes(const Dataset *ds, uint32_t gname, unsigned char *buf, size_t *len)
+{
+	return gname_key(ds, gname, buf, len);
 }
 
 /* (gname id, mask) of a gkeys id: its first key's */

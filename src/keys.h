@@ -213,6 +213,13 @@ void		keys_dataset_finish(Dataset *ds);
  */
 void		keys_dataset_seal(Dataset *ds);
 
+/*
+ * The bytes a gnames id is found by — environment, normalised name — in
+ * buf (IDKEY_MAX bytes) or elsewhere, *len set (keys_dataset_finish first).
+ */
+const void *keys_gname_bytes(const Dataset *ds, uint32_t gname, unsigned char *buf,
+							 size_t *len);
+
 /* Index of the Item that holds item_id now (the snapshot rule's winner), or KEY_NONE. */
 uint32_t	keys_find_item(const Dataset *ds, const char *item_id, size_t len);
 
@@ -251,6 +258,18 @@ typedef struct InstitutionMap
 void		keys_map_init(InstitutionMap *m);
 void		keys_map_add(InstitutionMap *m, const char *legacy_type, const char *institution_id);
 void		keys_map_free(InstitutionMap *m);
+
+#define KEYS_INSTITUTION_BUF (PAYLOAD_MAX_ID + 8)
+
+/*
+ * keys_institution_text — the institution keys_add_item resolves for a row
+ * with a parsed payload (docs/SOURCE.md's order: the column, item.institution_id,
+ * institution_type through map, legacy:<type>): its bytes (in row, p, map
+ * or buf) and *len, NULL when there is none.
+ */
+const char *keys_institution_text(const SourceRow *row, const PayloadItem *p,
+								  const InstitutionMap *map, char buf[KEYS_INSTITUTION_BUF],
+								  size_t *len);
 
 /* Environment from its exact lower-case name; false when it is anything else. */
 bool		keys_parse_environment(const char *s, size_t len, Environment *env);

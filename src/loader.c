@@ -172,6 +172,60 @@ take_payload(LoadCtx *ctx, const char *payload, size_t plen, const PayloadItem *
 	return r;
 }
 
+uint32_t
+loader_class_of(const char *institution, size_t len, uint32_t partitions)
+{
+	if (institution == NULL || partitions <= 1)
+		return 0;
+	return (uint32_t) (XXH3_64bits(institution, len) % partitions);
+}
+
+/*
+ * Whether a row belongs to another class than the pass's (--partitions):
+ * the class of the institution keys_add_item will resolve for it; a row
+ * with no usable payload (rejected, removed) is of class 0.
+ */
+static bool
+foreign_row(const LoadCtx *ctx, const SourceRow *sr, RejectReason reason, const PayloadItem *p)
+{
+	char		buf[KEYS_INSTITUTION_BUF];
+	size_t		len = 0;
+	const char *inst = NULL;
+
+	if (ctx->partitions <= 1)
+		return false;
+	if (reason == REJECT_NONE && !sr->removed)
+		inst = keys_institution_text(sr, p, ctx->map, buf, &len);
+	return loader_class_of(inst, len, ctx->partitions) != ctx->partition;
+}
+
+/* The row number of the Item just added (its index in one pass). */
+static void
+number_item(LoadCtx *ctx)
+{
+	if (ctx->ordinal != NULL)
+		*(uint32_t *) vec_push(ctx->ordinal) = (uint32_t) (ctx->st->items_read - 1);
+}
+
+/*
+ * A row of another class: dropped, unless its item_id has other rows — then
+ * a removed Item without payload or owner, so it takes part in the
+ * snapshot rule, no more.
+ */
+static void
+take_foreign(LoadCtx *ctx, SourceRow *sr)
+{
+	ctx->n_foreign++;
+	if (ctx->multi != NULL &&
+		(sr->item_id == NULL || keys_lookup(ctx->multi, sr->item_id, sr->item_id_len) == KEY_NONE))
+		return;
+	sr->removed = true;
+	sr->owner_id = NULL;
+	(void) keys_add_item(ctx->ds, sr, REJECT_NONE, NULL, ctx->map);
+	*(uint8_t *) vec_push(ctx->foreign) = 1;
+	number_item(ctx);
+}
+
 bool
 loader_take_item(LoadCtx *ctx, char *const *f, const size_t *flen,
 				 const char *payload, size_t plen, const PayloadItem *flat)
@@ -230,10 +284,23 @@ loader_take_item(LoadCtx *ctx, char *const *f, const size_t *flen,
 		reason = parsed;
 		memcpy(detail, pdetail, sizeof(detail));
 	}
-	idx = keys_add_item(ctx->ds, &sr, reason,
-						reason == REJECT_NONE && !sr.removed ? &p : NULL, ctx->map);
-	if (reason != REJECT_NONE)
-		add_reject(ctx, idx, reason, detail);
+	if (ctx->take != NULL &&
+		(sr.item_id == NULL || keys_lookup(ctx->multi, sr.item_id, sr.item_id_len) == KEY_NONE))
+		ctx->take(ctx->take_arg, &sr, reason, detail,
+				  reason == REJECT_NONE && !sr.removed ? &p : NULL, ctx->map,
+				  (uint32_t) (ctx->st->items_read - 1));
+	else if (foreign_row(ctx, &sr, reason, &p))
+		take_foreign(ctx, &sr);
+	else
+	{
+		idx = keys_add_item(ctx->ds, &sr, reason,
+							reason == REJECT_NONE && !sr.removed ? &p : NULL, ctx->map);
+		if (reason != REJECT_NONE)
+			add_reject(ctx, idx, reason, detail);
+		if (ctx->foreign != NULL)
+			*(uint8_t *) vec_push(ctx->foreign) = 0;
+		number_item(ctx);
+	}
 
 	if (ctx->st->items_read % 1024 == 0)
 		log_progress("reading source", ctx->st->items_read, ctx->estimate, ctx->started);
@@ -403,7 +470,7 @@ set_filters(DbConn *c, const LoadOptions *opt, char *err, size_t errlen)
  * values travel as settings (set_filters).
  */
 static void
-copy_sql(StrBuf *sql, const LoadOptions *opt, const LoadStats *st)
+copy_sql(StrBuf *sql, const LoadOptions *opt, const LoadStats *st, const char *copy_name)
 {
 	StrBuf		filters,
 				query;
@@ -422,7 +489,7 @@ copy_sql(StrBuf *sql, const LoadOptions *opt, const LoadStats *st)
 	fill_query(&query, st->flat_ext ? sql_query("read_flat_ext")
 			   : st->flat ? sql_query("read_flat") : sql_query("read_text"),
 			   filters.data, st->source_quoted);
-	sb_replace(sql, sql_body(sql_query("read_copy")), ":query", query.data);
+	sb_replace(sql, sql_body(copy_name), ":query", query.data);
 	sb_free(&filters);
 	sb_free(&query);
 }
@@ -466,14 +533,19 @@ loader_path_name(const LoadStats *st)
 	return st->flat_ext ? "flat-ext" : st->flat ? "flat" : "text";
 }
 
-/* The read's counts over the winners of the snapshot rule. */
+/* The read's counts over the winners of the snapshot rule (the class's rows only). */
 static void
-count_winners(const Dataset *ds, LoadStats *st)
+count_winners(const LoadCtx *ctx, LoadStats *st)
 {
+	const Dataset *ds = ctx->ds;
+
+	st->items_read -= ctx->n_foreign;
 	for (size_t i = 0; i < ds->items.len; i++)
 	{
 		const Item *it = DS_ITEM(ds, i);
 
+		if (ctx->foreign != NULL && VEC_AT(ctx->foreign, uint8_t, i))
+			continue;
 		if (it->superseded)
 			st->items_superseded++;
 		else if (it->removed)
@@ -505,8 +577,10 @@ prepare_read(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, InstitutionMap *ma
 		return false;
 	if (!choose_path(c, opt, ctx, st, err, errlen) || !set_filters(c, opt, err, errlen))
 		return false;
-	/* the flat path's rows of one Item must arrive together: no Gather */
-	if (st->flat && !db_exec(c, sql_query("read_no_gather")))
+	/* the flat path's rows of one Item must arrive together: no Gather; the
+	 * reads of --partitions number the rows alike */
+	if ((st->flat && !db_exec(c, sql_query("read_no_gather"))) ||
+		(ctx->ordinal != NULL && !db_exec(c, sql_query("read_no_syncscan"))))
 	{
 		snprintf(err, errlen, "could not set up the read: %s", db_last_error(c));
 		return false;
@@ -526,7 +600,7 @@ copy_source(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, char *err, size_t e
 	bool		copied;
 
 	sb_init(&sql);
-	copy_sql(&sql, opt, st);
+	copy_sql(&sql, opt, st, sql_query("read_copy"));
 	log_debug("read path: %s", loader_path_name(st));
 	ctx->started = log_now();
 	copied = db_copy_out(c, sql.data, st->flat ? loader_flat_row : load_row, ctx);
@@ -543,6 +617,46 @@ copy_source(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, char *err, size_t e
 					 db_last_error(c));
 	}
 	return copied;
+}
+
+/* One row of the multi-snapshot COPY: an item_id into the Interner (arg). */
+static bool
+multi_row(char *row, size_t len, void *arg)
+{
+	char	   *f[1];
+	size_t		flen[1];
+
+	if (!copyfmt_split(row, len, 1, f, flen))
+	{
+		log_error("unexpected COPY row format from the source");
+		return false;
+	}
+	if (f[0] != NULL)
+		(void) keys_intern(arg, f[0], flen[0], NULL);
+	return !db_interrupted();
+}
+
+bool
+loader_multi_snapshots(DbConn *c, const LoadOptions *opt, Interner *ids, char *err,
+					   size_t errlen)
+{
+	LoadStats	st = {0};		/* read_multi reads no payload: the text path's query */
+	StrBuf		sql;
+	bool		ok;
+
+	if (!loader_resolve_source(c, opt->source, st.source_quoted, sizeof(st.source_quoted),
+							   err, errlen) ||
+		!set_filters(c, opt, err, errlen))
+		return false;
+	sb_init(&sql);
+	copy_sql(&sql, opt, &st, sql_query("read_multi"));
+	ok = db_copy_out(c, sql.data, multi_row, ids);
+	sb_free(&sql);
+	if (!ok && db_interrupted())
+		snprintf(err, errlen, "interrupted by a signal while reading the source");
+	else if (!ok)
+		snprintf(err, errlen, "reading source %s failed: %s", st.source_quoted, db_last_error(c));
+	return ok;
 }
 
 bool
@@ -562,18 +676,27 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	ctx.rejects = rejects;
 	ctx.st = st;
 	ctx.map = &map;
+	ctx.partitions = opt->partitions;
+	ctx.partition = opt->partition;
+	ctx.foreign = opt->partitions > 1 ? opt->foreign : NULL;
+	ctx.multi = opt->multi;
+	ctx.ordinal = opt->ordinal;
+	ctx.take = opt->multi != NULL ? opt->take : NULL;
+	ctx.take_arg = opt->take_arg;
+	in_tx = opt->tx == LOAD_TX_IN;
 
 	if (!loader_resolve_source(c, opt->source, st->source_quoted, sizeof(st->source_quoted),
 							   err, errlen))
 		goto cleanup;
-	ctx.estimate = estimate_rows(c, st->source_quoted);
+	if (!in_tx)
+		ctx.estimate = estimate_rows(c, st->source_quoted);
 	keys_dataset_expect(ds, ctx.estimate > 0 ? (size_t) ctx.estimate : 0);
 	if (db_interrupted())
 	{
 		snprintf(err, errlen, "interrupted by a signal before reading the source");
 		goto cleanup;
 	}
-	if (!db_exec(c, sql_query("begin_snapshot")))
+	if (!in_tx && !db_exec(c, sql_query("begin_snapshot")))
 	{
 		snprintf(err, errlen, "could not begin the read transaction: %s", db_last_error(c));
 		goto cleanup;
@@ -582,13 +705,13 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	if (!prepare_read(c, opt, &ctx, &map, err, errlen) ||
 		!copy_source(c, opt, &ctx, err, errlen))
 		goto cleanup;
-	if (!db_exec(c, sql_query("commit")))
+	if (opt->tx == LOAD_TX_OWN && !db_exec(c, sql_query("commit")))
 	{
 		snprintf(err, errlen, "could not end the read transaction: %s", db_last_error(c));
 		goto cleanup;
 	}
 	in_tx = false;
-	count_winners(ds, st);
+	count_winners(&ctx, st);
 	ok = true;
 
 cleanup:

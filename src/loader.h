@@ -25,6 +25,24 @@ typedef enum ReadPath
 	READ_PATH_FLAT_SQL			/* flat, never through itemdup.flat_accounts() */
 } ReadPath;
 
+/* The read transaction of one loader_read (several for --partitions, docs/SCALING.md). */
+typedef enum LoadTx
+{
+	LOAD_TX_OWN = 0,			/* begin it and commit it after the COPY */
+	LOAD_TX_BEGIN,				/* begin it and leave it open for the next read */
+	LOAD_TX_IN					/* it is open (LOAD_TX_BEGIN): read in it, leave it open */
+} LoadTx;
+
+/*
+ * --partitions' census (partition.c): a row whose item_id has no other row,
+ * handed over instead of kept — its columns, reject (REJECT_NONE: p is its
+ * parsed payload, unless row->removed), reject detail, the institution map
+ * and its row number.  Everything borrowed for the call only.
+ */
+typedef void (*LoadTakeFn) (void *arg, const SourceRow *row, RejectReason reason,
+							const char *detail, const PayloadItem *p,
+							const InstitutionMap *map, uint32_t ordinal);
+
 typedef struct LoadOptions
 {
 	const char *source;			/* SCHEMA.NAME as given by the user */
@@ -34,6 +52,25 @@ typedef struct LoadOptions
 	const char *only_items[2];	/* explain: read just these item_ids (NULL: all) */
 	const char *changed_since;	/* check: rows created or updated at or after (timestamptz text) */
 	ReadPath	read_path;
+	LoadTx		tx;				/* a failed read rolls the transaction back in every mode */
+	/*
+	 * --partitions: with partitions > 1, only rows whose institution falls in
+	 * class `partition` (loader_class_of) are Items of their own.  A row of
+	 * another class whose item_id is in multi (loader_multi_snapshots; NULL:
+	 * every row) is kept as a removed Item without payload, so that it still
+	 * takes part in the snapshot rule, and marked 1 in foreign (uint8_t per
+	 * Item); other rows of other classes are dropped.  ordinal gets each
+	 * Item's row number in the read (uint32_t): its index in one pass.
+	 * Counts and rejects are of the class's rows only.  Vecs: the caller's.
+	 */
+	uint32_t	partitions;
+	uint32_t	partition;
+	const Interner *multi;
+	Vec		   *foreign;
+	Vec		   *ordinal;
+	/* with multi: rows whose item_id is not in it go to take, not into the Dataset */
+	LoadTakeFn	take;
+	void	   *take_arg;
 } LoadOptions;
 
 typedef struct LoadStats
@@ -63,6 +100,17 @@ bool		loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 
 /* The path a read took: "flat-ext", "flat" or "text" (runs.stats read_path). */
 const char *loader_path_name(const LoadStats *st);
+
+/*
+ * loader_multi_snapshots — inside the caller's open read transaction, the
+ * item_ids that have more than one row in the read opt describes, into ids
+ * (initialised by the caller).  False with err.
+ */
+bool		loader_multi_snapshots(DbConn *c, const LoadOptions *opt, Interner *ids,
+								   char *err, size_t errlen) MUSTCHECK;
+
+/* The class (0..partitions-1) of an institution id's bytes; NULL (none): 0. */
+uint32_t	loader_class_of(const char *institution, size_t len, uint32_t partitions);
 
 /*
  * loader_resolve_source — to_regclass($1) of a schema-qualified name, the

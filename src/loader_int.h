@@ -40,6 +40,15 @@ typedef struct LoadCtx
 	PayloadItem item;
 	Vec			accounts;		/* PayloadAccount */
 	int64_t		last_ord;
+	/* --partitions (LoadOptions) */
+	uint32_t	partitions;
+	uint32_t	partition;
+	const Interner *multi;
+	LoadTakeFn	take;
+	void	   *take_arg;
+	Vec		   *foreign;		/* uint8_t per Item, NULL when partitions <= 1 */
+	Vec		   *ordinal;		/* uint32_t per Item, or NULL */
+	int64_t		n_foreign;		/* rows of other classes, kept or not */
 } LoadCtx;
 
 /*

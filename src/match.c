@@ -570,6 +570,16 @@ match_find_pairs_each(const Dataset *ds, const MatchOptions *opt,
 					  MatchCandidateFn on_candidate, void *arg,
 					  MatchResult *out, char *err, size_t errlen)
 {
+	return match_find_pairs_counted(ds, opt, NULL, NULL, NULL, on_candidate, arg, out, err,
+									errlen);
+}
+
+bool
+match_find_pairs_counted(const Dataset *ds, const MatchOptions *opt,
+						 const uint32_t *gname_items, const uint32_t *gkey_items,
+						 const uint32_t *ordinal, MatchCandidateFn on_candidate, void *arg,
+						 MatchResult *out, char *err, size_t errlen)
+{
 	KeyPostings kp[2];
 	Vec			cands;
 	Vec			keybuf;
@@ -586,7 +596,12 @@ match_find_pairs_each(const Dataset *ds, const MatchOptions *opt,
 	vec_init(&out->near_how, sizeof(uint8_t));
 	vec_init(&cands, sizeof(Cand));
 	vec_init(&keybuf, sizeof(uint32_t));
+	near_sampler_number_by(near, ordinal);
 	keys_stats_compute(ds, &out->stats);
+	if (gname_items != NULL)
+		memcpy(out->stats.gname_items, gname_items, ds->gnames.n * sizeof(uint32_t));
+	if (gkey_items != NULL)
+		memcpy(out->stats.gkey_items, gkey_items, ds->gkeys.n * sizeof(uint32_t));
 	for (int persistent = 0; persistent < 2; persistent++)
 		index_postings(ds, persistent, opt, &kp[persistent], &out->hot_keys);
 	for (size_t i = 0; i < ds->items.len; i++)

@@ -96,6 +96,20 @@ bool		match_find_pairs(const Dataset *ds, const MatchOptions *opt,
 bool		match_find_pairs_each(const Dataset *ds, const MatchOptions *opt,
 								  MatchCandidateFn on_candidate, void *arg,
 								  MatchResult *out, char *err, size_t errlen) MUSTCHECK;
+/*
+ * match_find_pairs_counted — match_find_pairs_each with the counts across
+ * institutions (KeyStats.gname_items, gkey_items: per ds->gnames and
+ * ds->gkeys id) given by the caller instead of counted in ds, and the
+ * near-miss sample drawn under ordinal[i] as Item i's number
+ * (near_sampler_number_by; out->near's a and b are then ordinals):
+ * --partitions counts over every class of institutions and samples under
+ * one pass's numbers (partition.c).  NULL: ds's counts, Item indices.
+ */
+bool		match_find_pairs_counted(const Dataset *ds, const MatchOptions *opt,
+									 const uint32_t *gname_items, const uint32_t *gkey_items,
+									 const uint32_t *ordinal,
+									 MatchCandidateFn on_candidate, void *arg,
+									 MatchResult *out, char *err, size_t errlen) MUSTCHECK;
 void		match_result_free(MatchResult *r);
 
 /*

@@ -18,6 +18,7 @@ struct NearSampler
 	NearCand	bin[MATCH_NBINS][MATCH_NEAR_PER_BIN];
 	uint8_t		nbin[MATCH_NBINS];
 	NearCand	all[MATCH_NEAR_TOP + MATCH_NBINS * MATCH_NEAR_PER_BIN];
+	const uint32_t *ordinal;	/* near_sampler_number_by; NULL: none */
 };
 
 int
@@ -61,6 +62,12 @@ near_sampler_new(void)
 }
 
 void
+near_sampler_number_by(NearSampler *ns, const uint32_t *ordinal)
+{
+	ns->ordinal = ordinal;
+}
+
+void
 near_sampler_free(NearSampler *ns)
 {
 	if (ns == NULL)
@@ -91,9 +98,17 @@ void
 near_sampler_offer(NearSampler *ns, uint32_t a, uint32_t b, double score,
 				   const uint32_t *keys, uint32_t n_acc, uint32_t n_p)
 {
-	uint64_t	pair = (uint64_t) a << 32 | b;
-	NearCand	c = {pair, pair_hash(pair), score, NULL, n_acc, n_p, 0};
+	uint64_t	pair;
+	NearCand	c;
 	int			bin = near_score_bin(score);
+
+	if (ns->ordinal != NULL)
+	{
+		a = ns->ordinal[a];
+		b = ns->ordinal[b];
+	}
+	pair = (uint64_t) a << 32 | b;
+	c = (NearCand) {pair, pair_hash(pair), score, NULL, n_acc, n_p, 0};
 
 	assert(a < b);				/* pairs are a < b (match.h): pair orders them */
 	assert(bin >= 0 && bin < MATCH_NBINS);

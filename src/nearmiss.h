@@ -45,6 +45,14 @@ NearSampler *near_sampler_new(void);
 void		near_sampler_free(NearSampler *ns);
 
 /*
+ * near_sampler_number_by — number Items by ordinal[index] (ascending with
+ * the index, borrowed) instead of their indices from now on: offers are
+ * still by index, the sample's pairs are by ordinal (--partitions: a pass
+ * samples its Items under one pass's numbers, partition.c).
+ */
+void		near_sampler_number_by(NearSampler *ns, const uint32_t *ordinal);
+
+/*
  * near_sampler_offer — offer one below-threshold pair (a < b) with its keys
  * (borrowed: copied only when the pair enters the sample).
  */

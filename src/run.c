@@ -23,6 +23,7 @@
 #include "log.h"
 #include "match.h"
 #include "migrate.h"
+#include "partition.h"
 #include "payload.h"
 #include "publish.h"
 #include "sql_query.h"
@@ -36,6 +37,8 @@ typedef struct RunState
 	int64_t		run_id;
 	int64_t		started_at;		/* microseconds since the epoch */
 	bool		publishes;
+	KeyHashFn	hash;			/* the Datasets' key hash (NULL: XXH3) */
+	PartitionRun *parts;		/* --partitions above 1, else NULL */
 	Dataset		ds;
 	Vec			rejects;		/* RejectRow */
 	LoadStats	load;
@@ -108,6 +111,12 @@ stats_text(RunState *rs)
 	cJSON_AddNumberToObject(copy, "peak_rss_kb", (double) ru.ru_maxrss);
 	cJSON_AddNumberToObject(copy, "payload_bytes", (double) rs->load.payload_bytes);
 	cJSON_AddStringToObject(copy, "read_path", loader_path_name(&rs->load));
+	if (rs->parts != NULL)
+	{
+		cJSON_AddNumberToObject(copy, "partitions", (double) rs->opt->partitions);
+		cJSON_AddNumberToObject(copy, "partition_items_max",
+								(double) partition_max_items(rs->parts));
+	}
 	cJSON_AddNumberToObject(copy, "items_flat", (double) rs->load.items_flat);
 	cJSON_AddNumberToObject(copy, "items_removed", (double) rs->load.items_removed);
 	cJSON_AddNumberToObject(copy, "items_superseded", (double) rs->load.items_superseded);
@@ -271,7 +280,8 @@ fill_counts(RunState *rs)
 	rc->items_skipped = rs->load.items_removed + rs->load.items_superseded;
 	rc->accounts_read = rs->load.accounts_read;
 	rc->items_rejected = rs->load.items_rejected;
-	keys_count_unkeyable(&rs->ds);
+	if (rs->parts == NULL)		/* the passes counted theirs (partition.c) */
+		keys_count_unkeyable(&rs->ds);
 	rc->accounts_unkeyable = 0;
 	for (int u = UNK_NONE + 1; u < UNK_COUNT; u++)
 	{
@@ -416,8 +426,9 @@ static bool
 run_read(RunState *rs)
 {
 	const RunConfig *opt = rs->opt;
-	LoadOptions lo = {opt->source, opt->include_removed, opt->created_since,
-	opt->created_until, {NULL, NULL}, NULL, (ReadPath) opt->read_path};
+	LoadOptions lo = {.source = opt->source, .include_removed = opt->include_removed,
+		.created_since = opt->created_since, .created_until = opt->created_until,
+	.read_path = (ReadPath) opt->read_path};
 	const char *keys[] = {"items_read", "items_used", "items_rejected", "items_removed",
 	"items_superseded", "accounts_read", "accounts_unkeyable"};
 	int64_t		vals[7];
@@ -425,7 +436,19 @@ run_read(RunState *rs)
 
 	log_step(5, "read source");
 	t = log_now();
-	if (!loader_read(rs->src, &lo, &rs->ds, &rs->rejects, &rs->load, rs->err, sizeof(rs->err)))
+	if (opt->partitions > 1)
+	{
+		/* the census round of the passes: counts and rejects (partition.h) */
+		log_info("--partitions %u: reading the source %u times for the census, then %u times "
+				 "to key and match each class of institutions", opt->partitions,
+				 opt->partitions, opt->partitions);
+		rs->parts = partition_begin(rs->src, &lo, opt->partitions, rs->hash, &rs->ds,
+									&rs->rejects, &rs->load);
+		if (!partition_census(rs->parts, rs->err, sizeof(rs->err)))
+			return false;
+	}
+	else if (!loader_read(rs->src, &lo, &rs->ds, &rs->rejects, &rs->load, rs->err,
+						  sizeof(rs->err)))
 		return false;
 	/* a run adds nothing after the read: drop the tables only adding needed */
 	keys_dataset_seal(&rs->ds);
@@ -450,7 +473,8 @@ static bool
 run_match(RunState *rs)
 {
 	const RunConfig *opt = rs->opt;
-	MatchOptions mo = {opt->hot_key_cap, opt->max_pairs, opt->threshold, cancelled_in_match};
+	MatchOptions mo = {.hot_key_cap = opt->hot_key_cap, .max_pairs = opt->max_pairs,
+	.threshold = opt->threshold, .cancelled = cancelled_in_match};
 	MatchCandidateFn each = NULL;
 	double		t;
 	bool		ok;
@@ -462,7 +486,11 @@ run_match(RunState *rs)
 		(rs->dump = fopen(getenv("ITEMDUP_DUMP_CANDIDATES"), "w")) != NULL)
 		each = dump_candidate;
 #endif
-	ok = match_find_pairs_each(&rs->ds, &mo, each, rs, &rs->match, rs->err, sizeof(rs->err));
+	if (rs->parts != NULL)
+		ok = partition_match(rs->parts, &mo, &rs->match, rs->err, sizeof(rs->err));
+	else
+		ok = match_find_pairs_each(&rs->ds, &mo, each, rs, &rs->match, rs->err,
+								   sizeof(rs->err));
 	if (rs->dump != NULL)
 		fclose(rs->dump);
 	if (!ok)
@@ -659,15 +687,11 @@ run_command(const RunConfig *opt)
 	rs.opt = opt;
 	rs.publishes = !opt->dry_run && (!opt->backfill || opt->publish);
 	rs.stats = cJSON_CreateObject();
-	{
-		KeyHashFn	hash = NULL;
-
 #ifdef ITEMDUP_TEST_HOOKS
-		if (testhook_enabled("ITEMDUP_CONSTANT_HASH"))
-			hash = constant_hash;
+	if (testhook_enabled("ITEMDUP_CONSTANT_HASH"))
+		rs.hash = constant_hash;
 #endif
-		keys_dataset_init(&rs.ds, hash);
-	}
+	keys_dataset_init(&rs.ds, rs.hash);
 	vec_init(&rs.rejects, sizeof(RejectRow));
 
 	rc = run_connect(&rs);
@@ -694,6 +718,8 @@ run_command(const RunConfig *opt)
 			snprintf(rs.err, sizeof(rs.err), "interrupted by a signal (SIGINT/SIGTERM)");
 		log_error("run %" PRId64 " failed: %s", rs.run_id, rs.err);
 		log_step_end(false);
+		partition_end(rs.parts);	/* a partitioned read's open transaction rolled back */
+		rs.parts = NULL;
 		/* the connection may be mid-COPY or aborted: a fresh statement after rollback */
 		if (!publish_fail_run(rs.c, rs.run_id, rs.err, &rs.counts, &rs.ds, &rs.rejects, stats))
 			log_error("could not mark run %" PRId64 " failed (%s); the next run will mark it "
@@ -702,6 +728,7 @@ run_command(const RunConfig *opt)
 	}
 
 cleanup:
+	partition_end(rs.parts);
 	if (rs.src != NULL && rs.src != rs.c)
 		db_close(rs.src);
 	db_close(rs.c);

@@ -25,6 +25,7 @@ typedef struct RunConfig
 	const char *created_until;	/* timestamptz text or NULL (exclusive) */
 	uint32_t	hot_key_cap;
 	uint64_t	max_pairs;
+	uint32_t	partitions;		/* passes over institution classes (1: one pass) */
 	double		max_reject_ratio;
 	uint64_t	min_items;
 	int			keep_runs;

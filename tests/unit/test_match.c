@@ -544,6 +544,78 @@ START_TEST(test_cancel_stops_matching)
 }
 END_TEST
 
+/* The pairs (i, i + 2) and (i, i + 6) of 2,000 items, scores spread below 0. */
+static double
+merge_score(uint32_t a, uint32_t b)
+{
+	return -35.0 + (double) ((a * 2654435761u + b * 40503u) % 3500) / 100.0;
+}
+
+/* offer every pair whose items are of class cls (parity; -1: all) under local numbers */
+static void
+merge_offer(NearSampler *ns, int cls)
+{
+	for (uint32_t a = 0; a < 2000; a++)
+		for (uint32_t d = 2; d <= 6; d += 4)
+		{
+			uint32_t	b = a + d;
+
+			if (b >= 2000 || (cls >= 0 && (int) (a % 2) != cls))
+				continue;
+			if (cls < 0)
+				near_sampler_offer(ns, a, b, merge_score(a, b), NULL, 0, 0);
+			else
+				near_sampler_offer(ns, a / 2, b / 2, merge_score(a, b), NULL, 0, 0);
+		}
+}
+
+/*
+ * --partitions (partition.c): each class samples its pairs under the items'
+ * numbers of one pass (near_sampler_number_by), and its sample offered again
+ * to one sampler gives exactly the sample of all pairs offered at once.
+ */
+START_TEST(test_near_sample_merges_by_number)
+{
+	uint32_t	ord[2][1000];
+	NearSampler *all = near_sampler_new();
+	NearSampler *merged = near_sampler_new();
+	const NearCand *x,
+			   *y;
+	int			nx,
+				ny;
+
+	for (uint32_t i = 0; i < 1000; i++)
+		ord[0][i] = 2 * i, ord[1][i] = 2 * i + 1;
+	merge_offer(all, -1);
+	for (int cls = 0; cls < 2; cls++)
+	{
+		NearSampler *part = near_sampler_new();
+		const NearCand *c;
+		int			n;
+
+		near_sampler_number_by(part, ord[cls]);
+		merge_offer(part, cls);
+		n = near_sampler_take(part, &c);
+		for (int k = 0; k < n; k++)
+			near_sampler_offer(merged, (uint32_t) (c[k].pair >> 32), (uint32_t) c[k].pair,
+							   c[k].score, NULL, 0, 0);
+		near_sampler_free(part);
+	}
+	nx = near_sampler_take(all, &x);
+	ny = near_sampler_take(merged, &y);
+	ck_assert_int_gt(nx, MATCH_NEAR_TOP);
+	ck_assert_int_eq(nx, ny);
+	for (int k = 0; k < nx; k++)
+	{
+		ck_assert_uint_eq(x[k].pair, y[k].pair);
+		ck_assert(x[k].score == y[k].score);
+		ck_assert_uint_eq(x[k].how, y[k].how);
+	}
+	near_sampler_free(all);
+	near_sampler_free(merged);
+}
+END_TEST
+
 /*
  * Near misses: 30 items sharing one account make 435 candidates with one
  * score.  Below the threshold they are sampled: the best MATCH_NEAR_TOP (ties:
@@ -662,6 +734,7 @@ match_suite(void)
 	tcase_add_test(tc, test_cancel_stops_matching);
 	tcase_add_test(tc, test_radix_sort_keeps_vec_valid);
 	tcase_add_test(tc, test_near_miss_sample);
+	tcase_add_test(tc, test_near_sample_merges_by_number);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,124 @@
+# --partitions N gives exactly what one pass gives (docs/SCALING.md,
+# "--partitions N"): the generator's data (several hundred institutions,
+# legacy rows through institution_map), every basic and hostile fixture row
+# jsonb can hold, and snapshots of one item_id at institutions of different
+# classes (a move, a removal, an updated_at tie), read after a published run
+# and a change, so the run diff, inherited and fresh group ids are compared
+# too; then a signal between and inside the passes, and the refusals.
+plan 37
+run_rc migrate >/dev/null
+load_fixture basic
+load_fixture hostile
+"$ITEMDUP_GEN" --items 30000 --seed 11 --out "$WORK/gen66" 2>/dev/null
+chmod -R a+rX "$WORK/gen66"
+scripts/load-sample.sh "$WORK/gen66" >/dev/null 2>&1
+q "INSERT INTO sample.items SELECT * FROM app.items"
+q "DO \$\$ DECLARE r record; BEGIN
+     FOR r IN SELECT * FROM h.items_text LOOP
+       BEGIN
+         INSERT INTO sample.items VALUES (r.item_id, r.owner_id, r.environment, r.institution_id,
+           r.payload::jsonb, r.created_at, r.updated_at, r.removed_at);
+       EXCEPTION WHEN others THEN NULL;
+       END;
+     END LOOP; END \$\$"
+check_eq "the published baseline run exits 0" 0 "$(run_rc run --max-reject-ratio 1)"
+PUB=$(q "SELECT run_id FROM itemdup.published")
+
+# the change: a few generated Items gone (groups shrink or dissolve), and
+# Items whose snapshots sit at two institutions: s_move moved from ins_k to
+# ins_k+6 (its twin is at the new one), s_gone's newer snapshot elsewhere is
+# removed, s_tie's two snapshots tie on updated_at (the row hash decides)
+q "DELETE FROM sample.items WHERE item_id IN (SELECT item_a FROM sample.truth ORDER BY item_a LIMIT 40)"
+acct() { echo "{\"accounts\":[{\"name\":\"Moved Checking $1\",\"mask\":\"77$1\"}],\"item\":{\"institution_id\":\"$2\"}}"; }
+for k in 1 2 3 4 5 6; do
+	q "INSERT INTO sample.items VALUES
+	  ('s_move$k', 'mo$k', 'production', NULL, '$(acct $k ins_$k)', '2024-01-01', '2024-01-01', NULL),
+	  ('s_move$k', 'mo$k', 'production', NULL, '$(acct $k ins_$((k + 6)))', '2024-01-01', '2024-06-01', NULL),
+	  ('s_twin$k', 'mo$k', 'production', NULL, '$(acct $k ins_$((k + 6)))', '2024-02-01', '2024-02-01', NULL),
+	  ('s_gone$k', 'mo$k', 'production', NULL, '$(acct $k ins_$k)', '2024-01-01', '2024-01-01', NULL),
+	  ('s_gone$k', 'mo$k', 'production', NULL, '$(acct $k ins_$((k + 6)))', '2024-01-01', '2024-07-01', '2024-07-01'),
+	  ('s_tie$k', 'mo$k', 'production', NULL, '$(acct $k ins_$k)', '2024-01-01', '2024-05-01', NULL),
+	  ('s_tie$k', 'mo$k', 'production', NULL, '$(acct $k ins_$((k + 6)))', '2024-01-01', '2024-05-01', NULL)"
+done
+q "ANALYZE sample.items"
+
+# every column of every result row of a run, one file per table
+# ($WORK/runR.1 counts .. .7 rejects); a group id the run made is numbered
+# from the run's first fresh id (fresh ids are consecutive), an inherited one
+# is kept as it is, the run's own id is "this"
+dump() {
+	local r=$1 g
+	g="WITH g AS (SELECT group_id, CASE WHEN first_seen_run = $r THEN 'f' || (group_id - min(group_id) FILTER (WHERE first_seen_run = $r) OVER ()) ELSE group_id::text END AS gid FROM itemdup.result_groups WHERE run_id = $r)"
+	q "SELECT concat_ws('|', items_read, items_skipped, accounts_read, accounts_unkeyable, items_rejected, hot_keys, pairs_scored, groups, items_in_groups, unkeyable_reasons::text, groups_new, groups_grown, groups_shrunk, groups_merged, groups_split, groups_dissolved, groups_unchanged) FROM itemdup.runs WHERE run_id = $r" >"$WORK/run$r.1"
+	q "$g SELECT string_agg(concat_ws('|', g.gid, environment, institution_id, size, owners, kind, max_score, min_score, CASE WHEN first_seen_run = $r THEN 'this' ELSE first_seen_run::text END, members_hash), E'\n' ORDER BY g.gid) FROM itemdup.result_groups x JOIN g USING (group_id) WHERE run_id = $r" >"$WORK/run$r.2"
+	q "$g SELECT string_agg(concat_ws('|', g.gid, item_id, owner_id, accounts, matched_accounts, created_at, suggested_action), E'\n' ORDER BY item_id COLLATE \"C\") FROM itemdup.result_group_items x JOIN g USING (group_id) WHERE run_id = $r" >"$WORK/run$r.3"
+	q "$g SELECT string_agg(concat_ws('|', g.gid, item_a, item_b, score, evidence::text), E'\n' ORDER BY item_a, item_b) FROM itemdup.result_pairs x JOIN g USING (group_id) WHERE run_id = $r" >"$WORK/run$r.4"
+	q "SELECT string_agg(concat_ws('|', item_a, item_b, score, sampled_as, evidence::text), E'\n' ORDER BY item_a, item_b) FROM itemdup.result_near_misses WHERE run_id = $r" >"$WORK/run$r.5"
+	q "SELECT string_agg(concat_ws('|', score_from, score_to, pairs), E'\n' ORDER BY score_from) FROM itemdup.result_score_bins WHERE run_id = $r" >"$WORK/run$r.6"
+	q "SELECT string_agg(concat_ws('|', item_id, reason, detail), E'\n' ORDER BY item_id COLLATE \"C\", reason, detail) FROM itemdup.rejects WHERE run_id = $r" >"$WORK/run$r.7"
+}
+dry() { run_rc run --dry-run --max-reject-ratio 1 "$@"; }
+last_run() { q "SELECT max(run_id) FROM itemdup.runs"; }
+
+check_eq "one-pass dry run exits 0" 0 "$(dry)"
+ONE=$(last_run)
+dump "$ONE"
+check "the runs have groups, pairs, near misses, rejects and a diff to compare" test \
+	"$(q "SELECT (SELECT count(*) > 0 FROM itemdup.result_pairs WHERE run_id = $ONE) AND (SELECT count(*) > 0 FROM itemdup.result_near_misses WHERE run_id = $ONE) AND (SELECT count(*) > 5 FROM itemdup.rejects WHERE run_id = $ONE) AND (SELECT groups_new > 0 AND groups_dissolved + groups_shrunk > 0 AND groups_unchanged > 0 FROM itemdup.runs WHERE run_id = $ONE)")" = t
+check_eq "one pass: the moved Items joined their twins at the new institution, the removed and tied ones were decided" \
+	"$(q "SELECT string_agg(item_id || '@' || g.institution_id, ' ' ORDER BY item_id) FROM itemdup.result_group_items i JOIN itemdup.result_groups g USING (run_id, group_id) WHERE run_id = $ONE AND item_id ~ '^s_(move|twin)'")" \
+	"s_move1@ins_7 s_move2@ins_8 s_move3@ins_9 s_move4@ins_10 s_move5@ins_11 s_move6@ins_12 s_twin1@ins_7 s_twin2@ins_8 s_twin3@ins_9 s_twin4@ins_10 s_twin5@ins_11 s_twin6@ins_12"
+
+for n in 4 16; do
+	check_eq "--partitions $n dry run exits 0" 0 "$(dry --partitions $n)"
+	R=$(last_run)
+	dump "$R"
+	for part in 1:counts 2:groups 3:members 4:pairs 5:near_misses 6:score_bins 7:rejects; do
+		check "--partitions $n: same ${part#*:}, row by row" \
+			cmp -s "$WORK/run$ONE.${part%%:*}" "$WORK/run$R.${part%%:*}"
+	done
+	check_eq "--partitions $n: the passes read $n classes in the stats" "$n" \
+		"$(q "SELECT stats->>'partitions' FROM itemdup.runs WHERE run_id = $R")"
+done
+check_eq "--partitions 16: the largest pass held fewer than half the Items" t \
+	"$(q "SELECT (stats->>'partition_items_max')::int * 2 < items_read FROM itemdup.runs WHERE run_id = $(last_run)")"
+
+# the text read path, partitioned, against one pass of it
+check_eq "text path: one pass exits 0" 0 "$(dry --read-path text)"
+T1=$(last_run)
+dump "$T1"
+check_eq "text path: --partitions 4 exits 0" 0 "$(dry --read-path text --partitions 4)"
+T4=$(last_run)
+dump "$T4"
+check "text path: --partitions 4 gives the one-pass results, every table" \
+	cmp -s <(cat "$WORK/run$T1".?) <(cat "$WORK/run$T4".?)
+
+# memory: the sanitizer build without its quarantine, one pass against four
+rss() { ASAN_OPTIONS="$ASAN_OPTIONS:quarantine_size_mb=1" python3 tests/integration/maxrss.py "$WORK/rss.out" "$ITEMDUP" run --dry-run --max-reject-ratio 1 "$@" | cut -d' ' -f2; }
+m1=$(rss)
+m4=$(rss --partitions 4)
+check "peak RSS falls with --partitions 4 ($m1 -> $m4 MiB)" test "$m4" -lt "$m1"
+
+# a signal inside a pass, between the rounds and inside a match pass: exit
+# 1, the run failed, the published results untouched
+before=$(q "SELECT run_id, (SELECT count(*) FROM itemdup.current_group_items) FROM itemdup.published")
+for point in mid_read after_read in_match; do
+	: >"$WORK/sig.err"
+	ITEMDUP_PAUSEPOINT=$point "$ITEMDUP" run --dry-run --partitions 4 --max-reject-ratio 1 \
+		--log-format text >/dev/null 2>"$WORK/sig.err" &
+	pid=$!
+	for _ in $(seq 1 400); do grep -q "pausepoint $point" "$WORK/sig.err" && break; sleep 0.05; done
+	kill -TERM "$pid"
+	wait "$pid"
+	check_eq "SIGTERM at $point of a partitioned run: exit 1" 1 "$?"
+	check_eq "... the run is failed with the signal named" "failed|1" \
+		"$(q "SELECT status || '|' || (error LIKE 'interrupted by a signal%')::int::text FROM itemdup.runs WHERE run_id = $(last_run)")"
+done
+check_eq "the published results are untouched" "$before" \
+	"$(q "SELECT run_id, (SELECT count(*) FROM itemdup.current_group_items) FROM itemdup.published")"
+
+# refused before connecting: a run that publishes, and values out of range
+check_eq "--partitions 4 on a nightly run is a usage error (exit 64)" 64 "$(run_rc run --partitions 4 --dsn 'host=/nonexistent')"
+check "... naming the reason" grep -q "the published model is not written pass by pass" "$WORK/err"
+check_eq "--partitions 0 and 257 are usage errors" "64 64" \
+	"$(run_rc run --dry-run --partitions 0) $(run_rc run --dry-run --partitions 257)"
