@@ -8,6 +8,8 @@
  */
 #include "match.h"
 
+#include "prune.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
@@ -16,12 +18,6 @@
 #include <string.h>
 
 #define PKEY_TAG 0x80000000u	/* marks a persistent-id key in a Cand */
-
-typedef struct Posting
-{
-	uint32_t	key;
-	uint32_t	item;
-} Posting;
 
 void
 match_key_freq(const Dataset *ds, const KeyStats *st, uint32_t key, ScoreKeyFreq *f)
@@ -419,6 +415,44 @@ item_candidates(const Dataset *ds, const KeyPostings *kp, uint32_t a, uint32_t *
 	}
 }
 
+/*
+ * Append the candidates of item a from its account keys: for each key a is
+ * indexed under (its suffix, prune.h), every other item b > a indexed under
+ * it.  A pair is found at least once when it can reach the floor.
+ */
+static void
+account_candidates(const PruneIndex *px, uint32_t a, Vec *cands)
+{
+	const Posting *p = px->postings.data;
+
+	for (uint32_t e = px->item_start[a]; e < px->item_start[a + 1]; e++)
+	{
+		uint32_t	key = px->keys[e] & ~PRUNE_SUFFIX;
+		size_t		lo = px->start[key];
+		size_t		hi = px->start[key + 1];
+		size_t		end = hi;
+
+		if (!(px->keys[e] & PRUNE_SUFFIX))
+			continue;
+		while (lo < hi)			/* the first posting of an item after a */
+		{
+			size_t		mid = lo + (hi - lo) / 2;
+
+			if (p[mid].item <= a)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t x = lo; x < end; x++)
+		{
+			Cand	   *c = vec_push(cands);
+
+			c->b = p[x].item;
+			c->key = key;
+		}
+	}
+}
+
 /* Stable sort of candidates by b: keys stay in the order they came. */
 static void
 sort_candidates(Vec *cands, uint32_t max_item)
@@ -500,11 +534,13 @@ keep_near_misses(MatchResult *out, NearSampler *near)
  * the distinct pairs scored exceed --max-pairs.
  */
 static bool
-score_candidates(const Dataset *ds, const MatchOptions *opt, uint32_t a, const Vec *cands,
-				 MatchResult *out, NearSampler *near, Vec *keybuf, uint64_t *steps,
-				 MatchCandidateFn on_candidate, void *arg, char *err, size_t errlen)
+score_candidates(const Dataset *ds, const MatchOptions *opt, const PruneIndex *px, uint32_t a,
+				 const Vec *cands, MatchResult *out, NearSampler *near, Vec *keybuf,
+				 uint64_t *steps, MatchCandidateFn on_candidate, void *arg, char *err,
+				 size_t errlen)
 {
 	const Cand *c = cands->data;
+	uint32_t	a_keys = px->item_start[a + 1] - px->item_start[a];
 
 	for (size_t i = 0; i < cands->len;)
 	{
@@ -524,19 +560,18 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, uint32_t a, const V
 					 "(raise --max-pairs or lower --hot-key-cap)", opt->max_pairs);
 			return false;
 		}
-		while (keybuf->len < j - i)
+		while (keybuf->len < a_keys + (j - i))
 			vec_push(keybuf);
 		kb = keybuf->data;
-		/* account keys came before tagged persistent keys */
-		for (size_t k = i; k < j; k++)
-		{
-			if (c[k].key & PKEY_TAG)
-				kb[n_acc + n_p++] = c[k].key & ~PKEY_TAG;
-			else
-				kb[n_acc++] = c[k].key;
-		}
 
 		uint32_t	b = c[i].b;
+
+		/* every shared account key (not only those found), then the persistent ids */
+		n_acc = prune_shared_keys(px, a, b, kb);
+		for (size_t k = i; k < j; k++)
+			if (c[k].key & PKEY_TAG)
+				kb[n_acc + n_p++] = c[k].key & ~PKEY_TAG;
+
 		MatchScore	s = match_score_pair(ds, &out->stats, opt, a, b, kb, n_acc, kb + n_acc, n_p);
 
 		if (on_candidate)
@@ -565,12 +600,20 @@ match_find_pairs(const Dataset *ds, const MatchOptions *opt, MatchResult *out,
 	return match_find_pairs_each(ds, opt, NULL, NULL, out, err, errlen);
 }
 
+/* The score below which pairs may go unscored (prune.h); -INFINITY: none. */
+static double
+prune_floor(const MatchOptions *opt)
+{
+	return opt->prune ? opt->threshold - opt->prune_margin : -INFINITY;
+}
+
 bool
 match_find_pairs_each(const Dataset *ds, const MatchOptions *opt,
 					  MatchCandidateFn on_candidate, void *arg,
 					  MatchResult *out, char *err, size_t errlen)
 {
-	KeyPostings kp[2];
+	PruneIndex	px;
+	KeyPostings kp;
 	Vec			cands;
 	Vec			keybuf;
 	uint32_t   *keys = NULL;
@@ -587,8 +630,10 @@ match_find_pairs_each(const Dataset *ds, const MatchOptions *opt,
 	vec_init(&cands, sizeof(Cand));
 	vec_init(&keybuf, sizeof(uint32_t));
 	keys_stats_compute(ds, &out->stats);
-	for (int persistent = 0; persistent < 2; persistent++)
-		index_postings(ds, persistent, opt, &kp[persistent], &out->hot_keys);
+	prune_index_build(ds, &out->stats, opt->hot_key_cap, prune_floor(opt), &px);
+	out->hot_keys = px.hot_keys;
+	out->pruned_keys = px.pruned;
+	index_postings(ds, true, opt, &kp, &out->hot_keys);
 	for (size_t i = 0; i < ds->items.len; i++)
 		if (DS_ITEM(ds, i)->n_accounts > max_accounts)
 			max_accounts = DS_ITEM(ds, i)->n_accounts;
@@ -601,10 +646,10 @@ match_find_pairs_each(const Dataset *ds, const MatchOptions *opt,
 		if (match_cancelled(opt, &steps, err, errlen))
 			goto cleanup;
 		cands.len = 0;
-		for (int persistent = 0; persistent < 2; persistent++)
-			item_candidates(ds, &kp[persistent], (uint32_t) a, keys, &cands);
+		account_candidates(&px, (uint32_t) a, &cands);
+		item_candidates(ds, &kp, (uint32_t) a, keys, &cands);
 		sort_candidates(&cands, (uint32_t) ds->items.len);
-		if (!score_candidates(ds, opt, (uint32_t) a, &cands, out, near, &keybuf, &steps,
+		if (!score_candidates(ds, opt, &px, (uint32_t) a, &cands, out, near, &keybuf, &steps,
 							  on_candidate, arg, err, errlen))
 			goto cleanup;
 	}
@@ -617,8 +662,8 @@ cleanup:
 		out->pairs.len = 0;		/* a tripped guard yields no pairs */
 		out->shared.len = 0;
 	}
-	for (int persistent = 0; persistent < 2; persistent++)
-		index_free(&kp[persistent]);
+	prune_index_free(&px);
+	index_free(&kp);
 	near_sampler_free(near);
 	vec_free(&cands);
 	vec_free(&keybuf);

@@ -450,7 +450,8 @@ static bool
 run_match(RunState *rs)
 {
 	const RunConfig *opt = rs->opt;
-	MatchOptions mo = {opt->hot_key_cap, opt->max_pairs, opt->threshold, cancelled_in_match};
+	MatchOptions mo = {opt->hot_key_cap, opt->max_pairs, opt->threshold, cancelled_in_match,
+	opt->prune_margin >= 0, opt->prune_margin};
 	MatchCandidateFn each = NULL;
 	double		t;
 	bool		ok;
@@ -473,6 +474,8 @@ run_match(RunState *rs)
 	if (rs->match.hot_keys > 0)
 		log_info("%" PRIu64 " hot keys shared by more than %u items were skipped",
 				 rs->match.hot_keys, opt->hot_key_cap);
+	log_debug("%" PRIu64 " pairs scored; %" PRIu64 " item keys pruned (docs/MATCHING.md, \"Pruning\")",
+			  rs->match.candidate_pairs, rs->match.pruned_keys);
 	return true;
 }
 
