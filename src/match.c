@@ -1,10 +1,12 @@
 /*
  * match.c — candidates from shared keys, scored one pair at a time.
  *
- * Postings (key, item) are sorted by key; a key carried by more items than
- * the hot-key cap is never expanded.  Item by item, the other items sharing
- * one of its keys are gathered with the keys they share, so each distinct
- * pair is scored once with all the keys it shares.
+ * Account keys are indexed by prune.c (without the pairs that cannot reach
+ * the floor, docs/MATCHING.md "Pruning"), persistent ids here: postings
+ * (key, item) sorted by key; a key carried by more items than the hot-key
+ * cap is never expanded.  Item by item, the other items found are gathered,
+ * so each distinct pair is scored once with all the keys it shares (the
+ * intersection of the two items' keys).
  */
 #include "match.h"
 
@@ -298,12 +300,6 @@ typedef struct KeyPostings
 	uint32_t	tag;
 } KeyPostings;
 
-/* A candidate of the item being scored: another item b and one shared key. */
-typedef struct Cand
-{
-	uint32_t	b;
-	uint32_t	key;			/* keys id, or pkeys id | PKEY_TAG */
-} Cand;
 
 /* Index one kind of key; counts its hot keys into *hot_keys.  Free with index_free. */
 static void
@@ -415,44 +411,6 @@ item_candidates(const Dataset *ds, const KeyPostings *kp, uint32_t a, uint32_t *
 	}
 }
 
-/*
- * Append the candidates of item a from its account keys: for each key a is
- * indexed under (its suffix, prune.h), every other item b > a indexed under
- * it.  A pair is found at least once when it can reach the floor.
- */
-static void
-account_candidates(const PruneIndex *px, uint32_t a, Vec *cands)
-{
-	const Posting *p = px->postings.data;
-
-	for (uint32_t e = px->item_start[a]; e < px->item_start[a + 1]; e++)
-	{
-		uint32_t	key = px->keys[e] & ~PRUNE_SUFFIX;
-		size_t		lo = px->start[key];
-		size_t		hi = px->start[key + 1];
-		size_t		end = hi;
-
-		if (!(px->keys[e] & PRUNE_SUFFIX))
-			continue;
-		while (lo < hi)			/* the first posting of an item after a */
-		{
-			size_t		mid = lo + (hi - lo) / 2;
-
-			if (p[mid].item <= a)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (size_t x = lo; x < end; x++)
-		{
-			Cand	   *c = vec_push(cands);
-
-			c->b = p[x].item;
-			c->key = key;
-		}
-	}
-}
-
 /* Stable sort of candidates by b: keys stay in the order they came. */
 static void
 sort_candidates(Vec *cands, uint32_t max_item)
@@ -553,13 +511,6 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, const PruneIndex *p
 			return false;
 		while (j < cands->len && c[j].b == c[i].b)
 			j++;
-		if (++out->candidate_pairs > opt->max_pairs)
-		{
-			snprintf(err, errlen,
-					 "more than --max-pairs %" PRIu64 " candidate pairs "
-					 "(raise --max-pairs or lower --hot-key-cap)", opt->max_pairs);
-			return false;
-		}
 		while (keybuf->len < a_keys + (j - i))
 			vec_push(keybuf);
 		kb = keybuf->data;
@@ -571,6 +522,16 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, const PruneIndex *p
 		for (size_t k = i; k < j; k++)
 			if (c[k].key & PKEY_TAG)
 				kb[n_acc + n_p++] = c[k].key & ~PKEY_TAG;
+		i = j;
+		if (n_acc + n_p == 0)
+			continue;			/* a hash collision of key pairs: nothing shared */
+		if (++out->candidate_pairs > opt->max_pairs)
+		{
+			snprintf(err, errlen,
+					 "more than --max-pairs %" PRIu64 " candidate pairs "
+					 "(raise --max-pairs or lower --hot-key-cap)", opt->max_pairs);
+			return false;
+		}
 
 		MatchScore	s = match_score_pair(ds, &out->stats, opt, a, b, kb, n_acc, kb + n_acc, n_p);
 
@@ -581,7 +542,6 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, const PruneIndex *p
 			keep_pair(out, &out->pairs, a, b, s.score, kb, n_acc, n_p);
 		else
 			near_sampler_offer(near, a, b, s.score, kb, n_acc, n_p);
-		i = j;
 	}
 	return true;
 }
@@ -646,7 +606,7 @@ match_find_pairs_each(const Dataset *ds, const MatchOptions *opt,
 		if (match_cancelled(opt, &steps, err, errlen))
 			goto cleanup;
 		cands.len = 0;
-		account_candidates(&px, (uint32_t) a, &cands);
+		prune_candidates(&px, (uint32_t) a, &cands);
 		item_candidates(ds, &kp, (uint32_t) a, keys, &cands);
 		sort_candidates(&cands, (uint32_t) ds->items.len);
 		if (!score_candidates(ds, opt, &px, (uint32_t) a, &cands, out, near, &keybuf, &steps,

@@ -157,115 +157,204 @@ item_keys(const Dataset *ds, const KeyStats *st, uint32_t cap, const Item *it, u
 	return m;
 }
 
+/* The hash of a key pair (lighter, heavier): its bucket is the top bits. */
+static uint32_t
+pair_hash(uint32_t lighter, uint32_t heavier)
+{
+	uint64_t	x = ((uint64_t) lighter << 32 | heavier) * 0x9E3779B97F4A7C15ull;
+
+	x ^= x >> 29;
+	x *= 0xBF58476D1CE4E5B9ull;
+	return (uint32_t) (x >> 32);
+}
+
+/* The bound's inputs for one Item. */
+typedef struct ItemBound
+{
+	uint32_t	inst_n;			/* N at its institution */
+	bool		owner_may;		/* its owner may own another Item there */
+	uint32_t	keyable;
+	double		floor;
+} ItemBound;
+
+/* Whether a pair sharing wk's keys (max positive weights sum, matched accounts) may reach the floor. */
+static bool
+may_reach(const ItemBound *ib, double sum, uint32_t matched)
+{
+	uint32_t	unmatched = ib->keyable > matched ? ib->keyable - matched : 0;
+
+	return sum + score_bound_rest(ib->inst_n, ib->owner_may, unmatched) >= ib->floor - PRUNE_EPS;
+}
+
 /*
- * Mark the suffix of an Item's keys (keys[0..n), ascending; wk[k].accounts
- * from item_keys) with PRUNE_SUFFIX: all of them but its prefix (prune.c's
- * header).  The prefix grows while the bound of a pair whose shared keys
- * are all in it stays below the floor: the keys' positive weights, and
- * score_bound_rest() with the accounts they cannot match.  Returns its length.
+ * Flag an Item's keys (keys[0..n), ascending; wk[k].accounts from
+ * item_keys): PRUNE_SUFFIX on those outside its prefix, PRUNE_SOLO on those
+ * a pair sharing only them may reach the floor with (prune.c's header).
+ * The bound of a pair whose shared keys are among the first q in the order:
+ * their positive weights (a negative one adds at most 0) and
+ * score_bound_rest() with the accounts they cannot match; it only grows
+ * with q.  The key pairs (lighter, suffix key) of a narrow Item are hashed
+ * into pairs (n * (n - 1) / 2 at most).  Returns the prefix's length.
  */
 static uint32_t
-mark_suffix(const Dataset *ds, const KeyStats *st, const Item *it, bool owner_may,
-			double floor, uint32_t *keys, uint32_t n, WKey *wk)
+flag_keys(const Dataset *ds, const KeyStats *st, const ItemBound *ib, uint32_t *keys,
+		  uint32_t n, WKey *wk, Vec *pairs)
 {
 	double		sum = 0.0;
 	uint32_t	matched = 0;
-	uint32_t	p = 0;
+	uint32_t	p = n;
 
-	if (floor > -INFINITY && it->institution != KEY_NONE)
-	{
-		uint32_t	inst_n = st->institution_items[it->institution];
-
-		for (uint32_t k = 0; k < n; k++)
-		{
-			wk[k].w = match_key_weight(ds, st, keys[k], inst_n, NULL);
-			wk[k].key = keys[k];
-			wk[k].pos = k;
-		}
-		wkey_sort(wk, n);
-		for (; p < n; p++)
-		{
-			/* a negative weight adds at most 0: the pair need not share the key */
-			double		gain = wk[p].w > 0.0 ? wk[p].w : 0.0;
-			uint32_t	unmatched;
-
-			matched += wk[p].accounts;
-			unmatched = it->n_keyable > matched ? it->n_keyable - matched : 0;
-			if (sum + gain + score_bound_rest(inst_n, owner_may, unmatched) >= floor - PRUNE_EPS)
-				break;
-			sum += gain;
-		}
-		for (uint32_t k = p; k < n; k++)
-			keys[wk[k].pos] |= PRUNE_SUFFIX;
-		return p;
-	}
 	for (uint32_t k = 0; k < n; k++)
-		keys[k] |= PRUNE_SUFFIX;
-	return 0;
+	{
+		wk[k].w = match_key_weight(ds, st, keys[k], ib->inst_n, NULL);
+		wk[k].key = keys[k];
+		wk[k].pos = k;
+	}
+	wkey_sort(wk, n);
+	for (uint32_t q = 0; q < n; q++)
+	{
+		double		gain = wk[q].w > 0.0 ? wk[q].w : 0.0;
+
+		sum += gain;
+		matched += wk[q].accounts;
+		if (p == n && may_reach(ib, sum, matched))
+			p = q;
+		if (p < n)
+			keys[wk[q].pos] |= PRUNE_SUFFIX;
+		if (p < n && may_reach(ib, gain, wk[q].accounts))
+			keys[wk[q].pos] |= PRUNE_SOLO;
+		for (uint32_t l = 0; p < n && n <= PRUNE_WIDE && l < q; l++)
+			*(uint32_t *) vec_push(pairs) = pair_hash(wk[l].key, wk[q].key);
+	}
+	return p;
 }
 
-/* Per key its first posting (postings sorted by key). */
+/* Sort a list's postings by key (at most n_keys - 1) and set its ranges. */
 static void
-index_starts(PruneIndex *px)
+list_finish(PruneList *l, uint32_t n_keys)
 {
-	const Posting *p = px->postings.data;
+	const Posting *p;
 
-	px->start = xcalloc((size_t) px->n_keys + 1, sizeof(uint32_t));
-	for (size_t i = 0; i < px->postings.len; i++)
-		px->start[p[i].key + 1]++;
-	for (uint32_t k = 0; k < px->n_keys; k++)
-		px->start[k + 1] += px->start[k];
+	l->n_keys = n_keys;
+	match_radix_sort_by(&l->postings, offsetof(Posting, key), sizeof(uint32_t), n_keys);
+	p = l->postings.data;
+	l->start = xcalloc((size_t) n_keys + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < l->postings.len; i++)
+		l->start[p[i].key + 1]++;
+	for (uint32_t k = 0; k < n_keys; k++)
+		l->start[k + 1] += l->start[k];
+}
+
+static void
+post(PruneList *l, uint32_t key, size_t item)
+{
+	*(Posting *) vec_push(&l->postings) = (Posting) {key, (uint32_t) item};
+}
+
+/* Item i's entries into the lists; pair hashes stay whole until list_finish. */
+static void
+post_item(PruneIndex *px, size_t i, const uint32_t *keys, uint32_t n,
+		  const uint32_t *pairs, uint32_t n_pairs)
+{
+	bool		wide = n > PRUNE_WIDE;
+
+	for (uint32_t k = 0; k < n; k++)
+	{
+		if (!(keys[k] & PRUNE_SUFFIX))
+			continue;
+		post(&px->lists[PRUNE_LIST_ALL], PRUNE_KEY(keys[k]), i);
+		if (wide)
+			post(&px->lists[PRUNE_LIST_WIDE], PRUNE_KEY(keys[k]), i);
+		else if (keys[k] & PRUNE_SOLO)
+			post(&px->lists[PRUNE_LIST_SOLO], PRUNE_KEY(keys[k]), i);
+	}
+	for (uint32_t k = 0; k < n_pairs; k++)
+		post(&px->lists[PRUNE_LIST_PAIR], pairs[k], i);
+}
+
+/* Hashes of key pairs into buckets: as many (a power of two) as postings. */
+static void
+pair_buckets(PruneIndex *px)
+{
+	PruneList  *l = &px->lists[PRUNE_LIST_PAIR];
+	Posting    *p = l->postings.data;
+	int			bits = 0;
+
+	while (bits < 31 && (UINT64_C(1) << bits) < l->postings.len)
+		bits++;
+	px->pair_shift = 32 - bits;
+	for (size_t i = 0; i < l->postings.len; i++)
+		p[i].key = (uint32_t) ((uint64_t) p[i].key >> px->pair_shift);
+	list_finish(l, (uint32_t) 1 << bits);
+}
+
+/* Every live Item's keys flagged, its pair hashes, and its entries posted. */
+static void
+index_items(const Dataset *ds, const KeyStats *st, uint32_t cap, double floor, PruneIndex *px)
+{
+	uint64_t   *owners = floor > -INFINITY ? owner_shared_bits(ds) : NULL;
+	Vec			keys,
+				pairs;
+	uint32_t	max_accounts = 1;
+	WKey	   *wk;
+	uint32_t   *mine;
+
+	for (size_t i = 0; i < ds->items.len; i++)
+		if (DS_ITEM(ds, i)->n_accounts > max_accounts)
+			max_accounts = DS_ITEM(ds, i)->n_accounts;
+	wk = xmalloc(max_accounts * sizeof(WKey));
+	mine = xmalloc(max_accounts * sizeof(uint32_t));
+	vec_init(&keys, sizeof(uint32_t));
+	vec_init(&pairs, sizeof(uint32_t));
+	for (size_t i = 0; i < ds->items.len; i++)
+	{
+		const Item *it = DS_ITEM(ds, i);
+		uint32_t	n = keys_item_live(it) ? item_keys(ds, st, cap, it, mine, wk) : 0;
+		size_t		first_pair = pairs.len;
+
+		px->item_start[i] = (uint32_t) keys.len;
+		px->pair_start[i] = (uint32_t) pairs.len;
+		if (n > 0 && floor > -INFINITY && it->institution != KEY_NONE)
+		{
+			ItemBound	ib = {st->institution_items[it->institution],
+			owner_may_share(owners, ds, i), it->n_keyable, floor};
+
+			px->pruned += flag_keys(ds, st, &ib, mine, n, wk, &pairs);
+		}
+		else
+			for (uint32_t k = 0; k < n; k++)
+				mine[k] |= PRUNE_SUFFIX | PRUNE_SOLO;
+		for (uint32_t k = 0; k < n; k++)
+			*(uint32_t *) vec_push(&keys) = mine[k];
+		post_item(px, i, mine, n, (uint32_t *) pairs.data + first_pair,
+				  (uint32_t) (pairs.len - first_pair));
+	}
+	px->item_start[ds->items.len] = (uint32_t) keys.len;
+	px->pair_start[ds->items.len] = (uint32_t) pairs.len;
+	px->keys = keys.data;
+	px->pair_keys = pairs.data;
+	free(wk);
+	free(mine);
+	free(owners);
 }
 
 void
 prune_index_build(const Dataset *ds, const KeyStats *st, uint32_t hot_key_cap,
 				  double floor, PruneIndex *px)
 {
-	uint64_t   *owners = NULL;
-	Vec			keys;
-	uint32_t	max_accounts = 1;
-	WKey	   *wk;
-	uint32_t   *mine;
-
 	memset(px, 0, sizeof(*px));
-	px->n_keys = (uint32_t) ds->keys.n;
-	for (uint32_t k = 0; k < px->n_keys; k++)
+	for (uint32_t k = 0; k < ds->keys.n; k++)
 		px->hot_keys += st->key_items[k] > hot_key_cap;
-	for (size_t i = 0; i < ds->items.len; i++)
-		if (DS_ITEM(ds, i)->n_accounts > max_accounts)
-			max_accounts = DS_ITEM(ds, i)->n_accounts;
-	if (floor > -INFINITY)
-		owners = owner_shared_bits(ds);
-	wk = xmalloc(max_accounts * sizeof(WKey));
-	mine = xmalloc(max_accounts * sizeof(uint32_t));
-	vec_init(&keys, sizeof(uint32_t));
-	vec_init(&px->postings, sizeof(Posting));
+	if (ds->keys.n >= PRUNE_SOLO)
+		floor = -INFINITY;		/* no room for the flags: no pruning */
+	for (int l = 0; l < PRUNE_NLISTS; l++)
+		vec_init(&px->lists[l].postings, sizeof(Posting));
 	px->item_start = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
-	for (size_t i = 0; i < ds->items.len; i++)
-	{
-		const Item *it = DS_ITEM(ds, i);
-		uint32_t	n = 0;
-
-		px->item_start[i] = (uint32_t) keys.len;
-		if (keys_item_live(it))
-			n = item_keys(ds, st, hot_key_cap, it, mine, wk);
-		if (n > 0)
-			px->pruned += mark_suffix(ds, st, it, owner_may_share(owners, ds, i), floor, mine, n, wk);
-		for (uint32_t k = 0; k < n; k++)
-		{
-			*(uint32_t *) vec_push(&keys) = mine[k];
-			if (mine[k] & PRUNE_SUFFIX)
-				*(Posting *) vec_push(&px->postings) =
-					(Posting) {mine[k] & ~PRUNE_SUFFIX, (uint32_t) i};
-		}
-	}
-	px->item_start[ds->items.len] = (uint32_t) keys.len;
-	px->keys = keys.data;
-	free(wk);
-	free(mine);
-	free(owners);
-	match_radix_sort_by(&px->postings, offsetof(Posting, key), sizeof(uint32_t), px->n_keys);
-	index_starts(px);
+	px->pair_start = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
+	index_items(ds, st, hot_key_cap, floor, px);
+	for (int l = 0; l < PRUNE_LIST_PAIR; l++)
+		list_finish(&px->lists[l], (uint32_t) ds->keys.n);
+	pair_buckets(px);
 }
 
 void
@@ -273,9 +362,60 @@ prune_index_free(PruneIndex *px)
 {
 	free(px->item_start);
 	free(px->keys);
-	vec_free(&px->postings);
-	free(px->start);
+	free(px->pair_start);
+	free(px->pair_keys);
+	for (int l = 0; l < PRUNE_NLISTS; l++)
+	{
+		vec_free(&px->lists[l].postings);
+		free(px->lists[l].start);
+	}
 	memset(px, 0, sizeof(*px));
+}
+
+/* Append the items b > a of one list's key as candidates of a. */
+static void
+scan(const PruneList *l, uint32_t key, uint32_t a, Vec *cands)
+{
+	const Posting *p = l->postings.data;
+	size_t		lo = l->start[key];
+	size_t		hi = l->start[key + 1];
+	size_t		end = hi;
+
+	while (lo < hi)				/* the first posting of an item after a */
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (p[mid].item <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t x = lo; x < end; x++)
+		*(Cand *) vec_push(cands) = (Cand) {p[x].item, 0};
+}
+
+void
+prune_candidates(const PruneIndex *px, uint32_t a, Vec *cands)
+{
+	uint32_t	n = px->item_start[a + 1] - px->item_start[a];
+	const uint32_t *keys = px->keys + px->item_start[a];
+
+	for (uint32_t k = 0; k < n; k++)
+	{
+		if (!(keys[k] & PRUNE_SUFFIX))
+			continue;
+		if (n > PRUNE_WIDE)
+		{
+			scan(&px->lists[PRUNE_LIST_ALL], PRUNE_KEY(keys[k]), a, cands);
+			continue;
+		}
+		scan(&px->lists[PRUNE_LIST_WIDE], PRUNE_KEY(keys[k]), a, cands);
+		if (keys[k] & PRUNE_SOLO)
+			scan(&px->lists[PRUNE_LIST_SOLO], PRUNE_KEY(keys[k]), a, cands);
+	}
+	for (uint32_t e = px->pair_start[a]; e < px->pair_start[a + 1]; e++)
+		scan(&px->lists[PRUNE_LIST_PAIR], (uint32_t) ((uint64_t) px->pair_keys[e] >> px->pair_shift),
+			 a, cands);
 }
 
 uint32_t
@@ -291,8 +431,8 @@ prune_shared_keys(const PruneIndex *px, uint32_t a, uint32_t b, uint32_t *out)
 
 	while (i < nx && j < ny)
 	{
-		uint32_t	kx = x[i] & ~PRUNE_SUFFIX;
-		uint32_t	ky = y[j] & ~PRUNE_SUFFIX;
+		uint32_t	kx = PRUNE_KEY(x[i]);
+		uint32_t	ky = PRUNE_KEY(y[j]);
 
 		if (kx == ky)
 			out[n++] = kx;

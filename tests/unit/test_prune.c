@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "match.h"
+#include "prune.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -68,16 +69,17 @@ rnd(uint64_t *s, uint32_t n)
 }
 
 /*
- * A random Dataset: n Items at 2 institutions, 1-4 accounts each from 5
- * names and 12 masks (so keys are shared by chance, at every weight), an
- * owner from a small pool or none, sometimes a persistent id, and copies
- * of earlier Items (all or some of their accounts, often the same owner).
+ * A random Dataset: n Items at 2 institutions, 1-4 accounts each (a few
+ * wide ones of 24-31, most of their keys distinct) from 5 names and 12
+ * masks (so keys are shared by chance, at every weight), an owner from a
+ * small pool or none, sometimes a persistent id, and copies of earlier
+ * Items (all or some of their accounts, often the same owner).
  */
 static void
 random_dataset(Dataset *ds, uint64_t seed, int n)
 {
 	static const char *const names[] = {"Checking", "Savings", "Credit Card", "Plaid IRA", "Money Market"};
-	char		(*json)[512] = calloc((size_t) n, 512);
+	char		(*json)[4096] = calloc((size_t) n, 4096);
 	char		(*owner)[16] = calloc((size_t) n, 16);
 	uint64_t	s = seed;
 
@@ -90,11 +92,12 @@ random_dataset(Dataset *ds, uint64_t seed, int n)
 
 		snprintf(id, sizeof(id), "item-%04d", i);
 		if (src >= 0 && rnd(&s, 2) == 0)
-			memcpy(json[i], json[src], 512);	/* a full copy */
+			memcpy(json[i], json[src], 4096);	/* a full copy */
 		else
 		{
-			int			len = snprintf(json[i], 512, "{\"accounts\":[");
-			int			accounts = 1 + (int) rnd(&s, 4);
+			int			len = snprintf(json[i], 4096, "{\"accounts\":[");
+			/* now and then a wide Item (more keys than PRUNE_WIDE) */
+			int			accounts = rnd(&s, 25) == 0 ? PRUNE_WIDE + 8 + (int) rnd(&s, 8) : 1 + (int) rnd(&s, 4);
 
 			for (int k = 0; k < accounts; k++)
 			{
@@ -102,11 +105,11 @@ random_dataset(Dataset *ds, uint64_t seed, int n)
 
 				if (rnd(&s, 8) == 0)
 					snprintf(pid, sizeof(pid), ",\"persistent_account_id\":\"P%u\"", rnd(&s, 30));
-				len += snprintf(json[i] + len, (size_t) (512 - len),
+				len += snprintf(json[i] + len, (size_t) (4096 - len),
 								"%s{\"name\":\"%s\",\"mask\":\"%04u\"%s}", k ? "," : "",
 								names[rnd(&s, 5)], 1000 + rnd(&s, 12), pid);
 			}
-			snprintf(json[i] + len, (size_t) (512 - len), "]}");
+			snprintf(json[i] + len, (size_t) (4096 - len), "]}");
 		}
 		if (src >= 0 && rnd(&s, 3) != 0)
 			memcpy(owner[i], owner[src], 16);
@@ -119,6 +122,43 @@ random_dataset(Dataset *ds, uint64_t seed, int n)
 	}
 	free(json);
 	free(owner);
+}
+
+/* Whether live Items a and b share an account key or a persistent id (no key is hot here). */
+static bool
+shares(const Dataset *ds, uint32_t a, uint32_t b)
+{
+	const Item *x = DS_ITEM(ds, a);
+	const Item *y = DS_ITEM(ds, b);
+
+	if (!keys_item_live(x) || !keys_item_live(y))
+		return false;
+	for (uint32_t i = 0; i < x->n_accounts; i++)
+		for (uint32_t j = 0; j < y->n_accounts; j++)
+		{
+			const Account *p = DS_ACCOUNT(ds, x->first_account + i);
+			const Account *q = DS_ACCOUNT(ds, y->first_account + j);
+
+			if ((p->key != KEY_NONE && p->key == q->key) || (p->pkey != KEY_NONE && p->pkey == q->pkey))
+				return true;
+		}
+	return false;
+}
+
+/* The unpruned run scores exactly the pairs sharing a key, found here by brute force. */
+static void
+check_all_candidates(const Dataset *ds, const ScoredList *all)
+{
+	size_t		k = 0;
+
+	for (uint32_t a = 0; a < ds->items.len; a++)
+		for (uint32_t b = a + 1; b < ds->items.len; b++)
+			if (shares(ds, a, b))
+			{
+				ck_assert_uint_lt(k, all->n);
+				ck_assert_uint_eq(all->v[k++].pair, (uint64_t) a << 32 | b);
+			}
+	ck_assert_uint_eq(k, all->n);
 }
 
 /*
@@ -136,6 +176,7 @@ compare_runs(const Dataset *ds, double threshold, double margin, ScoredList *all
 	size_t		j = 0;
 
 	run_collect(ds, off, &m0, all);
+	check_all_candidates(ds, all);
 	run_collect(ds, on, &m1, pr);
 	for (size_t i = 0; i < all->n; i++)
 	{
@@ -204,7 +245,7 @@ coverage(const Dataset *ds, double threshold, int *two_keys, int *owner)
 
 START_TEST(test_prune_keeps_every_pair_above_the_floor)
 {
-	static const double thresholds[] = {-10.0, 0.0, 5.0, 12.0};
+	static const double thresholds[] = {-50.0, -25.0, -10.0, 0.0, 5.0, 12.0};
 	static const double margins[] = {0.0, 3.0, 10.0};
 	ScoredList	all = {calloc(MAX_SCORED, sizeof(Scored)), 0};
 	ScoredList	pr = {calloc(MAX_SCORED, sizeof(Scored)), 0};
