@@ -31,7 +31,7 @@ enum
 	OPT_HOT_KEY_CAP, OPT_MAX_PAIRS, OPT_MAX_REJECT_RATIO, OPT_MIN_ITEMS, OPT_KEEP_RUNS,
 	OPT_THRESHOLD, OPT_FORMAT, OPT_RUN, OPT_OUTPUT, OPT_SOURCE_DSN, OPT_MAX_AGE,
 	OPT_INSTITUTION, OPT_MIN_SCORE, OPT_CHANGED, OPT_LIMIT, OPT_CSV_RAW, OPT_OFFSET,
-	OPT_OWNER, OPT_ENVIRONMENT, OPT_READ_PATH, OPT_PARTITIONS
+	OPT_OWNER, OPT_ENVIRONMENT, OPT_READ_PATH, OPT_PARTITIONS, OPT_PRUNE_MARGIN
 };
 
 /* The options every command takes, before or after the command name. */
@@ -75,6 +75,7 @@ static const struct option run_options[] = {
 	{"min-items", required_argument, NULL, OPT_MIN_ITEMS},
 	{"keep-runs", required_argument, NULL, OPT_KEEP_RUNS},
 	{"threshold", required_argument, NULL, OPT_THRESHOLD},
+	{"prune-margin", required_argument, NULL, OPT_PRUNE_MARGIN},
 	{NULL, 0, NULL, 0}
 };
 
@@ -185,6 +186,7 @@ set_defaults(Options *opt)
 	opt->min_items = 1;
 	opt->keep_runs = 30;
 	opt->threshold = 5.0;
+	opt->prune_margin = 10.0;
 	opt->max_age = 26 * 3600;
 	opt->min_score = NAN;
 }
@@ -430,6 +432,9 @@ run_option(int c, const char *a, Options *opt)
 			break;
 		case OPT_THRESHOLD:
 			ok = cli_parse_double(a, -1e9, 1e9, &opt->threshold);
+			break;
+		case OPT_PRUNE_MARGIN:
+			ok = cli_parse_prune_margin(a, &opt->prune_margin);
 			break;
 	}
 	if (!ok)
@@ -765,6 +770,10 @@ cli_options_json(const Options *opt)
 	cJSON_AddNumberToObject(o, "min_items", (double) opt->min_items);
 	cJSON_AddNumberToObject(o, "keep_runs", opt->keep_runs);
 	cJSON_AddNumberToObject(o, "threshold", opt->threshold);
+	if (opt->prune_margin < 0)
+		cJSON_AddStringToObject(o, "prune_margin", "off");
+	else
+		cJSON_AddNumberToObject(o, "prune_margin", opt->prune_margin);
 	cJSON_AddStringToObject(o, "lock_timeout", opt->db.lock_timeout);
 	cJSON_AddStringToObject(o, "statement_timeout", opt->db.statement_timeout);
 	text = cJSON_PrintUnformatted(o);

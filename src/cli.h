@@ -53,6 +53,7 @@ typedef struct Options
 	uint64_t	min_items;
 	int			keep_runs;
 	double		threshold;
+	double		prune_margin;	/* --prune-margin; < 0: off */
 	/* report / explain / status */
 	const char *format;
 	int64_t		run_id;			/* 0 = the published run */

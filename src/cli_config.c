@@ -36,7 +36,7 @@ cli_run_handler(const Options *opt)
 		.max_pairs = opt->max_pairs, .max_reject_ratio = opt->max_reject_ratio,
 		.partitions = opt->partitions,
 		.min_items = opt->min_items, .keep_runs = opt->keep_runs, .threshold = opt->threshold,
-		.read_path = opt->read_path
+		.prune_margin = opt->prune_margin, .read_path = opt->read_path
 	};
 	char	   *options = cli_options_json(opt);
 	int			code;

@@ -82,6 +82,8 @@ static const char usage_run[] =
 "  --keep-runs N           keep the newest N runs of each status (default 30); the\n"
 "                          published run and reviewed groups' last runs are kept\n"
 "  --threshold X           minimum pair score (log2 odds) to join a group (default 5)\n"
+"  --prune-margin X        do not score pairs that cannot reach threshold - X\n"
+"                          (default 10; off scores every candidate)\n"
 "  --lock-wait SECONDS     wait for the run lock (default 0: exit 75 at once)\n";
 
 static const char usage_report[] =

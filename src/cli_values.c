@@ -56,6 +56,17 @@ cli_parse_double(const char *s, double min, double max, double *out)
 	return true;
 }
 
+bool
+cli_parse_prune_margin(const char *s, double *out)
+{
+	if (s != NULL && strcmp(s, "off") == 0)
+	{
+		*out = -1.0;
+		return true;
+	}
+	return cli_parse_double(s, 0.0, 1000.0, out);
+}
+
 /* Digits (1-9 of them) then one of units (NULL-terminated; "" allowed if listed). */
 static bool
 number_with_unit(const char *s, const char *const *units, uint64_t *n, int *unit)
@@ -320,6 +331,7 @@ cli_value_hint(const char *name)
 		{"min-items", "0-1000000000000"},
 		{"keep-runs", "1-100000"},
 		{"threshold", "a number, log2 odds"},
+		{"prune-margin", "0-1000 (log2 odds below --threshold), or off"},
 	};
 
 	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)

@@ -17,6 +17,9 @@ bool		cli_parse_int(const char *s, int min, int max, int *out);
 /* A finite number in [min, max]. */
 bool		cli_parse_double(const char *s, double min, double max, double *out);
 
+/* --prune-margin: a number of log2 odds in 0-1000, or "off" (into -1). */
+bool		cli_parse_prune_margin(const char *s, double *out);
+
 /* A PostgreSQL duration for lock_timeout/statement_timeout: digits, then ms, s, min, h or d. */
 bool		cli_valid_duration(const char *s);
 

@@ -1,12 +1,16 @@
 /*
  * match.c — candidates from shared keys, scored one pair at a time.
  *
- * Postings (key, item) are sorted by key; a key carried by more items than
- * the hot-key cap is never expanded.  Item by item, the other items sharing
- * one of its keys are gathered with the keys they share, so each distinct
- * pair is scored once with all the keys it shares.
+ * Account keys are indexed by prune.c (without the pairs that cannot reach
+ * the floor, docs/MATCHING.md "Pruning"), persistent ids here: postings
+ * (key, item) sorted by key; a key carried by more items than the hot-key
+ * cap is never expanded.  Item by item, the other items found are gathered,
+ * so each distinct pair is scored once with all the keys it shares (the
+ * intersection of the two items' keys).
  */
 #include "match.h"
+
+#include "prune.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -16,12 +20,6 @@
 #include <string.h>
 
 #define PKEY_TAG 0x80000000u	/* marks a persistent-id key in a Cand */
-
-typedef struct Posting
-{
-	uint32_t	key;
-	uint32_t	item;
-} Posting;
 
 void
 match_key_freq(const Dataset *ds, const KeyStats *st, uint32_t key, ScoreKeyFreq *f)
@@ -302,12 +300,6 @@ typedef struct KeyPostings
 	uint32_t	tag;
 } KeyPostings;
 
-/* A candidate of the item being scored: another item b and one shared key. */
-typedef struct Cand
-{
-	uint32_t	b;
-	uint32_t	key;			/* keys id, or pkeys id | PKEY_TAG */
-} Cand;
 
 /* Index one kind of key; counts its hot keys into *hot_keys.  Free with index_free. */
 static void
@@ -494,17 +486,26 @@ keep_near_misses(MatchResult *out, NearSampler *near)
 	}
 }
 
+/* The score below which pairs may go unscored (prune.h); -INFINITY: none. */
+static double
+prune_floor(const MatchOptions *opt)
+{
+	return opt->prune ? opt->threshold - opt->prune_margin : -INFINITY;
+}
+
 /*
  * Score item a against each of its candidates (sorted by b), one distinct
  * pair at a time, and keep the matches.  Returns false and writes err when
  * the distinct pairs scored exceed --max-pairs.
  */
 static bool
-score_candidates(const Dataset *ds, const MatchOptions *opt, uint32_t a, const Vec *cands,
-				 MatchResult *out, NearSampler *near, Vec *keybuf, uint64_t *steps,
-				 MatchCandidateFn on_candidate, void *arg, char *err, size_t errlen)
+score_candidates(const Dataset *ds, const MatchOptions *opt, const PruneIndex *px, uint32_t a,
+				 const Vec *cands, MatchResult *out, NearSampler *near, Vec *keybuf,
+				 uint64_t *steps, MatchCandidateFn on_candidate, void *arg, char *err,
+				 size_t errlen)
 {
 	const Cand *c = cands->data;
+	uint32_t	a_keys = px->item_start[a + 1] - px->item_start[a];
 
 	for (size_t i = 0; i < cands->len;)
 	{
@@ -517,6 +518,20 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, uint32_t a, const V
 			return false;
 		while (j < cands->len && c[j].b == c[i].b)
 			j++;
+		while (keybuf->len < a_keys + (j - i))
+			vec_push(keybuf);
+		kb = keybuf->data;
+
+		uint32_t	b = c[i].b;
+
+		/* every shared account key (not only those found), then the persistent ids */
+		n_acc = prune_shared_keys(px, a, b, kb);
+		for (size_t k = i; k < j; k++)
+			if (c[k].key & PKEY_TAG)
+				kb[n_acc + n_p++] = c[k].key & ~PKEY_TAG;
+		i = j;
+		if (n_acc + n_p == 0)
+			continue;			/* a hash collision of key pairs: nothing shared */
 		if (++out->candidate_pairs > opt->max_pairs)
 		{
 			snprintf(err, errlen,
@@ -524,29 +539,24 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, uint32_t a, const V
 					 "(raise --max-pairs or lower --hot-key-cap)", opt->max_pairs);
 			return false;
 		}
-		while (keybuf->len < j - i)
-			vec_push(keybuf);
-		kb = keybuf->data;
-		/* account keys came before tagged persistent keys */
-		for (size_t k = i; k < j; k++)
-		{
-			if (c[k].key & PKEY_TAG)
-				kb[n_acc + n_p++] = c[k].key & ~PKEY_TAG;
-			else
-				kb[n_acc++] = c[k].key;
-		}
 
-		uint32_t	b = c[i].b;
 		MatchScore	s = match_score_pair(ds, &out->stats, opt, a, b, kb, n_acc, kb + n_acc, n_p);
 
 		if (on_candidate)
 			on_candidate(arg, a, b, s.score);
-		out->score_bins[near_score_bin(s.score)]++;
 		if (s.accept)
 			keep_pair(out, &out->pairs, a, b, s.score, kb, n_acc, n_p);
-		else
+		/*
+		 * Which pairs below the floor are found at all depends on the index
+		 * (ties in the key order), so none of them is counted or sampled:
+		 * the counts stay those of every pair at or above it.
+		 */
+		if (s.score < prune_floor(opt))
+			continue;
+		out->scored_pairs++;
+		out->score_bins[near_score_bin(s.score)]++;
+		if (!s.accept)
 			near_sampler_offer(near, a, b, s.score, kb, n_acc, n_p);
-		i = j;
 	}
 	return true;
 }
@@ -580,7 +590,8 @@ match_find_pairs_counted(const Dataset *ds, const MatchOptions *opt,
 						 const uint32_t *ordinal, MatchCandidateFn on_candidate, void *arg,
 						 MatchResult *out, char *err, size_t errlen)
 {
-	KeyPostings kp[2];
+	PruneIndex	px;
+	KeyPostings kp;
 	Vec			cands;
 	Vec			keybuf;
 	uint32_t   *keys = NULL;
@@ -598,12 +609,15 @@ match_find_pairs_counted(const Dataset *ds, const MatchOptions *opt,
 	vec_init(&keybuf, sizeof(uint32_t));
 	near_sampler_number_by(near, ordinal);
 	keys_stats_compute(ds, &out->stats);
+	/* a partition's pass scores with the census's counts (partition.c) */
 	if (gname_items != NULL)
 		memcpy(out->stats.gname_items, gname_items, ds->gnames.n * sizeof(uint32_t));
 	if (gkey_items != NULL)
 		memcpy(out->stats.gkey_items, gkey_items, ds->gkeys.n * sizeof(uint32_t));
-	for (int persistent = 0; persistent < 2; persistent++)
-		index_postings(ds, persistent, opt, &kp[persistent], &out->hot_keys);
+	prune_index_build(ds, &out->stats, opt->hot_key_cap, prune_floor(opt), &px);
+	out->hot_keys = px.hot_keys;
+	out->pruned_keys = px.pruned;
+	index_postings(ds, true, opt, &kp, &out->hot_keys);
 	for (size_t i = 0; i < ds->items.len; i++)
 		if (DS_ITEM(ds, i)->n_accounts > max_accounts)
 			max_accounts = DS_ITEM(ds, i)->n_accounts;
@@ -616,10 +630,10 @@ match_find_pairs_counted(const Dataset *ds, const MatchOptions *opt,
 		if (match_cancelled(opt, &steps, err, errlen))
 			goto cleanup;
 		cands.len = 0;
-		for (int persistent = 0; persistent < 2; persistent++)
-			item_candidates(ds, &kp[persistent], (uint32_t) a, keys, &cands);
+		prune_candidates(&px, (uint32_t) a, &cands);
+		item_candidates(ds, &kp, (uint32_t) a, keys, &cands);
 		sort_candidates(&cands, (uint32_t) ds->items.len);
-		if (!score_candidates(ds, opt, (uint32_t) a, &cands, out, near, &keybuf, &steps,
+		if (!score_candidates(ds, opt, &px, (uint32_t) a, &cands, out, near, &keybuf, &steps,
 							  on_candidate, arg, err, errlen))
 			goto cleanup;
 	}
@@ -632,8 +646,8 @@ cleanup:
 		out->pairs.len = 0;		/* a tripped guard yields no pairs */
 		out->shared.len = 0;
 	}
-	for (int persistent = 0; persistent < 2; persistent++)
-		index_free(&kp[persistent]);
+	prune_index_free(&px);
+	index_free(&kp);
 	near_sampler_free(near);
 	vec_free(&cands);
 	vec_free(&keybuf);

@@ -27,6 +27,8 @@ typedef struct MatchOptions
 	uint64_t	max_pairs;		/* --max-pairs */
 	double		threshold;		/* --threshold */
 	CancelFn	cancelled;		/* polled in the long loops; NULL: never */
+	bool		prune;			/* leave pairs below threshold - prune_margin unscored */
+	double		prune_margin;	/* --prune-margin (docs/MATCHING.md, "Pruning") */
 } MatchOptions;
 
 /* Called with every candidate pair's score (test dumps); a < b as item indices. */
@@ -49,9 +51,11 @@ typedef struct MatchResult
 	Vec			shared;			/* uint32_t key ids, per pair (accepted and near) */
 	Vec			near;			/* Pair, near misses (nearmiss.h), best first */
 	Vec			near_how;		/* uint8_t NEAR_TOP or NEAR_STRATIFIED, per near miss */
-	uint64_t	score_bins[MATCH_NBINS];	/* every candidate scored, by near_score_bin */
-	uint64_t	candidate_pairs;	/* distinct pairs scored */
+	uint64_t	score_bins[MATCH_NBINS];	/* the pairs of scored_pairs, by near_score_bin */
+	uint64_t	candidate_pairs;	/* distinct pairs found and scored: --max-pairs */
+	uint64_t	scored_pairs;	/* ... at or above the pruning floor: runs.pairs_scored */
 	uint64_t	hot_keys;		/* keys skipped for exceeding the cap */
+	uint64_t	pruned_keys;	/* (item, account key) not indexed: in the item's prefix */
 	KeyStats	stats;
 } MatchResult;
 

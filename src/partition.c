@@ -668,6 +668,7 @@ merge_pass(PartitionRun *pr, const Pass *ps, const MatchResult *pm, MatchResult 
 	for (int b = 0; b < MATCH_NBINS; b++)
 		m->score_bins[b] += pm->score_bins[b];
 	m->candidate_pairs += pm->candidate_pairs;
+	m->scored_pairs += pm->scored_pairs;
 	m->hot_keys += pm->hot_keys;
 	pr->live_items += pm->stats.live_items;
 	free_maps(&km);

@@ -474,7 +474,8 @@ run_match(RunState *rs)
 {
 	const RunConfig *opt = rs->opt;
 	MatchOptions mo = {.hot_key_cap = opt->hot_key_cap, .max_pairs = opt->max_pairs,
-	.threshold = opt->threshold, .cancelled = cancelled_in_match};
+	.threshold = opt->threshold, .cancelled = cancelled_in_match,
+	.prune = opt->prune_margin >= 0, .prune_margin = opt->prune_margin};
 	MatchCandidateFn each = NULL;
 	double		t;
 	bool		ok;
@@ -497,10 +498,12 @@ run_match(RunState *rs)
 		return false;
 	stage_time(rs, "match_s", t);
 	rs->counts.hot_keys = (int64_t) rs->match.hot_keys;
-	rs->counts.pairs_scored = (int64_t) rs->match.candidate_pairs;
+	rs->counts.pairs_scored = (int64_t) rs->match.scored_pairs;
 	if (rs->match.hot_keys > 0)
 		log_info("%" PRIu64 " hot keys shared by more than %u items were skipped",
 				 rs->match.hot_keys, opt->hot_key_cap);
+	log_debug("%" PRIu64 " pairs scored; %" PRIu64 " item keys pruned (docs/MATCHING.md, \"Pruning\")",
+			  rs->match.candidate_pairs, rs->match.pruned_keys);
 	return true;
 }
 

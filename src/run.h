@@ -30,6 +30,7 @@ typedef struct RunConfig
 	uint64_t	min_items;
 	int			keep_runs;
 	double		threshold;
+	double		prune_margin;	/* --prune-margin; < 0: off (docs/MATCHING.md, "Pruning") */
 	int			read_path;		/* ReadPath (loader.h): 0 auto, 1 text, 2 flat */
 	const char *options_json;	/* runs.options: the options as JSON, no secrets */
 } RunConfig;

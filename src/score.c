@@ -118,6 +118,36 @@ score_same_owner_weight(uint32_t institution_items)
 	return log2(m->m_same_owner * n / m->owner_rate);
 }
 
+/* The prior log2 odds of a pair at an institution of N Items. */
+static double
+score_prior(uint32_t institution_items)
+{
+	uint32_t	n = institution_items;
+
+	return log2(match_default_model.dup_rate / (n > 2 ? n - 1.0 : 1.0));
+}
+
+double
+score_bound_rest(uint32_t institution_items, bool same_owner_possible, uint32_t unmatched_min)
+{
+	const MatchModel *m = &match_default_model;
+	double		owner = m->w_other_owner > 0.0 ? m->w_other_owner : 0.0;	/* or unknown: 0 */
+
+	/*
+	 * The penalty of u unmatched on one side and v on the other is
+	 * min(u,v) w_both + |u - v| w_one: piecewise linear in v, so at most
+	 * u max(w_one, w_both) (v = 0 or v = u) when both are <= 0.
+	 */
+	double		penalty = unmatched_min * fmax(m->w_unmatched_one, m->w_unmatched_both);
+
+	if (m->w_unmatched_both > 0.0 || m->w_unmatched_one > 0.0)
+		return INFINITY;
+	if (same_owner_possible && score_same_owner_weight(institution_items) > owner)
+		owner = score_same_owner_weight(institution_items);
+	return score_prior(institution_items) + owner + penalty +
+		(unmatched_min == 0 && m->w_identical > 0.0 ? m->w_identical : 0.0);
+}
+
 int
 score_owner_relation(const char *owner_a, const char *owner_b)
 {
@@ -136,7 +166,7 @@ score_pair(const ScoreInput *in, ScoreDetail *d)
 
 	memset(d, 0, sizeof(*d));
 	d->institution_items = n;
-	d->prior = log2(m->dup_rate / (n > 2 ? n - 1.0 : 1.0));
+	d->prior = score_prior(n);
 	for (uint32_t k = 0; k < in->n_keys; k++)
 		d->accounts += score_key_weight(&in->keys[k], n, NULL);
 	d->persistent = in->n_shared_p * score_persistent_weight(n);

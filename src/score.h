@@ -87,6 +87,20 @@ double		score_persistent_weight(uint32_t institution_items);
 /* The weight of the same (known) owner at an institution of N items. */
 double		score_same_owner_weight(uint32_t institution_items);
 
+/*
+ * score_bound_rest — an upper bound of every term of a pair's score at an
+ * institution of N Items except its shared account keys and persistent ids,
+ * when one side has at least unmatched_min unmatched accounts: the prior,
+ * the best owner term (the same owner's weight only when
+ * same_owner_possible), the mildest penalty for unmatched_min (the other
+ * side may have none) and the identical bonus when unmatched_min is 0.
+ * Pruning adds the shared keys' positive weights to it (docs/MATCHING.md,
+ * "Pruning").  INFINITY when the model's parameters make a term unbounded
+ * above (a positive unmatched weight): nothing is pruned.
+ */
+double		score_bound_rest(uint32_t institution_items, bool same_owner_possible,
+							 uint32_t unmatched_min);
+
 /* score_pair — the model applied to one pair's counts, every term into *d. */
 void		score_pair(const ScoreInput *in, ScoreDetail *d);
 

@@ -17,6 +17,7 @@ main(void)
 	srunner_add_suite(sr, payload_suite());
 	srunner_add_suite(sr, keys_suite());
 	srunner_add_suite(sr, match_suite());
+	srunner_add_suite(sr, prune_suite());
 	srunner_add_suite(sr, groups_suite());
 	srunner_add_suite(sr, score_suite());
 	srunner_add_suite(sr, copyfmt_suite());

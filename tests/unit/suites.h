@@ -17,5 +17,6 @@ Suite	   *copyfmt_suite(void);
 Suite	   *cli_values_suite(void);
 Suite	   *textesc_suite(void);
 Suite	   *model_suite(void);
+Suite	   *prune_suite(void);
 
 #endif

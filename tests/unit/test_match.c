@@ -19,7 +19,7 @@
 static MatchOptions
 opts(uint32_t cap, uint64_t max_pairs, double threshold)
 {
-	MatchOptions o = {cap, max_pairs, threshold, NULL};
+	MatchOptions o = {cap, max_pairs, threshold, NULL, false, 0.0};
 
 	return o;
 }

@@ -1,0 +1,443 @@
+/*
+ * prune.c — the account-key index with prefix pruning (prune.h,
+ * docs/MATCHING.md "Pruning").
+ *
+ * Why it is exact above the floor: every term of a score is per key and per
+ * institution (a key's weight depends on its counts and the institution's
+ * N, never on the pair), and everything else a pair without a shared
+ * persistent id can get is at most score_bound_rest().  Keys are ordered by
+ * (weight, key id), the same order for every Item.  An Item's prefix is its
+ * longest run of weakest keys whose positive weights, added to its bound,
+ * stay below the floor.  For a pair, let k be the heaviest key it shares: if
+ * k were in the prefix of one of its Items, every shared key would be too,
+ * and the score could not reach the floor.  So a pair reaching it shares k
+ * in both suffixes and is found through k's postings.  Shared persistent
+ * ids are indexed apart, never pruned (match.c).
+ */
+#include "prune.h"
+
+#include "match.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PRUNE_EPS 1e-9			/* rounding: far below any weight, far above its error */
+
+/*
+ * Which Items' owner may own another live Item at their institution, as a
+ * bitset by item: their (institution, owner_id) hashed to 32 bits and
+ * radix-sorted (streaming, not a random probe per Item).  A collision
+ * only says "may" where the answer is no, which loosens the bound, never
+ * breaks it.  8 bytes per Item with an owner while it is computed.
+ */
+typedef struct OwnerRef
+{
+	uint32_t	hash;
+	uint32_t	item;
+} OwnerRef;
+
+static bool
+owner_counted(const Item *it)
+{
+	return keys_item_live(it) && it->owner_id != NULL && it->institution != KEY_NONE;
+}
+
+static uint64_t *
+owner_shared_bits(const Dataset *ds)
+{
+	uint64_t   *bits = xcalloc(ds->items.len / 64 + 1, sizeof(uint64_t));
+	Vec			refs = {NULL, 0, 0, sizeof(OwnerRef)};
+	OwnerRef   *r;
+
+	for (size_t i = 0; i < ds->items.len; i++)
+		refs.cap += owner_counted(DS_ITEM(ds, i));
+	refs.data = r = xmalloc((refs.cap + 1) * sizeof(OwnerRef));
+	for (size_t i = 0; i < ds->items.len; i++)
+	{
+		const Item *it = DS_ITEM(ds, i);
+		KeyHash		h;
+
+		if (!owner_counted(it))
+			continue;
+		h = keys_hash_xxh3(it->owner_id, strlen(it->owner_id));
+		r[refs.len++] = (OwnerRef) {(uint32_t) (h.lo ^ (h.lo >> 32)) ^ it->institution * 0x9E3779B9u,
+		(uint32_t) i};
+	}
+	match_radix_sort_by(&refs, offsetof(OwnerRef, hash), sizeof(uint32_t), UINT32_MAX);
+	r = refs.data;
+	for (size_t i = 0; i < refs.len; i++)
+		if ((i > 0 && r[i].hash == r[i - 1].hash) || (i + 1 < refs.len && r[i].hash == r[i + 1].hash))
+			bits[r[i].item / 64] |= UINT64_C(1) << (r[i].item % 64);
+	vec_free(&refs);
+	return bits;
+}
+
+/* Whether item i's owner may own another Item at its institution; all may when bits is NULL. */
+static bool
+owner_may_share(const uint64_t *bits, const Dataset *ds, size_t i)
+{
+	if (bits == NULL)
+		return owner_counted(DS_ITEM(ds, i));
+	return (bits[i / 64] >> (i % 64)) & 1;
+}
+
+/* One of an Item's keys with its weight, for the prefix. */
+typedef struct WKey
+{
+	double		w;
+	uint32_t	key;
+	uint32_t	pos;			/* in the Item's ascending list */
+	uint32_t	accounts;		/* of the Item carrying it */
+} WKey;
+
+/* The one order of keys every Item uses: weight, then key id. */
+static bool
+wkey_before(const WKey *x, const WKey *y)
+{
+	return x->w < y->w || (x->w == y->w && x->key < y->key);
+}
+
+static int
+cmp_wkey(const void *x, const void *y)
+{
+	return wkey_before(x, y) ? -1 : wkey_before(y, x) ? 1 : 0;
+}
+
+static void
+wkey_sort(WKey *v, uint32_t n)
+{
+	if (n > 16)
+	{
+		qsort(v, n, sizeof(WKey), cmp_wkey);
+		return;
+	}
+	for (uint32_t i = 1; i < n; i++)
+	{
+		WKey		x = v[i];
+		uint32_t	j = i;
+
+		while (j > 0 && wkey_before(&x, &v[j - 1]))
+		{
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+/*
+ * Item it's shareable keys, ascending and distinct, into out, and how many
+ * of its accounts carry each into wk[].accounts; returns how many keys.
+ */
+static uint32_t
+item_keys(const Dataset *ds, const KeyStats *st, uint32_t cap, const Item *it, uint32_t *out,
+		  WKey *wk)
+{
+	uint32_t	n = 0,
+				m = 0;
+
+	for (uint32_t k = 0; k < it->n_accounts; k++)
+	{
+		uint32_t	key = DS_ACCOUNT(ds, it->first_account + k)->key;
+
+		if (key != KEY_NONE && st->key_items[key] >= 2 && st->key_items[key] <= cap)
+			out[n++] = key;
+	}
+	u32_sort_small(out, n);
+	for (uint32_t i = 0; i < n; i++)
+	{
+		if (m == 0 || out[i] != out[m - 1])
+		{
+			out[m] = out[i];
+			wk[m++].accounts = 0;
+		}
+		wk[m - 1].accounts++;
+	}
+	return m;
+}
+
+/* The hash of a key pair (lighter, heavier): its bucket is the top bits. */
+static uint32_t
+pair_hash(uint32_t lighter, uint32_t heavier)
+{
+	uint64_t	x = ((uint64_t) lighter << 32 | heavier) * 0x9E3779B97F4A7C15ull;
+
+	x ^= x >> 29;
+	x *= 0xBF58476D1CE4E5B9ull;
+	return (uint32_t) (x >> 32);
+}
+
+/* The bound's inputs for one Item. */
+typedef struct ItemBound
+{
+	uint32_t	inst_n;			/* N at its institution */
+	bool		owner_may;		/* its owner may own another Item there */
+	uint32_t	keyable;
+	double		floor;
+} ItemBound;
+
+/* Whether a pair sharing wk's keys (max positive weights sum, matched accounts) may reach the floor. */
+static bool
+may_reach(const ItemBound *ib, double sum, uint32_t matched)
+{
+	uint32_t	unmatched = ib->keyable > matched ? ib->keyable - matched : 0;
+
+	return sum + score_bound_rest(ib->inst_n, ib->owner_may, unmatched) >= ib->floor - PRUNE_EPS;
+}
+
+/*
+ * Flag an Item's keys (keys[0..n), ascending; wk[k].accounts from
+ * item_keys): PRUNE_SUFFIX on those outside its prefix, PRUNE_SOLO on those
+ * a pair sharing only them may reach the floor with (prune.c's header).
+ * The bound of a pair whose shared keys are among the first q in the order:
+ * their positive weights (a negative one adds at most 0) and
+ * score_bound_rest() with the accounts they cannot match; it only grows
+ * with q.  The key pairs (lighter, suffix key) of a narrow Item are hashed
+ * into pairs (n * (n - 1) / 2 at most).  Returns the prefix's length.
+ */
+static uint32_t
+flag_keys(const Dataset *ds, const KeyStats *st, const ItemBound *ib, uint32_t *keys,
+		  uint32_t n, WKey *wk, Vec *pairs)
+{
+	double		sum = 0.0;
+	uint32_t	matched = 0;
+	uint32_t	p = n;
+
+	for (uint32_t k = 0; k < n; k++)
+	{
+		wk[k].w = match_key_weight(ds, st, keys[k], ib->inst_n, NULL);
+		wk[k].key = keys[k];
+		wk[k].pos = k;
+	}
+	wkey_sort(wk, n);
+	for (uint32_t q = 0; q < n; q++)
+	{
+		double		gain = wk[q].w > 0.0 ? wk[q].w : 0.0;
+
+		sum += gain;
+		matched += wk[q].accounts;
+		if (p == n && may_reach(ib, sum, matched))
+			p = q;
+		if (p < n)
+			keys[wk[q].pos] |= PRUNE_SUFFIX;
+		if (p < n && may_reach(ib, gain, wk[q].accounts))
+			keys[wk[q].pos] |= PRUNE_SOLO;
+		for (uint32_t l = 0; p < n && n <= PRUNE_WIDE && l < q; l++)
+			*(uint32_t *) vec_push(pairs) = pair_hash(wk[l].key, wk[q].key);
+	}
+	return p;
+}
+
+/* Sort a list's postings by key (at most n_keys - 1) and set its ranges. */
+static void
+list_finish(PruneList *l, uint32_t n_keys)
+{
+	const Posting *p;
+
+	l->n_keys = n_keys;
+	match_radix_sort_by(&l->postings, offsetof(Posting, key), sizeof(uint32_t), n_keys);
+	p = l->postings.data;
+	l->start = xcalloc((size_t) n_keys + 1, sizeof(uint32_t));
+	for (size_t i = 0; i < l->postings.len; i++)
+		l->start[p[i].key + 1]++;
+	for (uint32_t k = 0; k < n_keys; k++)
+		l->start[k + 1] += l->start[k];
+}
+
+static void
+post(PruneList *l, uint32_t key, size_t item)
+{
+	*(Posting *) vec_push(&l->postings) = (Posting) {key, (uint32_t) item};
+}
+
+/* Item i's entries into the lists; pair hashes stay whole until list_finish. */
+static void
+post_item(PruneIndex *px, size_t i, const uint32_t *keys, uint32_t n,
+		  const uint32_t *pairs, uint32_t n_pairs)
+{
+	bool		wide = n > PRUNE_WIDE;
+
+	for (uint32_t k = 0; k < n; k++)
+	{
+		if (!(keys[k] & PRUNE_SUFFIX))
+			continue;
+		post(&px->lists[PRUNE_LIST_ALL], PRUNE_KEY(keys[k]), i);
+		if (wide)
+			post(&px->lists[PRUNE_LIST_WIDE], PRUNE_KEY(keys[k]), i);
+		else if (keys[k] & PRUNE_SOLO)
+			post(&px->lists[PRUNE_LIST_SOLO], PRUNE_KEY(keys[k]), i);
+	}
+	for (uint32_t k = 0; k < n_pairs; k++)
+		post(&px->lists[PRUNE_LIST_PAIR], pairs[k], i);
+}
+
+/* Hashes of key pairs into buckets: as many (a power of two) as postings. */
+static void
+pair_buckets(PruneIndex *px)
+{
+	PruneList  *l = &px->lists[PRUNE_LIST_PAIR];
+	Posting    *p = l->postings.data;
+	int			bits = 0;
+
+	while (bits < 31 && (UINT64_C(1) << bits) < l->postings.len)
+		bits++;
+	px->pair_shift = 32 - bits;
+	for (size_t i = 0; i < l->postings.len; i++)
+		p[i].key = (uint32_t) ((uint64_t) p[i].key >> px->pair_shift);
+	list_finish(l, (uint32_t) 1 << bits);
+}
+
+/* Every live Item's keys flagged, its pair hashes, and its entries posted. */
+static void
+index_items(const Dataset *ds, const KeyStats *st, uint32_t cap, double floor, PruneIndex *px)
+{
+	uint64_t   *owners = floor > -INFINITY ? owner_shared_bits(ds) : NULL;
+	Vec			keys,
+				pairs;
+	uint32_t	max_accounts = 1;
+	WKey	   *wk;
+	uint32_t   *mine;
+
+	for (size_t i = 0; i < ds->items.len; i++)
+		if (DS_ITEM(ds, i)->n_accounts > max_accounts)
+			max_accounts = DS_ITEM(ds, i)->n_accounts;
+	wk = xmalloc(max_accounts * sizeof(WKey));
+	mine = xmalloc(max_accounts * sizeof(uint32_t));
+	vec_init(&keys, sizeof(uint32_t));
+	vec_init(&pairs, sizeof(uint32_t));
+	for (size_t i = 0; i < ds->items.len; i++)
+	{
+		const Item *it = DS_ITEM(ds, i);
+		uint32_t	n = keys_item_live(it) ? item_keys(ds, st, cap, it, mine, wk) : 0;
+		size_t		first_pair = pairs.len;
+
+		px->item_start[i] = (uint32_t) keys.len;
+		px->pair_start[i] = (uint32_t) pairs.len;
+		if (n > 0 && floor > -INFINITY && it->institution != KEY_NONE)
+		{
+			ItemBound	ib = {st->institution_items[it->institution],
+			owner_may_share(owners, ds, i), it->n_keyable, floor};
+
+			px->pruned += flag_keys(ds, st, &ib, mine, n, wk, &pairs);
+		}
+		else
+			for (uint32_t k = 0; k < n; k++)
+				mine[k] |= PRUNE_SUFFIX | PRUNE_SOLO;
+		for (uint32_t k = 0; k < n; k++)
+			*(uint32_t *) vec_push(&keys) = mine[k];
+		post_item(px, i, mine, n, (uint32_t *) pairs.data + first_pair,
+				  (uint32_t) (pairs.len - first_pair));
+	}
+	px->item_start[ds->items.len] = (uint32_t) keys.len;
+	px->pair_start[ds->items.len] = (uint32_t) pairs.len;
+	px->keys = keys.data;
+	px->pair_keys = pairs.data;
+	free(wk);
+	free(mine);
+	free(owners);
+}
+
+void
+prune_index_build(const Dataset *ds, const KeyStats *st, uint32_t hot_key_cap,
+				  double floor, PruneIndex *px)
+{
+	memset(px, 0, sizeof(*px));
+	for (uint32_t k = 0; k < ds->keys.n; k++)
+		px->hot_keys += st->key_items[k] > hot_key_cap;
+	if (ds->keys.n >= PRUNE_SOLO)
+		floor = -INFINITY;		/* no room for the flags: no pruning */
+	for (int l = 0; l < PRUNE_NLISTS; l++)
+		vec_init(&px->lists[l].postings, sizeof(Posting));
+	px->item_start = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
+	px->pair_start = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
+	index_items(ds, st, hot_key_cap, floor, px);
+	for (int l = 0; l < PRUNE_LIST_PAIR; l++)
+		list_finish(&px->lists[l], (uint32_t) ds->keys.n);
+	pair_buckets(px);
+}
+
+void
+prune_index_free(PruneIndex *px)
+{
+	free(px->item_start);
+	free(px->keys);
+	free(px->pair_start);
+	free(px->pair_keys);
+	for (int l = 0; l < PRUNE_NLISTS; l++)
+	{
+		vec_free(&px->lists[l].postings);
+		free(px->lists[l].start);
+	}
+	memset(px, 0, sizeof(*px));
+}
+
+/* Append the items b > a of one list's key as candidates of a. */
+static void
+scan(const PruneList *l, uint32_t key, uint32_t a, Vec *cands)
+{
+	const Posting *p = l->postings.data;
+	size_t		lo = l->start[key];
+	size_t		hi = l->start[key + 1];
+	size_t		end = hi;
+
+	while (lo < hi)				/* the first posting of an item after a */
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (p[mid].item <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t x = lo; x < end; x++)
+		*(Cand *) vec_push(cands) = (Cand) {p[x].item, 0};
+}
+
+void
+prune_candidates(const PruneIndex *px, uint32_t a, Vec *cands)
+{
+	uint32_t	n = px->item_start[a + 1] - px->item_start[a];
+	const uint32_t *keys = px->keys + px->item_start[a];
+
+	for (uint32_t k = 0; k < n; k++)
+	{
+		if (!(keys[k] & PRUNE_SUFFIX))
+			continue;
+		if (n > PRUNE_WIDE)
+		{
+			scan(&px->lists[PRUNE_LIST_ALL], PRUNE_KEY(keys[k]), a, cands);
+			continue;
+		}
+		scan(&px->lists[PRUNE_LIST_WIDE], PRUNE_KEY(keys[k]), a, cands);
+		if (keys[k] & PRUNE_SOLO)
+			scan(&px->lists[PRUNE_LIST_SOLO], PRUNE_KEY(keys[k]), a, cands);
+	}
+	for (uint32_t e = px->pair_start[a]; e < px->pair_start[a + 1]; e++)
+		scan(&px->lists[PRUNE_LIST_PAIR], (uint32_t) ((uint64_t) px->pair_keys[e] >> px->pair_shift),
+			 a, cands);
+}
+
+uint32_t
+prune_shared_keys(const PruneIndex *px, uint32_t a, uint32_t b, uint32_t *out)
+{
+	const uint32_t *x = px->keys + px->item_start[a];
+	const uint32_t *y = px->keys + px->item_start[b];
+	uint32_t	nx = px->item_start[a + 1] - px->item_start[a];
+	uint32_t	ny = px->item_start[b + 1] - px->item_start[b];
+	uint32_t	i = 0,
+				j = 0,
+				n = 0;
+
+	while (i < nx && j < ny)
+	{
+		uint32_t	kx = PRUNE_KEY(x[i]);
+		uint32_t	ky = PRUNE_KEY(y[j]);
+
+		if (kx == ky)
+			out[n++] = kx;
+		i += kx <= ky;
+		j += ky <= kx;
+	}
+	return n;
+}

@@ -1,0 +1,91 @@
+/*
+ * prune.h — the account-key index matching expands, with prefix pruning
+ * (docs/MATCHING.md, "Pruning").
+ *
+ * Pure: no I/O.  Every live Item's shareable account keys (carried by at
+ * least 2 and at most hot_key_cap Items) are listed ascending.  In the
+ * order of weight, then key id, an Item's weakest keys whose positive
+ * weights with score_bound_rest() stay below the floor are its prefix; the
+ * rest its suffix.  A pair scoring at or above the floor shares its
+ * heaviest shared key in both suffixes, and that key is either enough
+ * alone ("solo") in both Items, or the pair shares a second, lighter key.
+ * So Items are indexed under their solo keys and under the pairs (lighter
+ * key, suffix key), never under a weak key alone: a pair that is not found
+ * scores below the floor.  floor = -INFINITY: every key is solo (no pruning).
+ */
+#ifndef ITEMDUP_PRUNE_H
+#define ITEMDUP_PRUNE_H
+
+#include <stdint.h>
+
+#include "keys.h"
+
+#define PRUNE_SUFFIX 0x80000000u	/* on an entry of PruneIndex.keys: in the suffix */
+#define PRUNE_SOLO 0x40000000u	/* ... and alone enough to reach the floor */
+#define PRUNE_KEY(e) ((e) & ~(PRUNE_SUFFIX | PRUNE_SOLO))
+#define PRUNE_WIDE 16			/* an Item with more keys is indexed by single keys only */
+
+/* One (key, item) of an index. */
+typedef struct Posting
+{
+	uint32_t	key;
+	uint32_t	item;
+} Posting;
+
+/* A candidate of the item being scored: another item b and one shared key (match.c). */
+typedef struct Cand
+{
+	uint32_t	b;
+	uint32_t	key;
+} Cand;
+
+/* Postings sorted by (key, item), with each key's range. */
+typedef struct PruneList
+{
+	Vec			postings;		/* Posting */
+	uint32_t   *start;			/* key -> its first posting; start[n_keys] = len */
+	uint32_t	n_keys;
+} PruneList;
+
+enum
+{
+	PRUNE_LIST_ALL,				/* every Item under its suffix keys (wide Items read it) */
+	PRUNE_LIST_SOLO,			/* narrow Items under their solo keys */
+	PRUNE_LIST_WIDE,			/* wide Items under their suffix keys */
+	PRUNE_LIST_PAIR,			/* narrow Items under (key, heavier suffix key), hashed */
+	PRUNE_NLISTS
+};
+
+typedef struct PruneIndex
+{
+	uint32_t   *item_start;		/* item -> its first entry in keys; [n_items] = total */
+	uint32_t   *keys;			/* per item its shareable keys ascending, | flags */
+	uint32_t   *pair_start;		/* item -> its first hash in pair_keys */
+	uint32_t   *pair_keys;		/* per narrow item the hashes of its key pairs */
+	PruneList	lists[PRUNE_NLISTS];
+	int			pair_shift;		/* a pair hash's bucket: hash >> pair_shift */
+	uint64_t	pruned;			/* entries in a prefix (not indexed) */
+	uint64_t	hot_keys;		/* keys carried by more than hot_key_cap Items */
+} PruneIndex;
+
+/* prune_index_build — the index of ds's account keys (st from keys_stats_compute). */
+void		prune_index_build(const Dataset *ds, const KeyStats *st, uint32_t hot_key_cap,
+							  double floor, PruneIndex *px);
+void		prune_index_free(PruneIndex *px);
+
+/*
+ * prune_candidates — append to cands (Cand, key 0) every item b > a that
+ * may score at or above the floor with a through its account keys: at
+ * least those; an item may come more than once, and a hash collision may
+ * bring one that shares no key (prune_shared_keys then finds none).
+ */
+void		prune_candidates(const PruneIndex *px, uint32_t a, Vec *cands);
+
+/*
+ * prune_shared_keys — the account keys Items a and b share (the
+ * intersection of their lists, ascending) into out, which has room for the
+ * shorter list; returns how many.
+ */
+uint32_t	prune_shared_keys(const PruneIndex *px, uint32_t a, uint32_t b, uint32_t *out);
+
+#endif
