@@ -3,7 +3,7 @@
  * path's account rows in C (docs/SCALING.md "The flat read path").
  *
  * The rows and values are exactly those of the SQL expressions in
- * sql/queries/read_flat.sql, computed in one pass over the stored jsonb
+ * sql/queries/read_flat_accounts.sql, computed in one pass over the stored jsonb
  * instead of one jsonb copy and lookup per expression: for a payload the
  * flat path may read (an object whose "accounts" is an array of 1 to 1000,
  * at most 4096 bytes uncompressed, no value 64 levels deep), one row per
@@ -32,7 +32,7 @@
 PG_FUNCTION_INFO_V1(itemdup_flat_accounts);
 
 /*
- * The size read_flat.sql compares with 4096: pg_column_size(p), or for a
+ * The size read_flat_accounts.sql compares with 4096: pg_column_size(p), or for a
  * compressed value pg_column_size(p || '{}') — the detoasted size, since
  * concatenating an empty object returns the object itself.
  */

@@ -11,4 +11,4 @@ AS 'MODULE_PATHNAME', 'itemdup_flat_accounts'
 LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE ROWS 3;
 
 COMMENT ON FUNCTION itemdup.flat_accounts(jsonb) IS
-'The flat read path''s rows of one payload, computed in C: one per account (kind o/l/x, name and mask or meta.name and meta.number, persistent id, institution_type as jsonb; item.institution_id and whether item.error is set on the first), none when the payload is not read flat. Exactly the expressions of itemdup''s read_flat.sql (docs/SCALING.md).';
+'The flat read path''s rows of one payload, computed in C: one per account (kind o/l/x, name and mask or meta.name and meta.number, persistent id, institution_type as jsonb; item.institution_id and whether item.error is set on the first), none when the payload is not read flat. Exactly the rows of itemdup''s read_flat_accounts.sql (docs/SCALING.md).';

@@ -465,8 +465,9 @@ set_filters(DbConn *c, const LoadOptions *opt, char *err, size_t errlen)
 }
 
 /*
- * The COPY of the path (read_copy.sql around read_flat_ext.sql,
- * read_flat.sql or read_text.sql) with the filters the options ask for: fragments whose
+ * The COPY of the path (read_copy.sql around read_flat.sql with the rows of
+ * read_flat_accounts.sql or read_flat_accounts_ext.sql, or around
+ * read_text.sql) with the filters the options ask for: fragments whose
  * values travel as settings (set_filters).
  */
 static void
@@ -486,9 +487,19 @@ copy_sql(StrBuf *sql, const LoadOptions *opt, const LoadStats *st, const char *c
 		sb_puts(&filters, sql_body(sql_query("read_filter_changed_since")));
 	if (opt->only_items[0])
 		sb_puts(&filters, sql_body(sql_query("read_filter_only_items")));
-	fill_query(&query, st->flat_ext ? sql_query("read_flat_ext")
-			   : st->flat ? sql_query("read_flat") : sql_query("read_text"),
-			   filters.data, st->source_quoted);
+	if (st->flat)
+	{
+		StrBuf		flat;
+
+		sb_init(&flat);
+		sb_replace(&flat, sql_body(sql_query("read_flat")), ":accounts",
+				   sql_body(st->flat_ext ? sql_query("read_flat_accounts_ext")
+							: sql_query("read_flat_accounts")));
+		fill_query(&query, flat.data, filters.data, st->source_quoted);
+		sb_free(&flat);
+	}
+	else
+		fill_query(&query, sql_query("read_text"), filters.data, st->source_quoted);
 	sb_replace(sql, sql_body(copy_name), ":query", query.data);
 	sb_free(&filters);
 	sb_free(&query);

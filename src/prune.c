@@ -254,7 +254,7 @@ post(PruneList *l, uint32_t key, size_t item)
 /* Item i's entries into the lists; pair hashes stay whole until list_finish. */
 static void
 post_item(PruneIndex *px, size_t i, const uint32_t *keys, uint32_t n,
-		  const uint32_t *pairs, uint32_t n_pairs)
+		  const uint32_t *pairs, uint32_t n_pairs, bool any_wide)
 {
 	bool		wide = n > PRUNE_WIDE;
 
@@ -262,7 +262,8 @@ post_item(PruneIndex *px, size_t i, const uint32_t *keys, uint32_t n,
 	{
 		if (!(keys[k] & PRUNE_SUFFIX))
 			continue;
-		post(&px->lists[PRUNE_LIST_ALL], PRUNE_KEY(keys[k]), i);
+		if (any_wide)			/* only wide Items read it */
+			post(&px->lists[PRUNE_LIST_ALL], PRUNE_KEY(keys[k]), i);
 		if (wide)
 			post(&px->lists[PRUNE_LIST_WIDE], PRUNE_KEY(keys[k]), i);
 		else if (keys[k] & PRUNE_SOLO)
@@ -296,12 +297,18 @@ index_items(const Dataset *ds, const KeyStats *st, uint32_t cap, double floor, P
 	Vec			keys,
 				pairs;
 	uint32_t	max_accounts = 1;
+	bool		any_wide = false;	/* an Item may have more than PRUNE_WIDE keys */
 	WKey	   *wk;
 	uint32_t   *mine;
 
 	for (size_t i = 0; i < ds->items.len; i++)
-		if (DS_ITEM(ds, i)->n_accounts > max_accounts)
-			max_accounts = DS_ITEM(ds, i)->n_accounts;
+	{
+		const Item *it = DS_ITEM(ds, i);
+
+		if (it->n_accounts > max_accounts)
+			max_accounts = it->n_accounts;
+		any_wide |= keys_item_live(it) && it->n_keyable > PRUNE_WIDE;
+	}
 	wk = xmalloc(max_accounts * sizeof(WKey));
 	mine = xmalloc(max_accounts * sizeof(uint32_t));
 	vec_init(&keys, sizeof(uint32_t));
@@ -327,7 +334,7 @@ index_items(const Dataset *ds, const KeyStats *st, uint32_t cap, double floor, P
 		for (uint32_t k = 0; k < n; k++)
 			*(uint32_t *) vec_push(&keys) = mine[k];
 		post_item(px, i, mine, n, (uint32_t *) pairs.data + first_pair,
-				  (uint32_t) (pairs.len - first_pair));
+				  (uint32_t) (pairs.len - first_pair), any_wide);
 	}
 	px->item_start[ds->items.len] = (uint32_t) keys.len;
 	px->pair_start[ds->items.len] = (uint32_t) pairs.len;

@@ -49,7 +49,9 @@ typedef struct PruneList
 
 enum
 {
-	PRUNE_LIST_ALL,				/* every Item under its suffix keys (wide Items read it) */
+	PRUNE_LIST_ALL,				/* every Item under its suffix keys (wide Items read it;
+								 * empty when no Item has more than PRUNE_WIDE keyable
+								 * accounts) */
 	PRUNE_LIST_SOLO,			/* narrow Items under their solo keys */
 	PRUNE_LIST_WIDE,			/* wide Items under their suffix keys */
 	PRUNE_LIST_PAIR,			/* narrow Items under (key, heavier suffix key), hashed */

@@ -60,28 +60,14 @@ for k in groups items pairs rejects; do
 	check "the extension's flat run: same $k, row by row" cmp -s "$WORK/text.$k" "$WORK/ext.$k"
 done
 # below the results: for every source row, itemdup.flat_accounts() gives the
-# rows and values of read_flat.sql's expressions (restated here as the oracle)
-check_eq "itemdup.flat_accounts() = read_flat.sql's expressions, for every payload" 0 "$(q "
-SELECT count(*) FROM sample.items s
- WHERE (SELECT array_agg(row(a.ord,
-          CASE jsonb_typeof(a.acct) WHEN 'object' THEN CASE WHEN a.meta IS NULL THEN 'o' ELSE 'l' END ELSE 'x' END,
-          CASE WHEN a.ord = 1 THEN s.payload -> 'item' -> 'institution_id' END,
-          CASE WHEN a.ord = 1 THEN COALESCE(jsonb_typeof(s.payload -> 'item' -> 'error') <> 'null', false) END,
-          CASE WHEN a.meta IS NULL THEN a.acct -> 'name' ELSE a.meta -> 'name' END,
-          CASE WHEN a.meta IS NULL THEN a.acct -> 'mask' ELSE a.meta -> 'number' END,
-          a.acct -> 'persistent_account_id', a.acct -> 'institution_type')::text ORDER BY a.ord)
-          FROM (SELECT e.acct, e.ord, CASE WHEN jsonb_typeof(e.acct -> 'meta') = 'object' THEN e.acct -> 'meta' END AS meta
-                  FROM jsonb_array_elements(CASE WHEN s.payload IS NOT NULL AND jsonb_typeof(s.payload) = 'object'
-                         AND CASE WHEN jsonb_typeof(s.payload -> 'accounts') = 'array'
-                                  THEN jsonb_array_length(s.payload -> 'accounts') END BETWEEN 1 AND 1000
-                         AND CASE WHEN pg_column_compression(s.payload) IS NULL THEN pg_column_size(s.payload)
-                                  ELSE pg_column_size(s.payload || '{}'::jsonb) END <= 4096
-                         AND NOT jsonb_path_exists(s.payload, 'strict \$.**{64}', '{}', true)
-                       THEN s.payload -> 'accounts' END) WITH ORDINALITY e(acct, ord)) a)
+# rows and values of the SQL fragment the flat-sql path reads them through
+frag=$(grep -v '^--' sql/queries/read_flat_accounts.sql)
+cols="a.ord, a.kind, a.item_institution_id, a.item_error, a.name, a.mask, a.persistent_account_id, a.institution_type"
+check_eq "itemdup.flat_accounts() = read_flat_accounts.sql, for every payload" 0 "$(q "
+SELECT count(*) FROM (SELECT payload AS p FROM sample.items) r
+ WHERE (SELECT array_agg(row($cols)::text ORDER BY a.ord) FROM $frag a)
        IS DISTINCT FROM
-       (SELECT array_agg(row(f.ord, f.kind, f.item_institution_id, f.item_error, f.name, f.mask,
-                             f.persistent_account_id, f.institution_type)::text ORDER BY f.ord)
-          FROM itemdup.flat_accounts(s.payload) f)")"
+       (SELECT array_agg(row($cols)::text ORDER BY a.ord) FROM itemdup.flat_accounts(r.p) a)")"
 # the hostile jsonb rows got their reasons on the flat path too (the
 # "Production" snapshot of f_snap loses its tie: not a live reject)
 check_eq "flat path rejects by reason" "bad_environment:2 bad_item_id:2 bad_timestamp:1 no_accounts:5 not_object:5 null_payload:1 too_deep:3 too_large:1 too_many_accounts:2" \
