@@ -384,21 +384,12 @@ item_candidates(const Dataset *ds, const KeyPostings *kp, uint32_t a, uint32_t *
 	n = sort_unique(keys, n);
 	for (uint32_t k = 0; k < n; k++)
 	{
-		size_t		lo = kp->start[keys[k]];
-		size_t		hi = kp->start[keys[k] + 1];
-		size_t		end = hi;
+		size_t		end = kp->start[keys[k] + 1];
+		size_t		lo;
 
 		if (kp->hot[keys[k]])
 			continue;
-		while (lo < hi)			/* the first posting of an item after a */
-		{
-			size_t		mid = lo + (hi - lo) / 2;
-
-			if (p[mid].item <= a)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		lo = posting_first_after(p, kp->start[keys[k]], end, a);
 		for (size_t x = lo; x < end; x++)
 		{
 			if (x > lo && p[x].item == p[x - 1].item)

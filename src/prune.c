@@ -384,20 +384,9 @@ static void
 scan(const PruneList *l, uint32_t key, uint32_t a, Vec *cands)
 {
 	const Posting *p = l->postings.data;
-	size_t		lo = l->start[key];
-	size_t		hi = l->start[key + 1];
-	size_t		end = hi;
+	size_t		end = l->start[key + 1];
 
-	while (lo < hi)				/* the first posting of an item after a */
-	{
-		size_t		mid = lo + (hi - lo) / 2;
-
-		if (p[mid].item <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t x = lo; x < end; x++)
+	for (size_t x = posting_first_after(p, l->start[key], end, a); x < end; x++)
 		*(Cand *) vec_push(cands) = (Cand) {p[x].item, 0};
 }
 

@@ -32,6 +32,25 @@ typedef struct Posting
 	uint32_t	item;
 } Posting;
 
+/*
+ * The first of p[lo..hi) (one key's postings, by item) whose item comes
+ * after a: where a's candidates under that key begin.
+ */
+static inline size_t
+posting_first_after(const Posting *p, size_t lo, size_t hi, uint32_t a)
+{
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (p[mid].item <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* A candidate of the item being scored: another item b and one shared key (match.c). */
 typedef struct Cand
 {
