@@ -134,12 +134,26 @@ prefetch_key(const PublishInput *in, const ModelIndex *ix, const uint32_t *name_
 }
 
 /*
- * model_key_buckets: every key a live Item carries, in key_no (hash)
- * order, cut into buckets by the top bits of the hash.
+ * What copy_buckets writes: n entries in hash order; entry i's hash, and
+ * entry i packed onto a bucket's blob.
+ */
+typedef struct BucketSource
+{
+	const char *query;			/* the COPY ... FROM STDIN (FORMAT binary) */
+	size_t		n;
+	int64_t		(*hash) (const void *ctx, size_t i);
+	void		(*pack) (StrBuf *blob, const void *ctx, size_t i);
+	const void *ctx;
+} BucketSource;
+
+/*
+ * The rows of a bucketed table (model_key_buckets, model_name_buckets):
+ * the entries cut into buckets by the top bits of their hash, each row
+ * its bucket, its first entry and the packed entries.
  */
 static bool
-copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, const uint32_t *name_no,
-		  unsigned bits, StrBuf *buf)
+copy_buckets(DbConn *c, const PublishInput *in, const BucketSource *src, unsigned bits,
+			 StrBuf *buf)
 {
 	StrBuf		blob;
 	uint32_t	bucket = 0,
@@ -147,21 +161,18 @@ copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, const uint32_
 	bool		ok = false;
 
 	sb_init(&blob);
-	if (!db_copy_in_begin(c, sql_query("model_key_buckets")))
+	if (!db_copy_in_begin(c, src->query))
 		goto cleanup;
 	copyfmt_bin_header(buf);
-	for (uint32_t no = 0; no < ix->n_numbered; no++)
+	for (size_t i = 0; i < src->n; i++)
 	{
-		uint32_t	k = ix->ref_of_no[no];
-		uint32_t	b = model_bucket(ix->key_hash[k], bits);
-
-		prefetch_key(in, ix, name_no, no);
+		uint32_t	b = model_bucket(src->hash(src->ctx, i), bits);
 
 		if (blob.len > 0 && b != bucket)
 			put_bucket_row(buf, in->run_id, bucket, first, &blob);
 		if (blob.len == 0)
-			bucket = b, first = no;
-		pack_key(&blob, in, ix, name_no, k);
+			bucket = b, first = (uint32_t) i;
+		src->pack(&blob, src->ctx, i);
 		if (!publish_copy_flush(c, buf, false))
 			goto cleanup;
 	}
@@ -173,6 +184,43 @@ copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, const uint32_
 cleanup:
 	sb_free(&blob);
 	return ok;
+}
+
+/* copy_buckets' context for the keys: in key_no (hash) order. */
+typedef struct KeyEntries
+{
+	const PublishInput *in;
+	const ModelIndex *ix;
+	const uint32_t *name_no;
+} KeyEntries;
+
+static int64_t
+key_entry_hash(const void *ctx, size_t no)
+{
+	const KeyEntries *e = ctx;
+
+	return e->ix->key_hash[e->ix->ref_of_no[no]];
+}
+
+static void
+key_entry_pack(StrBuf *blob, const void *ctx, size_t no)
+{
+	const KeyEntries *e = ctx;
+
+	prefetch_key(e->in, e->ix, e->name_no, (uint32_t) no);
+	pack_key(blob, e->in, e->ix, e->name_no, e->ix->ref_of_no[no]);
+}
+
+/* model_key_buckets: every key a live Item carries. */
+static bool
+copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, const uint32_t *name_no,
+		  unsigned bits, StrBuf *buf)
+{
+	KeyEntries	e = {in, ix, name_no};
+	BucketSource src = {sql_query("model_key_buckets"), ix->n_numbered, key_entry_hash,
+	key_entry_pack, &e};
+
+	return copy_buckets(c, in, &src, bits, buf);
 }
 
 /* A name and its hash, for writing model_name_buckets in hash order. */
@@ -215,44 +263,40 @@ name_rows(const PublishInput *in, size_t *n)
 	return rows;
 }
 
+/* copy_buckets' context for the names: the rows of name_rows. */
+typedef struct NameEntries
+{
+	const PublishInput *in;
+	const NameRow *rows;
+} NameEntries;
+
+static int64_t
+name_entry_hash(const void *ctx, size_t i)
+{
+	return ((const NameEntries *) ctx)->rows[i].hash;
+}
+
+static void
+name_entry_pack(StrBuf *blob, const void *ctx, size_t i)
+{
+	const NameEntries *e = ctx;
+	const Dataset *ds = e->in->ds;
+	const KeyStats *st = &e->in->match->stats;
+	const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, e->rows[i].name);
+
+	model_pack_name(blob, ni->env, ds->institutions.bytes[ni->institution], ni->name,
+					st->name_items[e->rows[i].name], st->gname_items[ni->gname]);
+}
+
 /* model_name_buckets: per normalised name at an institution, its counts. */
 static bool
 copy_names(DbConn *c, const PublishInput *in, const NameRow *rows, size_t n, unsigned bits,
 		   StrBuf *buf)
 {
-	const Dataset *ds = in->ds;
-	const KeyStats *st = &in->match->stats;
-	StrBuf		blob;
-	uint32_t	bucket = 0,
-				first = 0;
-	bool		ok = false;
+	NameEntries e = {in, rows};
+	BucketSource src = {sql_query("model_name_buckets"), n, name_entry_hash, name_entry_pack, &e};
 
-	sb_init(&blob);
-	if (!db_copy_in_begin(c, sql_query("model_name_buckets")))
-		goto cleanup;
-	copyfmt_bin_header(buf);
-	for (size_t i = 0; i < n; i++)
-	{
-		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, rows[i].name);
-		uint32_t	b = model_bucket(rows[i].hash, bits);
-
-		if (blob.len > 0 && b != bucket)
-			put_bucket_row(buf, in->run_id, bucket, first, &blob);
-		if (blob.len == 0)
-			bucket = b, first = (uint32_t) i;
-		model_pack_name(&blob, ni->env, ds->institutions.bytes[ni->institution], ni->name,
-						st->name_items[rows[i].name], st->gname_items[ni->gname]);
-		if (!publish_copy_flush(c, buf, false))
-			goto cleanup;
-	}
-	if (blob.len > 0)
-		put_bucket_row(buf, in->run_id, bucket, first, &blob);
-	copyfmt_bin_trailer(buf);
-	ok = publish_copy_flush(c, buf, true) && db_copy_in_end(c);
-
-cleanup:
-	sb_free(&blob);
-	return ok;
+	return copy_buckets(c, in, &src, bits, buf);
 }
 
 /* One Item packed onto blob: the accounts that carry a key or a persistent id. */
