@@ -111,7 +111,7 @@ if [ "$WRITE" = 1 ]; then
 		echo "### $(date -u +%Y-%m-%d): $ITEMS items"
 		echo
 		echo "$(nproc) × $cpu, ${mem} GiB RAM, PostgreSQL $pgv; medians of $ROUNDS interleaved rounds;" \
-			"load average at start $load (above 0.5, other work shared the machine: compare ratios within a table)."
+			"load average at start $load (above 0.5 means other work was running: compare ratios within a table)."
 		echo
 		echo "$header"
 		echo "$table"
