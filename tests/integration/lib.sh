@@ -52,6 +52,25 @@ no_sanitizer_report() {
 # load_fixture NAME — tests/integration/fixtures/NAME.sql
 load_fixture() { psql -X -q -v ON_ERROR_STOP=1 -f "tests/integration/fixtures/$1.sql" >/dev/null; }
 
+# load_jsonb_mix N SEED — one jsonb source, sample.items: N generator Items
+# (seed SEED), the basic fixture's rows and every hostile row jsonb accepts
+load_jsonb_mix() {
+	load_fixture basic
+	load_fixture hostile
+	"$ITEMDUP_GEN" --items "$1" --seed "$2" --out "$WORK/mix$2" 2>/dev/null
+	chmod -R a+rX "$WORK/mix$2"
+	scripts/load-sample.sh "$WORK/mix$2" >/dev/null 2>&1
+	q "INSERT INTO sample.items SELECT * FROM app.items"
+	q "DO \$\$ DECLARE r record; BEGIN
+	     FOR r IN SELECT * FROM h.items_text LOOP
+	       BEGIN
+	         INSERT INTO sample.items VALUES (r.item_id, r.owner_id, r.environment, r.institution_id,
+	           r.payload::jsonb, r.created_at, r.updated_at, r.removed_at);
+	       EXCEPTION WHEN others THEN NULL;
+	       END;
+	     END LOOP; END \$\$"
+}
+
 # the groups of the published run as "item item ...;item item" sorted
 current_groups() {
 	q "SELECT string_agg(m, ';' ORDER BY m) FROM (SELECT string_agg(item_id, ' ' ORDER BY item_id COLLATE \"C\") m FROM itemdup.current_group_items GROUP BY group_id) s"

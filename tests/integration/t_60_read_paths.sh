@@ -6,21 +6,8 @@
 plan 25
 run_rc migrate >/dev/null
 q "CREATE EXTENSION itemdup_check" >/dev/null
-load_fixture basic
-load_fixture hostile
-"$ITEMDUP_GEN" --items 3000 --seed 7 --out "$WORK/gen60" 2>/dev/null
-chmod -R a+rX "$WORK/gen60"
-scripts/load-sample.sh "$WORK/gen60" >/dev/null 2>&1
 # one jsonb source: generated, basic, hostile (every row jsonb accepts), flat.sql
-q "INSERT INTO sample.items SELECT * FROM app.items"
-q "DO \$\$ DECLARE r record; BEGIN
-     FOR r IN SELECT * FROM h.items_text LOOP
-       BEGIN
-         INSERT INTO sample.items VALUES (r.item_id, r.owner_id, r.environment, r.institution_id,
-           r.payload::jsonb, r.created_at, r.updated_at, r.removed_at);
-       EXCEPTION WHEN others THEN NULL;
-       END;
-     END LOOP; END \$\$"
+load_jsonb_mix 3000 7
 psql -X -q -v ON_ERROR_STOP=1 -v tbl=sample.items -f tests/integration/fixtures/flat.sql >/dev/null
 q "ANALYZE sample.items"
 

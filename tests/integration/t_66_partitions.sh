@@ -7,20 +7,7 @@
 # too; then a signal between and inside the passes, and the refusals.
 plan 37
 run_rc migrate >/dev/null
-load_fixture basic
-load_fixture hostile
-"$ITEMDUP_GEN" --items 30000 --seed 11 --out "$WORK/gen66" 2>/dev/null
-chmod -R a+rX "$WORK/gen66"
-scripts/load-sample.sh "$WORK/gen66" >/dev/null 2>&1
-q "INSERT INTO sample.items SELECT * FROM app.items"
-q "DO \$\$ DECLARE r record; BEGIN
-     FOR r IN SELECT * FROM h.items_text LOOP
-       BEGIN
-         INSERT INTO sample.items VALUES (r.item_id, r.owner_id, r.environment, r.institution_id,
-           r.payload::jsonb, r.created_at, r.updated_at, r.removed_at);
-       EXCEPTION WHEN others THEN NULL;
-       END;
-     END LOOP; END \$\$"
+load_jsonb_mix 30000 11
 check_eq "the published baseline run exits 0" 0 "$(run_rc run --max-reject-ratio 1)"
 PUB=$(q "SELECT run_id FROM itemdup.published")
 
