@@ -144,6 +144,17 @@ idtable_probe(const IdTable *t, const void *bytes, size_t len, IdKeyFn key_of,
 	return KEY_NONE;
 }
 
+/* A read-only lookup: the value of bytes, KEY_NONE when absent or the table is sealed. */
+static uint32_t
+idtable_get(const IdTable *t, const void *bytes, size_t len, IdKeyFn key_of, const void *ctx)
+{
+	size_t		slot;
+
+	if (t->slots == NULL)
+		return KEY_NONE;		/* sealed */
+	return idtable_probe(t, bytes, len, key_of, ctx, &slot, NULL);
+}
+
 uint32_t
 keys_idtable_find(IdTable *t, const void *bytes, size_t len, IdKeyFn key_of,
 				  const void *ctx, size_t *slot)
@@ -182,11 +193,7 @@ idtable_grow(IdTable *t, IdKeyFn key_of, const void *ctx)
 uint32_t
 keys_lookup(const Interner *in, const void *bytes, size_t len)
 {
-	size_t		slot;
-
-	if (in->table.slots == NULL)
-		return KEY_NONE;		/* sealed */
-	return idtable_probe(&in->table, bytes, len, interner_key, in, &slot, NULL);
+	return idtable_get(&in->table, bytes, len, interner_key, in);
 }
 
 void
@@ -599,11 +606,7 @@ apply_snapshot_rule(Dataset *ds, uint32_t idx, const char *item_id, size_t len)
 uint32_t
 keys_find_item(const Dataset *ds, const char *item_id, size_t len)
 {
-	size_t		slot;
-
-	if (ds->item_ids.slots == NULL)
-		return KEY_NONE;		/* sealed */
-	return idtable_probe(&ds->item_ids, item_id, len, item_key, ds, &slot, NULL);
+	return idtable_get(&ds->item_ids, item_id, len, item_key, ds);
 }
 
 void
