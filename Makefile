@@ -11,9 +11,9 @@ PG_LIB  := $(shell pg_config --libdir 2>/dev/null)
 WARN    := -Wall -Wextra -Werror
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) -MMD -MP -Isrc -Ibuild \
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) -pthread -MMD -MP -Isrc -Ibuild \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I$(PG_INC)
-LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -L$(PG_LIB) -lpq -lm
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -L$(PG_LIB) -lpq -lm -pthread
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
            -DITEMDUP_TEST_HOOKS
 

@@ -317,6 +317,12 @@ connect_with(const char *conninfo, const DbSettings *s, const char *label)
 DbConn *
 db_connect(const char *conninfo, const char *label, const DbSettings *s)
 {
+	return db_connect_at(conninfo, label, s, LOG_ERROR);
+}
+
+DbConn *
+db_connect_at(const char *conninfo, const char *label, const DbSettings *s, LogLevel failure)
+{
 	DbConn	   *c = xcalloc(1, sizeof(DbConn));
 
 	c->label = label;
@@ -327,7 +333,7 @@ db_connect(const char *conninfo, const char *label, const DbSettings *s)
 
 		snprintf(msg, sizeof(msg), "%s", c->conn ? PQerrorMessage(c->conn) : "out of memory");
 		msg[strcspn(msg, "\n")] = '\0';
-		log_error("could not connect (%s): %s", label, msg);
+		log_msg(failure, "could not connect (%s): %s", label, msg);
 		PQfinish(c->conn);
 		free(c);
 		return NULL;
@@ -347,7 +353,7 @@ db_connect(const char *conninfo, const char *label, const DbSettings *s)
 		if (!db_exec(c, sql_query("db_session")) ||
 			!db_query(c, sql_query("db_timeouts"), 2, params, NULL))
 		{
-			log_error("could not set up the session (%s): %s", label, c->error);
+			log_msg(failure, "could not set up the session (%s): %s", label, c->error);
 			db_close(c);
 			return NULL;
 		}
@@ -402,6 +408,15 @@ drain(DbConn *c)
 		PQclear(res);
 	}
 	return ok;
+}
+
+void
+db_cancel(DbConn *c)
+{
+	char		errbuf[256];
+
+	if (c != NULL && c->cancel != NULL)
+		(void) PQcancel(c->cancel, errbuf, sizeof(errbuf));
 }
 
 bool
@@ -488,13 +503,10 @@ db_query_each(DbConn *c, const char *sql, int nparams, const char *const *params
 				row.values[f] = PQgetisnull(res, 0, f) ? NULL : PQgetvalue(res, 0, f);
 			if (row.values == NULL || !row_cb(&row, ctx))
 			{
-				char		errbuf[256];
-
 				if (row.values == NULL)
 					log_error("out of memory reading rows");
 				stopped = true;
-				if (c->cancel)
-					(void) PQcancel(c->cancel, errbuf, sizeof(errbuf));
+				db_cancel(c);
 			}
 		}
 		else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && !stopped && ok)
@@ -539,11 +551,8 @@ db_copy_out(DbConn *c, const char *sql, DbRowCallback row_cb, void *ctx)
 	{
 		if (!cb_failed && !row_cb(buf, (size_t) len, ctx))
 		{
-			char		errbuf[256];
-
 			cb_failed = true;
-			if (c->cancel)
-				(void) PQcancel(c->cancel, errbuf, sizeof(errbuf));
+			db_cancel(c);
 		}
 		PQfreemem(buf);
 		buf = NULL;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "log.h"
 
 typedef struct DbConn DbConn;
 
@@ -69,6 +70,9 @@ bool		db_is_conninfo(const char *s);
  * when it cannot connect.  label names the connection in logs.
  */
 DbConn	   *db_connect(const char *conninfo, const char *label, const DbSettings *s);
+/* db_connect logging its failure at the given level (a connection the caller can do without) */
+DbConn	   *db_connect_at(const char *conninfo, const char *label, const DbSettings *s,
+						  LogLevel failure);
 void		db_close(DbConn *c);
 int			db_backend_pid(const DbConn *c);
 
@@ -131,6 +135,8 @@ char	   *db_quote_ident(DbConn *c, const char *ident);
 void		db_signals_install(void);
 void		db_cancel_register(DbConn *c);	/* db_connect does it; db_close undoes it */
 bool		db_interrupted(void);
+/* db_cancel — ask the server to cancel c's running statement; from any thread (PQcancel). */
+void		db_cancel(DbConn *c);
 
 
 

@@ -12,6 +12,7 @@
 
 #include "prune.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
@@ -599,7 +600,15 @@ match_find_pairs_counted(const Dataset *ds, const MatchOptions *opt,
 	vec_init(&cands, sizeof(Cand));
 	vec_init(&keybuf, sizeof(uint32_t));
 	near_sampler_number_by(near, ordinal);
-	keys_stats_compute(ds, &out->stats);
+	if (opt->stats != NULL)
+	{
+		/* never with a partition's counts, which are written into the arrays */
+		assert(gname_items == NULL && gkey_items == NULL);
+		out->stats = *opt->stats;
+		out->stats_borrowed = true;
+	}
+	else
+		keys_stats_compute(ds, &out->stats);
 	/* a partition's pass scores with the census's counts (partition.c) */
 	if (gname_items != NULL)
 		memcpy(out->stats.gname_items, gname_items, ds->gnames.n * sizeof(uint32_t));
@@ -653,7 +662,8 @@ match_result_free(MatchResult *r)
 	vec_free(&r->shared);
 	vec_free(&r->near);
 	vec_free(&r->near_how);
-	keys_stats_free(&r->stats);
+	if (!r->stats_borrowed)
+		keys_stats_free(&r->stats);
 }
 
 char *

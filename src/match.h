@@ -29,6 +29,8 @@ typedef struct MatchOptions
 	CancelFn	cancelled;		/* polled in the long loops; NULL: never */
 	bool		prune;			/* leave pairs below threshold - prune_margin unscored */
 	double		prune_margin;	/* --prune-margin (docs/MATCHING.md, "Pruning") */
+	const KeyStats *stats;		/* keys_stats_compute of the data set, borrowed (the run
+								 * shares it with the model writer); NULL: computed here */
 } MatchOptions;
 
 /* Called with every candidate pair's score (test dumps); a < b as item indices. */
@@ -57,6 +59,7 @@ typedef struct MatchResult
 	uint64_t	hot_keys;		/* keys skipped for exceeding the cap */
 	uint64_t	pruned_keys;	/* (item, account key) not indexed: in the item's prefix */
 	KeyStats	stats;
+	bool		stats_borrowed; /* stats are MatchOptions.stats's arrays: not freed here */
 } MatchResult;
 
 /* The score of one candidate and whether it is a match. */

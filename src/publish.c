@@ -444,6 +444,7 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 	bool		ok = false;
 	Action	   *actions = NULL;
 	uint32_t   *owners = NULL;
+	char		model_err[400] = "";
 
 	sb_init(&buf);
 	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
@@ -461,12 +462,13 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 	FAILPOINT("publish_after_pairs");
 	if (!copy_rejects(c, in->run_id, in->ds, in->rejects, &buf, true))
 		goto cleanup;
+	/* the model, written meanwhile on its own connection (publish.h) */
+	if (in->model != NULL && !publish_model_wait(in->model, model_err, sizeof(model_err)))
+		goto cleanup;
+	FAILPOINT("publish_after_model");
 	if (!publish_mark_run(c, in->run_id, "succeeded", NULL, in->counts, in->publish,
 						  in->stats_json))
 		goto cleanup;
-	if (in->publish && !publish_write_model(c, in, &buf))
-		goto cleanup;
-	FAILPOINT("publish_after_model");
 	if (in->publish &&
 		(!db_exec(c, sql_query("publish_unpublish")) ||
 		 !db_query(c, sql_query("publish_point"), 1, params, NULL)))
@@ -486,13 +488,23 @@ publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen)
 	if (!db_exec(c, sql_query("commit")))
 		goto cleanup;
 	ok = true;
+	FAILPOINT("publish_between_commits");	/* results in, their model not yet (t_69) */
+	/*
+	 * the model, then the runs pruned once more: the one whose model readers
+	 * used until now was kept above (publish_prune_runs.sql)
+	 */
+	if (in->model != NULL && publish_model_commit(in->model) &&
+		!db_query(c, sql_query("publish_prune_runs"), 2, params, NULL))
+		log_warn("runs beyond --keep-runs not deleted: %s (the next run deletes them)",
+				 db_last_error(c));
 	analyze_results(c);
 
 cleanup:
 	if (!ok)
 	{
 		snprintf(err, errlen, "publishing failed: %s",
-				 db_interrupted() ? "interrupted by a signal (SIGINT/SIGTERM)" : db_last_error(c));
+				 model_err[0] ? model_err : db_interrupted() ?
+				 "interrupted by a signal (SIGINT/SIGTERM)" : db_last_error(c));
 		db_copy_in_abort(c, "itemdup: publishing failed");
 		if (!db_exec(c, sql_query("rollback")))
 			log_debug("rollback after a failed publish failed too");

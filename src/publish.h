@@ -5,11 +5,13 @@
  * the run in (COPY FROM STDIN), then set the run's counts and status, point
  * itemdup.published at it and prune old runs.  Nothing is visible to
  * analysts before COMMIT; a failure or a kill anywhere rolls it all back and
- * leaves the previously published run exactly as it was.  No DDL.
+ * leaves the previously published run exactly as it was.  No DDL.  The
+ * published model is the exception, written beside it (ModelWriter below).
  */
 #ifndef ITEMDUP_PUBLISH_H
 #define ITEMDUP_PUBLISH_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -37,6 +39,57 @@ typedef struct RunCounts
 	uint64_t	unkeyable[UNK_COUNT];
 } RunCounts;
 
+/*
+ * The published model (sql/009, docs/MATCHING.md "The published model") is
+ * written by a thread of its own on a connection of its own, started as
+ * soon as the source is read, while the run matches, groups and writes its
+ * results.  Its transaction commits only after the results' one did, so a
+ * model is never in the database without its run's results; between the
+ * two commits (or if the second fails) readers take the previous model,
+ * which is just as valid a base for check: it carries its own snapshot.
+ * publish_model.c.
+ */
+typedef struct ModelInput
+{
+	int64_t		run_id;
+	const Dataset *ds;			/* sealed: only read, by both threads */
+	const KeyStats *stats;		/* the same counts the matcher scores with */
+	double		threshold;
+	uint32_t	hot_key_cap;
+	int64_t		snapshot_at;	/* microseconds: the source read's transaction start */
+	atomic_bool *stop;			/* set by publish_model_end (the writer's own) */
+} ModelInput;
+
+typedef struct ModelWriter ModelWriter;
+
+/*
+ * publish_model_start — start writing in->run_id's model on own (taken
+ * over: publish_model_end closes it), in a transaction of its own.  own
+ * NULL (no second connection to be had), or no thread: written inline by
+ * publish_model_wait on main, inside the publishing transaction, as before
+ * schema version 10's writer (one commit for both).
+ */
+ModelWriter *publish_model_start(DbConn *own, DbConn *main, const ModelInput *in);
+
+/*
+ * publish_model_wait — wait until every model row is written (not yet
+ * committed) and log its counts; false with err set when it failed.
+ */
+bool		publish_model_wait(ModelWriter *w, char *err, size_t errlen) MUSTCHECK;
+
+/*
+ * publish_model_commit — after the results committed: commit the model,
+ * then delete the models published before.  A failure is a warning (the
+ * results stay published; readers keep the previous model): false.
+ */
+bool		publish_model_commit(ModelWriter *w);
+
+/*
+ * publish_model_end — stop a writer still running (the run failed), roll
+ * back what is not committed, close its connection, free it.  NULL: no-op.
+ */
+void		publish_model_end(ModelWriter *w);
+
 typedef struct PublishInput
 {
 	int64_t		run_id;
@@ -51,10 +104,7 @@ typedef struct PublishInput
 	const Vec  *rejects;		/* RejectRow */
 	const RunCounts *counts;
 	const char *stats_json;		/* per-stage timings */
-	/* the published model (sql/006) */
-	double		threshold;
-	uint32_t	hot_key_cap;
-	int64_t		snapshot_at;	/* microseconds: the source read's transaction start */
+	ModelWriter *model;			/* publishing runs: the model being written, else NULL */
 } PublishInput;
 
 /* Stream buf into the open COPY when it holds a chunk (always when final). */
@@ -75,14 +125,6 @@ bool		publish_mark_run(DbConn *c, int64_t run_id, const char *status, const char
 bool		publish_fail_run(DbConn *c, int64_t run_id, const char *error, const RunCounts *rc,
 							 const Dataset *ds, const Vec *rejects,
 							 const char *stats_json) MUSTCHECK;
-
-/*
- * publish_write_model — COPY the run's model (model_runs, _institutions,
- * _keys, _names, _items) in and delete every other run's model rows, inside
- * the caller's publishing transaction (publish_model.c).  False on a
- * database error.
- */
-bool		publish_write_model(DbConn *c, const PublishInput *in, StrBuf *buf) MUSTCHECK;
 
 /* publish_run — the one transaction described above. */
 bool		publish_run(DbConn *c, const PublishInput *in, char *err, size_t errlen) MUSTCHECK;

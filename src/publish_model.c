@@ -6,7 +6,11 @@
  */
 #include "publish.h"
 
+#include <assert.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +20,21 @@
 #include "model_pack.h"
 #include "sql_query.h"
 
+/* publish_copy_flush, or false (the COPY abandoned) once the run has stopped the writer. */
+static bool
+model_flush(const ModelInput *in, DbConn *c, StrBuf *buf, bool final)
+{
+	if (atomic_load(in->stop))
+	{
+		db_copy_in_abort(c, "itemdup: the run failed");
+		return false;
+	}
+	return publish_copy_flush(c, buf, final);
+}
+
 /* model_runs: the model version, threshold, cap, parameters and snapshot time. */
 static bool
-copy_meta(DbConn *c, const PublishInput *in, const unsigned bits[2], StrBuf *buf)
+copy_meta(DbConn *c, const ModelInput *in, const unsigned bits[2], StrBuf *buf)
 {
 	const MatchModel *m = &match_default_model;
 
@@ -31,17 +47,17 @@ copy_meta(DbConn *c, const PublishInput *in, const unsigned bits[2], StrBuf *buf
 			  "\"m_persistent\": %.17g, \"joint_rate\": %.17g, \"m_same_owner\": %.17g, "
 			  "\"owner_rate\": %.17g, \"w_other_owner\": %.17g, \"w_unmatched_both\": %.17g, "
 			  "\"w_unmatched_one\": %.17g, \"w_identical\": %.17g}",
-			  in->match->stats.live_items, m->dup_rate, m->m_account, m->m_persistent,
+			  in->stats->live_items, m->dup_rate, m->m_account, m->m_persistent,
 			  m->joint_rate, m->m_same_owner, m->owner_rate, m->w_other_owner,
 			  m->w_unmatched_both, m->w_unmatched_one, m->w_identical);
 	/* the layout of the packed rows (model_pack.h) */
 	sb_printf(buf, "\t%d\t%u\t%u\t%d\n", MODEL_FORMAT, bits[0], bits[1], MODEL_ITEM_PAGE_BITS);
-	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
+	return model_flush(in, c, buf, true) && db_copy_in_end(c);
 }
 
 /* model_institutions: live Items per institution id (N). */
 static bool
-copy_institutions(DbConn *c, const PublishInput *in, StrBuf *buf)
+copy_institutions(DbConn *c, const ModelInput *in, StrBuf *buf)
 {
 	const Dataset *ds = in->ds;
 
@@ -49,15 +65,15 @@ copy_institutions(DbConn *c, const PublishInput *in, StrBuf *buf)
 		return false;
 	for (size_t i = 0; i < ds->institutions.n; i++)
 	{
-		if (in->match->stats.institution_items[i] == 0)
+		if (in->stats->institution_items[i] == 0)
 			continue;
 		sb_printf(buf, "%" PRId64 "\t", in->run_id);
 		copyfmt_field(buf, ds->institutions.bytes[i], ds->institutions.lens[i]);
-		sb_printf(buf, "\t%u\n", in->match->stats.institution_items[i]);
-		if (!publish_copy_flush(c, buf, false))
+		sb_printf(buf, "\t%u\n", in->stats->institution_items[i]);
+		if (!model_flush(in, c, buf, false))
 			return false;
 	}
-	return publish_copy_flush(c, buf, true) && db_copy_in_end(c);
+	return model_flush(in, c, buf, true) && db_copy_in_end(c);
 }
 
 /* One packed row, (run_id, bucket, first_no, blob) in binary COPY form, then blob emptied. */
@@ -78,11 +94,11 @@ put_bucket_row(StrBuf *buf, int64_t run_id, uint32_t bucket, uint32_t first_no, 
  * (none when hot).
  */
 static void
-pack_key(StrBuf *blob, const PublishInput *in, const ModelIndex *ix, const uint32_t *name_no,
+pack_key(StrBuf *blob, const ModelInput *in, const ModelIndex *ix, const uint32_t *name_no,
 		 uint32_t k)
 {
 	const Dataset *ds = in->ds;
-	const KeyStats *st = &in->match->stats;
+	const KeyStats *st = in->stats;
 	uint32_t	n = model_key_count(ix, k);
 	const uint32_t *items = ix->key_item_nos + ix->key_offsets[k];
 	bool		hot = n > in->hot_key_cap;
@@ -111,10 +127,10 @@ pack_key(StrBuf *blob, const PublishInput *in, const ModelIndex *ix, const uint3
  * (the run's arrays are far larger than the caches).
  */
 static void
-prefetch_key(const PublishInput *in, const ModelIndex *ix, const uint32_t *name_no, uint32_t no)
+prefetch_key(const ModelInput *in, const ModelIndex *ix, const uint32_t *name_no, uint32_t no)
 {
 	const Dataset *ds = in->ds;
-	const KeyStats *st = &in->match->stats;
+	const KeyStats *st = in->stats;
 	uint32_t	k;
 
 	if (no + 16 < ix->n_numbered && (k = ix->ref_of_no[no + 16]) < ix->n_keys)
@@ -152,7 +168,7 @@ typedef struct BucketSource
  * its bucket, its first entry and the packed entries.
  */
 static bool
-copy_buckets(DbConn *c, const PublishInput *in, const BucketSource *src, unsigned bits,
+copy_buckets(DbConn *c, const ModelInput *in, const BucketSource *src, unsigned bits,
 			 StrBuf *buf)
 {
 	StrBuf		blob;
@@ -173,13 +189,13 @@ copy_buckets(DbConn *c, const PublishInput *in, const BucketSource *src, unsigne
 		if (blob.len == 0)
 			bucket = b, first = (uint32_t) i;
 		src->pack(&blob, src->ctx, i);
-		if (!publish_copy_flush(c, buf, false))
+		if (!model_flush(in, c, buf, false))
 			goto cleanup;
 	}
 	if (blob.len > 0)
 		put_bucket_row(buf, in->run_id, bucket, first, &blob);
 	copyfmt_bin_trailer(buf);
-	ok = publish_copy_flush(c, buf, true) && db_copy_in_end(c);
+	ok = model_flush(in, c, buf, true) && db_copy_in_end(c);
 
 cleanup:
 	sb_free(&blob);
@@ -189,7 +205,7 @@ cleanup:
 /* copy_buckets' context for the keys: in key_no (hash) order. */
 typedef struct KeyEntries
 {
-	const PublishInput *in;
+	const ModelInput *in;
 	const ModelIndex *ix;
 	const uint32_t *name_no;
 } KeyEntries;
@@ -213,7 +229,7 @@ key_entry_pack(StrBuf *blob, const void *ctx, size_t no)
 
 /* model_key_buckets: every key a live Item carries. */
 static bool
-copy_keys(DbConn *c, const PublishInput *in, const ModelIndex *ix, const uint32_t *name_no,
+copy_keys(DbConn *c, const ModelInput *in, const ModelIndex *ix, const uint32_t *name_no,
 		  unsigned bits, StrBuf *buf)
 {
 	KeyEntries	e = {in, ix, name_no};
@@ -244,7 +260,7 @@ cmp_name_row(const void *x, const void *y)
 
 /* The names some live Item carries, in hash order (malloc'd, *n of them). */
 static NameRow *
-name_rows(const PublishInput *in, size_t *n)
+name_rows(const ModelInput *in, size_t *n)
 {
 	const Dataset *ds = in->ds;
 	NameRow    *rows = xmalloc((ds->names.n + 1) * sizeof(NameRow));
@@ -254,7 +270,7 @@ name_rows(const PublishInput *in, size_t *n)
 	{
 		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, k);
 
-		if (in->match->stats.name_items[k] > 0)
+		if (in->stats->name_items[k] > 0)
 			rows[(*n)++] = (NameRow) {model_hash_name(ni->env,
 													  ds->institutions.bytes[ni->institution],
 													  ni->name), k};
@@ -266,7 +282,7 @@ name_rows(const PublishInput *in, size_t *n)
 /* copy_buckets' context for the names: the rows of name_rows. */
 typedef struct NameEntries
 {
-	const PublishInput *in;
+	const ModelInput *in;
 	const NameRow *rows;
 } NameEntries;
 
@@ -281,7 +297,7 @@ name_entry_pack(StrBuf *blob, const void *ctx, size_t i)
 {
 	const NameEntries *e = ctx;
 	const Dataset *ds = e->in->ds;
-	const KeyStats *st = &e->in->match->stats;
+	const KeyStats *st = e->in->stats;
 	const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, e->rows[i].name);
 
 	model_pack_name(blob, ni->env, ds->institutions.bytes[ni->institution], ni->name,
@@ -290,7 +306,7 @@ name_entry_pack(StrBuf *blob, const void *ctx, size_t i)
 
 /* model_name_buckets: per normalised name at an institution, its counts. */
 static bool
-copy_names(DbConn *c, const PublishInput *in, const NameRow *rows, size_t n, unsigned bits,
+copy_names(DbConn *c, const ModelInput *in, const NameRow *rows, size_t n, unsigned bits,
 		   StrBuf *buf)
 {
 	NameEntries e = {in, rows};
@@ -301,7 +317,7 @@ copy_names(DbConn *c, const PublishInput *in, const NameRow *rows, size_t n, uns
 
 /* One Item packed onto blob: the accounts that carry a key or a persistent id. */
 static void
-pack_item(StrBuf *blob, const PublishInput *in, const ModelIndex *ix, uint32_t no)
+pack_item(StrBuf *blob, const ModelInput *in, const ModelIndex *ix, uint32_t no)
 {
 	const Dataset *ds = in->ds;
 	const Item *it = DS_ITEM(ds, ix->item_of_no[no]);
@@ -328,7 +344,7 @@ pack_item(StrBuf *blob, const PublishInput *in, const ModelIndex *ix, uint32_t n
 
 /* model_item_pages: every keyed live Item, 2^MODEL_ITEM_PAGE_BITS to a row, with the page's first item_id. */
 static bool
-copy_items(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
+copy_items(DbConn *c, const ModelInput *in, const ModelIndex *ix, StrBuf *buf)
 {
 	StrBuf		blob;
 	bool		ok = false;
@@ -363,18 +379,18 @@ copy_items(DbConn *c, const PublishInput *in, const ModelIndex *ix, StrBuf *buf)
 			copyfmt_bin_bytes(buf, blob.data, blob.len);
 			sb_reset(&blob);
 		}
-		if (!publish_copy_flush(c, buf, false))
+		if (!model_flush(in, c, buf, false))
 			goto cleanup;
 	}
 	copyfmt_bin_trailer(buf);
-	ok = publish_copy_flush(c, buf, true) && db_copy_in_end(c);
+	ok = model_flush(in, c, buf, true) && db_copy_in_end(c);
 
 cleanup:
 	sb_free(&blob);
 	return ok;
 }
 
-/* Delete every other run's model rows (the previous published model). */
+/* Delete every other run's model rows (the models published before). */
 static bool
 prune_model(DbConn *c, const char *const *params)
 {
@@ -385,23 +401,39 @@ prune_model(DbConn *c, const char *const *params)
 		db_query(c, sql_query("model_prune_runs"), 1, params, NULL);
 }
 
-bool
-publish_write_model(DbConn *c, const PublishInput *in, StrBuf *buf)
+struct ModelWriter
 {
+	DbConn	   *c;				/* the writer's own connection; the publishing one inline */
+	bool		inline_;		/* no second connection: written by publish_model_wait */
+	ModelInput	in;
+	atomic_bool stop;			/* publish_model_end before the thread ended */
+	pthread_t	thread;
+	bool		running;		/* thread started, not joined */
+	bool		ok;				/* the thread wrote every row (its transaction open) */
+	bool		committed;
+	double		seconds;		/* the thread's time */
+	uint32_t	n_keys,
+				n_pkeys,
+				n_items;
+};
+
+/*
+ * The model's rows, in a transaction this opens on the writer's connection
+ * (inline: in the publishing transaction, the previous models deleted there
+ * too); false on a database error.
+ */
+static bool
+write_model(ModelWriter *w, StrBuf *buf)
+{
+	const ModelInput *in = &w->in;
+	DbConn	   *c = w->c;
 	ModelIndex	ix;
-	char		run[32];
-	const char *params[1] = {run};
 	bool		ok;
-	double		t = log_now();
 	size_t		n_names;
 	NameRow    *names;
 	uint32_t   *name_no;		/* per name id: its place in the name buckets */
 	unsigned	bits[2];
 
-	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
-#ifdef ITEMDUP_TEST_HOOKS
-	model_test_constant_hash(testhook_enabled("ITEMDUP_MODEL_CONSTANT_HASH"));
-#endif
 	model_index_build(in->ds, &ix);
 	names = name_rows(in, &n_names);
 	name_no = xmalloc((in->ds->names.n + 1) * sizeof(uint32_t));
@@ -410,15 +442,160 @@ publish_write_model(DbConn *c, const PublishInput *in, StrBuf *buf)
 		name_no[names[i].name] = (uint32_t) i;
 	bits[0] = model_bucket_bits(ix.n_numbered);
 	bits[1] = model_bucket_bits(n_names);
-	ok = prune_model(c, params) && copy_meta(c, in, bits, buf) &&
+	if (w->inline_)
+	{
+		char		run[32];
+		const char *params[1] = {run};
+
+		snprintf(run, sizeof(run), "%" PRId64, in->run_id);
+		ok = prune_model(c, params);
+	}
+	else
+		ok = db_exec(c, sql_query("begin"));
+	ok = ok && copy_meta(c, in, bits, buf) &&
 		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, name_no, bits[0], buf);
 	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
 	ok = ok && copy_names(c, in, names, n_names, bits[1], buf) && copy_items(c, in, &ix, buf);
-	if (ok)
-		log_info("published model: %u keys, %u persistent ids, %u keyed items (%.3f s)",
-				 ix.n_keys, ix.n_pkeys, ix.n_items, log_now() - t);
+	w->n_keys = ix.n_keys;
+	w->n_pkeys = ix.n_pkeys;
+	w->n_items = ix.n_items;
 	free(names);
 	free(name_no);
 	model_index_free(&ix);
 	return ok;
+}
+
+static void *
+writer_main(void *arg)
+{
+	ModelWriter *w = arg;
+	StrBuf		buf;
+	double		t = log_now();
+
+	sb_init(&buf);
+	w->ok = write_model(w, &buf);
+	sb_free(&buf);
+	w->seconds = log_now() - t;
+	return NULL;
+}
+
+ModelWriter *
+publish_model_start(DbConn *own, DbConn *main, const ModelInput *in)
+{
+	ModelWriter *w = xcalloc(1, sizeof(ModelWriter));
+	sigset_t	block,
+				old;
+	int			rc;
+
+	w->c = own != NULL ? own : main;
+	w->inline_ = own == NULL;
+	w->in = *in;
+	w->in.stop = &w->stop;
+	atomic_init(&w->stop, false);
+#ifdef ITEMDUP_TEST_HOOKS
+	model_test_constant_hash(testhook_enabled("ITEMDUP_MODEL_CONSTANT_HASH"));
+#endif
+	if (w->inline_)
+		return w;
+	/* SIGINT and SIGTERM stay the main thread's (db.c's handler cancels this connection too) */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	rc = pthread_create(&w->thread, NULL, writer_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+	{
+		log_warn("no thread for the published model (%s): it is written in the publishing "
+				 "transaction instead", strerror(rc));
+		db_close(own);
+		w->c = main;
+		w->inline_ = true;
+		return w;
+	}
+	w->running = true;
+	return w;
+}
+
+/* The thread ended (joined); once. */
+static void
+join_writer(ModelWriter *w)
+{
+	if (w->running)
+		pthread_join(w->thread, NULL);
+	w->running = false;
+}
+
+bool
+publish_model_wait(ModelWriter *w, char *err, size_t errlen)
+{
+	double		t = log_now();
+
+	if (w->inline_)
+		writer_main(w);
+	join_writer(w);
+	if (!w->ok)
+	{
+		snprintf(err, errlen, "writing the published model failed: %s",
+				 db_interrupted() ? "interrupted by a signal (SIGINT/SIGTERM)" : db_last_error(w->c));
+		return false;
+	}
+	if (w->inline_)
+		log_info("published model: %u keys, %u persistent ids, %u keyed items (%.3f s in the "
+				 "publishing transaction)", w->n_keys, w->n_pkeys, w->n_items, w->seconds);
+	else
+		log_info("published model: %u keys, %u persistent ids, %u keyed items (%.3f s on its "
+				 "own connection, %.3f s of it waited for)", w->n_keys, w->n_pkeys, w->n_items,
+				 w->seconds, log_now() - t);
+	return true;
+}
+
+bool
+publish_model_commit(ModelWriter *w)
+{
+	char		run[32];
+	const char *params[1] = {run};
+
+	assert(!w->running && w->ok && !w->committed);
+	if (w->inline_)
+		return true;			/* committed with the results, the old models deleted */
+	if (!db_exec(w->c, sql_query("commit")))
+	{
+		log_warn("the results are published but their model is not (%s): check and explain "
+				 "use the previous run's model until the next run", db_last_error(w->c));
+		return false;
+	}
+	w->committed = true;
+	FAILPOINT("publish_model_committed");	/* two models in the tables (t_69) */
+	/* the models published before: a leftover (a kill now) goes with the next publish */
+	snprintf(run, sizeof(run), "%" PRId64, w->in.run_id);
+	if (!db_exec(w->c, sql_query("begin")) || !prune_model(w->c, params) ||
+		!db_exec(w->c, sql_query("commit")))
+	{
+		log_warn("the previous published model was not deleted (%s); the next run deletes it",
+				 db_last_error(w->c));
+		return false;
+	}
+	return true;
+}
+
+void
+publish_model_end(ModelWriter *w)
+{
+	if (w == NULL)
+		return;
+	if (w->running)
+	{
+		/* the run failed while the model was being written: stop it now */
+		atomic_store(&w->stop, true);
+		db_cancel(w->c);
+		join_writer(w);
+	}
+	if (!w->inline_)
+	{
+		if (!w->committed && !db_exec(w->c, sql_query("rollback")))
+			log_debug("rollback of the published model's transaction failed too");
+		db_close(w->c);
+	}
+	free(w);
 }

@@ -42,6 +42,9 @@ typedef struct RunState
 	Dataset		ds;
 	Vec			rejects;		/* RejectRow */
 	LoadStats	load;
+	KeyStats	key_stats;		/* one pass: the counts match and the model share */
+	bool		have_stats;
+	ModelWriter *model;			/* publishing one-pass runs, from the read to the publish */
 	MatchResult match;
 	Groups		groups;
 	PrevGroups	prev;
@@ -475,7 +478,8 @@ run_match(RunState *rs)
 	const RunConfig *opt = rs->opt;
 	MatchOptions mo = {.hot_key_cap = opt->hot_key_cap, .max_pairs = opt->max_pairs,
 	.threshold = opt->threshold, .cancelled = cancelled_in_match,
-	.prune = opt->prune_margin >= 0, .prune_margin = opt->prune_margin};
+	.prune = opt->prune_margin >= 0, .prune_margin = opt->prune_margin,
+	.stats = rs->have_stats ? &rs->key_stats : NULL};
 	MatchCandidateFn each = NULL;
 	double		t;
 	bool		ok;
@@ -518,9 +522,7 @@ run_publish(RunState *rs)
 		.publish = rs->publishes, .keep_runs = rs->opt->keep_runs,
 		.ds = &rs->ds, .match = &rs->match, .groups = &rs->groups,
 		.group_ids = rs->group_ids, .prev = &rs->prev, .rejects = &rs->rejects,
-		.counts = &rs->counts, .stats_json = stats,
-		.threshold = rs->opt->threshold, .hot_key_cap = rs->opt->hot_key_cap,
-		.snapshot_at = rs->load.snapshot_at
+		.counts = &rs->counts, .stats_json = stats, .model = rs->model
 	};
 	bool		ok;
 
@@ -531,13 +533,46 @@ run_publish(RunState *rs)
 	return ok;
 }
 
+/*
+ * After the read of a one-pass run: the counts the matcher scores with, and
+ * for a publishing run the published model's writer, which works on a
+ * connection of its own while the run matches, groups and writes its
+ * results (publish.h); false with rs->err set.
+ */
+static bool
+run_start_model(RunState *rs)
+{
+	ModelInput	mi = {.run_id = rs->run_id, .ds = &rs->ds, .stats = &rs->key_stats,
+		.threshold = rs->opt->threshold, .hot_key_cap = rs->opt->hot_key_cap,
+	.snapshot_at = rs->load.snapshot_at};
+	DbConn	   *mc;
+
+	if (rs->parts != NULL)
+		return true;			/* never publishes (partition.h); counts per pass */
+	keys_stats_compute(&rs->ds, &rs->key_stats);
+	rs->have_stats = true;
+	if (!rs->publishes)
+		return true;
+	mc = db_connect_at(rs->opt->dsn, "model", &rs->opt->db, LOG_WARN);
+	if (mc == NULL)
+	{
+		if (run_interrupted(rs, "connecting for the published model"))
+			return false;
+		log_warn("no second connection for the published model (logged above): it is written "
+				 "in the publishing transaction instead, after the results");
+	}
+	rs->model = publish_model_start(mc, rs->c, &mi);
+	return true;
+}
+
 /* Steps 5-8; false with rs->err set on failure. */
 static bool
 run_pipeline(RunState *rs)
 {
 	double		t;
 
-	if (run_interrupted(rs, "after registering the run") || !run_read(rs))
+	if (run_interrupted(rs, "after registering the run") || !run_read(rs) ||
+		!run_start_model(rs))
 		return false;
 	if (!run_match(rs))
 		return false;
@@ -721,6 +756,8 @@ run_command(const RunConfig *opt)
 			snprintf(rs.err, sizeof(rs.err), "interrupted by a signal (SIGINT/SIGTERM)");
 		log_error("run %" PRId64 " failed: %s", rs.run_id, rs.err);
 		log_step_end(false);
+		publish_model_end(rs.model);	/* stopped and rolled back */
+		rs.model = NULL;
 		partition_end(rs.parts);	/* a partitioned read's open transaction rolled back */
 		rs.parts = NULL;
 		/* the connection may be mid-COPY or aborted: a fresh statement after rollback */
@@ -731,6 +768,7 @@ run_command(const RunConfig *opt)
 	}
 
 cleanup:
+	publish_model_end(rs.model);
 	partition_end(rs.parts);
 	if (rs.src != NULL && rs.src != rs.c)
 		db_close(rs.src);
@@ -740,6 +778,8 @@ cleanup:
 	history_free(&rs.prev);
 	groups_free(&rs.groups);
 	match_result_free(&rs.match);
+	if (rs.have_stats)
+		keys_stats_free(&rs.key_stats);
 	vec_free(&rs.rejects);
 	keys_dataset_free(&rs.ds);
 	return rc;

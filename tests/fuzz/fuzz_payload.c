@@ -25,7 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	InstitutionMap map;
 	Arena		scratch;
 	MatchResult mr;
-	MatchOptions mo = {1000, 100000, -1e9, NULL, true, 10.0};	/* pruning on: its code runs too */
+	MatchOptions mo = {1000, 100000, -1e9, NULL, true, 10.0, NULL};	/* pruning on: its code runs too */
 	char		detail[160];
 	char		err[200];
 	static const char *const ids[2] = {"item-a", "item-b"};

@@ -28,10 +28,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-only="${1:-}"
+# arguments: run only these files (names without .sh); none: all
+only=" $* "
 for t in tests/integration/t_*.sh; do
 	name=$(basename "$t" .sh)
-	[ -n "$only" ] && [ "$name" != "$only" ] && continue
+	[ "$only" != "  " ] && [[ "$only" != *" $name "* ]] && continue
 	db="d_${name#t_}"
 	createdb "$db" || { echo "FAIL $name: createdb" >>"$RESULTS"; continue; }
 	echo "== $name"

@@ -19,7 +19,7 @@
 static MatchOptions
 opts(uint32_t cap, uint64_t max_pairs, double threshold)
 {
-	MatchOptions o = {cap, max_pairs, threshold, NULL, false, 0.0};
+	MatchOptions o = {cap, max_pairs, threshold, NULL, false, 0.0, NULL};
 
 	return o;
 }
@@ -453,6 +453,52 @@ START_TEST(test_non_live_items_never_pair)
 }
 END_TEST
 
+/*
+ * The run computes the counts once and lends them to match and to the model
+ * writer (MatchOptions.stats): the same pairs and scores to the bit, and
+ * match_result_free leaves the lent arrays alone.
+ */
+START_TEST(test_borrowed_stats_same_result)
+{
+	Dataset		ds;
+	MatchResult own,
+				lent;
+	KeyStats	st;
+	MatchOptions o = opts(1000, 50000000, ANY);
+
+	keys_dataset_init(&ds, NULL);
+	(void) add(&ds, "a", NULL, "ins_1", "u1", CHK_1234);
+	(void) add(&ds, "b", NULL, "ins_1", "u2", CHK_1234);
+	(void) add(&ds, "c", NULL, "ins_1", "u1",
+			   "{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":\"1234\"},"
+			   "{\"name\":\"Savings\",\"mask\":\"5678\"}]}");
+	(void) add(&ds, "d", NULL, "ins_2", "u3", CHK_1234);
+	keys_dataset_finish(&ds);
+	run_ok(&ds, o, &own);
+	keys_stats_compute(&ds, &st);
+	o.stats = &st;
+	run_ok(&ds, o, &lent);
+	ck_assert(lent.stats_borrowed && !own.stats_borrowed);
+	ck_assert_ptr_eq(lent.stats.key_items, st.key_items);
+	ck_assert_uint_eq(lent.pairs.len, own.pairs.len);
+	ck_assert_uint_eq(own.pairs.len, 3);
+	for (size_t i = 0; i < own.pairs.len; i++)
+	{
+		const Pair *x = &VEC_AT(&own.pairs, Pair, i);
+		const Pair *y = &VEC_AT(&lent.pairs, Pair, i);
+
+		ck_assert(x->a == y->a && x->b == y->b && memcmp(&x->score, &y->score, sizeof(double)) == 0);
+	}
+	match_result_free(&lent);
+	/* still ours: ASan reports a use after free if match freed them */
+	ck_assert_uint_eq(st.live_items, 4);
+	ck_assert_uint_eq(st.key_items[tu_account(&ds, 0, 0)->key], 3);
+	keys_stats_free(&st);
+	match_result_free(&own);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
 START_TEST(test_shared_keys_deduplicated)
 {
 	Dataset		ds;
@@ -731,6 +777,7 @@ match_suite(void)
 	tcase_add_test(tc, test_max_pairs_counts_distinct_pairs);
 	tcase_add_test(tc, test_non_live_items_never_pair);
 	tcase_add_test(tc, test_shared_keys_deduplicated);
+	tcase_add_test(tc, test_borrowed_stats_same_result);
 	tcase_add_test(tc, test_cancel_stops_matching);
 	tcase_add_test(tc, test_radix_sort_keeps_vec_valid);
 	tcase_add_test(tc, test_near_miss_sample);

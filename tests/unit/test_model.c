@@ -89,7 +89,7 @@ add(Dataset *ds, const char *id, const char *owner, const char *json)
 START_TEST(model_scores_equal_run_scores)
 {
 	Dataset		ds;
-	MatchOptions mo = {3, 1000000, 5.0, NULL, false, 0.0};
+	MatchOptions mo = {3, 1000000, 5.0, NULL, false, 0.0, NULL};
 	MatchResult mr;
 	ModelIndex	ix;
 	Vec			cands;

@@ -169,8 +169,8 @@ check_all_candidates(const Dataset *ds, const ScoredList *all)
 static size_t
 compare_runs(const Dataset *ds, double threshold, double margin, ScoredList *all, ScoredList *pr)
 {
-	MatchOptions off = {1000, 50000000, threshold, NULL, false, 0.0};
-	MatchOptions on = {1000, 50000000, threshold, NULL, true, margin};
+	MatchOptions off = {1000, 50000000, threshold, NULL, false, 0.0, NULL};
+	MatchOptions on = {1000, 50000000, threshold, NULL, true, margin, NULL};
 	MatchResult m0,
 				m1;
 	size_t		j = 0;
@@ -219,7 +219,7 @@ compare_runs(const Dataset *ds, double threshold, double margin, ScoredList *all
 static void
 coverage(const Dataset *ds, double threshold, int *two_keys, int *owner)
 {
-	MatchOptions off = {1000, 50000000, threshold, NULL, false, 0.0};
+	MatchOptions off = {1000, 50000000, threshold, NULL, false, 0.0, NULL};
 	MatchResult m;
 	char		err[256];
 

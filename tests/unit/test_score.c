@@ -12,7 +12,7 @@
 #include "suites.h"
 #include "testutil.h"
 
-static const MatchOptions opts = {1000, 1000000, 5.0, NULL, false, 0.0};
+static const MatchOptions opts = {1000, 1000000, 5.0, NULL, false, 0.0, NULL};
 
 /* item_id of owner (NULL ok) in env (NULL: production) with payload json */
 static uint32_t

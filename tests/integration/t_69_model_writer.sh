@@ -1,0 +1,76 @@
+# the published model is written by a thread on a connection of its own
+# while the run matches, groups and writes its results (src/publish.h): it
+# commits only after the results did; between the two commits, or when its
+# commit or the deletion of the previous model is lost, readers use the
+# newest model committed; a writer that fails fails the run and publishes
+# nothing; a run that fails while the model is written leaves no model row
+# and no connection behind; a role that may not open a second connection
+# gets its model written in the publishing transaction, as before.
+plan 22
+run_rc migrate >/dev/null
+load_fixture basic
+load_fixture check_source
+link='{"institution":{"institution_id":"ins_1"},"accounts":[{"name":"Total Checking","mask":"1111"}]}'
+check_json() { printf '%s' "$link" | "$ITEMDUP" check --owner u1 --environment production --format json 2>/dev/null; }
+models() { q "SELECT (SELECT string_agg(run_id::text, ',' ORDER BY run_id) FROM itemdup.model_runs) || '|' || (SELECT string_agg(DISTINCT run_id::text, ',') FROM itemdup.model_item_pages) || '|' || (SELECT run_id FROM itemdup.published)"; }
+model_used() { check_json | python3 -c 'import json,sys; print(json.load(sys.stdin)["published_run"])'; }
+
+check_eq "a publishing run exits 0" 0 "$(run_rc run)"
+check_eq "its model is the one in the tables: model_runs, item pages, published" "1|1|1" "$(models)"
+check_json >"$WORK/check1.json"
+check_eq "check answers from run 1's model" 1 "$(model_used)"
+
+# killed after the results committed, before the model did
+rc=$( (ITEMDUP_FAILPOINT=publish_between_commits "$ITEMDUP" run >/dev/null 2>&1; echo $?) 2>/dev/null)
+wait_backend_gone
+check_eq "killed between the commits: run 2 is published, run 1's model is still the only one" "1|1|2" "$(models)"
+check "... and check answers exactly as before, from run 1's model" diff "$WORK/check1.json" <(check_json)
+check_eq "the next run publishes its own model and deletes run 1's" "0|3|3|3" "$(run_rc run)|$(models)"
+
+# killed after the model committed, before the previous one was deleted
+rc=$( (ITEMDUP_FAILPOINT=publish_model_committed "$ITEMDUP" run >/dev/null 2>&1; echo $?) 2>/dev/null)
+wait_backend_gone
+check_eq "killed after the model's commit: both models in the tables, run 4 published" "3,4|3,4|4" "$(models)"
+check_eq "... check uses the newest, run 4's" 4 "$(model_used)"
+check_eq "... and the next run leaves only its own" "0|5|5|5" "$(run_rc run)|$(models)"
+
+# while the model is written there are two connections; the run still ends well
+ITEMDUP_PAUSEPOINT=publish_model_keys "$ITEMDUP" run --log-format text >/dev/null 2>"$WORK/pause.err" &
+pid=$!
+for _ in $(seq 1 100); do grep -q "pausepoint publish_model_keys" "$WORK/pause.err" && break; sleep 0.1; done
+check_eq "the model is written on a second connection of the job" 2 \
+	"$(q "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'itemdup'")"
+wait $pid
+check_eq "... and the run exits 0 with its model published" "0|6|6|6" "$?|$(models)"
+check "... logging how long the model took on its own connection" \
+	grep -q "published model: .* keyed items (.* s on its own connection, .* s of it waited for)" "$WORK/pause.err"
+
+# the writer fails: the run fails, nothing is published, nothing is left
+q "CREATE FUNCTION public.refuse() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN RAISE EXCEPTION 'model writes refused here'; END \$\$"
+q "CREATE TRIGGER refuse BEFORE INSERT ON itemdup.model_item_pages FOR EACH ROW EXECUTE FUNCTION public.refuse()"
+groups_before=$(q "SELECT count(*) FROM itemdup.result_groups")
+check_eq "a model writer that fails fails the run: exit 1" 1 "$(run_rc run)"
+check "... naming the model and the server's error" \
+	grep -q "publishing failed: writing the published model failed: .*model writes refused here" "$WORK/err"
+check_eq "... run 7 failed, run 6 and its model still published, no result row added" \
+	"failed|6|6|6|$groups_before" \
+	"$(q "SELECT status FROM itemdup.runs WHERE run_id = 7")|$(models)|$(q "SELECT count(*) FROM itemdup.result_groups")"
+check "... and no connection of the job is left" wait_backend_gone
+q "DROP TRIGGER refuse ON itemdup.model_item_pages"
+
+# the run fails in matching while the model is being written
+check_eq "a run that trips --max-pairs while the model is written exits 1" 1 "$(run_rc run --max-pairs 1)"
+check_eq "... run 8 failed; no model row of it; run 6 still published with its model" \
+	"failed|6|6|6" "$(q "SELECT status FROM itemdup.runs WHERE run_id = 8")|$(models)"
+check "... and no connection of the job is left (the writer stopped and rolled back)" wait_backend_gone
+
+# a role allowed one connection: the model goes into the publishing transaction
+psql -X -q -v ON_ERROR_STOP=1 -f sql/roles.sql >/dev/null 2>&1 || true
+run_rc migrate >/dev/null
+q "DO \$\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 't69_one') THEN CREATE ROLE t69_one LOGIN CONNECTION LIMIT 1; END IF; END\$\$; GRANT itemdup_job TO t69_one; GRANT USAGE ON SCHEMA app TO itemdup_job; GRANT SELECT ON app.items TO itemdup_job"
+check_eq "a role with CONNECTION LIMIT 1 still publishes: exit 0, its model the only one" "0|9|9|9" \
+	"$(PGUSER=t69_one run_rc run --log-format text)|$(models)"
+check "... warning that the model is written in the publishing transaction" \
+	grep -q "warning.*no second connection for the published model" "$WORK/err"
+check "... which the model's log line says, with no error line" \
+	bash -c "grep -q 'keyed items (.* s in the publishing transaction)' '$WORK/err' && ! grep -q ' error ' '$WORK/err'"
