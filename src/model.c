@@ -89,17 +89,70 @@ number_items(const Dataset *ds, ModelIndex *ix)
 	vec_free(&v);
 }
 
-/* Every ref's stable hash, and key_no in (signed) hash order, then ref. */
+/* (hash with the sign bit flipped, ref): unsigned order is the signed hash order, then ref. */
+static inline uint64_t
+key_order(const ModelIndex *ix, uint32_t r)
+{
+	return (uint64_t) ix->key_hash[r] ^ UINT64_C(0x8000000000000000);
+}
+
+static int
+cmp_sort_key(const void *x, const void *y)
+{
+	const SortKey *a = x;
+	const SortKey *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* Sort refs[0..n) by (key_order, ref): insertion sort on a copy, qsort when long. */
+static void
+sort_bucket(const ModelIndex *ix, uint32_t *refs, uint32_t n)
+{
+	SortKey		small[64];
+	SortKey    *e = n <= 64 ? small : xmalloc(n * sizeof(SortKey));
+
+	for (uint32_t i = 0; i < n; i++)
+		e[i] = (SortKey) {key_order(ix, refs[i]), refs[i]};
+	if (n > 64)
+		qsort(e, n, sizeof(SortKey), cmp_sort_key);
+	else
+		for (uint32_t i = 1; i < n; i++)
+		{
+			SortKey		x = e[i];
+			uint32_t	j = i;
+
+			for (; j > 0 && cmp_sort_key(&e[j - 1], &x) > 0; j--)
+				e[j] = e[j - 1];
+			e[j] = x;
+		}
+	for (uint32_t i = 0; i < n; i++)
+		refs[i] = e[i].idx;
+	if (e != small)
+		free(e);
+}
+
+/*
+ * Every ref's stable hash, and key_no in (signed) hash order, then ref.
+ * The hashes are uniform: refs are counted into 2^bits buckets by their
+ * top bits (about 16 a bucket, in ref order) and each bucket is sorted, so
+ * the only memory besides the results is the bucket counts.
+ */
 static void
 number_keys(const Dataset *ds, ModelIndex *ix)
 {
 	uint32_t	n_all = ix->n_keys + ix->n_pkeys;
-	Vec			v;
+	unsigned	bits = 8;
+	uint32_t   *start;
 
 	ix->key_hash = xmalloc((n_all + 1) * sizeof(int64_t));
 	ix->key_no_of = xmalloc((n_all + 1) * sizeof(uint32_t));
 	ix->ref_of_no = xmalloc((n_all + 1) * sizeof(uint32_t));
-	vec_init(&v, sizeof(SortKey));
+	while (bits < 24 && ((uint64_t) 16 << bits) < n_all)
+		bits++;
+	start = xcalloc(((size_t) 1 << bits) + 1, sizeof(uint32_t));
 	for (uint32_t r = 0; r < n_all; r++)
 	{
 		if (r < ix->n_keys)
@@ -119,16 +172,23 @@ number_keys(const Dataset *ds, ModelIndex *ix)
 			model_pkey_parts(ds, r - ix->n_keys, &env, &inst, &pid);
 			ix->key_hash[r] = model_hash_persistent(env, inst, pid);
 		}
-		/* sign bit flipped: unsigned order is the signed order (stable: ties by ref) */
-		*(SortKey *) vec_push(&v) = (SortKey) {(uint64_t) ix->key_hash[r] ^ UINT64_C(0x8000000000000000), r};
+		start[(key_order(ix, r) >> (64 - bits)) + 1]++;
 	}
-	match_radix_sort_by(&v, offsetof(SortKey, key), sizeof(uint64_t), UINT64_MAX);
-	for (uint32_t no = 0; no < n_all; no++)
+	for (size_t b = 0; b < ((size_t) 1 << bits); b++)
+		start[b + 1] += start[b];
+	/* start[b]: where bucket b's next ref goes */
+	for (uint32_t r = 0; r < n_all; r++)
 	{
-		ix->ref_of_no[no] = ((const SortKey *) v.data)[no].idx;
-		ix->key_no_of[ix->ref_of_no[no]] = no;
+		uint64_t	b = key_order(ix, r) >> (64 - bits);
+
+		ix->ref_of_no[start[b]++] = r;
 	}
-	vec_free(&v);
+	/* start[b] is now bucket b's end: bucket b is [start[b - 1], start[b]) */
+	for (size_t b = 0, from = 0; b < ((size_t) 1 << bits); from = start[b++])
+		sort_bucket(ix, ix->ref_of_no + from, start[b] - (uint32_t) from);
+	for (uint32_t no = 0; no < n_all; no++)
+		ix->key_no_of[ix->ref_of_no[no]] = no;
+	free(start);
 }
 
 /* key_no again, densely: only the keys a keyed live Item carries, still in hash order. */

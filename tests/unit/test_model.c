@@ -180,6 +180,63 @@ START_TEST(model_hash_of_long_parts_is_the_same_function)
 }
 END_TEST
 
+/*
+ * key_no is the signed hash order, ties by ref, every ref once: with real
+ * hashes over many buckets (insertion sorts) and with every hash the same
+ * (one bucket of them all: the long-bucket sort, order by ref).
+ */
+static void
+check_key_numbering(bool constant)
+{
+	Dataset		ds;
+	ModelIndex	ix;
+	char		json[256],
+				id[16];
+	uint32_t	n_all;
+	uint8_t    *seen;
+
+	keys_dataset_init(&ds, NULL);
+	for (int i = 0; i < 700; i++)
+	{
+		snprintf(json, sizeof(json), "{\"accounts\":[{\"name\":\"Checking\",\"mask\":\"%04d\","
+				 "\"persistent_account_id\":\"p%d\"},{\"name\":\"Savings %d\",\"mask\":\"12\"}],"
+				 "\"item\":{\"institution_id\":\"ins_1\"}}",
+				 i, i, i % 40);
+		snprintf(id, sizeof(id), "k%03d", i);
+		add(&ds, id, NULL, json);
+	}
+	model_test_constant_hash(constant);
+	model_index_build(&ds, &ix);
+	model_test_constant_hash(false);
+	n_all = ix.n_keys + ix.n_pkeys;
+	ck_assert_uint_eq(n_all, 700 + 40 + 700);
+	seen = calloc(n_all, 1);
+	for (uint32_t no = 0; no < n_all; no++)
+	{
+		uint32_t	r = ix.ref_of_no[no];
+
+		ck_assert(r < n_all && !seen[r]);
+		seen[r] = 1;
+		if (no > 0)
+		{
+			uint32_t	p = ix.ref_of_no[no - 1];
+
+			ck_assert(ix.key_hash[p] < ix.key_hash[r] ||
+					  (ix.key_hash[p] == ix.key_hash[r] && p < r));
+		}
+	}
+	free(seen);
+	model_index_free(&ix);
+	keys_dataset_free(&ds);
+}
+
+START_TEST(model_keys_numbered_in_hash_order)
+{
+	check_key_numbering(false);
+	check_key_numbering(true);
+}
+END_TEST
+
 START_TEST(model_buckets_follow_signed_hash_order)
 {
 	ck_assert_uint_eq(model_bucket(INT64_MIN, 4), 0);
@@ -304,6 +361,7 @@ model_suite(void)
 	tcase_add_test(tc, model_hashes_are_stable_and_distinct);
 	tcase_add_test(tc, model_hash_of_long_parts_is_the_same_function);
 	tcase_add_test(tc, model_buckets_follow_signed_hash_order);
+	tcase_add_test(tc, model_keys_numbered_in_hash_order);
 	tcase_add_test(tc, model_pack_round_trip);
 	tcase_add_test(tc, model_pack_truncated_blobs_are_corrupt_not_overread);
 	tcase_add_test(tc, model_unhex_refuses_what_is_not_hex);
