@@ -1,6 +1,6 @@
 /*
- * keys.c — interning of keys (XXH3-128 buckets, full compare) and the
- * data set of one run.
+ * keys.c — interning of keys (IdTables: idtable.c) and the data set of
+ * one run.
  */
 #include "keys.h"
 
@@ -74,136 +74,10 @@ keys_intern(Interner *in, const void *bytes, size_t len, bool *is_new)
 
 _Static_assert(sizeof(void *) != 8 || sizeof(Item) == 40, "an Item is 40 bytes");
 
-static size_t
-idtable_size_for(size_t expected)
-{
-	size_t		n = 1024;
-
-	while (n / 2 < expected && n < ((size_t) 1 << 31))
-		n *= 2;
-	return n;
-}
-
-void
-keys_idtable_init(IdTable *t, KeyHashFn hash, size_t expected)
-{
-	memset(t, 0, sizeof(*t));
-	t->hash = hash ? hash : keys_hash_xxh3;
-	t->n_slots = idtable_size_for(expected);
-	t->slots = xcalloc(t->n_slots, sizeof(uint32_t));
-}
-
-void
-keys_idtable_free(IdTable *t)
-{
-	free(t->slots);
-	t->slots = NULL;
-	t->n_slots = 0;
-}
-
-/* keys_idtable_find's probe; counts collisions into *collisions unless NULL */
-static uint32_t
-idtable_probe(const IdTable *t, const void *bytes, size_t len, IdKeyFn key_of,
-			  const void *ctx, size_t *slot, uint64_t *collisions)
-{
-	unsigned char buf[IDKEY_MAX];
-	KeyHash		h;
-	size_t		mask = t->n_slots - 1;
-	size_t		s;
-
-	if (t->slots == NULL)
-	{
-		fprintf(stderr, "itemdup: internal error: interning into a sealed Dataset\n");
-		abort();
-	}
-	h = t->hash(bytes, len);
-	for (s = h.lo & mask;; s = (s + 1) & mask)
-	{
-		uint32_t	v = t->slots[s];
-		size_t		klen;
-		const void *k;
-
-		if (v == 0)
-			break;
-		k = key_of(ctx, v - 1, buf, &klen);
-		if (klen == len && memcmp(k, bytes, len) == 0)
-		{
-			*slot = s;
-			return v - 1;
-		}
-		/* a probe past another key; a collision only when the whole hash matched */
-		if (collisions != NULL)
-		{
-			KeyHash		o = t->hash(k, klen);
-
-			if (o.lo == h.lo && o.hi == h.hi)
-				(*collisions)++;
-		}
-	}
-	*slot = s;
-	return KEY_NONE;
-}
-
-/* A read-only lookup: the value of bytes, KEY_NONE when absent or the table is sealed. */
-static uint32_t
-idtable_get(const IdTable *t, const void *bytes, size_t len, IdKeyFn key_of, const void *ctx)
-{
-	size_t		slot;
-
-	if (t->slots == NULL)
-		return KEY_NONE;		/* sealed */
-	return idtable_probe(t, bytes, len, key_of, ctx, &slot, NULL);
-}
-
-uint32_t
-keys_idtable_find(IdTable *t, const void *bytes, size_t len, IdKeyFn key_of,
-				  const void *ctx, size_t *slot)
-{
-	return idtable_probe(t, bytes, len, key_of, ctx, slot, &t->collisions);
-}
-
-static void
-idtable_grow(IdTable *t, IdKeyFn key_of, const void *ctx)
-{
-	unsigned char buf[IDKEY_MAX];
-	size_t		n_slots = t->n_slots * 2;
-	uint32_t   *slots = xcalloc(n_slots, sizeof(uint32_t));
-
-	/* no hash is kept (4 bytes a slot): each value's key is hashed again */
-	for (size_t i = 0; i < t->n_slots; i++)
-	{
-		uint32_t	v = t->slots[i];
-		size_t		klen;
-		const void *k;
-		size_t		s;
-
-		if (v == 0)
-			continue;
-		k = key_of(ctx, v - 1, buf, &klen);
-		s = t->hash(k, klen).lo & (n_slots - 1);
-		while (slots[s] != 0)
-			s = (s + 1) & (n_slots - 1);
-		slots[s] = v;
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->n_slots = n_slots;
-}
-
 uint32_t
 keys_lookup(const Interner *in, const void *bytes, size_t len)
 {
-	return idtable_get(&in->table, bytes, len, interner_key, in);
-}
-
-void
-keys_idtable_put(IdTable *t, size_t slot, uint32_t v, IdKeyFn key_of, const void *ctx)
-{
-	assert(t->slots[slot] == 0 && v < UINT32_MAX - 1);
-	t->slots[slot] = v + 1;
-	t->n++;
-	if (t->n * 2 > t->n_slots)
-		idtable_grow(t, key_of, ctx);
+	return keys_idtable_get(&in->table, bytes, len, interner_key, in);
 }
 
 void
@@ -228,17 +102,6 @@ keys_dataset_init(Dataset *ds, KeyHashFn hash)
 }
 
 void
-keys_dataset_expect(Dataset *ds, size_t items)
-{
-	/* an estimate too high costs address space, pages only where rows land */
-	if (ds->item_ids.n == 0 && items > ds->item_ids.n_slots / 2 && items < ((size_t) 1 << 30))
-	{
-		keys_idtable_free(&ds->item_ids);
-		keys_idtable_init(&ds->item_ids, ds->item_ids.hash, items);
-	}
-}
-
-void
 keys_dataset_free(Dataset *ds)
 {
 	arena_free(&ds->arena);
@@ -257,23 +120,6 @@ keys_dataset_free(Dataset *ds)
 	keys_idtable_free(&ds->gkeys);
 	keys_idtable_free(&ds->item_ids);
 	memset(ds, 0, sizeof(*ds));
-}
-
-void
-keys_dataset_seal(Dataset *ds)
-{
-	/* the read's tables go first: the cross-institution ones are built in their place */
-	keys_idtable_free(&ds->item_ids);
-	keys_idtable_free(&ds->names);
-	keys_idtable_free(&ds->keys);
-	keys_idtable_free(&ds->pkeys.table);	/* its bytes stay: the published model prints them */
-	vec_free(&ds->item_times);
-	keys_dataset_finish(ds);
-	keys_idtable_free(&ds->gnames);
-	keys_idtable_free(&ds->gkeys);
-	vec_free(&ds->gname_rep);
-	vec_free(&ds->gkey_rep);
-	/* institutions stay whole: publish prints them by id */
 }
 
 void
@@ -597,16 +443,27 @@ apply_snapshot_rule(Dataset *ds, uint32_t idx, const char *item_id, size_t len)
 				   &VEC_AT(&ds->item_times, ItemTime, prev)))
 	{
 		p->superseded = true;
-		ds->item_ids.slots[slot] = idx + 1;
+		keys_idtable_set(&ds->item_ids, slot, idx, item_key, ds);
 	}
 	else
 		it->superseded = true;
 }
 
+void
+keys_dataset_expect(Dataset *ds, size_t items)
+{
+	/* per row: an item_id, 2 keys (1.8 in the generator's data), 1/8 name (0.13) */
+	if (items >= ((size_t) 1 << 29))
+		return;
+	keys_idtable_reserve(&ds->item_ids, items, item_key, ds);
+	keys_idtable_reserve(&ds->keys, 2 * items, key_key, ds);
+	keys_idtable_reserve(&ds->names, items / 8, name_key, ds);
+}
+
 uint32_t
 keys_find_item(const Dataset *ds, const char *item_id, size_t len)
 {
-	return idtable_get(&ds->item_ids, item_id, len, item_key, ds);
+	return keys_idtable_get(&ds->item_ids, item_id, len, item_key, ds);
 }
 
 void
@@ -641,6 +498,26 @@ keys_dataset_finish(Dataset *ds)
 		if (!is_new)
 			ds->gkey_rep.len--;
 	}
+}
+
+void
+keys_dataset_seal(Dataset *ds)
+{
+	/* the read's tables go first: the cross-institution ones are built in their place */
+	keys_idtable_free(&ds->item_ids);
+	keys_idtable_free(&ds->names);
+	keys_idtable_free(&ds->keys);
+	keys_idtable_free(&ds->pkeys.table);	/* its bytes stay: the published model prints them */
+	vec_free(&ds->item_times);
+	/* in their place, sized for the most there can be: no growth rehashes them */
+	keys_idtable_reserve(&ds->gnames, ds->names.n, gname_key, ds);
+	keys_idtable_reserve(&ds->gkeys, ds->keys.n, gkey_key, ds);
+	keys_dataset_finish(ds);
+	keys_idtable_free(&ds->gnames);
+	keys_idtable_free(&ds->gkeys);
+	vec_free(&ds->gname_rep);
+	vec_free(&ds->gkey_rep);
+	/* institutions stay whole: publish prints them by id */
 }
 
 uint32_t

@@ -44,18 +44,25 @@ KeyHash		keys_hash_xxh3(const void *bytes, size_t len);
 
 /*
  * IdTable — values (dense ids, or Item indexes) found by the bytes of their
- * key without keeping the key or its hash: each slot is the value + 1 (0 =
- * empty), 4 bytes at most half full, and the caller's IdKeyFn rebuilds a
- * value's key from the data set so that every candidate is confirmed by
- * comparing the full key bytes (a collision can never join two keys).
- * docs/SCALING.md "Memory model".
+ * key without keeping the key: each slot is 4 bytes, at most half full;
+ * with n_slots = 2^bits its low bits hold the value + 1 (0 = empty) and its
+ * other 32 - bits bits a tag, hash bits the slot index does not use (10 at
+ * 2^22 slots, 1 at the most, 2^31).  A probe calls the caller's IdKeyFn,
+ * which rebuilds a value's key from the data set, only for a slot whose tag
+ * matches, and confirms it by comparing the full key bytes (a collision can
+ * never join two keys); a probe for a new key mostly reads no key at all.
+ * Growing hashes every key again (a tag is not the whole hash): the read's
+ * big tables are sized from the planner's estimate instead
+ * (keys_dataset_expect).  docs/SCALING.md "Memory model".
  */
 typedef struct IdTable
 {
-	uint32_t   *slots;			/* value + 1; 0 = empty; NULL once sealed */
-	size_t		n_slots;		/* power of two */
+	uint32_t   *slots;			/* tag, value + 1; 0 = empty; NULL once sealed */
+	size_t		n_slots;		/* 2^bits */
+	unsigned	bits;
 	size_t		n;				/* values stored (ids handed out) */
 	uint64_t	collisions;		/* full-hash hits whose keys differed */
+	KeyHash		found;			/* the hash of the last find's key, for put and set */
 	KeyHashFn	hash;
 } IdTable;
 
@@ -68,6 +75,9 @@ typedef const void *(*IdKeyFn) (const void *ctx, uint32_t v, unsigned char *buf,
 void		keys_idtable_init(IdTable *t, KeyHashFn hash, size_t expected);
 void		keys_idtable_free(IdTable *t);
 
+/* keys_idtable_reserve — grow once (rehashing) so expected values in all fit without growing */
+void		keys_idtable_reserve(IdTable *t, size_t expected, IdKeyFn key_of, const void *ctx);
+
 /*
  * keys_idtable_find — the value whose key is bytes (KEY_NONE when none);
  * *slot is where it is, or the empty slot where it would go.
@@ -75,11 +85,20 @@ void		keys_idtable_free(IdTable *t);
 uint32_t	keys_idtable_find(IdTable *t, const void *bytes, size_t len,
 							  IdKeyFn key_of, const void *ctx, size_t *slot);
 
+/* keys_idtable_get — a read-only find: KEY_NONE also when the table is sealed */
+uint32_t	keys_idtable_get(const IdTable *t, const void *bytes, size_t len,
+							 IdKeyFn key_of, const void *ctx);
+
 /*
  * keys_idtable_put — store v at the empty slot the last find returned;
- * grows the table (rehashing every value's key) past half full.
+ * grows the table (rehashing every value's key) past half full, or when
+ * v needs more value bits than a slot has (an Item index past n_slots - 2).
  */
 void		keys_idtable_put(IdTable *t, size_t slot, uint32_t v, IdKeyFn key_of,
+							 const void *ctx);
+
+/* keys_idtable_set — the slot the last find hit holds v instead (the same key's) */
+void		keys_idtable_set(IdTable *t, size_t slot, uint32_t v, IdKeyFn key_of,
 							 const void *ctx);
 
 /*
@@ -188,9 +207,11 @@ void		keys_dataset_init(Dataset *ds, KeyHashFn hash);
 void		keys_dataset_free(Dataset *ds);
 
 /*
- * keys_dataset_expect — size the item_id table for about items rows (the
- * planner's estimate) before the first keys_add_item, so it never grows
- * (and never holds two tables at once) during the read.
+ * keys_dataset_expect — size the read's tables for about items rows (the
+ * planner's estimate, believable: the caller caps it) before the first
+ * keys_add_item: the item_id table for items, the keys for 2 per row, the
+ * names for 1 in 8, so that they do not grow (each growth rehashes every
+ * key) when the estimate is right; a table past its share grows as usual.
  */
 void		keys_dataset_expect(Dataset *ds, size_t items);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include "copyfmt.h"
@@ -405,6 +406,25 @@ estimate_rows(DbConn *c, const char *quoted)
 	return n;
 }
 
+/*
+ * The estimate as far as it sizes the read's tables (keys_dataset_expect,
+ * up to ~50 B of slots per estimated row): at most physical memory / 512
+ * rows, so a wild estimate costs at most ~1/10 of the machine's memory; a
+ * larger source than that needs more than a third of it for its data set
+ * alone and grows its tables as it reads.  docs/SCALING.md "Memory model".
+ */
+static size_t
+presize_rows(int64_t estimate)
+{
+	long		pages = sysconf(_SC_PHYS_PAGES);
+	long		page = sysconf(_SC_PAGESIZE);
+	size_t		cap = pages > 0 && page > 0 ? (size_t) pages / 512 * (size_t) page : 0;
+
+	if (estimate <= 0)
+		return 0;
+	return (uint64_t) estimate < cap ? (size_t) estimate : cap;
+}
+
 /* itemdup.institution_map into map, inside the read transaction. */
 static bool
 load_institution_map(DbConn *c, InstitutionMap *map, char *err, size_t errlen)
@@ -701,7 +721,7 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 		goto cleanup;
 	if (!in_tx)
 		ctx.estimate = estimate_rows(c, st->source_quoted);
-	keys_dataset_expect(ds, ctx.estimate > 0 ? (size_t) ctx.estimate : 0);
+	keys_dataset_expect(ds, presize_rows(ctx.estimate));
 	if (db_interrupted())
 	{
 		snprintf(err, errlen, "interrupted by a signal before reading the source");

@@ -191,6 +191,13 @@ word_key(const void *ctx, uint32_t v, unsigned char *buf, size_t *len)
 	return ws->w[v];
 }
 
+/* Values past 40 stand for the same words: value v's key is words[v % 40]. */
+static const void *
+wide_word_key(const void *ctx, uint32_t v, unsigned char *buf, size_t *len)
+{
+	return word_key(ctx, v % 40, buf, len);
+}
+
 /*
  * An IdTable keeps no key: every hit is confirmed through key_of.  With
  * every hash equal, and with the real one: growth from 1024 slots past
@@ -229,7 +236,7 @@ START_TEST(test_idtable_growth_absent_collisions)
 
 	/* the snapshot rule's move: the slot of w7 now holds value 9 */
 	ck_assert_uint_eq(keys_idtable_find(&t, "w7", 2, word_key, &ws, &slot), 7);
-	t.slots[slot] = 9 + 1;
+	keys_idtable_set(&t, slot, 9, word_key, &ws);
 	ck_assert_uint_eq(keys_idtable_find(&t, "w9", 2, word_key, &ws, &slot), 9);
 	keys_idtable_free(&t);
 	ck_assert_ptr_null(t.slots);
@@ -255,6 +262,190 @@ START_TEST(test_idtable_expected_size)
 	}
 	ck_assert_uint_eq(t.n_slots, n_slots);
 	keys_idtable_free(&t);
+}
+END_TEST
+
+/* Hashes that split the tag from the slot index (keys.h "IdTable"). */
+static KeyHash
+home_only_hash(const void *bytes, size_t len)
+{
+	KeyHash		h = keys_hash_xxh3(bytes, len);
+
+	h.lo = 5;					/* one home slot for all: every probe passes every value */
+	return h;
+}
+
+static KeyHash
+tag_only_hash(const void *bytes, size_t len)
+{
+	KeyHash		h = keys_hash_xxh3(bytes, len);
+
+	/* every tag equal (hi's top 32 bits), the whole hash still distinct */
+	h.hi &= UINT32_MAX;
+	h.lo &= 7;					/* 8 homes: long runs of equal tags */
+	return h;
+}
+
+static int	key_reads;
+
+static const void *
+counted_word_key(const void *ctx, uint32_t v, unsigned char *buf, size_t *len)
+{
+	key_reads++;
+	return word_key(ctx, v, buf, len);
+}
+
+/*
+ * A probe reads a value's key only when the slot's tag matches: with every
+ * key on one probe path, adding 2,000 new keys reads few of them (the old
+ * table read every one it passed: ~2 million).  With every tag equal, the
+ * full key bytes still tell all keys apart, and a hit on an equal tag
+ * whose whole hash differs is no collision.
+ */
+START_TEST(test_idtable_tags)
+{
+	static Words ws;
+	IdTable		t;
+	size_t		slot;
+	const int	n = 2000;
+
+	for (int i = 0; i < n; i++)
+		snprintf(ws.w[i], sizeof(ws.w[i]), "t%d", i);
+	keys_idtable_init(&t, _i ? tag_only_hash : home_only_hash, 4 * (size_t) n);
+	key_reads = 0;
+	for (int i = 0; i < n; i++)
+	{
+		ck_assert_uint_eq(keys_idtable_find(&t, ws.w[i], strlen(ws.w[i]), counted_word_key,
+											&ws, &slot), KEY_NONE);
+		keys_idtable_put(&t, slot, (uint32_t) i, counted_word_key, &ws);
+	}
+	if (_i == 0)
+		ck_assert_int_lt(key_reads, n);	/* tags of 14 bits: ~n * n / 2 / 2^14 */
+	else
+		ck_assert_int_gt(key_reads, n * 10);	/* equal tags: the keys are read */
+	for (int i = n - 1; i >= 0; i--)
+		ck_assert_uint_eq(keys_idtable_find(&t, ws.w[i], strlen(ws.w[i]), counted_word_key,
+											&ws, &slot), (uint32_t) i);
+	ck_assert_uint_eq(keys_idtable_find(&t, "t", 1, counted_word_key, &ws, &slot), KEY_NONE);
+	ck_assert_uint_eq(keys_idtable_find(&t, "t20000", 6, counted_word_key, &ws, &slot),
+					  KEY_NONE);
+	ck_assert_uint_eq(t.n, (size_t) n);
+	ck_assert_uint_eq(t.collisions, 0);
+	keys_idtable_free(&t);
+}
+END_TEST
+
+/*
+ * Values past a slot's value bits (an Item index past n_slots - 2, the
+ * snapshot rule's) grow the table, on put and on set, and every value
+ * stays found under its key.
+ */
+START_TEST(test_idtable_wide_values)
+{
+	static Words ws;
+	IdTable		t;
+	size_t		slot;
+
+	for (int i = 0; i < 40; i++)
+		snprintf(ws.w[i], sizeof(ws.w[i]), "v%d", i);
+	keys_idtable_init(&t, _i ? const_hash : NULL, 0);
+	for (uint32_t i = 0; i < 30; i++)
+	{
+		ck_assert_uint_eq(keys_idtable_find(&t, ws.w[i], strlen(ws.w[i]), word_key, &ws, &slot),
+						  KEY_NONE);
+		keys_idtable_put(&t, slot, i, word_key, &ws);
+	}
+	/* word_key reads w[v % 40]: value 3000 + 30's key is "v30", past 1,022 */
+	ck_assert_uint_eq(t.n_slots, 1024);
+	(void) keys_idtable_find(&t, "v30", 3, wide_word_key, &ws, &slot);
+	keys_idtable_put(&t, slot, 3030, wide_word_key, &ws);
+	ck_assert_uint_ge(t.n_slots, 4096);
+	ck_assert_uint_eq(keys_idtable_find(&t, "v7", 2, wide_word_key, &ws, &slot), 7);
+	keys_idtable_set(&t, slot, 9007, wide_word_key, &ws);
+	ck_assert_uint_ge(t.n_slots, 16384);
+	ck_assert_uint_eq(keys_idtable_find(&t, "v7", 2, wide_word_key, &ws, &slot), 9007);
+	ck_assert_uint_eq(keys_idtable_find(&t, "v30", 3, wide_word_key, &ws, &slot), 3030);
+	for (uint32_t i = 0; i < 30; i++)
+		if (i != 7)
+			ck_assert_uint_eq(keys_idtable_find(&t, ws.w[i], strlen(ws.w[i]), wide_word_key,
+												&ws, &slot), i);
+	ck_assert_uint_eq(t.n, 31);
+	keys_idtable_free(&t);
+}
+END_TEST
+
+/* The rows of the presize test: items repeat (snapshots), names and keys too. */
+static void
+presize_rows(Dataset *ds)
+{
+	TuRow		r = {0};
+	char		id[32],
+				json[256];
+
+	for (int i = 0; i < 3000; i++)
+	{
+		snprintf(id, sizeof(id), "item-%d", i % 2600);
+		r.item_id = id;
+		r.updated_at = i % 7;
+		r.row_hash = (uint64_t) i * 2654435761u;
+		r.institution_id = i % 3 ? "ins_1" : "ins_2";
+		snprintf(json, sizeof(json), "{\"accounts\":[{\"name\":\"Name %d\",\"mask\":\"%04d\"},"
+				 "{\"name\":\"Other %d\",\"mask\":\"%02d\"}]}", i % 400, i % 900, i % 130, i % 97);
+		(void) tu_add(ds, &r, json, NULL);
+	}
+}
+
+/*
+ * keys_dataset_expect from an estimate far too small (grows as it reads),
+ * right, or far too large (no growth): the same ids for every key, name,
+ * cross-institution id and snapshot winner as without an estimate.
+ */
+START_TEST(test_dataset_expect_wrong_estimates)
+{
+	const size_t est[] = {0, 10, 3000, 300000};
+	Dataset		ds[4];
+	size_t		slots[4];
+
+	for (int e = 0; e < 4; e++)
+	{
+		keys_dataset_init(&ds[e], NULL);
+		keys_dataset_expect(&ds[e], est[e]);
+		slots[e] = ds[e].keys.n_slots;
+		presize_rows(&ds[e]);
+	}
+	ck_assert_uint_gt(ds[0].keys.n_slots, slots[0]);	/* grew */
+	ck_assert_uint_gt(ds[1].keys.n_slots, slots[1]);
+	ck_assert_uint_eq(ds[2].keys.n_slots, slots[2]);	/* sized for it */
+	ck_assert_uint_eq(ds[3].keys.n_slots, slots[3]);
+	ck_assert_uint_ge(ds[3].item_ids.n_slots, 600000);
+	ck_assert_uint_gt(ds[0].keys.n, 1000);
+	for (int e = 1; e < 4; e++)
+	{
+		ck_assert_uint_eq(ds[e].keys.n, ds[0].keys.n);
+		ck_assert_uint_eq(ds[e].names.n, ds[0].names.n);
+		ck_assert_uint_eq(ds[e].gkeys.n, ds[0].gkeys.n);
+		ck_assert_uint_eq(ds[e].item_ids.n, 2600);
+		for (size_t i = 0; i < ds[0].items.len; i++)
+		{
+			const Item *a = DS_ITEM(&ds[0], i);
+
+			ck_assert_int_eq(a->superseded, DS_ITEM(&ds[e], i)->superseded);
+			ck_assert_uint_eq(keys_find_item(&ds[e], a->item_id, strlen(a->item_id)),
+							  keys_find_item(&ds[0], a->item_id, strlen(a->item_id)));
+			for (uint32_t k = 0; k < a->n_accounts; k++)
+			{
+				const Account *x = tu_account(&ds[0], (uint32_t) i, k);
+				const Account *y = tu_account(&ds[e], (uint32_t) i, k);
+
+				ck_assert_uint_eq(x->key, y->key);
+				ck_assert_uint_eq(VEC_AT(&ds[0].key_info, KeyInfo, x->key).gkey,
+								  VEC_AT(&ds[e].key_info, KeyInfo, y->key).gkey);
+				ck_assert_uint_eq(keys_account_name(&ds[0], x), keys_account_name(&ds[e], y));
+			}
+		}
+	}
+	for (int e = 0; e < 4; e++)
+		keys_dataset_free(&ds[e]);
 }
 END_TEST
 
@@ -795,6 +986,9 @@ keys_suite(void)
 	tcase_add_test(intern, test_dataset_seal);
 	tcase_add_loop_test(intern, test_idtable_growth_absent_collisions, 0, 2);
 	tcase_add_test(intern, test_idtable_expected_size);
+	tcase_add_loop_test(intern, test_idtable_tags, 0, 2);
+	tcase_add_loop_test(intern, test_idtable_wide_values, 0, 2);
+	tcase_add_test(intern, test_dataset_expect_wrong_estimates);
 	tcase_add_test(intern, test_dataset_same_ids_under_collisions);
 	tcase_add_test(intern, test_arena_strpack);
 	suite_add_tcase(s, intern);
