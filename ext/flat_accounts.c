@@ -23,6 +23,7 @@
 #include "miscadmin.h"
 #include "nodes/execnodes.h"
 #include "utils/builtins.h"
+#include "utils/json.h"
 #include "utils/jsonb.h"
 
 #define FLAT_MAX_ACCOUNTS 1000	/* the text path's too_many_accounts */
@@ -30,6 +31,7 @@
 #define FLAT_MAX_DEPTH 64		/* no value this deep: strict $.**{64} */
 
 PG_FUNCTION_INFO_V1(itemdup_flat_accounts);
+PG_FUNCTION_INFO_V1(itemdup_flat_accounts_text);
 
 /*
  * The size read_flat_accounts.sql compares with 4096: pg_column_size(p), or for a
@@ -93,14 +95,42 @@ object_of(const JsonbValue *v)
 	return NULL;
 }
 
-/* The jsonb datum of c -> key (what jsonb_object_field returns), or null. */
+/*
+ * c -> key (what jsonb_object_field returns), or null: as a jsonb datum
+ * (version 1.1's columns), or as text holding exactly what jsonb_out prints
+ * for it (1.2's), which the COPY to the job ships byte for byte alike
+ * without building a jsonb per value and printing it again.
+ */
 static Datum
-field_datum(JsonbContainer *c, const char *key, bool *isnull)
+field_datum(JsonbContainer *c, const char *key, bool as_text, bool *isnull)
 {
 	JsonbValue	v;
+	StringInfoData out;
 
 	*isnull = !field(c, key, &v);
-	return *isnull ? (Datum) 0 : JsonbPGetDatum(JsonbValueToJsonb(&v));
+	if (*isnull)
+		return (Datum) 0;
+	if (!as_text)
+		return JsonbPGetDatum(JsonbValueToJsonb(&v));
+	switch (v.type)
+	{
+		case jbvNull:
+			return CStringGetTextDatum("null");
+		case jbvBool:
+			return CStringGetTextDatum(v.val.boolean ? "true" : "false");
+		case jbvNumeric:
+			return CStringGetTextDatum(DatumGetCString(DirectFunctionCall1(numeric_out,
+																		   NumericGetDatum(v.val.numeric))));
+		case jbvString:
+			/* jsonb_out's own escaping (a scalar's text has no brackets) */
+			initStringInfo(&out);
+			escape_json(&out, pnstrdup(v.val.string.val, v.val.string.len));
+			return PointerGetDatum(cstring_to_text_with_len(out.data, out.len));
+		default:
+			/* an object or array: jsonb_out's layout ("key": value, ...) */
+			return CStringGetTextDatum(JsonbToCString(NULL, v.val.binary.data,
+													  v.val.binary.len));
+	}
 }
 
 /* The accounts array when the payload is read flat, else NULL. */
@@ -124,7 +154,7 @@ flat_accounts_of(Datum raw, Jsonb *jb)
 
 /* The first row's item columns: item.institution_id, item.error set. */
 static void
-put_item(Jsonb *jb, Datum *values, bool *nulls)
+put_item(Jsonb *jb, bool as_text, Datum *values, bool *nulls)
 {
 	JsonbValue	item,
 				err;
@@ -132,14 +162,14 @@ put_item(Jsonb *jb, Datum *values, bool *nulls)
 
 	if (field(&jb->root, "item", &item))
 		ic = object_of(&item);
-	values[2] = field_datum(ic, "institution_id", &nulls[2]);
+	values[2] = field_datum(ic, "institution_id", as_text, &nulls[2]);
 	values[3] = BoolGetDatum(field(ic, "error", &err) && err.type != jbvNull);
 	nulls[3] = false;
 }
 
 /* One account's columns after the item's: kind, name, mask, ids. */
 static void
-put_account(const JsonbValue *acct, Datum *values, bool *nulls)
+put_account(const JsonbValue *acct, bool as_text, Datum *values, bool *nulls)
 {
 	JsonbContainer *ac = object_of(acct);
 	JsonbContainer *meta = NULL;
@@ -148,10 +178,10 @@ put_account(const JsonbValue *acct, Datum *values, bool *nulls)
 	if (field(ac, "meta", &m))
 		meta = object_of(&m);
 	values[1] = CStringGetTextDatum(ac == NULL ? "x" : meta ? "l" : "o");
-	values[4] = field_datum(meta ? meta : ac, "name", &nulls[4]);
-	values[5] = field_datum(meta ? meta : ac, meta ? "number" : "mask", &nulls[5]);
-	values[6] = field_datum(ac, "persistent_account_id", &nulls[6]);
-	values[7] = field_datum(ac, "institution_type", &nulls[7]);
+	values[4] = field_datum(meta ? meta : ac, "name", as_text, &nulls[4]);
+	values[5] = field_datum(meta ? meta : ac, meta ? "number" : "mask", as_text, &nulls[5]);
+	values[6] = field_datum(ac, "persistent_account_id", as_text, &nulls[6]);
+	values[7] = field_datum(ac, "institution_type", as_text, &nulls[7]);
 }
 
 /*
@@ -187,8 +217,9 @@ start_rows(FunctionCallInfo fcinfo)
 	MemoryContextSwitchTo(old);
 }
 
-Datum
-itemdup_flat_accounts(PG_FUNCTION_ARGS)
+/* Both versions' rows: the values as jsonb (1.1) or as jsonb_out's text (1.2). */
+static Datum
+flat_accounts(FunctionCallInfo fcinfo, bool as_text)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum		raw = PG_GETARG_DATUM(0);
@@ -213,9 +244,23 @@ itemdup_flat_accounts(PG_FUNCTION_ARGS)
 			continue;
 		values[0] = Int64GetDatum(++ord);
 		if (ord == 1)
-			put_item(jb, values, nulls);
-		put_account(&v, values, nulls);
+			put_item(jb, as_text, values, nulls);
+		put_account(&v, as_text, values, nulls);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/* Version 1.1's itemdup.flat_accounts(): jsonb columns (kept for a 1.1 install). */
+Datum
+itemdup_flat_accounts(PG_FUNCTION_ARGS)
+{
+	return flat_accounts(fcinfo, false);
+}
+
+/* Version 1.2's: the same values as text, jsonb_out's bytes. */
+Datum
+itemdup_flat_accounts_text(PG_FUNCTION_ARGS)
+{
+	return flat_accounts(fcinfo, true);
 }

@@ -3,7 +3,7 @@
 # through each path — text, flat by SQL expressions (flat-sql) and flat by
 # itemdup.flat_accounts() of the itemdup_check extension — and compared row
 # by row (docs/SCALING.md)
-plan 25
+plan 27
 run_rc migrate >/dev/null
 q "CREATE EXTENSION itemdup_check" >/dev/null
 # one jsonb source: generated, basic, hostile (every row jsonb accepts), flat.sql
@@ -46,6 +46,16 @@ check_eq "the extension's flat run: the same counts" "$(counts "$T" | cut -d'|' 
 for k in groups items pairs rejects; do
 	check "the extension's flat run: same $k, row by row" cmp -s "$WORK/text.$k" "$WORK/ext.$k"
 done
+# a database still at version 1.1 (jsonb columns) with this library: the same
+# rows; ALTER EXTENSION UPDATE then takes it to 1.2 (text columns)
+q "DROP EXTENSION itemdup_check; CREATE EXTENSION itemdup_check VERSION '1.1'" >/dev/null
+run_rc run --read-path flat --max-reject-ratio 1 >/dev/null
+rows ext11 "$(q "SELECT max(run_id) FROM itemdup.runs")"
+check "the extension at 1.1 (jsonb values): same groups, items, pairs and rejects, row by row" \
+	bash -c "for k in groups items pairs rejects; do cmp -s '$WORK/text.'\$k '$WORK/ext11.'\$k || exit 1; done"
+q "ALTER EXTENSION itemdup_check UPDATE" >/dev/null
+check_eq "ALTER EXTENSION UPDATE takes it to 1.2, whose values are text" "1.2|text" \
+	"$(q "SELECT (SELECT extversion FROM pg_extension WHERE extname = 'itemdup_check') || '|' || format_type(t, NULL) FROM pg_proc p, unnest(p.proallargtypes) WITH ORDINALITY a(t, n) WHERE p.oid = 'itemdup.flat_accounts(jsonb)'::regprocedure AND a.n = 6")"
 # below the results: for every source row, itemdup.flat_accounts() gives the
 # rows and values of the SQL fragment the flat-sql path reads them through
 frag=$(grep -v '^--' sql/queries/read_flat_accounts.sql)
