@@ -23,6 +23,8 @@
 #include "miscadmin.h"
 #include "nodes/execnodes.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/timestamp.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 
@@ -32,6 +34,7 @@
 
 PG_FUNCTION_INFO_V1(itemdup_flat_accounts);
 PG_FUNCTION_INFO_V1(itemdup_flat_accounts_text);
+PG_FUNCTION_INFO_V1(itemdup_epoch_us);
 
 /*
  * The size read_flat_accounts.sql compares with 4096: pg_column_size(p), or for a
@@ -263,4 +266,22 @@ Datum
 itemdup_flat_accounts_text(PG_FUNCTION_ARGS)
 {
 	return flat_accounts(fcinfo, true);
+}
+
+/*
+ * itemdup.epoch_us(ts timestamptz): microseconds since 1970-01-01 UTC when
+ * 0001-01-01 <= ts < 10000-01-01 (UTC), else null (infinite or outside the
+ * years the result tables hold) — exactly read_epoch_us.sql's CASE over
+ * EXTRACT(EPOCH ...), without its numeric arithmetic (version 1.2).
+ */
+Datum
+itemdup_epoch_us(PG_FUNCTION_ARGS)
+{
+	TimestampTz ts = PG_GETARG_TIMESTAMPTZ(0);
+	TimestampTz lo = (TimestampTz) (date2j(1, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+	TimestampTz hi = (TimestampTz) (date2j(10000, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+
+	if (TIMESTAMP_NOT_FINITE(ts) || ts < lo || ts >= hi)
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(ts + (TimestampTz) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
 }

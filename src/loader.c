@@ -354,23 +354,53 @@ sql_body(const char *text)
 }
 
 /*
- * query (a read_*.sql file's text) with :item_columns (read_item_columns.sql),
+ * read_item_columns.sql with its two times put in: read_epoch_us.sql of
+ * each, or read_epoch_us_ext.sql (the same values by itemdup.epoch_us())
+ * when epoch_ext; into out.
+ */
+static void
+item_columns(StrBuf *out, bool epoch_ext)
+{
+	const char *epoch = sql_body(sql_query(epoch_ext ? "read_epoch_us_ext" : "read_epoch_us"));
+	StrBuf		created,
+				updated,
+				a;
+
+	sb_init(&created);
+	sb_init(&updated);
+	sb_init(&a);
+	sb_replace(&created, epoch, ":ts", "created_at::timestamptz");
+	sb_replace(&updated, epoch, ":ts", "updated_at::timestamptz");
+	sb_replace(&a, sql_body(sql_query("read_item_columns")), ":created_us", created.data);
+	sb_replace(out, a.data, ":updated_us", updated.data);
+	sb_free(&created);
+	sb_free(&updated);
+	sb_free(&a);
+}
+
+/*
+ * query (a read_*.sql file's text) with :item_columns (item_columns()),
  * :filters (NULL: none) and :source put in, into sql.
  */
 static void
-fill_query(StrBuf *sql, const char *query, const char *filters, const char *source_quoted)
+fill_query(StrBuf *sql, const char *query, const char *filters, const char *source_quoted,
+		   bool epoch_ext)
 {
 	StrBuf		a,
-				b;
+				b,
+				cols;
 
 	sb_init(&a);
 	sb_init(&b);
-	sb_replace(&a, sql_body(query), ":item_columns", sql_body(sql_query("read_item_columns")));
+	sb_init(&cols);
+	item_columns(&cols, epoch_ext);
+	sb_replace(&a, sql_body(query), ":item_columns", cols.data);
 	sb_replace(&b, a.data, ":filters", filters ? filters : "");
 	/* last: the name is the server's quoting, but may hold any text */
 	sb_replace(sql, b.data, ":source", source_quoted);
 	sb_free(&a);
 	sb_free(&b);
+	sb_free(&cols);
 }
 
 /*
@@ -387,7 +417,7 @@ estimate_rows(DbConn *c, const char *quoted)
 	int64_t		n = 0;
 
 	sb_init(&sql);
-	fill_query(&sql, sql_query("read_estimate"), NULL, quoted);
+	fill_query(&sql, sql_query("read_estimate"), NULL, quoted, false);
 	if (db_query(c, sql.data, 0, NULL, &rows))
 	{
 		cJSON	   *plan = cJSON_Parse(DB_VALUE(&rows, 0, 0));
@@ -515,11 +545,11 @@ copy_sql(StrBuf *sql, const LoadOptions *opt, const LoadStats *st, const char *c
 		sb_replace(&flat, sql_body(sql_query("read_flat")), ":accounts",
 				   sql_body(st->flat_ext ? sql_query("read_flat_accounts_ext")
 							: sql_query("read_flat_accounts")));
-		fill_query(&query, flat.data, filters.data, st->source_quoted);
+		fill_query(&query, flat.data, filters.data, st->source_quoted, st->epoch_ext);
 		sb_free(&flat);
 	}
 	else
-		fill_query(&query, sql_query("read_text"), filters.data, st->source_quoted);
+		fill_query(&query, sql_query("read_text"), filters.data, st->source_quoted, false);
 	sb_replace(sql, sql_body(copy_name), ":query", query.data);
 	sb_free(&filters);
 	sb_free(&query);
@@ -530,7 +560,8 @@ copy_sql(StrBuf *sql, const LoadOptions *opt, const LoadStats *st, const char *c
  * the text one otherwise; --read-path flat or flat-sql on another type fails
  * the run.  The flat rows are made by itemdup.flat_accounts() (extension
  * itemdup_check 1.1) when this role may call it, unless --read-path
- * flat-sql; by read_flat.sql's expressions otherwise.
+ * flat-sql; by read_flat.sql's expressions otherwise.  The Items' times of
+ * such a read are by itemdup.epoch_us() (1.2) when it may be called too.
  */
 static bool
 choose_path(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, LoadStats *st,
@@ -554,6 +585,7 @@ choose_path(DbConn *c, const LoadOptions *opt, LoadCtx *ctx, LoadStats *st,
 		return false;
 	}
 	st->flat_ext = rows.nrows == 1 && strcmp(DB_VALUE(&rows, 0, 0), "t") == 0;
+	st->epoch_ext = st->flat_ext && strcmp(DB_VALUE(&rows, 0, 1), "t") == 0;
 	db_rows_free(&rows);
 	return true;
 }

@@ -86,6 +86,7 @@ typedef struct LoadStats
 	int64_t		items_flat;		/* Items the flat path assembled from flat rows */
 	bool		flat;			/* read through the flat path */
 	bool		flat_ext;		/* ... its rows made by itemdup.flat_accounts() */
+	bool		epoch_ext;		/* ... and its Items' times by itemdup.epoch_us() */
 	char		source_quoted[300]; /* the server's quoting of the source name */
 } LoadStats;
 

@@ -3,7 +3,7 @@
 # through each path — text, flat by SQL expressions (flat-sql) and flat by
 # itemdup.flat_accounts() of the itemdup_check extension — and compared row
 # by row (docs/SCALING.md)
-plan 27
+plan 29
 run_rc migrate >/dev/null
 q "CREATE EXTENSION itemdup_check" >/dev/null
 # one jsonb source: generated, basic, hostile (every row jsonb accepts), flat.sql
@@ -65,6 +65,21 @@ SELECT count(*) FROM (SELECT payload AS p FROM sample.items) r
  WHERE (SELECT array_agg(row($cols)::text ORDER BY a.ord) FROM $frag a)
        IS DISTINCT FROM
        (SELECT array_agg(row($cols)::text ORDER BY a.ord) FROM itemdup.flat_accounts(r.p) a)")"
+# itemdup.epoch_us() = read_epoch_us.sql at every edge of the range it keeps
+epoch=$(grep -v '^--' sql/queries/read_epoch_us.sql | sed 's/:ts/t.ts/g')
+edges="(NULL), ('-infinity'), ('infinity'), ('0001-01-01 00:00:00+00'), ('0001-12-31 23:59:59.999999+00 BC'),
+       ('9999-12-31 23:59:59.999999+00'), ('10000-01-01 00:00:00+00'), ('1969-12-31 23:59:59.999999+00'),
+       ('1970-01-01 00:00:00+00'), ('2026-11-30 12:34:56.789012+00'), ('4713-01-01 00:00:00+00 BC'),
+       ('294276-12-31 23:59:59+00'), ('2000-01-01 00:00:00+00'), ('1999-12-31 23:59:59.999999+00')"
+check_eq "itemdup.epoch_us() = read_epoch_us.sql at each of 14 edges, of which 7 in range" "0|7" \
+	"$(q "SELECT count(*) FILTER (WHERE itemdup.epoch_us(t.ts) IS DISTINCT FROM ($epoch)) || '|' || count(itemdup.epoch_us(t.ts)) FROM (VALUES $edges) t0(ts0), LATERAL (SELECT t0.ts0::timestamptz AS ts) t")"
+q "ALTER DATABASE $PGDATABASE SET track_functions = 'all'"
+run_rc run --read-path flat --max-reject-ratio 1 >/dev/null
+q "ALTER DATABASE $PGDATABASE RESET track_functions"
+epoch_calls() { q "SELECT COALESCE(sum(calls), 0) FROM pg_stat_user_functions WHERE schemaname = 'itemdup' AND funcname = 'epoch_us'"; }
+for _ in $(seq 1 30); do [ "$(epoch_calls)" -gt 0 ] && break; sleep 0.1; done
+check "... and a flat run at 1.2 takes the Items' times from it (one call per time, at least one per Item)" \
+	bash -c "[ $(epoch_calls) -ge $(q "SELECT count(*) FROM sample.items") ]"
 # the hostile jsonb rows got their reasons on the flat path too (the
 # "Production" snapshot of f_snap loses its tie: not a live reject)
 check_eq "flat path rejects by reason" "bad_environment:2 bad_item_id:2 bad_timestamp:1 no_accounts:5 not_object:5 null_payload:1 too_deep:3 too_large:1 too_many_accounts:2" \
