@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -625,12 +626,12 @@ db_copy_in_put(DbConn *c, const char *data, size_t len)
 	bool		failed = PQputCopyData(c->conn, data, (int) len) != 1;
 
 #ifdef ITEMDUP_TEST_HOOKS
-	/* ITEMDUP_COPY_PUT_FAIL=1: the put fails as on a broken connection */
-	static bool put_failed_once = false;
+	/* ITEMDUP_COPY_PUT_FAIL=1: one put (either thread's) fails as on a broken connection */
+	static atomic_bool put_failed_once = false;
 
-	if (!failed && !put_failed_once && testhook_enabled("ITEMDUP_COPY_PUT_FAIL"))
+	if (!failed && testhook_enabled("ITEMDUP_COPY_PUT_FAIL") &&
+		!atomic_exchange(&put_failed_once, true))
 	{
-		put_failed_once = true;
 		snprintf(c->error, sizeof(c->error), "sending COPY data failed (test hook)");
 		copy_in_fail(c, "itemdup: sending COPY data failed");
 		return false;

@@ -223,7 +223,6 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 {
 	uint32_t	n_all;
 	uint32_t   *last;
-	uint32_t   *fill = NULL;
 
 	memset(ix, 0, sizeof(*ix));
 	ix->n_keys = (uint32_t) ds->keys.n;
@@ -252,8 +251,8 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 					last[refs[r]] = no + 1;
 					if (pass == 0)
 						ix->key_offsets[refs[r] + 1]++;
-					else
-						ix->key_item_nos[fill[refs[r]]++] = no;
+					else		/* key_offsets[ref]: the next place of ref's list */
+						ix->key_item_nos[ix->key_offsets[refs[r]]++] = no;
 				}
 			}
 		}
@@ -262,11 +261,11 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 			for (uint32_t k = 0; k < n_all; k++)
 				ix->key_offsets[k + 1] += ix->key_offsets[k];
 			ix->key_item_nos = xmalloc((ix->key_offsets[n_all] + 1) * sizeof(uint32_t));
-			fill = xmalloc((n_all + 1) * sizeof(uint32_t));
-			memcpy(fill, ix->key_offsets, (n_all + 1) * sizeof(uint32_t));
 		}
 	}
-	free(fill);
+	/* each ref's cursor ended at the next one's start: back by one place */
+	memmove(ix->key_offsets + 1, ix->key_offsets, n_all * sizeof(uint32_t));
+	ix->key_offsets[0] = 0;
 	free(last);
 	renumber_keys(ix);
 }
