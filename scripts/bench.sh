@@ -7,7 +7,8 @@
 # has it: make ext-install), `itemdup run --read-path flat-sql` (the same rows
 # by SQL expressions) and `itemdup run --read-path text`.  Prints medians, the ratios
 # itemdup/COPY (both paths) and itemdup/peer, itemdup's peak RSS, its
-# per-stage timers and publish's share of the run.  --write also appends the
+# per-stage timers, publish's share of the run and the published model's own
+# time (written beside matching, from the end of the read).  --write also appends the
 # table to BENCHMARKS.md.  --partitions "1 4 16" then times a dry run with
 # each --partitions N on the same data and records its peak RSS (docs/SCALING.md).
 # `make bench`.
@@ -39,7 +40,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 payload_mb=$(psql -X -Atc "SELECT round(sum(pg_column_size(payload)) / 1e6) FROM sample.items")
 
 now() { date +%s.%N; }
-declare -a T_COPY T_PEER T_RUN T_SQL T_TEXT RSS STAGES PUB
+declare -a T_COPY T_PEER T_RUN T_SQL T_TEXT RSS STAGES PUB MODEL
 for r in $(seq 1 "$ROUNDS"); do
 	s=$(now)
 	psql -X -q -c "\\copy (SELECT item_id, owner_id, environment, institution_id, payload, created_at, updated_at, removed_at FROM itemdup.source_items) TO '/dev/null'"
@@ -53,6 +54,8 @@ for r in $(seq 1 "$ROUNDS"); do
 	RSS+=("$(tail -1 "$work/rss")")
 	STAGES+=("$(psql -X -Atc "SELECT stats FROM itemdup.runs ORDER BY run_id DESC LIMIT 1")")
 	PUB+=("$(sed -n 's/.*STEP 8 publish done elapsed_s=\([0-9.]*\).*/\1/p' "$work/run.log")")
+	# the published model's writer, on its own connection from the end of the read
+	MODEL+=("$(sed -n 's/.*keyed items (\([0-9.]*\) s on its own connection.*/\1/p' "$work/run.log")")
 	s=$(now)
 	build/itemdup run --read-path flat-sql --log-format text 2>/dev/null >/dev/null
 	T_SQL+=("$(python3 -c "print($(now) - $s)")")
@@ -65,20 +68,23 @@ done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 mc=$(median "${T_COPY[@]}"); mp=$(median "${T_PEER[@]}"); mr=$(median "${T_RUN[@]}")
 mt=$(median "${T_TEXT[@]}"); mpub=$(median "${PUB[@]}"); ms=$(median "${T_SQL[@]}")
+mmodel=$(median "${MODEL[@]:-0}")
 rss=$(median "${RSS[@]}")
 pgv=$(psql -X -Atc "SHOW server_version")
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 mem=$(free -g | awk '/Mem:/ {print $2}')
-table=$(python3 - "$ITEMS" "$mc" "$mp" "$mr" "$rss" "$payload_mb" "${STAGES[-1]}" "$mt" "$mpub" "$ms" <<'PY'
+table=$(python3 - "$ITEMS" "$mc" "$mp" "$mr" "$rss" "$payload_mb" "${STAGES[-1]}" "$mt" "$mpub" "$ms" "$mmodel" <<'PY'
 import json, sys
-items, c, p, r, rss, mb, stages, t, pub, sq = sys.argv[1:11]
+items, c, p, r, rss, mb, stages, t, pub, sq, model = sys.argv[1:12]
 items, c, p, r, rss, t, pub, sq = int(items), float(c), float(p), float(r), int(rss), float(t), float(pub or 0), float(sq)
+model = float(model or 0)
 st = json.loads(stages)
 print(f"| {items:,} | {mb} MB | {c:.2f} s | {p:.2f} s | {r:.2f} s ({st.get('read_path', '?')}) "
       f"| {sq:.2f} s | {t:.2f} s | {r / c:.2f} | {sq / c:.2f} | {t / c:.2f} | {r / p:.2f} "
       f"| {rss / 1024:.0f} MiB | {rss * 1024 / items:.0f} B | "
       f"read {st.get('read_s', 0):.2f} / match {st.get('match_s', 0):.2f} / "
-      f"group {st.get('group_s', 0):.2f} / publish {pub:.2f} s ({100 * pub / r:.0f} %) |")
+      f"group {st.get('group_s', 0):.2f} / publish {pub:.2f} s ({100 * pub / r:.0f} %); "
+      f"model {model:.2f} s beside, from the end of the read |")
 PY
 )
 header="| items | payload (jsonb) | bare COPY | SQL peer | itemdup run | --read-path flat-sql | --read-path text | itemdup/COPY | flat-sql/COPY | text/COPY | itemdup/peer | peak RSS | RSS per item | itemdup stages |
