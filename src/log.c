@@ -14,8 +14,9 @@
 
 static LogLevel min_level = LOG_INFO;
 static bool json_lines = false;
-static int	current_step = 0;
-static const char *current_step_name = "";
+/* the step, read by the published model's writer thread too (publish.h) */
+static _Atomic int current_step = 0;
+static const char *_Atomic current_step_name = "";
 static bool step_open = false;
 static double step_started = 0;
 
@@ -87,13 +88,18 @@ put_escaped(const char *s, TextEscStyle style)
 	sb_free(&b);
 }
 
-/* Start a line: the prefix of both formats, up to the message. */
+/*
+ * Start a line: the prefix of both formats, up to the message.  stderr
+ * stays locked until line_end, so a line of the model writer's thread
+ * (publish.h) never lands inside another.
+ */
 static void
 line_begin(LogLevel level, const char *msg, bool step_line)
 {
 	char		ts[80];
 
 	format_ts(ts, sizeof(ts));
+	flockfile(stderr);
 	if (json_lines)
 	{
 		fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"step\":%d,\"step_name\":\"",
@@ -117,6 +123,7 @@ line_end(void)
 {
 	fputs(json_lines ? "}\n" : "\n", stderr);
 	fflush(stderr);
+	funlockfile(stderr);
 }
 
 void

@@ -6,7 +6,7 @@
 # nothing; a run that fails while the model is written leaves no model row
 # and no connection behind; a role that may not open a second connection
 # gets its model written in the publishing transaction, as before.
-plan 22
+plan 23
 run_rc migrate >/dev/null
 load_fixture basic
 load_fixture check_source
@@ -45,6 +45,9 @@ check_eq "... and the run exits 0 with its model published" "0|6|6|6" "$?|$(mode
 check "... logging how long the model took on its own connection" \
 	grep -q "published model: .* keyed items (.* s on its own connection, .* s of it waited for)" "$WORK/pause.err"
 
+# both threads log (every statement at --verbose): each line whole, JSON
+check "a --verbose JSON log of a publishing run: every line parses, the model's statements among them" \
+	bash -c "'$ITEMDUP' run --verbose --log-format json >/dev/null 2>'$WORK/v.err' && python3 -c \"import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; sys.exit(0 if any('[model]' in l['msg'] for l in L) else 1)\" '$WORK/v.err'"
 # the writer fails: the run fails, nothing is published, nothing is left
 q "CREATE FUNCTION public.refuse() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN RAISE EXCEPTION 'model writes refused here'; END \$\$"
 q "CREATE TRIGGER refuse BEFORE INSERT ON itemdup.model_item_pages FOR EACH ROW EXECUTE FUNCTION public.refuse()"
@@ -52,23 +55,23 @@ groups_before=$(q "SELECT count(*) FROM itemdup.result_groups")
 check_eq "a model writer that fails fails the run: exit 1" 1 "$(run_rc run)"
 check "... naming the model and the server's error" \
 	grep -q "publishing failed: writing the published model failed: .*model writes refused here" "$WORK/err"
-check_eq "... run 7 failed, run 6 and its model still published, no result row added" \
-	"failed|6|6|6|$groups_before" \
-	"$(q "SELECT status FROM itemdup.runs WHERE run_id = 7")|$(models)|$(q "SELECT count(*) FROM itemdup.result_groups")"
+check_eq "... run 8 failed, run 7 and its model still published, no result row added" \
+	"failed|7|7|7|$groups_before" \
+	"$(q "SELECT status FROM itemdup.runs WHERE run_id = 8")|$(models)|$(q "SELECT count(*) FROM itemdup.result_groups")"
 check "... and no connection of the job is left" wait_backend_gone
 q "DROP TRIGGER refuse ON itemdup.model_item_pages"
 
 # the run fails in matching while the model is being written
 check_eq "a run that trips --max-pairs while the model is written exits 1" 1 "$(run_rc run --max-pairs 1)"
-check_eq "... run 8 failed; no model row of it; run 6 still published with its model" \
-	"failed|6|6|6" "$(q "SELECT status FROM itemdup.runs WHERE run_id = 8")|$(models)"
+check_eq "... run 9 failed; no model row of it; run 7 still published with its model" \
+	"failed|7|7|7" "$(q "SELECT status FROM itemdup.runs WHERE run_id = 9")|$(models)"
 check "... and no connection of the job is left (the writer stopped and rolled back)" wait_backend_gone
 
 # a role allowed one connection: the model goes into the publishing transaction
 psql -X -q -v ON_ERROR_STOP=1 -f sql/roles.sql >/dev/null 2>&1 || true
 run_rc migrate >/dev/null
 q "DO \$\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 't69_one') THEN CREATE ROLE t69_one LOGIN CONNECTION LIMIT 1; END IF; END\$\$; GRANT itemdup_job TO t69_one; GRANT USAGE ON SCHEMA app TO itemdup_job; GRANT SELECT ON app.items TO itemdup_job"
-check_eq "a role with CONNECTION LIMIT 1 still publishes: exit 0, its model the only one" "0|9|9|9" \
+check_eq "a role with CONNECTION LIMIT 1 still publishes: exit 0, its model the only one" "0|10|10|10" \
 	"$(PGUSER=t69_one run_rc run --log-format text)|$(models)"
 check "... warning that the model is written in the publishing transaction" \
 	grep -q "warning.*no second connection for the published model" "$WORK/err"
