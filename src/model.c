@@ -44,7 +44,7 @@ id_prefix(const char *s)
 }
 
 /* qsort context for the rare equal prefixes (C11 qsort has no argument). */
-static const Dataset *sort_ds;
+static _Thread_local const Dataset *sort_ds;
 
 static int
 cmp_item_id(const void *x, const void *y)
