@@ -12,7 +12,12 @@ cli_line() {
 	local owner=$1 env=$2 inst=$3 json=$4 args
 	args=(--owner "$owner" --environment "$env" --format json)
 	[ "$inst" != - ] && args+=(--institution "$inst")
-	printf '%s' "$json" | "$ITEMDUP" check "${args[@]}" 2>/dev/null |
+	local out rc
+	out=$(printf '%s' "$json" | "$ITEMDUP" check "${args[@]}" 2>/dev/null)
+	rc=$?
+	# a usage error (exit 64) prints no JSON: its exit code stands for it
+	if [ -z "$out" ]; then echo "exit $rc"; return; fi
+	printf '%s' "$out" |
 		python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["verdict"], " ".join("%s/%s/%s=%r" % (m["item_id"], m["owner_id"], m["same_owner"], m["score"]) for m in d["matches"]))'
 }
 corpus() {
@@ -27,9 +32,14 @@ corpus() {
 }
 # explain's score of two pairs (exact), whether they are candidates, and the keys they share
 explain_pair() {
+	local out rc
 	for pair in "I1 I2" "I1 N1"; do
 		# shellcheck disable=SC2086
-		"$ITEMDUP" explain $pair --format json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(repr(d.get("score")), d.get("candidate"), sorted(json.dumps(k, sort_keys=True) for k in (d.get("evidence") or {}).get("shared_keys", [])))'
+		out=$("$ITEMDUP" explain $pair --format json 2>/dev/null)
+		rc=$?
+		# no JSON (I1 N1: N1 has no institution): the exit code stands for it
+		if [ -z "$out" ]; then echo "exit $rc"; continue; fi
+		printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(repr(d.get("score")), d.get("candidate"), sorted(json.dumps(k, sort_keys=True) for k in (d.get("evidence") or {}).get("shared_keys", [])))'
 	done
 }
 # every row of the published model, as one checksum
