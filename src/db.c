@@ -435,6 +435,26 @@ db_exec(DbConn *c, const char *sql)
 }
 
 bool
+db_send(DbConn *c, const char *sql, int nparams, const char *const *params)
+{
+	copy_in_fail(c, "itemdup: COPY abandoned");	/* never a statement inside COPY_IN */
+	c->sqlstate[0] = c->error[0] = '\0';
+	log_statement(c, sql);
+	if (!PQsendQueryParams(c->conn, sql, nparams, NULL, params, NULL, NULL, 0))
+	{
+		set_error(c, NULL);
+		return false;
+	}
+	return true;
+}
+
+bool
+db_wait(DbConn *c)
+{
+	return drain(c);
+}
+
+bool
 db_query(DbConn *c, const char *sql, int nparams, const char *const *params, DbRows *out)
 {
 	PGresult   *res = NULL;

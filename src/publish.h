@@ -43,10 +43,11 @@ typedef struct RunCounts
  * The published model (sql/009, docs/MATCHING.md "The published model") is
  * written by a thread of its own on a connection of its own, started as
  * soon as the source is read, while the run matches, groups and writes its
- * results.  Its transaction commits only after the results' one did, so a
- * model is never in the database without its run's results; between the
- * two commits (or if the second fails) readers take the previous model,
- * which is just as valid a base for check: it carries its own snapshot.
+ * results.  Its transaction, which also deletes the models published
+ * before, commits only after the results' one did, so a model is never in
+ * the database without its run's results; between the two commits (or if
+ * the second fails) readers keep the previous model, which is just as
+ * valid a base for check: it carries its own snapshot.
  * publish_model.c.
  */
 typedef struct ModelInput
@@ -78,8 +79,8 @@ ModelWriter *publish_model_start(DbConn *own, DbConn *main, const ModelInput *in
 bool		publish_model_wait(ModelWriter *w, char *err, size_t errlen) MUSTCHECK;
 
 /*
- * publish_model_commit — after the results committed: commit the model,
- * then delete the models published before.  A failure is a warning (the
+ * publish_model_commit — after the results committed: commit the model
+ * (and the deletion of the models before it).  A failure is a warning (the
  * results stay published; readers keep the previous model): false.
  */
 bool		publish_model_commit(ModelWriter *w);

@@ -390,17 +390,6 @@ cleanup:
 	return ok;
 }
 
-/* Delete every other run's model rows (the models published before). */
-static bool
-prune_model(DbConn *c, const char *const *params)
-{
-	return db_query(c, sql_query("model_prune_items"), 1, params, NULL) &&
-		db_query(c, sql_query("model_prune_keys"), 1, params, NULL) &&
-		db_query(c, sql_query("model_prune_names"), 1, params, NULL) &&
-		db_query(c, sql_query("model_prune_institutions"), 1, params, NULL) &&
-		db_query(c, sql_query("model_prune_runs"), 1, params, NULL);
-}
-
 struct ModelWriter
 {
 	DbConn	   *c;				/* the writer's own connection; the publishing one inline */
@@ -419,8 +408,10 @@ struct ModelWriter
 
 /*
  * The model's rows, in a transaction this opens on the writer's connection
- * (inline: in the publishing transaction, the previous models deleted there
- * too); false on a database error.
+ * (inline: in the publishing transaction), which also deletes the models
+ * published before — so readers go from the old model to the new in one
+ * commit.  The deletion runs on the server while the index is built here.
+ * False on a database error.
  */
 static bool
 write_model(ModelWriter *w, StrBuf *buf)
@@ -433,7 +424,12 @@ write_model(ModelWriter *w, StrBuf *buf)
 	NameRow    *names;
 	uint32_t   *name_no;		/* per name id: its place in the name buckets */
 	unsigned	bits[2];
+	char		run[32];
+	const char *params[1] = {run};
 
+	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
+	ok = (w->inline_ || db_exec(c, sql_query("begin"))) &&
+		db_send(c, sql_query("model_prune"), 1, params);
 	model_index_build(in->ds, &ix);
 	names = name_rows(in, &n_names);
 	name_no = xmalloc((in->ds->names.n + 1) * sizeof(uint32_t));
@@ -442,17 +438,7 @@ write_model(ModelWriter *w, StrBuf *buf)
 		name_no[names[i].name] = (uint32_t) i;
 	bits[0] = model_bucket_bits(ix.n_numbered);
 	bits[1] = model_bucket_bits(n_names);
-	if (w->inline_)
-	{
-		char		run[32];
-		const char *params[1] = {run};
-
-		snprintf(run, sizeof(run), "%" PRId64, in->run_id);
-		ok = prune_model(c, params);
-	}
-	else
-		ok = db_exec(c, sql_query("begin"));
-	ok = ok && copy_meta(c, in, bits, buf) &&
+	ok = ok && db_wait(c) && copy_meta(c, in, bits, buf) &&
 		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, name_no, bits[0], buf);
 	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
 	ok = ok && copy_names(c, in, names, n_names, bits[1], buf) && copy_items(c, in, &ix, buf);
@@ -553,12 +539,9 @@ publish_model_wait(ModelWriter *w, char *err, size_t errlen)
 bool
 publish_model_commit(ModelWriter *w)
 {
-	char		run[32];
-	const char *params[1] = {run};
-
 	assert(!w->running && w->ok && !w->committed);
 	if (w->inline_)
-		return true;			/* committed with the results, the old models deleted */
+		return true;			/* committed with the results */
 	if (!db_exec(w->c, sql_query("commit")))
 	{
 		log_warn("the results are published but their model is not (%s): check and explain "
@@ -566,16 +549,7 @@ publish_model_commit(ModelWriter *w)
 		return false;
 	}
 	w->committed = true;
-	FAILPOINT("publish_model_committed");	/* two models in the tables (t_69) */
-	/* the models published before: a leftover (a kill now) goes with the next publish */
-	snprintf(run, sizeof(run), "%" PRId64, w->in.run_id);
-	if (!db_exec(w->c, sql_query("begin")) || !prune_model(w->c, params) ||
-		!db_exec(w->c, sql_query("commit")))
-	{
-		log_warn("the previous published model was not deleted (%s); the next run deletes it",
-				 db_last_error(w->c));
-		return false;
-	}
+	FAILPOINT("publish_model_committed");	/* before the runs' second prune (t_69) */
 	return true;
 }
 

@@ -1,8 +1,8 @@
 # the published model is written by a thread on a connection of its own
 # while the run matches, groups and writes its results (src/publish.h): it
-# commits only after the results did; between the two commits, or when its
-# commit or the deletion of the previous model is lost, readers use the
-# newest model committed; a writer that fails fails the run and publishes
+# commits only after the results did, deleting the previous model in the
+# same transaction; between the two commits, or when its commit is lost,
+# readers keep the previous model; a writer that fails fails the run and publishes
 # nothing; a run that fails while the model is written leaves no model row
 # and no connection behind; a role that may not open a second connection
 # gets its model written in the publishing transaction, as before.
@@ -27,11 +27,12 @@ check_eq "killed between the commits: run 2 is published, run 1's model is still
 check "... and check answers exactly as before, from run 1's model" diff "$WORK/check1.json" <(check_json)
 check_eq "the next run publishes its own model and deletes run 1's" "0|3|3|3" "$(run_rc run)|$(models)"
 
-# killed after the model committed, before the previous one was deleted
+# killed after the model committed, before the runs' second prune: the
+# model's own transaction deleted run 3's, so the swap was one commit
 rc=$( (ITEMDUP_FAILPOINT=publish_model_committed "$ITEMDUP" run >/dev/null 2>&1; echo $?) 2>/dev/null)
 wait_backend_gone
-check_eq "killed after the model's commit: both models in the tables, run 4 published" "3,4|3,4|4" "$(models)"
-check_eq "... check uses the newest, run 4's" 4 "$(model_used)"
+check_eq "killed after the model's commit: run 4 published, its model the only one (old one gone in the same commit)" "4|4|4" "$(models)"
+check_eq "... check uses it" 4 "$(model_used)"
 check_eq "... and the next run leaves only its own" "0|5|5|5" "$(run_rc run)|$(models)"
 
 # while the model is written there are two connections; the run still ends well
