@@ -91,9 +91,9 @@ number_items(const Dataset *ds, ModelIndex *ix)
 
 /* (hash with the sign bit flipped, ref): unsigned order is the signed hash order, then ref. */
 static inline uint64_t
-key_order(const ModelIndex *ix, uint32_t r)
+key_order(const int64_t *hash, uint32_t r)
 {
-	return (uint64_t) ix->key_hash[r] ^ UINT64_C(0x8000000000000000);
+	return (uint64_t) hash[r] ^ UINT64_C(0x8000000000000000);
 }
 
 static int
@@ -109,13 +109,13 @@ cmp_sort_key(const void *x, const void *y)
 
 /* Sort refs[0..n) by (key_order, ref): insertion sort on a copy, qsort when long. */
 static void
-sort_bucket(const ModelIndex *ix, uint32_t *refs, uint32_t n)
+sort_bucket(const int64_t *hash, uint32_t *refs, uint32_t n)
 {
 	SortKey		small[64];
 	SortKey    *e = n <= 64 ? small : xmalloc(n * sizeof(SortKey));
 
 	for (uint32_t i = 0; i < n; i++)
-		e[i] = (SortKey) {key_order(ix, refs[i]), refs[i]};
+		e[i] = (SortKey) {key_order(hash, refs[i]), refs[i]};
 	if (n > 64)
 		qsort(e, n, sizeof(SortKey), cmp_sort_key);
 	else
@@ -135,10 +135,11 @@ sort_bucket(const ModelIndex *ix, uint32_t *refs, uint32_t n)
 }
 
 /*
- * Every ref's stable hash, and key_no in (signed) hash order, then ref.
- * The hashes are uniform: refs are counted into 2^bits buckets by their
- * top bits (about 16 a bucket, in ref order) and each bucket is sorted, so
- * the only memory besides the results is the bucket counts.
+ * key_no in the (signed) order of the refs' stable hashes, then ref; each
+ * key's top 32 hash bits kept by key_no (the full hashes only while
+ * sorting).  The hashes are uniform: refs are counted into 2^bits buckets
+ * by their top bits (about 16 a bucket, in ref order) and each bucket is
+ * sorted, so the only memory besides the results is the bucket counts.
  */
 static void
 number_keys(const Dataset *ds, ModelIndex *ix)
@@ -146,8 +147,9 @@ number_keys(const Dataset *ds, ModelIndex *ix)
 	uint32_t	n_all = ix->n_keys + ix->n_pkeys;
 	unsigned	bits = 8;
 	uint32_t   *start;
+	int64_t    *hash = xmalloc((n_all + 1) * sizeof(int64_t));
 
-	ix->key_hash = xmalloc((n_all + 1) * sizeof(int64_t));
+	ix->key_top = xmalloc((n_all + 1) * sizeof(uint32_t));
 	ix->key_no_of = xmalloc((n_all + 1) * sizeof(uint32_t));
 	ix->ref_of_no = xmalloc((n_all + 1) * sizeof(uint32_t));
 	while (bits < 24 && ((uint64_t) 16 << bits) < n_all)
@@ -160,7 +162,7 @@ number_keys(const Dataset *ds, ModelIndex *ix)
 			const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, r);
 			const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
 
-			ix->key_hash[r] = model_hash_account(ni->env, ds->institutions.bytes[ni->institution],
+			hash[r] = model_hash_account(ni->env, ds->institutions.bytes[ni->institution],
 												 ni->name, ki->mask);
 		}
 		else
@@ -170,25 +172,29 @@ number_keys(const Dataset *ds, ModelIndex *ix)
 			const char *pid;
 
 			model_pkey_parts(ds, r - ix->n_keys, &env, &inst, &pid);
-			ix->key_hash[r] = model_hash_persistent(env, inst, pid);
+			hash[r] = model_hash_persistent(env, inst, pid);
 		}
-		start[(key_order(ix, r) >> (64 - bits)) + 1]++;
+		start[(key_order(hash, r) >> (64 - bits)) + 1]++;
 	}
 	for (size_t b = 0; b < ((size_t) 1 << bits); b++)
 		start[b + 1] += start[b];
 	/* start[b]: where bucket b's next ref goes */
 	for (uint32_t r = 0; r < n_all; r++)
 	{
-		uint64_t	b = key_order(ix, r) >> (64 - bits);
+		uint64_t	b = key_order(hash, r) >> (64 - bits);
 
 		ix->ref_of_no[start[b]++] = r;
 	}
 	/* start[b] is now bucket b's end: bucket b is [start[b - 1], start[b]) */
 	for (size_t b = 0, from = 0; b < ((size_t) 1 << bits); from = start[b++])
-		sort_bucket(ix, ix->ref_of_no + from, start[b] - (uint32_t) from);
+		sort_bucket(hash, ix->ref_of_no + from, start[b] - (uint32_t) from);
 	for (uint32_t no = 0; no < n_all; no++)
+	{
 		ix->key_no_of[ix->ref_of_no[no]] = no;
+		ix->key_top[no] = (uint32_t) (key_order(hash, ix->ref_of_no[no]) >> 32);
+	}
 	free(start);
+	free(hash);
 }
 
 /* key_no again, densely: only the keys a keyed live Item carries, still in hash order. */
@@ -207,22 +213,71 @@ renumber_keys(ModelIndex *ix)
 			continue;
 		}
 		ix->key_no_of[r] = n;
+		ix->key_top[n] = ix->key_top[no];
 		ix->ref_of_no[n++] = r;
 	}
 	ix->n_numbered = n;
 }
 
+static int
+cmp_u32(const void *x, const void *y)
+{
+	uint32_t	a = *(const uint32_t *) x;
+	uint32_t	b = *(const uint32_t *) y;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * The refs an Item's accounts carry, each once, into out (room for two per
+ * account): account keys, and n_keys + persistent ids.  Sorted to drop
+ * repeats — in place for the usual few, qsort past 32 (an Item may have up
+ * to 1,000 accounts).
+ */
+static uint32_t
+item_refs(const Dataset *ds, const ModelIndex *ix, const Item *it, uint32_t *out)
+{
+	uint32_t	n = 0,
+				m = 0;
+
+	for (uint32_t k = 0; k < it->n_accounts; k++)
+	{
+		const Account *a = DS_ACCOUNT(ds, it->first_account + k);
+
+		if (a->key != KEY_NONE)
+			out[n++] = a->key;
+		if (a->pkey != KEY_NONE)
+			out[n++] = ix->n_keys + a->pkey;
+	}
+	if (n > 32)
+		qsort(out, n, sizeof(uint32_t), cmp_u32);
+	else
+		for (uint32_t i = 1; i < n; i++)
+		{
+			uint32_t	x = out[i],
+						j = i;
+
+			for (; j > 0 && out[j - 1] > x; j--)
+				out[j] = out[j - 1];
+			out[j] = x;
+		}
+	for (uint32_t i = 0; i < n; i++)
+		if (m == 0 || out[i] != out[m - 1])
+			out[m++] = out[i];
+	return m;
+}
+
 /*
  * Two passes over the keyed live items in item_no order: count each key's
- * distinct items, then fill (CSR), so each list is ascending.  last[]
- * remembers the last item that counted a key, so an item with the same
- * key on two accounts counts once.
+ * distinct items, then fill (CSR), so each list is ascending.  An Item
+ * counts once per key however many of its accounts carry it.
  */
 void
 model_index_build(const Dataset *ds, ModelIndex *ix)
 {
 	uint32_t	n_all;
-	uint32_t   *last;
+	uint32_t	max_accounts = 0;
+	uint32_t   *refs;
 
 	memset(ix, 0, sizeof(*ix));
 	ix->n_keys = (uint32_t) ds->keys.n;
@@ -231,29 +286,22 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 	ix->key_offsets = xcalloc(n_all + 2, sizeof(uint32_t));
 	number_items(ds, ix);
 	number_keys(ds, ix);
-	last = xcalloc(n_all + 1, sizeof(uint32_t));
+	for (uint32_t no = 0; no < ix->n_items; no++)
+		if (DS_ITEM(ds, ix->item_of_no[no])->n_accounts > max_accounts)
+			max_accounts = DS_ITEM(ds, ix->item_of_no[no])->n_accounts;
+	refs = xmalloc((2 * (size_t) max_accounts + 1) * sizeof(uint32_t));
 	for (int pass = 0; pass < 2; pass++)
 	{
-		memset(last, 0, (n_all + 1) * sizeof(uint32_t));
 		for (uint32_t no = 0; no < ix->n_items; no++)
 		{
-			const Item *it = DS_ITEM(ds, ix->item_of_no[no]);
+			uint32_t	n = item_refs(ds, ix, DS_ITEM(ds, ix->item_of_no[no]), refs);
 
-			for (uint32_t k = 0; k < it->n_accounts; k++)
+			for (uint32_t i = 0; i < n; i++)
 			{
-				const Account *a = DS_ACCOUNT(ds, it->first_account + k);
-				uint32_t	refs[2] = {a->key, a->pkey == KEY_NONE ? KEY_NONE : ix->n_keys + a->pkey};
-
-				for (int r = 0; r < 2; r++)
-				{
-					if (refs[r] == KEY_NONE || last[refs[r]] == no + 1)
-						continue;
-					last[refs[r]] = no + 1;
-					if (pass == 0)
-						ix->key_offsets[refs[r] + 1]++;
-					else		/* key_offsets[ref]: the next place of ref's list */
-						ix->key_item_nos[ix->key_offsets[refs[r]]++] = no;
-				}
+				if (pass == 0)
+					ix->key_offsets[refs[i] + 1]++;
+				else			/* key_offsets[ref]: the next place of ref's list */
+					ix->key_item_nos[ix->key_offsets[refs[i]]++] = no;
 			}
 		}
 		if (pass == 0)
@@ -266,7 +314,7 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 	/* each ref's cursor ended at the next one's start: back by one place */
 	memmove(ix->key_offsets + 1, ix->key_offsets, n_all * sizeof(uint32_t));
 	ix->key_offsets[0] = 0;
-	free(last);
+	free(refs);
 	renumber_keys(ix);
 }
 
@@ -275,7 +323,7 @@ model_index_free(ModelIndex *ix)
 {
 	free(ix->key_offsets);
 	free(ix->key_item_nos);
-	free(ix->key_hash);
+	free(ix->key_top);
 	free(ix->key_no_of);
 	free(ix->ref_of_no);
 	free(ix->item_of_no);

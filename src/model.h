@@ -26,7 +26,7 @@
  * A "ref" is a key in the Dataset's terms: an account key id, or n_keys +
  * a persistent id.  Published numbers follow the stored indexes' order, so
  * that the COPY appends to each b-tree instead of inserting at random:
- * key_no in key_hash order, item_no in item_id order.  Only keys some
+ * key_no in hash order, item_no in item_id order.  Only keys some
  * keyed live Item carries are numbered (key_no 0..n_numbered-1, no gaps):
  * the packed model (model_pack.h) finds a key_no by its place in a bucket.
  */
@@ -36,13 +36,23 @@ typedef struct ModelIndex
 	uint32_t	n_pkeys;		/* persistent ids: refs n_keys.. */
 	uint32_t   *key_offsets;	/* per ref, into key_item_nos (n_keys + n_pkeys + 1) */
 	uint32_t   *key_item_nos;	/* item_no carrying each key, ascending */
-	int64_t    *key_hash;		/* per ref: model_hash_account / model_hash_persistent */
+	uint32_t   *key_top;		/* per key_no: its hash's top 32 bits, sign bit flipped */
 	uint32_t   *key_no_of;		/* per ref: its published key_no (KEY_NONE: carried by no live Item) */
 	uint32_t   *ref_of_no;		/* per key_no: its ref */
 	uint32_t	n_numbered;		/* keys with a key_no */
 	uint32_t   *item_of_no;		/* per item_no: the Dataset index */
 	uint32_t	n_items;
 } ModelIndex;
+
+/*
+ * A hash with only the top 32 bits of a key's (key_top): model_bucket gives
+ * the key's bucket from it for any bits up to 32 (the model uses 24 at most).
+ */
+static inline int64_t
+model_top_hash(uint32_t top)
+{
+	return (int64_t) (((uint64_t) top << 32) ^ UINT64_C(0x8000000000000000));
+}
 
 /* model_index_build — number the keyed live Items and the keys, list each key's Items. */
 void		model_index_build(const Dataset *ds, ModelIndex *ix);

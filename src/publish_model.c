@@ -215,7 +215,7 @@ key_entry_hash(const void *ctx, size_t no)
 {
 	const KeyEntries *e = ctx;
 
-	return e->ix->key_hash[e->ix->ref_of_no[no]];
+	return model_top_hash(e->ix->key_top[no]);
 }
 
 static void

@@ -78,12 +78,12 @@ side_of(const Dataset *ds, const ModelIndex *ix, uint32_t item, int64_t *keys, i
 	return s;
 }
 
-static void
+static uint32_t
 add(Dataset *ds, const char *id, const char *owner, const char *json)
 {
 	TuRow		r = {.item_id = id, .owner_id = owner, .created_at = 1, .updated_at = 1};
 
-	(void) tu_add(ds, &r, json, NULL);
+	return tu_add(ds, &r, json, NULL);
 }
 
 START_TEST(model_scores_equal_run_scores)
@@ -180,10 +180,31 @@ START_TEST(model_hash_of_long_parts_is_the_same_function)
 }
 END_TEST
 
+/* A ref's stable hash, as model.c computes it. */
+static int64_t
+ref_hash(const Dataset *ds, const ModelIndex *ix, uint32_t r)
+{
+	int			env;
+	const char *inst;
+	const char *pid;
+
+	if (r < ix->n_keys)
+	{
+		const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, r);
+		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
+
+		return model_hash_account(ni->env, ds->institutions.bytes[ni->institution], ni->name,
+								  ki->mask);
+	}
+	model_pkey_parts(ds, r - ix->n_keys, &env, &inst, &pid);
+	return model_hash_persistent(env, inst, pid);
+}
+
 /*
- * key_no is the signed hash order, ties by ref, every ref once: with real
- * hashes over many buckets (insertion sorts) and with every hash the same
- * (one bucket of them all: the long-bucket sort, order by ref).
+ * key_no is the signed hash order, ties by ref, every ref once, and key_top
+ * its hash's top bits: with real hashes over many buckets (insertion sorts)
+ * and with every hash the same (one bucket of them all: the long-bucket
+ * sort, order by ref).
  */
 static void
 check_key_numbering(bool constant)
@@ -194,6 +215,7 @@ check_key_numbering(bool constant)
 				id[16];
 	uint32_t	n_all;
 	uint8_t    *seen;
+	int64_t    *h;
 
 	keys_dataset_init(&ds, NULL);
 	for (int i = 0; i < 700; i++)
@@ -207,9 +229,13 @@ check_key_numbering(bool constant)
 	}
 	model_test_constant_hash(constant);
 	model_index_build(&ds, &ix);
-	model_test_constant_hash(false);
 	n_all = ix.n_keys + ix.n_pkeys;
+	h = malloc(n_all * sizeof(int64_t));
+	for (uint32_t r = 0; r < n_all; r++)
+		h[r] = ref_hash(&ds, &ix, r);
+	model_test_constant_hash(false);
 	ck_assert_uint_eq(n_all, 700 + 40 + 700);
+	ck_assert_uint_eq(ix.n_numbered, n_all);
 	seen = calloc(n_all, 1);
 	for (uint32_t no = 0; no < n_all; no++)
 	{
@@ -217,18 +243,58 @@ check_key_numbering(bool constant)
 
 		ck_assert(r < n_all && !seen[r]);
 		seen[r] = 1;
+		ck_assert(ix.key_no_of[r] == no);
+		ck_assert_uint_eq(model_bucket(model_top_hash(ix.key_top[no]), 24), model_bucket(h[r], 24));
 		if (no > 0)
 		{
 			uint32_t	p = ix.ref_of_no[no - 1];
 
-			ck_assert(ix.key_hash[p] < ix.key_hash[r] ||
-					  (ix.key_hash[p] == ix.key_hash[r] && p < r));
+			ck_assert(h[p] < h[r] || (h[p] == h[r] && p < r));
 		}
 	}
+	free(h);
 	free(seen);
 	model_index_free(&ix);
 	keys_dataset_free(&ds);
 }
+
+/*
+ * An Item lists under a key once however many of its accounts carry it:
+ * a few repeats (sorted in place) and 40 accounts (the qsort path).
+ */
+START_TEST(model_index_lists_an_item_once_per_key)
+{
+	Dataset		ds;
+	ModelIndex	ix;
+	StrBuf		j;
+	uint32_t	a,
+				b;
+
+	keys_dataset_init(&ds, NULL);
+	sb_init(&j);
+	sb_puts(&j, "{\"item\":{\"institution_id\":\"ins_1\"},\"accounts\":[");
+	for (int i = 0; i < 40; i++)
+		sb_printf(&j, "%s{\"name\":\"Checking\",\"mask\":\"%s\",\"persistent_account_id\":\"p\"}",
+				  i ? "," : "", i % 2 ? "1234" : "5678");
+	sb_puts(&j, "]}");
+	a = add(&ds, "a", NULL, j.data);
+	b = add(&ds, "b", NULL, "{\"item\":{\"institution_id\":\"ins_1\"},\"accounts\":["
+			"{\"name\":\"Checking\",\"mask\":\"1234\"},{\"name\":\"checking\",\"mask\":\"1234\"}]}");
+	model_index_build(&ds, &ix);
+	/* two account keys and one persistent id; every list has its Items once */
+	ck_assert_uint_eq(ix.n_numbered, 3);
+	ck_assert_uint_eq(model_key_count(&ix, tu_account(&ds, a, 1)->key), 2);	/* 1234: a and b */
+	ck_assert_uint_eq(model_key_count(&ix, tu_account(&ds, a, 0)->key), 1);	/* 5678: a */
+	ck_assert_uint_eq(model_key_count(&ix, ix.n_keys + tu_account(&ds, a, 0)->pkey), 1);
+	ck_assert_uint_eq(model_key_count(&ix, tu_account(&ds, b, 0)->key), 2);
+	for (uint32_t k = 0; k < ix.n_keys + ix.n_pkeys; k++)
+		for (uint32_t i = ix.key_offsets[k] + 1; i < ix.key_offsets[k + 1]; i++)
+			ck_assert_uint_lt(ix.key_item_nos[i - 1], ix.key_item_nos[i]);
+	model_index_free(&ix);
+	sb_free(&j);
+	keys_dataset_free(&ds);
+}
+END_TEST
 
 START_TEST(model_keys_numbered_in_hash_order)
 {
@@ -362,6 +428,7 @@ model_suite(void)
 	tcase_add_test(tc, model_hash_of_long_parts_is_the_same_function);
 	tcase_add_test(tc, model_buckets_follow_signed_hash_order);
 	tcase_add_test(tc, model_keys_numbered_in_hash_order);
+	tcase_add_test(tc, model_index_lists_an_item_once_per_key);
 	tcase_add_test(tc, model_pack_round_trip);
 	tcase_add_test(tc, model_pack_truncated_blobs_are_corrupt_not_overread);
 	tcase_add_test(tc, model_unhex_refuses_what_is_not_hex);
