@@ -420,12 +420,19 @@ db_cancel(DbConn *c)
 		(void) PQcancel(c->cancel, errbuf, sizeof(errbuf));
 }
 
-bool
-db_exec(DbConn *c, const char *sql)
+/* Before sending a statement: no COPY left open under it, no stale error, the debug line. */
+static void
+statement_begin(DbConn *c, const char *sql)
 {
 	copy_in_fail(c, "itemdup: COPY abandoned");	/* never a statement inside COPY_IN */
 	c->sqlstate[0] = c->error[0] = '\0';
 	log_statement(c, sql);
+}
+
+bool
+db_exec(DbConn *c, const char *sql)
+{
+	statement_begin(c, sql);
 	if (!PQsendQuery(c->conn, sql))
 	{
 		set_error(c, NULL);
@@ -437,9 +444,7 @@ db_exec(DbConn *c, const char *sql)
 bool
 db_send(DbConn *c, const char *sql, int nparams, const char *const *params)
 {
-	copy_in_fail(c, "itemdup: COPY abandoned");	/* never a statement inside COPY_IN */
-	c->sqlstate[0] = c->error[0] = '\0';
-	log_statement(c, sql);
+	statement_begin(c, sql);
 	if (!PQsendQueryParams(c->conn, sql, nparams, NULL, params, NULL, NULL, 0))
 	{
 		set_error(c, NULL);
@@ -460,11 +465,9 @@ db_query(DbConn *c, const char *sql, int nparams, const char *const *params, DbR
 	PGresult   *res = NULL;
 	bool		ok = false;
 
-	copy_in_fail(c, "itemdup: COPY abandoned");	/* never a statement inside COPY_IN */
-	c->sqlstate[0] = c->error[0] = '\0';
+	statement_begin(c, sql);
 	if (out)
 		memset(out, 0, sizeof(*out));
-	log_statement(c, sql);
 	res = PQexecParams(c->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	if (res == NULL || (PQresultStatus(res) != PGRES_TUPLES_OK &&
 						PQresultStatus(res) != PGRES_COMMAND_OK))
