@@ -86,6 +86,15 @@ add(Dataset *ds, const char *id, const char *owner, const char *json)
 	return tu_add(ds, &r, json, NULL);
 }
 
+/* Every key's list of Items is strictly ascending: each Item once. */
+static void
+check_lists_ascending(const ModelIndex *ix)
+{
+	for (uint32_t k = 0; k < ix->n_keys + ix->n_pkeys; k++)
+		for (uint32_t j = ix->key_offsets[k] + 1; j < ix->key_offsets[k + 1]; j++)
+			ck_assert_uint_lt(ix->key_item_nos[j - 1], ix->key_item_nos[j]);
+}
+
 START_TEST(model_scores_equal_run_scores)
 {
 	Dataset		ds;
@@ -137,9 +146,7 @@ START_TEST(model_scores_equal_run_scores)
 		}
 	}
 	/* the index: every key's Items once, ascending */
-	for (uint32_t k = 0; k < ix.n_keys + ix.n_pkeys; k++)
-		for (uint32_t j = ix.key_offsets[k] + 1; j < ix.key_offsets[k + 1]; j++)
-			ck_assert_uint_lt(ix.key_item_nos[j - 1], ix.key_item_nos[j]);
+	check_lists_ascending(&ix);
 	model_index_free(&ix);
 	match_result_free(&mr);
 	vec_free(&cands);
@@ -287,9 +294,7 @@ START_TEST(model_index_lists_an_item_once_per_key)
 	ck_assert_uint_eq(model_key_count(&ix, tu_account(&ds, a, 0)->key), 1);	/* 5678: a */
 	ck_assert_uint_eq(model_key_count(&ix, ix.n_keys + tu_account(&ds, a, 0)->pkey), 1);
 	ck_assert_uint_eq(model_key_count(&ix, tu_account(&ds, b, 0)->key), 2);
-	for (uint32_t k = 0; k < ix.n_keys + ix.n_pkeys; k++)
-		for (uint32_t i = ix.key_offsets[k] + 1; i < ix.key_offsets[k + 1]; i++)
-			ck_assert_uint_lt(ix.key_item_nos[i - 1], ix.key_item_nos[i]);
+	check_lists_ascending(&ix);
 	model_index_free(&ix);
 	sb_free(&j);
 	keys_dataset_free(&ds);
