@@ -32,7 +32,7 @@ sb_reset(StrBuf *b)
 		b->data[0] = '\0';
 }
 
-static void
+void
 sb_reserve(StrBuf *b, size_t extra)
 {
 	if (b->len + extra + 1 > b->cap)

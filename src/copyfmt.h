@@ -25,6 +25,27 @@ void		sb_reset(StrBuf *b);
 void		sb_append(StrBuf *b, const char *s, size_t len);
 void		sb_puts(StrBuf *b, const char *s);
 void		sb_printf(StrBuf *b, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+void		sb_reserve(StrBuf *b, size_t extra);
+
+/*
+ * sb_room — room for up to extra more bytes, written in place at the
+ * pointer it returns; sb_grew then counts the n bytes written.  For
+ * writers that know a bound and would otherwise append a byte at a time.
+ */
+static inline char *
+sb_room(StrBuf *b, size_t extra)
+{
+	if (b->len + extra + 1 > b->cap)
+		sb_reserve(b, extra);
+	return b->data + b->len;
+}
+
+static inline void
+sb_grew(StrBuf *b, size_t n)
+{
+	b->len += n;
+	b->data[b->len] = '\0';
+}
 
 /*
  * copyfmt_split — split one COPY text row (without or with its trailing

@@ -5,6 +5,7 @@
  */
 #include "model_pack.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "model.h"
@@ -27,62 +28,91 @@ model_pack_str_eq(PackStr p, const char *s)
 
 /* ---- writing ---- */
 
-static void
-put_varint(StrBuf *b, uint64_t v)
-{
-	char		tmp[10];
-	size_t		n = 0;
+/*
+ * Each entry is written in place: its size is bounded first (a varint of
+ * a uint32 takes at most 5 bytes, of a uint64 10), the room reserved once
+ * (sb_room), then the bytes put through a cursor and counted (sb_grew).
+ */
+#define VARINT32_MAX 5
+#define VARINT64_MAX 10
 
+static inline uint8_t *
+put_varint(uint8_t *p, uint64_t v)
+{
 	while (v >= 0x80)
 	{
-		tmp[n++] = (char) (v | 0x80);
+		*p++ = (uint8_t) (v | 0x80);
 		v >>= 7;
 	}
-	tmp[n++] = (char) v;
-	sb_append(b, tmp, n);
+	*p++ = (uint8_t) v;
+	return p;
 }
 
-static void
-put_str(StrBuf *b, const char *s)
+static inline uint8_t *
+put_bytes(uint8_t *p, const char *s, size_t len)
 {
-	size_t		len = strlen(s);
-
-	put_varint(b, len);
-	sb_append(b, s, len);
+	memcpy(p, s, len);
+	return p + len;
 }
 
-static void
-put_byte(StrBuf *b, uint8_t v)
+static inline uint8_t *
+put_str(uint8_t *p, const char *s, size_t len)
 {
-	char		c = (char) v;
+	return put_bytes(put_varint(p, len), s, len);
+}
 
-	sb_append(b, &c, 1);
+/* Room for bound bytes at b's end. */
+static inline uint8_t *
+entry_begin(StrBuf *b, size_t bound)
+{
+	return (uint8_t *) sb_room(b, bound);
+}
+
+/* The entry that began at b's end, within bound bytes, now ends at p. */
+static inline void
+entry_end(StrBuf *b, const uint8_t *p, size_t bound)
+{
+	size_t		n = (size_t) (p - (const uint8_t *) (b->data + b->len));
+
+	assert(n <= bound);
+	(void) bound;
+	sb_grew(b, n);
+}
+
+/* The bound of put_items' bytes. */
+static inline size_t
+items_bound(uint32_t n)
+{
+	return VARINT64_MAX + (size_t) n * VARINT32_MAX;
 }
 
 /* The item list: 0 when hot, else n + 1 then the first item_no and the gaps to the next. */
-static void
-put_items(StrBuf *b, bool hot, const uint32_t *items, uint32_t n)
+static uint8_t *
+put_items(uint8_t *p, bool hot, const uint32_t *items, uint32_t n)
 {
 	if (hot)
-	{
-		put_varint(b, 0);
-		return;
-	}
-	put_varint(b, (uint64_t) n + 1);
+		return put_varint(p, 0);
+	p = put_varint(p, (uint64_t) n + 1);
 	for (uint32_t i = 0; i < n; i++)
-		put_varint(b, i == 0 ? items[0] : items[i] - items[i - 1]);
+		p = put_varint(p, i == 0 ? items[0] : items[i] - items[i - 1]);
+	return p;
 }
 
 void
 model_pack_account_key(StrBuf *b, uint32_t name_no, const char *mask, uint32_t key_items,
 					   uint32_t gkey_items, bool hot, const uint32_t *items, uint32_t n_items)
 {
-	put_byte(b, 0);
-	put_varint(b, name_no);
-	put_str(b, mask);
-	put_varint(b, key_items);
-	put_varint(b, gkey_items);
-	put_items(b, hot, items, n_items);
+	size_t		mask_len = strlen(mask);
+	size_t		bound = 1 + 4 * VARINT32_MAX + VARINT64_MAX + mask_len +
+		items_bound(hot ? 0 : n_items);
+	uint8_t    *p = entry_begin(b, bound);
+
+	*p++ = 0;
+	p = put_varint(p, name_no);
+	p = put_str(p, mask, mask_len);
+	p = put_varint(p, key_items);
+	p = put_varint(p, gkey_items);
+	entry_end(b, put_items(p, hot, items, n_items), bound);
 }
 
 void
@@ -90,23 +120,34 @@ model_pack_persistent_key(StrBuf *b, uint8_t env, const char *institution,
 						  const char *persistent_id, uint32_t key_items, bool hot,
 						  const uint32_t *items, uint32_t n_items)
 {
-	put_byte(b, 1);
-	put_byte(b, env);
-	put_str(b, institution);
-	put_str(b, persistent_id);
-	put_varint(b, key_items);
-	put_items(b, hot, items, n_items);
+	size_t		inst_len = strlen(institution),
+				pid_len = strlen(persistent_id);
+	size_t		bound = 2 + 2 * VARINT64_MAX + inst_len + pid_len + VARINT32_MAX +
+		items_bound(hot ? 0 : n_items);
+	uint8_t    *p = entry_begin(b, bound);
+
+	*p++ = 1;
+	*p++ = env;
+	p = put_str(p, institution, inst_len);
+	p = put_str(p, persistent_id, pid_len);
+	p = put_varint(p, key_items);
+	entry_end(b, put_items(p, hot, items, n_items), bound);
 }
 
 void
 model_pack_name(StrBuf *b, uint8_t env, const char *institution, const char *name,
 				uint32_t name_items, uint32_t gname_items)
 {
-	put_byte(b, env);
-	put_str(b, institution);
-	put_str(b, name);
-	put_varint(b, name_items);
-	put_varint(b, gname_items);
+	size_t		inst_len = strlen(institution),
+				name_len = strlen(name);
+	size_t		bound = 1 + 2 * VARINT64_MAX + inst_len + name_len + 2 * VARINT32_MAX;
+	uint8_t    *p = entry_begin(b, bound);
+
+	*p++ = env;
+	p = put_str(p, institution, inst_len);
+	p = put_str(p, name, name_len);
+	p = put_varint(p, name_items);
+	entry_end(b, put_varint(p, gname_items), bound);
 }
 
 /* zigzag: small negative and positive numbers both stay short */
@@ -127,24 +168,29 @@ model_pack_item(StrBuf *b, const char *item_id, const char *owner_id, uint8_t en
 				const char *institution, int64_t created_at, uint32_t keyable,
 				uint32_t n_acc, const int64_t *acc_key, const int64_t *acc_pkey)
 {
-	put_str(b, item_id);
+	size_t		id_len = strlen(item_id),
+				owner_len = owner_id == NULL ? 0 : strlen(owner_id),
+				inst_len = strlen(institution);
+	size_t		bound = 4 * VARINT64_MAX + id_len + owner_len + 1 + inst_len +
+		2 * VARINT32_MAX + (size_t) n_acc * 2 * VARINT64_MAX;
+	uint8_t    *p = entry_begin(b, bound);
+
+	p = put_str(p, item_id, id_len);
 	if (owner_id == NULL)
-		put_varint(b, 0);
+		p = put_varint(p, 0);
 	else
-	{
-		put_varint(b, strlen(owner_id) + 1);
-		sb_append(b, owner_id, strlen(owner_id));
-	}
-	put_byte(b, env);
-	put_str(b, institution);
-	put_varint(b, zigzag(created_at));
-	put_varint(b, keyable);
-	put_varint(b, n_acc);
+		p = put_bytes(put_varint(p, owner_len + 1), owner_id, owner_len);
+	*p++ = env;
+	p = put_str(p, institution, inst_len);
+	p = put_varint(p, zigzag(created_at));
+	p = put_varint(p, keyable);
+	p = put_varint(p, n_acc);
 	for (uint32_t k = 0; k < n_acc; k++)
 	{
-		put_varint(b, (uint64_t) (acc_key[k] + 1));	/* MODEL_NONE is 0 */
-		put_varint(b, (uint64_t) (acc_pkey[k] + 1));
+		p = put_varint(p, (uint64_t) (acc_key[k] + 1));	/* MODEL_NONE is 0 */
+		p = put_varint(p, (uint64_t) (acc_pkey[k] + 1));
 	}
+	entry_end(b, p, bound);
 }
 
 /* ---- reading ---- */

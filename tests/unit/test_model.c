@@ -378,6 +378,77 @@ START_TEST(model_pack_round_trip)
 }
 END_TEST
 
+/*
+ * Entries at their largest — every number at its widest varint, long
+ * strings, an Item of 1,000 accounts — are written within the room each
+ * packer reserves (model_pack.c asserts it) and read back whole.
+ */
+START_TEST(model_pack_widest_entries_fit_and_read_back)
+{
+	enum {N_ACC = 1000, N_LIST = 300};
+	StrBuf		kb, nb, ib;
+	char		big[4097];
+	uint32_t   *list = malloc(N_LIST * sizeof(uint32_t)),
+			   *got = malloc(N_LIST * sizeof(uint32_t));
+	int64_t    *ak = malloc(N_ACC * sizeof(int64_t)),
+			   *ap = malloc(N_ACC * sizeof(int64_t)),
+			   *rk = malloc(N_ACC * sizeof(int64_t)),
+			   *rp = malloc(N_ACC * sizeof(int64_t));
+	ModelPackReader r;
+	PackedKey	k;
+	PackedName	nm;
+	PackedItem	it;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	/* 0, then a gap of 2^32 - 2 (a 5-byte varint), zero gaps, a gap of 1 */
+	list[0] = 0;
+	for (uint32_t i = 1; i < N_LIST - 1; i++)
+		list[i] = UINT32_MAX - 1;
+	list[N_LIST - 1] = UINT32_MAX;
+	for (int i = 0; i < N_ACC; i++)
+	{
+		ak[i] = i % 2 ? INT64_MAX - 1 : MODEL_NONE;
+		ap[i] = i % 3 ? (int64_t) UINT32_MAX : INT64_MAX - 1;
+	}
+	sb_init(&kb), sb_init(&nb), sb_init(&ib);
+	model_pack_account_key(&kb, UINT32_MAX, big, UINT32_MAX, UINT32_MAX, false, list, N_LIST);
+	model_pack_persistent_key(&kb, 255, big, big, UINT32_MAX, false, list, N_LIST);
+	model_pack_name(&nb, 255, big, big, UINT32_MAX, UINT32_MAX);
+	model_pack_item(&ib, big, big, 255, big, INT64_MIN, UINT32_MAX, N_ACC, ak, ap);
+	model_pack_item(&ib, big, NULL, 0, "", INT64_MAX, 0, N_ACC, ak, ap);
+
+	r = (ModelPackReader) {(const uint8_t *) kb.data, (const uint8_t *) kb.data + kb.len};
+	ck_assert_int_eq(model_unpack_key(&r, &k), 1);
+	ck_assert(!k.persistent && k.name_no == UINT32_MAX && k.key_items == UINT32_MAX &&
+			  k.gkey_items == UINT32_MAX && model_pack_str_eq(k.mask, big));
+	ck_assert_uint_eq(k.n_items, N_LIST);
+	model_unpack_key_items(&k, got);
+	ck_assert_mem_eq(got, list, N_LIST * sizeof(uint32_t));
+	ck_assert_int_eq(model_unpack_key(&r, &k), 1);
+	ck_assert(k.persistent && k.env == 255 && model_pack_str_eq(k.institution, big) &&
+			  model_pack_str_eq(k.persistent_id, big) && k.n_items == N_LIST);
+	ck_assert_int_eq(model_unpack_key(&r, &k), 0);
+	r = (ModelPackReader) {(const uint8_t *) nb.data, (const uint8_t *) nb.data + nb.len};
+	ck_assert_int_eq(model_unpack_name(&r, &nm), 1);
+	ck_assert(nm.env == 255 && nm.name_items == UINT32_MAX && nm.gname_items == UINT32_MAX &&
+			  model_pack_str_eq(nm.name, big) && model_pack_str_eq(nm.institution, big));
+	r = (ModelPackReader) {(const uint8_t *) ib.data, (const uint8_t *) ib.data + ib.len};
+	ck_assert_int_eq(model_unpack_item(&r, &it), 1);
+	ck_assert(it.has_owner && model_pack_str_eq(it.owner_id, big) &&
+			  it.created_at == INT64_MIN && it.keyable == UINT32_MAX && it.n_acc == N_ACC);
+	model_unpack_item_accounts(&it, rk, rp);
+	ck_assert_mem_eq(rk, ak, N_ACC * sizeof(int64_t));
+	ck_assert_mem_eq(rp, ap, N_ACC * sizeof(int64_t));
+	ck_assert_int_eq(model_unpack_item(&r, &it), 1);
+	ck_assert(!it.has_owner && it.created_at == INT64_MAX && it.n_acc == N_ACC &&
+			  it.institution.len == 0);
+	ck_assert_int_eq(model_unpack_item(&r, &it), 0);
+	sb_free(&kb), sb_free(&nb), sb_free(&ib);
+	free(list), free(got), free(ak), free(ap), free(rk), free(rp);
+}
+END_TEST
+
 /* Every cut of a blob ends in a corrupt entry or at an entry's end, never past the cut. */
 START_TEST(model_pack_truncated_blobs_are_corrupt_not_overread)
 {
@@ -435,6 +506,7 @@ model_suite(void)
 	tcase_add_test(tc, model_keys_numbered_in_hash_order);
 	tcase_add_test(tc, model_index_lists_an_item_once_per_key);
 	tcase_add_test(tc, model_pack_round_trip);
+	tcase_add_test(tc, model_pack_widest_entries_fit_and_read_back);
 	tcase_add_test(tc, model_pack_truncated_blobs_are_corrupt_not_overread);
 	tcase_add_test(tc, model_unhex_refuses_what_is_not_hex);
 	suite_add_tcase(s, tc);
