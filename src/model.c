@@ -107,9 +107,12 @@ cmp_sort_key(const void *x, const void *y)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-/* Sort refs[0..n) by (key_order, ref): insertion sort on a copy, qsort when long. */
+/*
+ * Sort refs[0..n) by (key_order, ref), insertion sort on a copy, qsort when
+ * long; top[i] gets the top 32 bits of refs[i]'s key_order.
+ */
 static void
-sort_bucket(const int64_t *hash, uint32_t *refs, uint32_t n)
+sort_bucket(const int64_t *hash, uint32_t *refs, uint32_t *top, uint32_t n)
 {
 	SortKey		small[64];
 	SortKey    *e = n <= 64 ? small : xmalloc(n * sizeof(SortKey));
@@ -129,14 +132,38 @@ sort_bucket(const int64_t *hash, uint32_t *refs, uint32_t n)
 			e[j] = x;
 		}
 	for (uint32_t i = 0; i < n; i++)
+	{
 		refs[i] = e[i].idx;
+		top[i] = (uint32_t) (e[i].key >> 32);
+	}
 	if (e != small)
 		free(e);
 }
 
+/* The stable hash of ref (an account key, or n_keys + a persistent id). */
+static int64_t
+ref_hash(const Dataset *ds, const ModelIndex *ix, uint32_t r)
+{
+	int			env;
+	const char *inst;
+	const char *pid;
+
+	if (r < ix->n_keys)
+	{
+		const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, r);
+		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
+
+		return model_hash_account(ni->env, ds->institutions.bytes[ni->institution],
+								  ni->name, ki->mask);
+	}
+	model_pkey_parts(ds, r - ix->n_keys, &env, &inst, &pid);
+	return model_hash_persistent(env, inst, pid);
+}
+
 /*
- * key_no in the (signed) order of the refs' stable hashes, then ref; each
- * key's top 32 hash bits kept by key_no (the full hashes only while
+ * key_no, densely, for the refs some keyed live Item carries (counted in
+ * key_offsets), in the (signed) order of their stable hashes, then ref;
+ * each key's top 32 hash bits kept by key_no (the full hashes only while
  * sorting).  The hashes are uniform: refs are counted into 2^bits buckets
  * by their top bits (about 16 a bucket, in ref order) and each bucket is
  * sorted, so the only memory besides the results is the bucket counts.
@@ -148,75 +175,45 @@ number_keys(const Dataset *ds, ModelIndex *ix)
 	unsigned	bits = 8;
 	uint32_t   *start;
 	int64_t    *hash = xmalloc((n_all + 1) * sizeof(int64_t));
+	uint32_t	n = 0;
 
-	ix->key_top = xmalloc((n_all + 1) * sizeof(uint32_t));
 	ix->key_no_of = xmalloc((n_all + 1) * sizeof(uint32_t));
-	ix->ref_of_no = xmalloc((n_all + 1) * sizeof(uint32_t));
-	while (bits < 24 && ((uint64_t) 16 << bits) < n_all)
+	memset(ix->key_no_of, 0xff, (n_all + 1) * sizeof(uint32_t));	/* KEY_NONE: not carried */
+	for (uint32_t r = 0; r < n_all; r++)
+		n += model_key_count(ix, r) > 0;
+	ix->n_numbered = n;
+	ix->key_top = xmalloc((n + 1) * sizeof(uint32_t));
+	ix->ref_of_no = xmalloc((n + 1) * sizeof(uint32_t));
+	while (bits < 24 && ((uint64_t) 16 << bits) < n)
 		bits++;
 	start = xcalloc(((size_t) 1 << bits) + 1, sizeof(uint32_t));
 	for (uint32_t r = 0; r < n_all; r++)
 	{
-		if (r < ix->n_keys)
-		{
-			const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, r);
-			const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
-
-			hash[r] = model_hash_account(ni->env, ds->institutions.bytes[ni->institution],
-												 ni->name, ki->mask);
-		}
-		else
-		{
-			int			env;
-			const char *inst;
-			const char *pid;
-
-			model_pkey_parts(ds, r - ix->n_keys, &env, &inst, &pid);
-			hash[r] = model_hash_persistent(env, inst, pid);
-		}
+		/* the names are in the read's order too, but apart: fetch them ahead */
+		if (r + 16 < ix->n_keys)
+			__builtin_prefetch(&VEC_AT(&ds->name_info, NameInfo,
+									   VEC_AT(&ds->key_info, KeyInfo, r + 16).name));
+		if (r + 8 < ix->n_keys)
+			__builtin_prefetch(VEC_AT(&ds->name_info, NameInfo,
+									  VEC_AT(&ds->key_info, KeyInfo, r + 8).name).name);
+		if (model_key_count(ix, r) == 0)
+			continue;
+		hash[r] = ref_hash(ds, ix, r);
 		start[(key_order(hash, r) >> (64 - bits)) + 1]++;
 	}
 	for (size_t b = 0; b < ((size_t) 1 << bits); b++)
 		start[b + 1] += start[b];
 	/* start[b]: where bucket b's next ref goes */
 	for (uint32_t r = 0; r < n_all; r++)
-	{
-		uint64_t	b = key_order(hash, r) >> (64 - bits);
-
-		ix->ref_of_no[start[b]++] = r;
-	}
+		if (model_key_count(ix, r) > 0)
+			ix->ref_of_no[start[key_order(hash, r) >> (64 - bits)]++] = r;
 	/* start[b] is now bucket b's end: bucket b is [start[b - 1], start[b]) */
 	for (size_t b = 0, from = 0; b < ((size_t) 1 << bits); from = start[b++])
-		sort_bucket(hash, ix->ref_of_no + from, start[b] - (uint32_t) from);
-	for (uint32_t no = 0; no < n_all; no++)
-	{
+		sort_bucket(hash, ix->ref_of_no + from, ix->key_top + from, start[b] - (uint32_t) from);
+	for (uint32_t no = 0; no < n; no++)
 		ix->key_no_of[ix->ref_of_no[no]] = no;
-		ix->key_top[no] = (uint32_t) (key_order(hash, ix->ref_of_no[no]) >> 32);
-	}
 	free(start);
 	free(hash);
-}
-
-/* key_no again, densely: only the keys a keyed live Item carries, still in hash order. */
-static void
-renumber_keys(ModelIndex *ix)
-{
-	uint32_t	n = 0;
-
-	for (uint32_t no = 0; no < ix->n_keys + ix->n_pkeys; no++)
-	{
-		uint32_t	r = ix->ref_of_no[no];
-
-		if (model_key_count(ix, r) == 0)
-		{
-			ix->key_no_of[r] = KEY_NONE;
-			continue;
-		}
-		ix->key_no_of[r] = n;
-		ix->key_top[n] = ix->key_top[no];
-		ix->ref_of_no[n++] = r;
-	}
-	ix->n_numbered = n;
 }
 
 static int
@@ -229,10 +226,33 @@ cmp_u32(const void *x, const void *y)
 }
 
 /*
+ * Sort v ascending: in place for the usual few (an Item's refs, a key's
+ * Items), qsort past 32 (an Item may have up to 1,000 accounts, a hot key
+ * thousands of Items).
+ */
+static void
+sort_list(uint32_t *v, uint32_t n)
+{
+	if (n > 32)
+	{
+		qsort(v, n, sizeof(uint32_t), cmp_u32);
+		return;
+	}
+	for (uint32_t i = 1; i < n; i++)
+	{
+		uint32_t	x = v[i],
+					j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/*
  * The refs an Item's accounts carry, each once, into out (room for two per
  * account): account keys, and n_keys + persistent ids.  Sorted to drop
- * repeats — in place for the usual few, qsort past 32 (an Item may have up
- * to 1,000 accounts).
+ * repeats.
  */
 static uint32_t
 item_refs(const Dataset *ds, const ModelIndex *ix, const Item *it, uint32_t *out)
@@ -249,18 +269,7 @@ item_refs(const Dataset *ds, const ModelIndex *ix, const Item *it, uint32_t *out
 		if (a->pkey != KEY_NONE)
 			out[n++] = ix->n_keys + a->pkey;
 	}
-	if (n > 32)
-		qsort(out, n, sizeof(uint32_t), cmp_u32);
-	else
-		for (uint32_t i = 1; i < n; i++)
-		{
-			uint32_t	x = out[i],
-						j = i;
-
-			for (; j > 0 && out[j - 1] > x; j--)
-				out[j] = out[j - 1];
-			out[j] = x;
-		}
+	sort_list(out, n);
 	for (uint32_t i = 0; i < n; i++)
 		if (m == 0 || out[i] != out[m - 1])
 			out[m++] = out[i];
@@ -268,9 +277,12 @@ item_refs(const Dataset *ds, const ModelIndex *ix, const Item *it, uint32_t *out
 }
 
 /*
- * Two passes over the keyed live items in item_no order: count each key's
- * distinct items, then fill (CSR), so each list is ascending.  An Item
- * counts once per key however many of its accounts carry it.
+ * Two passes over the keyed live items: count each key's distinct items,
+ * then fill (CSR); an Item counts once per key however many of its
+ * accounts carry it.  The passes go in the Dataset's order, not item_no's:
+ * it is the read's, in which the keys were numbered as first seen, so the
+ * counters are touched nearly in order instead of at random; each list is
+ * then sorted to ascending item_no.
  */
 void
 model_index_build(const Dataset *ds, ModelIndex *ix)
@@ -278,6 +290,7 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 	uint32_t	n_all;
 	uint32_t	max_accounts = 0;
 	uint32_t   *refs;
+	uint32_t   *no_of;			/* per Dataset index: its item_no, KEY_NONE when none */
 
 	memset(ix, 0, sizeof(*ix));
 	ix->n_keys = (uint32_t) ds->keys.n;
@@ -285,37 +298,46 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 	n_all = ix->n_keys + ix->n_pkeys;
 	ix->key_offsets = xcalloc(n_all + 2, sizeof(uint32_t));
 	number_items(ds, ix);
-	number_keys(ds, ix);
+	no_of = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
+	memset(no_of, 0xff, (ds->items.len + 1) * sizeof(uint32_t));
 	for (uint32_t no = 0; no < ix->n_items; no++)
-		if (DS_ITEM(ds, ix->item_of_no[no])->n_accounts > max_accounts)
-			max_accounts = DS_ITEM(ds, ix->item_of_no[no])->n_accounts;
+		no_of[ix->item_of_no[no]] = no;
+	for (size_t d = 0; d < ds->items.len; d++)
+		if (DS_ITEM(ds, d)->n_accounts > max_accounts)
+			max_accounts = DS_ITEM(ds, d)->n_accounts;
 	refs = xmalloc((2 * (size_t) max_accounts + 1) * sizeof(uint32_t));
 	for (int pass = 0; pass < 2; pass++)
 	{
-		for (uint32_t no = 0; no < ix->n_items; no++)
+		for (size_t d = 0; d < ds->items.len; d++)
 		{
-			uint32_t	n = item_refs(ds, ix, DS_ITEM(ds, ix->item_of_no[no]), refs);
+			uint32_t	n;
 
+			if (no_of[d] == KEY_NONE)
+				continue;
+			n = item_refs(ds, ix, DS_ITEM(ds, d), refs);
 			for (uint32_t i = 0; i < n; i++)
 			{
 				if (pass == 0)
 					ix->key_offsets[refs[i] + 1]++;
 				else			/* key_offsets[ref]: the next place of ref's list */
-					ix->key_item_nos[ix->key_offsets[refs[i]]++] = no;
+					ix->key_item_nos[ix->key_offsets[refs[i]]++] = no_of[d];
 			}
 		}
 		if (pass == 0)
 		{
 			for (uint32_t k = 0; k < n_all; k++)
 				ix->key_offsets[k + 1] += ix->key_offsets[k];
+			number_keys(ds, ix);	/* the keys counted */
 			ix->key_item_nos = xmalloc((ix->key_offsets[n_all] + 1) * sizeof(uint32_t));
 		}
 	}
 	/* each ref's cursor ended at the next one's start: back by one place */
 	memmove(ix->key_offsets + 1, ix->key_offsets, n_all * sizeof(uint32_t));
 	ix->key_offsets[0] = 0;
+	for (uint32_t k = 0; k < n_all; k++)
+		sort_list(ix->key_item_nos + ix->key_offsets[k], model_key_count(ix, k));
 	free(refs);
-	renumber_keys(ix);
+	free(no_of);
 }
 
 void
