@@ -401,6 +401,7 @@ struct ModelWriter
 	bool		ok;				/* the thread wrote every row (its transaction open) */
 	bool		committed;
 	double		seconds;		/* the thread's time */
+	double		phase[4];		/* of which: the index, the keys, the names, the Items */
 	uint32_t	n_keys,
 				n_pkeys,
 				n_items;
@@ -426,6 +427,7 @@ write_model(ModelWriter *w, StrBuf *buf)
 	unsigned	bits[2];
 	char		run[32];
 	const char *params[1] = {run};
+	double		t = log_now();
 
 	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
 	ok = (w->inline_ || db_exec(c, sql_query("begin"))) &&
@@ -438,10 +440,16 @@ write_model(ModelWriter *w, StrBuf *buf)
 		name_no[names[i].name] = (uint32_t) i;
 	bits[0] = model_bucket_bits(ix.n_numbered);
 	bits[1] = model_bucket_bits(n_names);
-	ok = ok && db_wait(c) && copy_meta(c, in, bits, buf) &&
+	ok = ok && db_wait(c);
+	w->phase[0] = log_now() - t;
+	ok = ok && copy_meta(c, in, bits, buf) &&
 		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, name_no, bits[0], buf);
+	w->phase[1] = log_now() - t - w->phase[0];
 	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
-	ok = ok && copy_names(c, in, names, n_names, bits[1], buf) && copy_items(c, in, &ix, buf);
+	ok = ok && copy_names(c, in, names, n_names, bits[1], buf);
+	w->phase[2] = log_now() - t - w->phase[0] - w->phase[1];
+	ok = ok && copy_items(c, in, &ix, buf);
+	w->phase[3] = log_now() - t - w->phase[0] - w->phase[1] - w->phase[2];
 	w->n_keys = ix.n_keys;
 	w->n_pkeys = ix.n_pkeys;
 	w->n_items = ix.n_items;
@@ -533,6 +541,9 @@ publish_model_wait(ModelWriter *w, char *err, size_t errlen)
 		log_info("published model: %u keys, %u persistent ids, %u keyed items (%.3f s on its "
 				 "own connection, %.3f s of it waited for)", w->n_keys, w->n_pkeys, w->n_items,
 				 w->seconds, log_now() - t);
+	log_debug("published model's time: index %.3f s (and the previous model's deletion), "
+			  "keys %.3f s, names %.3f s, Items %.3f s", w->phase[0], w->phase[1], w->phase[2],
+			  w->phase[3]);
 	return true;
 }
 
