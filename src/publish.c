@@ -255,37 +255,71 @@ cleanup:
 	return ok;
 }
 
+/* A pair by its item ids, a < b: the primary key's order (run_id, item_a, item_b). */
+typedef struct PairRow
+{
+	const char *a;
+	const char *b;
+	uint32_t	i;				/* in MatchResult.pairs */
+} PairRow;
+
+static int
+cmp_pair_row(const void *x, const void *y)
+{
+	const PairRow *p = x;
+	const PairRow *q = y;
+	int			c = strcmp(p->a, q->a);
+
+	return c != 0 ? c : strcmp(p->b, q->b);
+}
+
+/*
+ * result_pairs, in the primary key's order: the server then appends to
+ * its b-tree instead of splitting pages at random (17 % less of the COPY's
+ * time at 10 M, docs/SCALING.md "Publish").
+ */
 static bool
 copy_pairs(DbConn *c, const PublishInput *in, StrBuf *buf)
 {
 	const Pair *pairs = in->match->pairs.data;
+	size_t		n = in->match->pairs.len;
+	PairRow    *rows = xmalloc((n + 1) * sizeof(PairRow));
+	bool		ok = false;
 
-	if (!db_copy_in_begin(c, sql_query("publish_pairs")))
-		return false;
-	for (size_t i = 0; i < in->match->pairs.len; i++)
+	for (size_t i = 0; i < n; i++)
 	{
-		const char *a,
-				   *b;
-		char	   *evidence = match_pair_evidence(in->ds, in->match, &pairs[i]);
+		pair_ids(in->ds, &pairs[i], &rows[i].a, &rows[i].b);
+		rows[i].i = (uint32_t) i;
+	}
+	qsort(rows, n, sizeof(PairRow), cmp_pair_row);
+	if (!db_copy_in_begin(c, sql_query("publish_pairs")))
+		goto cleanup;
+	for (size_t r = 0; r < n; r++)
+	{
+		const Pair *p = &pairs[rows[r].i];
+		char	   *evidence = match_pair_evidence(in->ds, in->match, p);
 
-		pair_ids(in->ds, &pairs[i], &a, &b);
 		field_i64(buf, in->run_id);
 		copyfmt_sep(buf);
-		field_i64(buf, in->group_ids[in->groups->group_of[pairs[i].a]]);
+		field_i64(buf, in->group_ids[in->groups->group_of[p->a]]);
 		copyfmt_sep(buf);
-		field_str(buf, a);
+		field_str(buf, rows[r].a);
 		copyfmt_sep(buf);
-		field_str(buf, b);
+		field_str(buf, rows[r].b);
 		copyfmt_sep(buf);
-		field_double(buf, pairs[i].score);
+		field_double(buf, p->score);
 		copyfmt_sep(buf);
 		field_str(buf, evidence);
 		copyfmt_eol(buf);
 		free(evidence);
 		if (!flush(c, buf, false, true))
-			return false;
+			goto cleanup;
 	}
-	return flush(c, buf, true, true) && db_copy_in_end(c);
+	ok = flush(c, buf, true, true) && db_copy_in_end(c);
+
+cleanup:
+	free(rows);
+	return ok;
 }
 
 /*
