@@ -42,8 +42,10 @@ typedef struct RunCounts
 /*
  * The published model (sql/009, docs/MATCHING.md "The published model") is
  * written by a thread of its own on a connection of its own, started as
- * soon as the source is read, while the run matches, groups and writes its
- * results.  Its transaction, which also deletes the models published
+ * soon as the source's COPY ends: it numbers the keys and Items while the
+ * main thread seals the data set and counts the keys
+ * (publish_model_counts_ready), then writes while the run matches, groups
+ * and writes its results.  Its transaction, which also deletes the models published
  * before, commits only after the results' one did, so a model is never in
  * the database without its run's results; between the two commits (or if
  * the second fails) readers keep the previous model, which is just as
@@ -53,8 +55,11 @@ typedef struct RunCounts
 typedef struct ModelInput
 {
 	int64_t		run_id;
-	const Dataset *ds;			/* sealed: only read, by both threads */
-	const KeyStats *stats;		/* the same counts the matcher scores with */
+	const Dataset *ds;			/* only read by the writer; until the counts are
+								 * ready the main thread seals it (keys_dataset_seal
+								 * writes the gname and gkey fields only) */
+	const KeyStats *stats;		/* the same counts the matcher scores with: filled
+								 * after the start, read after the counts are ready */
 	double		threshold;
 	uint32_t	hot_key_cap;
 	int64_t		snapshot_at;	/* microseconds: the source read's transaction start */
@@ -67,8 +72,8 @@ typedef struct ModelWriter ModelWriter;
  * publish_model_start — start writing in->run_id's model on own (taken
  * over: publish_model_end closes it), in a transaction of its own.  own
  * NULL (no second connection to be had), or no thread: written inline by
- * publish_model_wait on main, inside the publishing transaction, as before
- * schema version 10's writer (one commit for both).
+ * publish_model_wait on main, inside the publishing transaction (one
+ * commit for both).
  */
 ModelWriter *publish_model_start(DbConn *own, DbConn *main, const ModelInput *in);
 
@@ -84,6 +89,12 @@ bool		publish_model_wait(ModelWriter *w, char *err, size_t errlen) MUSTCHECK;
  * results stay published; readers keep the previous model): false.
  */
 bool		publish_model_commit(ModelWriter *w);
+
+/*
+ * publish_model_counts_ready — in->stats is filled (and the data set
+ * sealed): the writer may go on from its index to the rows.
+ */
+void		publish_model_counts_ready(ModelWriter *w);
 
 /*
  * publish_model_end — stop a writer still running (the run failed), roll

@@ -396,16 +396,39 @@ struct ModelWriter
 	bool		inline_;		/* no second connection: written by publish_model_wait */
 	ModelInput	in;
 	atomic_bool stop;			/* publish_model_end before the thread ended */
+	pthread_mutex_t lock;		/* counts_ready and its signal */
+	pthread_cond_t counts_cond;
+	bool		counts_ready;	/* publish_model_counts_ready: in->stats filled */
 	pthread_t	thread;
 	bool		running;		/* thread started, not joined */
 	bool		ok;				/* the thread wrote every row (its transaction open) */
 	bool		committed;
 	double		seconds;		/* the thread's time */
-	double		phase[4];		/* of which: the index, the keys, the names, the Items */
+	double		phase[5];		/* of which: the index, waiting for the counts and the
+								 * deletion, the keys, the names, the Items */
 	uint32_t	n_keys,
 				n_pkeys,
 				n_items;
 };
+
+/*
+ * Wait until the main thread has filled in->stats (publish_model_counts_ready);
+ * false when the run stopped the writer first.  Inline, they are ready.
+ */
+static bool
+wait_for_counts(ModelWriter *w)
+{
+	bool		ready;
+
+	if (w->inline_)
+		return true;
+	pthread_mutex_lock(&w->lock);
+	while (!w->counts_ready && !atomic_load(&w->stop))
+		pthread_cond_wait(&w->counts_cond, &w->lock);
+	ready = w->counts_ready && !atomic_load(&w->stop);
+	pthread_mutex_unlock(&w->lock);
+	return ready;
+}
 
 /*
  * The model's rows, in a transaction this opens on the writer's connection
@@ -432,7 +455,15 @@ write_model(ModelWriter *w, StrBuf *buf)
 	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
 	ok = (w->inline_ || db_exec(c, sql_query("begin"))) &&
 		db_send(c, sql_query("model_prune"), 1, params);
+	/* the index needs the read's data only: built while the main thread seals it */
 	model_index_build(in->ds, &ix);
+	w->phase[0] = log_now() - t;
+	if (!wait_for_counts(w))
+	{
+		/* the run failed before its counts (a guard, a signal): nothing to write */
+		model_index_free(&ix);
+		return false;
+	}
 	names = name_rows(in, &n_names);
 	name_no = xmalloc((in->ds->names.n + 1) * sizeof(uint32_t));
 	memset(name_no, 0xff, (in->ds->names.n + 1) * sizeof(uint32_t));	/* no live Item: none */
@@ -441,15 +472,15 @@ write_model(ModelWriter *w, StrBuf *buf)
 	bits[0] = model_bucket_bits(ix.n_numbered);
 	bits[1] = model_bucket_bits(n_names);
 	ok = ok && db_wait(c);
-	w->phase[0] = log_now() - t;
+	w->phase[1] = log_now() - t - w->phase[0];
 	ok = ok && copy_meta(c, in, bits, buf) &&
 		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, name_no, bits[0], buf);
-	w->phase[1] = log_now() - t - w->phase[0];
+	w->phase[2] = log_now() - t - w->phase[0] - w->phase[1];
 	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
 	ok = ok && copy_names(c, in, names, n_names, bits[1], buf);
-	w->phase[2] = log_now() - t - w->phase[0] - w->phase[1];
-	ok = ok && copy_items(c, in, &ix, buf);
 	w->phase[3] = log_now() - t - w->phase[0] - w->phase[1] - w->phase[2];
+	ok = ok && copy_items(c, in, &ix, buf);
+	w->phase[4] = log_now() - t - w->phase[0] - w->phase[1] - w->phase[2] - w->phase[3];
 	w->n_keys = ix.n_keys;
 	w->n_pkeys = ix.n_pkeys;
 	w->n_items = ix.n_items;
@@ -486,6 +517,8 @@ publish_model_start(DbConn *own, DbConn *main, const ModelInput *in)
 	w->in = *in;
 	w->in.stop = &w->stop;
 	atomic_init(&w->stop, false);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->counts_cond, NULL);
 #ifdef ITEMDUP_TEST_HOOKS
 	model_test_constant_hash(testhook_enabled("ITEMDUP_MODEL_CONSTANT_HASH"));
 #endif
@@ -541,9 +574,9 @@ publish_model_wait(ModelWriter *w, char *err, size_t errlen)
 		log_info("published model: %u keys, %u persistent ids, %u keyed items (%.3f s on its "
 				 "own connection, %.3f s of it waited for)", w->n_keys, w->n_pkeys, w->n_items,
 				 w->seconds, log_now() - t);
-	log_debug("published model's time: index %.3f s (and the previous model's deletion), "
-			  "keys %.3f s, names %.3f s, Items %.3f s", w->phase[0], w->phase[1], w->phase[2],
-			  w->phase[3]);
+	log_debug("published model's time: index %.3f s, waiting for the counts and the previous "
+			  "model's deletion %.3f s, keys %.3f s, names %.3f s, Items %.3f s", w->phase[0],
+			  w->phase[1], w->phase[2], w->phase[3], w->phase[4]);
 	return true;
 }
 
@@ -573,6 +606,9 @@ publish_model_end(ModelWriter *w)
 	{
 		/* the run failed while the model was being written: stop it now */
 		atomic_store(&w->stop, true);
+		pthread_mutex_lock(&w->lock);	/* a writer waiting for the counts wakes */
+		pthread_cond_broadcast(&w->counts_cond);
+		pthread_mutex_unlock(&w->lock);
 		db_cancel(w->c);
 		join_writer(w);
 	}
@@ -582,5 +618,16 @@ publish_model_end(ModelWriter *w)
 			log_debug("rollback of the published model's transaction failed too");
 		db_close(w->c);
 	}
+	pthread_cond_destroy(&w->counts_cond);
+	pthread_mutex_destroy(&w->lock);
 	free(w);
+}
+
+void
+publish_model_counts_ready(ModelWriter *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->counts_ready = true;
+	pthread_cond_signal(&w->counts_cond);
+	pthread_mutex_unlock(&w->lock);
 }

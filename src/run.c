@@ -424,6 +424,35 @@ run_group(RunState *rs)
 	return assign_group_ids(rs);
 }
 
+/*
+ * As soon as a publishing one-pass run's COPY has ended: the published
+ * model's writer, on a connection of its own, which builds its index while
+ * this thread seals the data set and counts the keys, then writes while the
+ * run matches, groups and writes its results (publish.h); false with
+ * rs->err set.
+ */
+static bool
+run_start_model(RunState *rs)
+{
+	ModelInput	mi = {.run_id = rs->run_id, .ds = &rs->ds, .stats = &rs->key_stats,
+		.threshold = rs->opt->threshold, .hot_key_cap = rs->opt->hot_key_cap,
+	.snapshot_at = rs->load.snapshot_at};
+	DbConn	   *mc;
+
+	if (rs->parts != NULL || !rs->publishes)
+		return true;			/* partitioned runs never publish (partition.h) */
+	mc = db_connect_at(rs->opt->dsn, "model", &rs->opt->db, LOG_WARN);
+	if (mc == NULL)
+	{
+		if (run_interrupted(rs, "connecting for the published model"))
+			return false;
+		log_warn("no second connection for the published model (logged above): it is written "
+				 "in the publishing transaction instead, after the results");
+	}
+	rs->model = publish_model_start(mc, rs->c, &mi);
+	return true;
+}
+
 /* Step 5: the source read, its counts logged, the guards; false with rs->err set. */
 static bool
 run_read(RunState *rs)
@@ -451,7 +480,7 @@ run_read(RunState *rs)
 			return false;
 	}
 	else if (!loader_read(rs->src, &lo, &rs->ds, &rs->rejects, &rs->load, rs->err,
-						  sizeof(rs->err)))
+						  sizeof(rs->err)) || !run_start_model(rs))
 		return false;
 	/* a run adds nothing after the read: drop the tables only adding needed */
 	keys_dataset_seal(&rs->ds);
@@ -534,35 +563,18 @@ run_publish(RunState *rs)
 }
 
 /*
- * After the read of a one-pass run: the counts the matcher scores with, and
- * for a publishing run the published model's writer, which works on a
- * connection of its own while the run matches, groups and writes its
- * results (publish.h); false with rs->err set.
+ * After the read of a one-pass run: the counts the matcher scores with,
+ * which the model's writer waits for.
  */
-static bool
-run_start_model(RunState *rs)
+static void
+run_count_keys(RunState *rs)
 {
-	ModelInput	mi = {.run_id = rs->run_id, .ds = &rs->ds, .stats = &rs->key_stats,
-		.threshold = rs->opt->threshold, .hot_key_cap = rs->opt->hot_key_cap,
-	.snapshot_at = rs->load.snapshot_at};
-	DbConn	   *mc;
-
 	if (rs->parts != NULL)
-		return true;			/* never publishes (partition.h); counts per pass */
+		return;					/* counts per pass */
 	keys_stats_compute(&rs->ds, &rs->key_stats);
 	rs->have_stats = true;
-	if (!rs->publishes)
-		return true;
-	mc = db_connect_at(rs->opt->dsn, "model", &rs->opt->db, LOG_WARN);
-	if (mc == NULL)
-	{
-		if (run_interrupted(rs, "connecting for the published model"))
-			return false;
-		log_warn("no second connection for the published model (logged above): it is written "
-				 "in the publishing transaction instead, after the results");
-	}
-	rs->model = publish_model_start(mc, rs->c, &mi);
-	return true;
+	if (rs->model != NULL)
+		publish_model_counts_ready(rs->model);
 }
 
 /* Steps 5-8; false with rs->err set on failure. */
@@ -571,9 +583,9 @@ run_pipeline(RunState *rs)
 {
 	double		t;
 
-	if (run_interrupted(rs, "after registering the run") || !run_read(rs) ||
-		!run_start_model(rs))
+	if (run_interrupted(rs, "after registering the run") || !run_read(rs))
 		return false;
+	run_count_keys(rs);
 	if (!run_match(rs))
 		return false;
 	FAILPOINT("after_match");

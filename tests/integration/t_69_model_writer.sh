@@ -6,7 +6,7 @@
 # nothing; a run that fails while the model is written leaves no model row
 # and no connection behind; a role that may not open a second connection
 # gets its model written in the publishing transaction, as before.
-plan 23
+plan 26
 run_rc migrate >/dev/null
 load_fixture basic
 load_fixture check_source
@@ -68,11 +68,19 @@ check_eq "... run 9 failed; no model row of it; run 7 still published with its m
 	"failed|7|7|7" "$(q "SELECT status FROM itemdup.runs WHERE run_id = 9")|$(models)"
 check "... and no connection of the job is left (the writer stopped and rolled back)" wait_backend_gone
 
+# the writer starts when the source's COPY ends, before the guards: a guard
+# that fails stops it while it numbers keys or waits for the counts
+check_eq "a publishing run whose guard fails (--min-items) exits 1" 1 \
+	"$(run_rc run --min-items 1000000 --log-format text)"
+check_eq "... run 10 failed on the guard; no model row of it; run 7 still published with its model" \
+	"failed|7|7|7" "$(q "SELECT status FROM itemdup.runs WHERE run_id = 10")|$(models)"
+check "... and no connection of the job is left (the writer stopped and rolled back)" wait_backend_gone
+
 # a role allowed one connection: the model goes into the publishing transaction
 psql -X -q -v ON_ERROR_STOP=1 -f sql/roles.sql >/dev/null 2>&1 || true
 run_rc migrate >/dev/null
 q "DO \$\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 't69_one') THEN CREATE ROLE t69_one LOGIN CONNECTION LIMIT 1; END IF; END\$\$; GRANT itemdup_job TO t69_one; GRANT USAGE ON SCHEMA app TO itemdup_job; GRANT SELECT ON app.items TO itemdup_job"
-check_eq "a role with CONNECTION LIMIT 1 still publishes: exit 0, its model the only one" "0|10|10|10" \
+check_eq "a role with CONNECTION LIMIT 1 still publishes: exit 0, its model the only one" "0|11|11|11" \
 	"$(PGUSER=t69_one run_rc run --log-format text)|$(models)"
 check "... warning that the model is written in the publishing transaction" \
 	grep -q "warning.*no second connection for the published model" "$WORK/err"
