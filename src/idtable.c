@@ -110,6 +110,30 @@ idtable_probe(const IdTable *t, const void *bytes, size_t len, IdKeyFn key_of,
 	return KEY_NONE;
 }
 
+void
+keys_idtable_prefetch(const IdTable *t, const void *bytes, size_t len)
+{
+	if (t->slots != NULL)
+		__builtin_prefetch(&t->slots[t->hash(bytes, len).lo & (t->n_slots - 1)]);
+}
+
+uint32_t
+keys_idtable_peek(const IdTable *t, const void *bytes, size_t len)
+{
+	size_t		mask = t->n_slots - 1;
+	KeyHash		h;
+	uint32_t	tag;
+
+	if (t->slots == NULL)
+		return KEY_NONE;
+	h = t->hash(bytes, len);
+	tag = idtable_tag(t, h);
+	for (size_t s = h.lo & mask; t->slots[s] != 0; s = (s + 1) & mask)
+		if (t->slots[s] >> t->bits == tag)
+			return (t->slots[s] & idtable_vmask(t)) - 1;
+	return KEY_NONE;
+}
+
 uint32_t
 keys_idtable_get(const IdTable *t, const void *bytes, size_t len, IdKeyFn key_of, const void *ctx)
 {

@@ -91,7 +91,7 @@ keys_dataset_init(Dataset *ds, KeyHashFn hash)
 	vec_init(&ds->key_info, sizeof(KeyInfo));
 	vec_init(&ds->name_info, sizeof(NameInfo));
 	vec_init(&ds->gname_rep, sizeof(uint32_t));
-	vec_init(&ds->gkey_rep, sizeof(uint32_t));
+	vec_init(&ds->gkey_rep, sizeof(GkeyRep));
 	keys_interner_init(&ds->institutions, hash);
 	keys_idtable_init(&ds->names, hash, 0);
 	keys_idtable_init(&ds->keys, hash, 0);
@@ -307,17 +307,36 @@ keys_gname_bytes(const Dataset *ds, uint32_t gname, unsigned char *buf, size_t *
 	return gname_key(ds, gname, buf, len);
 }
 
-/* (gname id, mask) of a gkeys id: its first key's */
+/* The gkeys bytes (gname id, mask) of a GkeyRep into buf; their length. */
+static size_t
+gkey_rep_bytes(const GkeyRep *r, unsigned char *buf)
+{
+	size_t		mlen = strnlen(r->mask, sizeof(r->mask));
+
+	put_u32(buf, r->gname);
+	memcpy(buf + 4, r->mask, mlen);
+	return 4 + mlen;
+}
+
+/* Account key k's GkeyRep: its name's gname id and its mask. */
+static GkeyRep
+key_gkey_rep(const Dataset *ds, uint32_t k)
+{
+	const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, k);
+	GkeyRep		r;
+
+	r.gname = VEC_AT(&ds->name_info, NameInfo, ki->name).gname;
+	memcpy(r.mask, ki->mask, sizeof(r.mask));
+	return r;
+}
+
+/* (gname id, mask) of a gkeys id */
 static const void *
 gkey_key(const void *ctx, uint32_t v, unsigned char *buf, size_t *len)
 {
 	const Dataset *ds = ctx;
-	const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, VEC_AT(&ds->gkey_rep, uint32_t, v));
-	size_t		mlen = strlen(ki->mask);
 
-	put_u32(buf, VEC_AT(&ds->name_info, NameInfo, ki->name).gname);
-	memcpy(buf + 4, ki->mask, mlen);
-	*len = 4 + mlen;
+	*len = gkey_rep_bytes(&VEC_AT(&ds->gkey_rep, GkeyRep, v), buf);
 	return buf;
 }
 
@@ -466,6 +485,9 @@ keys_find_item(const Dataset *ds, const char *item_id, size_t len)
 	return keys_idtable_get(&ds->item_ids, item_id, len, item_key, ds);
 }
 
+/* How many keys ahead keys_dataset_finish fetches a key's slot. */
+#define FINISH_AHEAD 16
+
 void
 keys_dataset_finish(Dataset *ds)
 {
@@ -488,13 +510,39 @@ keys_dataset_finish(Dataset *ds)
 	for (; ds->finished_keys < ds->keys.n; ds->finished_keys++)
 	{
 		uint32_t	v = (uint32_t) ds->finished_keys;
-		KeyInfo    *ki = &VEC_AT(&ds->key_info, KeyInfo, v);
-		size_t		mlen = strlen(ki->mask);
+		GkeyRep		r;
+		size_t		len;
 
-		put_u32(buf, VEC_AT(&ds->name_info, NameInfo, ki->name).gname);
-		memcpy(buf + 4, ki->mask, mlen);
-		*(uint32_t *) vec_push(&ds->gkey_rep) = v;
-		ki->gkey = intern_id(&ds->gkeys, buf, 4 + mlen, gkey_key, ds, &is_new);
+		/*
+		 * A key's slot is at random in a table the size of all keys, and so
+		 * is the gkey it finds there: fetch, one level per distance, the
+		 * name of the key 2 * FINISH_AHEAD on, the slot of the key
+		 * FINISH_AHEAD on, and the GkeyRep that slot holds half as far on.
+		 */
+		if (v + 2 * FINISH_AHEAD < ds->keys.n)
+			__builtin_prefetch(&VEC_AT(&ds->name_info, NameInfo,
+									   VEC_AT(&ds->key_info, KeyInfo, v + 2 * FINISH_AHEAD).name));
+		if (v + FINISH_AHEAD < ds->keys.n)
+		{
+			r = key_gkey_rep(ds, v + FINISH_AHEAD);
+			len = gkey_rep_bytes(&r, buf);
+			keys_idtable_prefetch(&ds->gkeys, buf, len);
+		}
+		if (v + FINISH_AHEAD / 2 < ds->keys.n)
+		{
+			uint32_t	g;
+
+			r = key_gkey_rep(ds, v + FINISH_AHEAD / 2);
+			len = gkey_rep_bytes(&r, buf);
+			if ((g = keys_idtable_peek(&ds->gkeys, buf, len)) != KEY_NONE &&
+				g < ds->gkey_rep.len)
+				__builtin_prefetch(&VEC_AT(&ds->gkey_rep, GkeyRep, g));
+		}
+		r = key_gkey_rep(ds, v);
+		len = gkey_rep_bytes(&r, buf);
+		*(GkeyRep *) vec_push(&ds->gkey_rep) = r;
+		VEC_AT(&ds->key_info, KeyInfo, v).gkey = intern_id(&ds->gkeys, buf, len, gkey_key, ds,
+														   &is_new);
 		if (!is_new)
 			ds->gkey_rep.len--;
 	}

@@ -85,6 +85,16 @@ void		keys_idtable_reserve(IdTable *t, size_t expected, IdKeyFn key_of, const vo
 uint32_t	keys_idtable_find(IdTable *t, const void *bytes, size_t len,
 							  IdKeyFn key_of, const void *ctx, size_t *slot);
 
+/* keys_idtable_prefetch — fetch the home slot of bytes' key ahead of a find (none once sealed) */
+void		keys_idtable_prefetch(const IdTable *t, const void *bytes, size_t len);
+
+/*
+ * keys_idtable_peek — the value of the first slot from bytes' home whose
+ * tag matches theirs, unconfirmed (KEY_NONE: none): what a find will
+ * compare first, to fetch its key ahead.
+ */
+uint32_t	keys_idtable_peek(const IdTable *t, const void *bytes, size_t len);
+
 /* keys_idtable_get — a read-only find: KEY_NONE also when the table is sealed */
 uint32_t	keys_idtable_get(const IdTable *t, const void *bytes, size_t len,
 							 IdKeyFn key_of, const void *ctx);
@@ -166,6 +176,17 @@ typedef struct __attribute__((packed)) KeyInfo
 	char		mask[5];
 } KeyInfo;
 
+/*
+ * A gkeys id's key while keys_dataset_finish interns them: its gname id and
+ * mask, copied so that telling two gkeys apart reads one record instead of
+ * a key's and its name's (packed, 9 bytes).
+ */
+typedef struct __attribute__((packed)) GkeyRep
+{
+	uint32_t	gname;
+	char		mask[5];
+} GkeyRep;
+
 typedef struct NameInfo
 {
 	const char *name;			/* normalised, in Dataset.arena */
@@ -197,7 +218,7 @@ typedef struct Dataset
 	IdTable		gkeys;			/* gname id, mask */
 	IdTable		item_ids;		/* item_id text -> index of the winning Item */
 	Vec			gname_rep;		/* per gnames id: its first names id */
-	Vec			gkey_rep;		/* per gkeys id: its first keys id */
+	Vec			gkey_rep;		/* per gkeys id: its bytes (GkeyRep), while finishing */
 	size_t		finished_names; /* names and keys keys_dataset_finish has */
 	size_t		finished_keys;	/* given their gname and gkey */
 	uint64_t	unkeyable[UNK_COUNT];	/* filled by keys_count_unkeyable */
