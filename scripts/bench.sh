@@ -8,7 +8,7 @@
 # by SQL expressions) and `itemdup run --read-path text`.  Prints medians, the ratios
 # itemdup/COPY (both paths) and itemdup/peer, itemdup's peak RSS, its
 # per-stage timers, publish's share of the run and the published model's own
-# time (written beside matching, from the end of the read).  --write also appends the
+# time (written beside the run, from the end of the source's COPY).  --write also appends the
 # table to BENCHMARKS.md.  --partitions "1 4 16" then times a dry run with
 # each --partitions N on the same data and records its peak RSS (docs/SCALING.md).
 # `make bench`.
@@ -54,7 +54,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	RSS+=("$(tail -1 "$work/rss")")
 	STAGES+=("$(psql -X -Atc "SELECT stats FROM itemdup.runs ORDER BY run_id DESC LIMIT 1")")
 	PUB+=("$(sed -n 's/.*STEP 8 publish done elapsed_s=\([0-9.]*\).*/\1/p' "$work/run.log")")
-	# the published model's writer, on its own connection from the end of the read
+	# the published model's writer, on its own connection from the end of the source's COPY
 	MODEL+=("$(sed -n 's/.*keyed items (\([0-9.]*\) s on its own connection.*/\1/p' "$work/run.log")")
 	s=$(now)
 	build/itemdup run --read-path flat-sql --log-format text 2>/dev/null >/dev/null
@@ -84,7 +84,7 @@ print(f"| {items:,} | {mb} MB | {c:.2f} s | {p:.2f} s | {r:.2f} s ({st.get('read
       f"| {rss / 1024:.0f} MiB | {rss * 1024 / items:.0f} B | "
       f"read {st.get('read_s', 0):.2f} / match {st.get('match_s', 0):.2f} / "
       f"group {st.get('group_s', 0):.2f} / publish {pub:.2f} s ({100 * pub / r:.0f} %); "
-      f"model {model:.2f} s beside, from the end of the read |")
+      f"model {model:.2f} s beside, from the end of the COPY |")
 PY
 )
 header="| items | payload (jsonb) | bare COPY | SQL peer | itemdup run | --read-path flat-sql | --read-path text | itemdup/COPY | flat-sql/COPY | text/COPY | itemdup/peer | peak RSS | RSS per item | itemdup stages |
