@@ -45,12 +45,11 @@ typedef struct RunCounts
  * soon as the source's COPY ends: it numbers the keys and Items while the
  * main thread seals the data set and counts the keys
  * (publish_model_counts_ready), then writes while the run matches, groups
- * and writes its results.  Its transaction, which also deletes the models published
- * before, commits only after the results' one did, so a model is never in
- * the database without its run's results; between the two commits (or if
- * the second fails) readers keep the previous model, which is just as
- * valid a base for check: it carries its own snapshot.
- * publish_model.c.
+ * and writes its results.  Its transaction, which also deletes the models
+ * published before, commits only after the results' one did, so a model is
+ * never in the database without its run's results; between the two commits
+ * (or if the second fails) readers keep the previous model, which is just
+ * as valid a base for check: it carries its own snapshot.  publish_model.c.
  */
 typedef struct ModelInput
 {

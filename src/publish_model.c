@@ -460,7 +460,13 @@ write_model(ModelWriter *w, StrBuf *buf)
 	w->phase[0] = log_now() - t;
 	if (!wait_for_counts(w))
 	{
-		/* the run failed before its counts (a guard, a signal): nothing to write */
+		/*
+		 * The run failed before its counts (a guard, a signal): nothing to
+		 * write.  The deletion is collected (publish_model_end cancels it)
+		 * so that the connection can roll back.
+		 */
+		if (ok && !db_wait(c))
+			log_debug("the previous model's deletion stopped: %s", db_last_error(c));
 		model_index_free(&ix);
 		return false;
 	}

@@ -6,7 +6,7 @@
 # nothing; a run that fails while the model is written leaves no model row
 # and no connection behind; a role that may not open a second connection
 # gets its model written in the publishing transaction, as before.
-plan 26
+plan 27
 run_rc migrate >/dev/null
 load_fixture basic
 load_fixture check_source
@@ -71,7 +71,9 @@ check "... and no connection of the job is left (the writer stopped and rolled b
 # the writer starts when the source's COPY ends, before the guards: a guard
 # that fails stops it while it numbers keys or waits for the counts
 check_eq "a publishing run whose guard fails (--min-items) exits 1" 1 \
-	"$(run_rc run --min-items 1000000 --log-format text)"
+	"$(run_rc run --min-items 1000000 --verbose --log-format text)"
+check "... its model's transaction rolled back on its connection (the deletion collected first)" \
+	bash -c "grep -q 'model pid .*-- rollback' '$WORK/err' && ! grep -q 'rollback of the published model.s transaction failed' '$WORK/err'"
 check_eq "... run 10 failed on the guard; no model row of it; run 7 still published with its model" \
 	"failed|7|7|7" "$(q "SELECT status FROM itemdup.runs WHERE run_id = 10")|$(models)"
 check "... and no connection of the job is left (the writer stopped and rolled back)" wait_backend_gone
