@@ -140,9 +140,8 @@ sort_bucket(const int64_t *hash, uint32_t *refs, uint32_t *top, uint32_t n)
 		free(e);
 }
 
-/* The stable hash of ref (an account key, or n_keys + a persistent id). */
-static int64_t
-ref_hash(const Dataset *ds, const ModelIndex *ix, uint32_t r)
+int64_t
+model_ref_hash(const Dataset *ds, const ModelIndex *ix, uint32_t r)
 {
 	int			env;
 	const char *inst;
@@ -198,7 +197,7 @@ number_keys(const Dataset *ds, ModelIndex *ix)
 									  VEC_AT(&ds->key_info, KeyInfo, r + 8).name).name);
 		if (model_key_count(ix, r) == 0)
 			continue;
-		hash[r] = ref_hash(ds, ix, r);
+		hash[r] = model_ref_hash(ds, ix, r);
 		start[(key_order(hash, r) >> (64 - bits)) + 1]++;
 	}
 	for (size_t b = 0; b < ((size_t) 1 << bits); b++)

@@ -76,6 +76,9 @@ int64_t		model_hash_name(int env, const char *institution, const char *name);
 void		model_test_constant_hash(bool on);
 #endif
 
+/* The stable hash of a ref of ix (an account key, or n_keys + a persistent id). */
+int64_t		model_ref_hash(const Dataset *ds, const ModelIndex *ix, uint32_t ref);
+
 /* The environment, institution text and persistent id text of a pkeys id. */
 void		model_pkey_parts(const Dataset *ds, uint32_t pkey, int *env,
 							 const char **institution, const char **persistent_id);

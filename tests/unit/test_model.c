@@ -187,26 +187,6 @@ START_TEST(model_hash_of_long_parts_is_the_same_function)
 }
 END_TEST
 
-/* A ref's stable hash, as model.c computes it. */
-static int64_t
-ref_hash(const Dataset *ds, const ModelIndex *ix, uint32_t r)
-{
-	int			env;
-	const char *inst;
-	const char *pid;
-
-	if (r < ix->n_keys)
-	{
-		const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, r);
-		const NameInfo *ni = &VEC_AT(&ds->name_info, NameInfo, ki->name);
-
-		return model_hash_account(ni->env, ds->institutions.bytes[ni->institution], ni->name,
-								  ki->mask);
-	}
-	model_pkey_parts(ds, r - ix->n_keys, &env, &inst, &pid);
-	return model_hash_persistent(env, inst, pid);
-}
-
 /*
  * key_no is the signed hash order, ties by ref, every ref once, and key_top
  * its hash's top bits: with real hashes over many buckets (insertion sorts)
@@ -239,7 +219,7 @@ check_key_numbering(bool constant)
 	n_all = ix.n_keys + ix.n_pkeys;
 	h = malloc(n_all * sizeof(int64_t));
 	for (uint32_t r = 0; r < n_all; r++)
-		h[r] = ref_hash(&ds, &ix, r);
+		h[r] = model_ref_hash(&ds, &ix, r);
 	model_test_constant_hash(false);
 	ck_assert_uint_eq(n_all, 700 + 40 + 700);
 	ck_assert_uint_eq(ix.n_numbered, n_all);
