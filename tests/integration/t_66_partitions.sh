@@ -80,11 +80,22 @@ dump "$T4"
 check "text path: --partitions 4 gives the one-pass results, every table" \
 	cmp -s <(cat "$WORK/run$T1".?) <(cat "$WORK/run$T4".?)
 
-# memory: the sanitizer build without its quarantine, one pass against four
-rss() { ASAN_OPTIONS="$ASAN_OPTIONS:quarantine_size_mb=1" python3 tests/integration/maxrss.py "$WORK/rss.out" "$ITEMDUP" run --dry-run --max-reject-ratio 1 "$@" | cut -d' ' -f2; }
-m1=$(rss)
-m4=$(rss --partitions 4)
-check "peak RSS falls with --partitions 4 ($m1 -> $m4 MiB)" test "$m4" -lt "$m1"
+# memory: the sanitizer build without its quarantine, one pass against
+# sixteen, the least of three runs each in KiB: on these 30,000 Items the
+# passes save 1-2 MiB of about 37, and a peak moves by up to a MiB with what
+# the page cache holds of the binary and its libraries (mapped around faults)
+rss() { ASAN_OPTIONS="$ASAN_OPTIONS:quarantine_size_mb=1" python3 tests/integration/maxrss.py --kib "$WORK/rss.out" "$ITEMDUP" run --dry-run --max-reject-ratio 1 "$@" | cut -d' ' -f2; }
+least_rss() {
+	local m best=
+	for _ in 1 2 3; do
+		m=$(rss "$@")
+		if [ -z "$best" ] || [ "$m" -lt "$best" ]; then best=$m; fi
+	done
+	echo "$best"
+}
+m1=$(least_rss)
+m16=$(least_rss --partitions 16)
+check "peak RSS falls with --partitions 16 ($m1 -> $m16 KiB, the least of 3 runs each)" test "$m16" -lt "$m1"
 
 # a signal inside a pass, between the rounds and inside a match pass: exit
 # 1, the run failed, the published results untouched
