@@ -411,6 +411,16 @@ struct ModelWriter
 				n_items;
 };
 
+/* Phase i of the writer ends now; *mark, its start, becomes the next one's. */
+static void
+end_phase(ModelWriter *w, int i, double *mark)
+{
+	double		now = log_now();
+
+	w->phase[i] = now - *mark;
+	*mark = now;
+}
+
 /*
  * Wait until the main thread has filled in->stats (publish_model_counts_ready);
  * false when the run stopped the writer first.  Inline, they are ready.
@@ -450,14 +460,14 @@ write_model(ModelWriter *w, StrBuf *buf)
 	unsigned	bits[2];
 	char		run[32];
 	const char *params[1] = {run};
-	double		t = log_now();
+	double		t = log_now();	/* the current phase's start */
 
 	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
 	ok = (w->inline_ || db_exec(c, sql_query("begin"))) &&
 		db_send(c, sql_query("model_prune"), 1, params);
 	/* the index needs the read's data only: built while the main thread seals it */
 	model_index_build(in->ds, &ix);
-	w->phase[0] = log_now() - t;
+	end_phase(w, 0, &t);
 	if (!wait_for_counts(w))
 	{
 		/*
@@ -478,15 +488,15 @@ write_model(ModelWriter *w, StrBuf *buf)
 	bits[0] = model_bucket_bits(ix.n_numbered);
 	bits[1] = model_bucket_bits(n_names);
 	ok = ok && db_wait(c);
-	w->phase[1] = log_now() - t - w->phase[0];
+	end_phase(w, 1, &t);
 	ok = ok && copy_meta(c, in, bits, buf) &&
 		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, name_no, bits[0], buf);
-	w->phase[2] = log_now() - t - w->phase[0] - w->phase[1];
+	end_phase(w, 2, &t);
 	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
 	ok = ok && copy_names(c, in, names, n_names, bits[1], buf);
-	w->phase[3] = log_now() - t - w->phase[0] - w->phase[1] - w->phase[2];
+	end_phase(w, 3, &t);
 	ok = ok && copy_items(c, in, &ix, buf);
-	w->phase[4] = log_now() - t - w->phase[0] - w->phase[1] - w->phase[2] - w->phase[3];
+	end_phase(w, 4, &t);
 	w->n_keys = ix.n_keys;
 	w->n_pkeys = ix.n_pkeys;
 	w->n_items = ix.n_items;
