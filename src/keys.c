@@ -651,6 +651,22 @@ count_once(uint32_t *counts, uint32_t *last, uint32_t id, uint32_t item)
 	}
 }
 
+/*
+ * The Items per name and per key at every institution of an environment
+ * (gname_items, gkey_items), from the counts at each institution: an
+ * Item's names and keys are all at its own (environment, institution), so
+ * two of its names never share a gname, nor two of its keys a gkey, and
+ * each total is the sum of its members' counts.
+ */
+static void
+sum_across_institutions(const Dataset *ds, KeyStats *st)
+{
+	for (uint32_t n = 0; n < ds->names.n; n++)
+		st->gname_items[VEC_AT(&ds->name_info, NameInfo, n).gname] += st->name_items[n];
+	for (uint32_t k = 0; k < ds->keys.n; k++)
+		st->gkey_items[VEC_AT(&ds->key_info, KeyInfo, k).gkey] += st->key_items[k];
+}
+
 void
 keys_stats_compute(const Dataset *ds, KeyStats *st)
 {
@@ -660,8 +676,6 @@ keys_stats_compute(const Dataset *ds, KeyStats *st)
 	assert(ds->finished_names == ds->names.n && ds->finished_keys == ds->keys.n);
 	last_name = xcalloc(ds->names.n + 1, sizeof(uint32_t));
 	uint32_t   *last_key = xcalloc(ds->keys.n + 1, sizeof(uint32_t));
-	uint32_t   *last_gname = xcalloc(ds->gnames.n + 1, sizeof(uint32_t));
-	uint32_t   *last_gkey = xcalloc(ds->gkeys.n + 1, sizeof(uint32_t));
 
 	st->name_items = xcalloc(ds->names.n + 1, sizeof(uint32_t));
 	st->key_items = xcalloc(ds->keys.n + 1, sizeof(uint32_t));
@@ -684,20 +698,13 @@ keys_stats_compute(const Dataset *ds, KeyStats *st)
 
 			count_once(st->key_items, last_key, a->key, (uint32_t) i);
 			if (a->key != KEY_NONE)
-			{
-				const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, a->key);
-
-				count_once(st->name_items, last_name, ki->name, (uint32_t) i);
-				count_once(st->gname_items, last_gname,
-						   VEC_AT(&ds->name_info, NameInfo, ki->name).gname, (uint32_t) i);
-				count_once(st->gkey_items, last_gkey, ki->gkey, (uint32_t) i);
-			}
+				count_once(st->name_items, last_name,
+						   VEC_AT(&ds->key_info, KeyInfo, a->key).name, (uint32_t) i);
 		}
 	}
 	free(last_name);
 	free(last_key);
-	free(last_gname);
-	free(last_gkey);
+	sum_across_institutions(ds, st);
 }
 
 void

@@ -957,6 +957,19 @@ START_TEST(test_stats_compute)
 	ck_assert_uint_eq(st.key_items[tu_account(&ds, i3, 0)->key], 1);
 	ck_assert_uint_eq(st.institution_items[tu_institution(&ds, "ins_X")], 3);
 	ck_assert_uint_eq(st.institution_items[tu_institution(&ds, "ins_Y")], 1);
+
+	/* across institutions: ins_X's and ins_Y's "checking" are one gname, 0000 one gkey */
+	uint32_t	g_chk = VEC_AT(&ds.name_info, NameInfo, chk_x).gname;
+	uint32_t	gk_chk = VEC_AT(&ds.key_info, KeyInfo, tu_account(&ds, i0, 0)->key).gkey;
+
+	ck_assert_uint_eq(VEC_AT(&ds.name_info, NameInfo, chk_y).gname, g_chk);
+	ck_assert_uint_eq(VEC_AT(&ds.key_info, KeyInfo, tu_account(&ds, i3, 0)->key).gkey, gk_chk);
+	ck_assert_uint_eq(st.gname_items[g_chk], 4);	/* I2's two checking count once */
+	ck_assert_uint_eq(st.gkey_items[gk_chk], 3);	/* I2's is 1111 */
+	ck_assert_uint_eq(st.gname_items[VEC_AT(&ds.name_info, NameInfo, sav_x).gname], 2);
+	ck_assert_uint_eq(st.gkey_items[VEC_AT(&ds.key_info, KeyInfo,
+										   tu_account(&ds, i2, 1)->key).gkey], 2);
+	ck_assert_uint_eq(st.gname_items[VEC_AT(&ds.name_info, NameInfo, other).gname], 0);
 	keys_stats_free(&st);
 
 	keys_count_unkeyable(&ds);
