@@ -134,19 +134,31 @@ prefetch_key(const ModelInput *in, const ModelIndex *ix, const uint32_t *name_no
 	const KeyStats *st = in->stats;
 	uint32_t	k;
 
-	if (no + 16 < ix->n_numbered && (k = ix->ref_of_no[no + 16]) < ix->n_keys)
+	if (no + 16 < ix->n_numbered)
 	{
-		__builtin_prefetch(&VEC_AT(&ds->key_info, KeyInfo, k));
-		__builtin_prefetch(&st->key_items[k]);
+		k = ix->ref_of_no[no + 16];
 		__builtin_prefetch(&ix->key_offsets[k]);
+		if (k < ix->n_keys)
+		{
+			__builtin_prefetch(&VEC_AT(&ds->key_info, KeyInfo, k));
+			__builtin_prefetch(&st->key_items[k]);
+		}
+		else
+			__builtin_prefetch(&ds->pkeys.bytes[k - ix->n_keys]);
 	}
-	if (no + 8 < ix->n_numbered && (k = ix->ref_of_no[no + 8]) < ix->n_keys)
+	if (no + 8 < ix->n_numbered)
 	{
-		const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, k);
-
-		__builtin_prefetch(&name_no[ki->name]);
-		__builtin_prefetch(&st->gkey_items[ki->gkey]);
+		k = ix->ref_of_no[no + 8];
 		__builtin_prefetch(ix->key_item_nos + ix->key_offsets[k]);
+		if (k < ix->n_keys)
+		{
+			const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, k);
+
+			__builtin_prefetch(&name_no[ki->name]);
+			__builtin_prefetch(&st->gkey_items[ki->gkey]);
+		}
+		else
+			__builtin_prefetch(ds->pkeys.bytes[k - ix->n_keys]);
 	}
 }
 
