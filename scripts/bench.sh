@@ -1,16 +1,21 @@
 #!/bin/bash
 # bench.sh [--items N] [--rounds R] [--write] — generate N items (default
-# 1,000,000), then R interleaved rounds (default 3) of: the bare COPY of the
-# source columns (psql to /dev/null), the SQL peer (scripts/bench/naive_peer.sql),
-# `itemdup run` (full pipeline including publish; jsonb: the flat read path,
-# its rows by the itemdup_check extension, which is created when the server
-# has it: make ext-install), `itemdup run --read-path flat-sql` (the same rows
-# by SQL expressions) and `itemdup run --read-path text`.  Prints medians, the ratios
+# 1,000,000), then R interleaved rounds (default 3) of, in this order: the
+# bare COPY of the source columns (psql to /dev/null), `itemdup run` (full
+# pipeline including publish; jsonb: the flat read path, its rows by the
+# itemdup_check extension, which is created when the server has it: make
+# ext-install), the SQL peer (scripts/bench/naive_peer.sql), `itemdup run
+# --read-path flat-sql` (the same rows by SQL expressions) and `itemdup run
+# --read-path text`.  The COPY and the run it is compared with each follow a
+# full read of the source (the round before's text run or the load's VACUUM,
+# then the COPY): the peer's sorting evicts part of a large source from the
+# page cache, so it comes after them.  Prints medians, the ratios
 # itemdup/COPY (both paths) and itemdup/peer, itemdup's peak RSS, its
 # per-stage timers, publish's share of the run and the published model's own
-# time (written beside the run, from the end of the source's COPY).  --write also appends the
-# table to BENCHMARKS.md.  --partitions "1 4 16" then times a dry run with
-# each --partitions N on the same data and records its peak RSS (docs/SCALING.md).
+# time (written beside the run, from the end of the source's COPY).  --write
+# also appends the table to BENCHMARKS.md.  --partitions "1 4 16" then times a
+# dry run with each --partitions N on the same data and records its peak RSS
+# (docs/SCALING.md).
 # `make bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,9 +51,6 @@ for r in $(seq 1 "$ROUNDS"); do
 	psql -X -q -c "\\copy (SELECT item_id, owner_id, environment, institution_id, payload, created_at, updated_at, removed_at FROM itemdup.source_items) TO '/dev/null'"
 	T_COPY+=("$(python3 -c "print($(now) - $s)")")
 	s=$(now)
-	psql -X -q -v ON_ERROR_STOP=1 -f scripts/bench/naive_peer.sql
-	T_PEER+=("$(python3 -c "print($(now) - $s)")")
-	s=$(now)
 	/usr/bin/time -f %M -o "$work/rss" build/itemdup run --log-format text 2>"$work/run.log" >/dev/null
 	T_RUN+=("$(python3 -c "print($(now) - $s)")")
 	RSS+=("$(tail -1 "$work/rss")")
@@ -56,6 +58,9 @@ for r in $(seq 1 "$ROUNDS"); do
 	PUB+=("$(sed -n 's/.*STEP 8 publish done elapsed_s=\([0-9.]*\).*/\1/p' "$work/run.log")")
 	# the published model's writer, on its own connection from the end of the source's COPY
 	MODEL+=("$(sed -n 's/.*keyed items (\([0-9.]*\) s on its own connection.*/\1/p' "$work/run.log")")
+	s=$(now)
+	psql -X -q -v ON_ERROR_STOP=1 -f scripts/bench/naive_peer.sql
+	T_PEER+=("$(python3 -c "print($(now) - $s)")")
 	s=$(now)
 	build/itemdup run --read-path flat-sql --log-format text 2>/dev/null >/dev/null
 	T_SQL+=("$(python3 -c "print($(now) - $s)")")
