@@ -630,6 +630,7 @@ match_find_pairs_counted(const Dataset *ds, const MatchOptions *opt,
 		if (match_cancelled(opt, &steps, err, errlen))
 			goto cleanup;
 		cands.len = 0;
+		prune_prefetch(&px, ds->items.len, (uint32_t) a);
 		prune_candidates(&px, (uint32_t) a, &cands);
 		item_candidates(ds, &kp, (uint32_t) a, keys, &cands);
 		sort_candidates(&cands, (uint32_t) ds->items.len);

@@ -437,8 +437,33 @@ scan(const PruneList *l, uint32_t key, uint32_t a, Vec *cands)
 		*(Cand *) vec_push(cands) = (Cand) {p[x].item, 0};
 }
 
-void
-prune_candidates(const PruneIndex *px, uint32_t a, Vec *cands)
+/* What visit_lists does with each (list, key) Item a reads. */
+typedef enum ListVisit
+{
+	VISIT_SCAN,					/* its postings after a, into cands */
+	VISIT_START,				/* fetch the key's range ahead */
+	VISIT_POSTINGS				/* fetch the range's first postings ahead */
+} ListVisit;
+
+static inline __attribute__((always_inline)) void
+visit(const PruneList *l, uint32_t key, uint32_t a, Vec *cands, ListVisit how)
+{
+	if (how == VISIT_SCAN)
+		scan(l, key, a, cands);
+	else if (how == VISIT_START)
+		__builtin_prefetch(&l->start[key]);
+	else
+		__builtin_prefetch((const Posting *) l->postings.data + l->start[key]);
+}
+
+/*
+ * Every (list, key) whose postings are Item a's candidates: its flagged
+ * keys in the lists its width and flags name, and its key pairs' buckets.
+ * always_inline: with how constant, the prefetching copies keep their
+ * prefetches (GCC drops a call to a function of prefetches alone).
+ */
+static inline __attribute__((always_inline)) void
+visit_lists(const PruneIndex *px, uint32_t a, Vec *cands, ListVisit how)
 {
 	uint32_t	n = px->item_start[a + 1] - px->item_start[a];
 	const uint32_t *keys = px->keys + px->item_start[a];
@@ -449,16 +474,31 @@ prune_candidates(const PruneIndex *px, uint32_t a, Vec *cands)
 			continue;
 		if (n > PRUNE_WIDE)
 		{
-			scan(&px->lists[PRUNE_LIST_ALL], PRUNE_KEY(keys[k]), a, cands);
+			visit(&px->lists[PRUNE_LIST_ALL], PRUNE_KEY(keys[k]), a, cands, how);
 			continue;
 		}
-		scan(&px->lists[PRUNE_LIST_WIDE], PRUNE_KEY(keys[k]), a, cands);
+		visit(&px->lists[PRUNE_LIST_WIDE], PRUNE_KEY(keys[k]), a, cands, how);
 		if (keys[k] & PRUNE_SOLO)
-			scan(&px->lists[PRUNE_LIST_SOLO], PRUNE_KEY(keys[k]), a, cands);
+			visit(&px->lists[PRUNE_LIST_SOLO], PRUNE_KEY(keys[k]), a, cands, how);
 	}
 	for (uint32_t e = px->pair_start[a]; e < px->pair_start[a + 1]; e++)
-		scan(&px->lists[PRUNE_LIST_PAIR], (uint32_t) ((uint64_t) px->pair_keys[e] >> px->pair_shift),
-			 a, cands);
+		visit(&px->lists[PRUNE_LIST_PAIR],
+			  (uint32_t) ((uint64_t) px->pair_keys[e] >> px->pair_shift), a, cands, how);
+}
+
+void
+prune_candidates(const PruneIndex *px, uint32_t a, Vec *cands)
+{
+	visit_lists(px, a, cands, VISIT_SCAN);
+}
+
+void
+prune_prefetch(const PruneIndex *px, size_t n_items, uint32_t a)
+{
+	if (a + 8 < n_items)
+		visit_lists(px, a + 8, NULL, VISIT_START);
+	if (a + 4 < n_items)
+		visit_lists(px, a + 4, NULL, VISIT_POSTINGS);
 }
 
 uint32_t

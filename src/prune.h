@@ -103,6 +103,13 @@ void		prune_index_free(PruneIndex *px);
 void		prune_candidates(const PruneIndex *px, uint32_t a, Vec *cands);
 
 /*
+ * prune_prefetch — before prune_candidates(px, a): fetch what it will read
+ * for the Items a few places after a (of n_items), whose keys' postings are
+ * at random in memory.
+ */
+void		prune_prefetch(const PruneIndex *px, size_t n_items, uint32_t a);
+
+/*
  * prune_shared_keys — the account keys Items a and b share (the
  * intersection of their lists, ascending) into out, which has room for the
  * shorter list; returns how many.
