@@ -964,7 +964,7 @@ START_TEST(test_stats_compute)
 
 	ck_assert_uint_eq(VEC_AT(&ds.name_info, NameInfo, chk_y).gname, g_chk);
 	ck_assert_uint_eq(VEC_AT(&ds.key_info, KeyInfo, tu_account(&ds, i3, 0)->key).gkey, gk_chk);
-	ck_assert_uint_eq(st.gname_items[g_chk], 4);	/* I2's two checking count once */
+	ck_assert_uint_eq(st.gname_items[g_chk], 4);	/* I0, I1, I2 at ins_X; I3 at ins_Y */
 	ck_assert_uint_eq(st.gkey_items[gk_chk], 3);	/* I2's is 1111 */
 	ck_assert_uint_eq(st.gname_items[VEC_AT(&ds.name_info, NameInfo, sav_x).gname], 2);
 	ck_assert_uint_eq(st.gkey_items[VEC_AT(&ds.key_info, KeyInfo,
