@@ -237,15 +237,7 @@ sort_list(uint32_t *v, uint32_t n)
 		qsort(v, n, sizeof(uint32_t), cmp_u32);
 		return;
 	}
-	for (uint32_t i = 1; i < n; i++)
-	{
-		uint32_t	x = v[i],
-					j = i;
-
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
+	u32_sort_small(v, n);
 }
 
 /*
