@@ -20,7 +20,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # The pure core: no libpq, no I/O (docs/STYLE.md).  Unit tests and the fuzzer link it.
 CORE    := arena normalize payload keys idtable score match prune nearmiss model model_pack groups copyfmt textesc
 # The edges and the program.
-EDGE    := log db loader loader_flat partition publish publish_model published migrate report report_out \
+EDGE    := log db loader loader_flat partition publish publish_model model_spill published migrate report report_out \
            report_html report_html_charts explain check run status cli cli_usage cli_values main
 # migrations (installed, applied by migrate) and the statements the job runs
 # (sql/queries/, embedded by name: sql_file("queries/NAME.sql"))

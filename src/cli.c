@@ -457,10 +457,6 @@ run_combinations(const Options *opt)
 							   "a window cannot replace complete results");
 	if (opt->publish && opt->dry_run)
 		return cli_usage_error("%s", "--publish and --dry-run contradict each other");
-	if (opt->partitions > 1 && !opt->dry_run && (!opt->backfill || opt->publish))
-		return cli_usage_error("%s", "--partitions above 1 is for runs that do not publish "
-							   "(--dry-run, or --kind backfill without --publish): the published "
-							   "model is not written pass by pass yet (docs/SCALING.md)");
 	if ((opt->created_since || opt->created_until) && !opt->backfill)
 		return cli_usage_error("%s", "--created-since/--created-until are for --kind backfill");
 	if (opt->created_since && opt->created_until &&

@@ -74,7 +74,7 @@ static const char usage_run[] =
 "                          extension when installed) or flat-sql (never by it)\n"
 "  --partitions N          read and match in N passes over classes of\n"
 "                          institutions, memory bounded by the largest (default\n"
-"                          1; above 1 only for runs that do not publish)\n"
+"                          1; the published model goes through $TMPDIR)\n"
 "  --hot-key-cap N         skip keys shared by more than N items (default 1000)\n"
 "  --max-pairs N           fail when candidate pairs exceed N (default 50000000)\n"
 "  --max-reject-ratio R    fail when more than R of the items are rejected (0.05)\n"

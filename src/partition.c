@@ -45,6 +45,8 @@ struct PartitionRun
 	LoadStats	taken;			/* the census's counts of rows handed over (census_take) */
 	Vec			seen;			/* uint32_t: one Item's gnames, then gkeys ids (census_take) */
 	NearSampler *near;
+	PartitionPassFn on_pass;	/* partition_on_pass, or NULL */
+	void	   *on_pass_arg;
 };
 
 /* One pass's read of one class. */
@@ -698,6 +700,8 @@ match_pass(PartitionRun *pr, uint32_t k, const MatchOptions *mo, MatchResult *m,
 		if (!ok && !db_interrupted() && strstr(err, "--max-pairs") != NULL)
 			snprintf(err, errlen, "more than --max-pairs %" PRIu64 " candidate pairs "
 					 "(raise --max-pairs or lower --hot-key-cap)", mo->max_pairs);
+		if (ok && pr->on_pass != NULL)
+			ok = pr->on_pass(pr->on_pass_arg, &ps.ds, &pm.stats, err, errlen);
 		if (ok)
 			merge_pass(pr, &ps, &pm, m);
 		match_result_free(&pm);
@@ -823,6 +827,13 @@ partition_match(PartitionRun *pr, const MatchOptions *mo, MatchResult *m, char *
 		return false;
 	}
 	return true;
+}
+
+void
+partition_on_pass(PartitionRun *pr, PartitionPassFn fn, void *arg)
+{
+	pr->on_pass = fn;
+	pr->on_pass_arg = arg;
 }
 
 size_t

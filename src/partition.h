@@ -56,6 +56,17 @@ bool		partition_census(PartitionRun *pr, char *err, size_t errlen) MUSTCHECK;
 bool		partition_match(PartitionRun *pr, const MatchOptions *mo, MatchResult *m,
 							char *err, size_t errlen) MUSTCHECK;
 
+/*
+ * What a run that publishes does with each pass before it is merged and
+ * freed (publish_model_spill_pass): ds holds the pass's Items (its classes'
+ * and, removed, others' kept for the snapshot rule), st their counts with
+ * the census's across institutions.  False stops the run with err.
+ */
+typedef bool (*PartitionPassFn) (void *arg, const Dataset *ds, const KeyStats *st, char *err,
+								 size_t errlen);
+
+void		partition_on_pass(PartitionRun *pr, PartitionPassFn fn, void *arg);
+
 /* The most Items one pass held (its rows and other classes' rows kept for snapshots). */
 size_t		partition_max_items(const PartitionRun *pr);
 

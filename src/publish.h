@@ -51,6 +51,8 @@ typedef struct RunCounts
  * (or if the second fails) readers keep the previous model, which is just
  * as valid a base for check: it carries its own snapshot.  publish_model.c.
  */
+struct ModelSpill;
+
 typedef struct ModelInput
 {
 	int64_t		run_id;
@@ -62,10 +64,21 @@ typedef struct ModelInput
 	double		threshold;
 	uint32_t	hot_key_cap;
 	int64_t		snapshot_at;	/* microseconds: the source read's transaction start */
+	struct ModelSpill *spill;	/* a run read in passes (model_spill.h): the model is
+								 * merged from it, ds and stats unused; else NULL */
 	atomic_bool *stop;			/* set by publish_model_end (the writer's own) */
 } ModelInput;
 
 typedef struct ModelWriter ModelWriter;
+
+/*
+ * publish_model_spill_pass — one pass of a partitioned run (in->ds holding
+ * its classes' Items, in->stats their counts, the census's across
+ * institutions) packed with the pass's own numbers onto sp
+ * (model_spill.h); false with model_spill_error(sp).  A publish_model_start
+ * with in->spill = sp then writes the run's model from every pass.
+ */
+bool		publish_model_spill_pass(struct ModelSpill *sp, const ModelInput *in) MUSTCHECK;
 
 /*
  * publish_model_start — start writing in->run_id's model on own (taken

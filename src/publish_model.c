@@ -18,6 +18,7 @@
 #include "log.h"
 #include "model.h"
 #include "model_pack.h"
+#include "model_spill.h"
 #include "sql_query.h"
 
 /* publish_copy_flush, or false (the COPY abandoned) once the run has stopped the writer. */
@@ -34,7 +35,8 @@ model_flush(const ModelInput *in, DbConn *c, StrBuf *buf, bool final)
 
 /* model_runs: the model version, threshold, cap, parameters and snapshot time. */
 static bool
-copy_meta(DbConn *c, const ModelInput *in, const unsigned bits[2], StrBuf *buf)
+copy_meta(DbConn *c, const ModelInput *in, uint64_t live_items, const unsigned bits[2],
+		  StrBuf *buf)
 {
 	const MatchModel *m = &match_default_model;
 
@@ -47,7 +49,7 @@ copy_meta(DbConn *c, const ModelInput *in, const unsigned bits[2], StrBuf *buf)
 			  "\"m_persistent\": %.17g, \"joint_rate\": %.17g, \"m_same_owner\": %.17g, "
 			  "\"owner_rate\": %.17g, \"w_other_owner\": %.17g, \"w_unmatched_both\": %.17g, "
 			  "\"w_unmatched_one\": %.17g, \"w_identical\": %.17g}",
-			  in->stats->live_items, m->dup_rate, m->m_account, m->m_persistent,
+			  live_items, m->dup_rate, m->m_account, m->m_persistent,
 			  m->joint_rate, m->m_same_owner, m->owner_rate, m->w_other_owner,
 			  m->w_unmatched_both, m->w_unmatched_one, m->w_identical);
 	/* the layout of the packed rows (model_pack.h) */
@@ -55,21 +57,34 @@ copy_meta(DbConn *c, const ModelInput *in, const unsigned bits[2], StrBuf *buf)
 	return model_flush(in, c, buf, true) && db_copy_in_end(c);
 }
 
-/* model_institutions: live Items per institution id (N). */
+/* model_institutions: live Items per institution id (N), the run's or the passes'. */
 static bool
 copy_institutions(DbConn *c, const ModelInput *in, StrBuf *buf)
 {
 	const Dataset *ds = in->ds;
+	size_t		n = in->spill ? model_spill_institutions(in->spill) : ds->institutions.n;
 
 	if (!db_copy_in_begin(c, sql_query("model_institutions")))
 		return false;
-	for (size_t i = 0; i < ds->institutions.n; i++)
+	for (size_t i = 0; i < n; i++)
 	{
-		if (in->stats->institution_items[i] == 0)
+		const char *inst;
+		size_t		len;
+		uint32_t	items;
+
+		if (in->spill)
+			inst = model_spill_institution_at(in->spill, (uint32_t) i, &len, &items);
+		else
+		{
+			inst = ds->institutions.bytes[i];
+			len = ds->institutions.lens[i];
+			items = in->stats->institution_items[i];
+		}
+		if (items == 0)
 			continue;
 		sb_printf(buf, "%" PRId64 "\t", in->run_id);
-		copyfmt_field(buf, ds->institutions.bytes[i], ds->institutions.lens[i]);
-		sb_printf(buf, "\t%u\n", in->stats->institution_items[i]);
+		copyfmt_field(buf, inst, len);
+		sb_printf(buf, "\t%u\n", items);
 		if (!model_flush(in, c, buf, false))
 			return false;
 	}
@@ -164,15 +179,16 @@ prefetch_key(const ModelInput *in, const ModelIndex *ix, const uint32_t *name_no
 
 /*
  * What copy_buckets writes: n entries in hash order; entry i's hash, and
- * entry i packed onto a bucket's blob.
+ * entry i packed onto a bucket's blob, asked for in that order (i from 0):
+ * a source may be a stream (a merge of spilled passes), which can fail.
  */
 typedef struct BucketSource
 {
 	const char *query;			/* the COPY ... FROM STDIN (FORMAT binary) */
 	size_t		n;
-	int64_t		(*hash) (const void *ctx, size_t i);
-	void		(*pack) (StrBuf *blob, const void *ctx, size_t i);
-	const void *ctx;
+	bool		(*hash) (void *ctx, size_t i, int64_t *hash);
+	bool		(*pack) (StrBuf *blob, void *ctx, size_t i);
+	void	   *ctx;
 } BucketSource;
 
 /*
@@ -195,13 +211,18 @@ copy_buckets(DbConn *c, const ModelInput *in, const BucketSource *src, unsigned 
 	copyfmt_bin_header(buf);
 	for (size_t i = 0; i < src->n; i++)
 	{
-		uint32_t	b = model_bucket(src->hash(src->ctx, i), bits);
+		int64_t		hash;
+		uint32_t	b;
 
+		if (!src->hash(src->ctx, i, &hash))
+			goto abandon;
+		b = model_bucket(hash, bits);
 		if (blob.len > 0 && b != bucket)
 			put_bucket_row(buf, in->run_id, bucket, first, &blob);
 		if (blob.len == 0)
 			bucket = b, first = (uint32_t) i;
-		src->pack(&blob, src->ctx, i);
+		if (!src->pack(&blob, src->ctx, i))
+			goto abandon;
 		if (!model_flush(in, c, buf, false))
 			goto cleanup;
 	}
@@ -209,6 +230,10 @@ copy_buckets(DbConn *c, const ModelInput *in, const BucketSource *src, unsigned 
 		put_bucket_row(buf, in->run_id, bucket, first, &blob);
 	copyfmt_bin_trailer(buf);
 	ok = model_flush(in, c, buf, true) && db_copy_in_end(c);
+	goto cleanup;
+
+abandon:
+	db_copy_in_abort(c, "itemdup: the model's source failed");
 
 cleanup:
 	sb_free(&blob);
@@ -223,21 +248,23 @@ typedef struct KeyEntries
 	const uint32_t *name_no;
 } KeyEntries;
 
-static int64_t
-key_entry_hash(const void *ctx, size_t no)
+static bool
+key_entry_hash(void *ctx, size_t no, int64_t *hash)
 {
 	const KeyEntries *e = ctx;
 
-	return model_top_hash(e->ix->key_top[no]);
+	*hash = model_top_hash(e->ix->key_top[no]);
+	return true;
 }
 
-static void
-key_entry_pack(StrBuf *blob, const void *ctx, size_t no)
+static bool
+key_entry_pack(StrBuf *blob, void *ctx, size_t no)
 {
 	const KeyEntries *e = ctx;
 
 	prefetch_key(e->in, e->ix, e->name_no, (uint32_t) no);
 	pack_key(blob, e->in, e->ix, e->name_no, e->ix->ref_of_no[no]);
+	return true;
 }
 
 /* model_key_buckets: every key a live Item carries. */
@@ -299,14 +326,15 @@ typedef struct NameEntries
 	const NameRow *rows;
 } NameEntries;
 
-static int64_t
-name_entry_hash(const void *ctx, size_t i)
+static bool
+name_entry_hash(void *ctx, size_t i, int64_t *hash)
 {
-	return ((const NameEntries *) ctx)->rows[i].hash;
+	*hash = ((const NameEntries *) ctx)->rows[i].hash;
+	return true;
 }
 
-static void
-name_entry_pack(StrBuf *blob, const void *ctx, size_t i)
+static bool
+name_entry_pack(StrBuf *blob, void *ctx, size_t i)
 {
 	const NameEntries *e = ctx;
 	const Dataset *ds = e->in->ds;
@@ -315,6 +343,7 @@ name_entry_pack(StrBuf *blob, const void *ctx, size_t i)
 
 	model_pack_name(blob, ni->env, ds->institutions.bytes[ni->institution], ni->name,
 					st->name_items[e->rows[i].name], st->gname_items[ni->gname]);
+	return true;
 }
 
 /* model_name_buckets: per normalised name at an institution, its counts. */
@@ -355,40 +384,52 @@ pack_item(StrBuf *blob, const ModelInput *in, const ModelIndex *ix, uint32_t no)
 					acc_key, acc_pkey);
 }
 
+/*
+ * What copy_items writes: n Items in item_no order; the item_id of Item no
+ * (asked for at each page's first Item, before it is packed), and Item no
+ * packed onto a page's blob; asked for in order, like a BucketSource.
+ */
+typedef struct ItemSource
+{
+	uint32_t	n;
+	const char *(*item_id) (void *ctx, uint32_t no);
+	bool		(*pack) (StrBuf *blob, void *ctx, uint32_t no);
+	void	   *ctx;
+} ItemSource;
+
 /* model_item_pages: every keyed live Item, 2^MODEL_ITEM_PAGE_BITS to a row, with the page's first item_id. */
 static bool
-copy_items(DbConn *c, const ModelInput *in, const ModelIndex *ix, StrBuf *buf)
+copy_items(DbConn *c, const ModelInput *in, const ItemSource *src, StrBuf *buf)
 {
-	StrBuf		blob;
+	StrBuf		blob,
+				first;
 	bool		ok = false;
+	const uint32_t page_mask = (1u << MODEL_ITEM_PAGE_BITS) - 1;
 
 	sb_init(&blob);
+	sb_init(&first);
 	if (!db_copy_in_begin(c, sql_query("model_item_pages")))
 		goto cleanup;
 	copyfmt_bin_header(buf);
-	for (uint32_t no = 0; no < ix->n_items; no++)
+	for (uint32_t no = 0; no < src->n; no++)
 	{
-		/* item_id order is random in memory: fetch the Items and their accounts ahead */
-		if (no + 16 < ix->n_items)
-			__builtin_prefetch(DS_ITEM(in->ds, ix->item_of_no[no + 16]));
-		if (no + 8 < ix->n_items)
+		if ((no & page_mask) == 0)
 		{
-			const Item *it = DS_ITEM(in->ds, ix->item_of_no[no + 8]);
+			const char *id = src->item_id(src->ctx, no);
 
-			__builtin_prefetch(DS_ACCOUNT(in->ds, it->first_account));
-			__builtin_prefetch(it->item_id);
-			__builtin_prefetch(it->owner_id);
+			if (id == NULL)
+				goto abandon;
+			sb_reset(&first);
+			sb_append(&first, id, strlen(id));
 		}
-		pack_item(&blob, in, ix, no);
-		if (((no + 1) & ((1u << MODEL_ITEM_PAGE_BITS) - 1)) == 0 || no + 1 == ix->n_items)
+		if (!src->pack(&blob, src->ctx, no))
+			goto abandon;
+		if ((no & page_mask) == page_mask || no + 1 == src->n)
 		{
-			uint32_t	page = no >> MODEL_ITEM_PAGE_BITS;
-			const char *first = DS_ITEM(in->ds, ix->item_of_no[page << MODEL_ITEM_PAGE_BITS])->item_id;
-
 			copyfmt_bin_row(buf, 4);
 			copyfmt_bin_int8(buf, in->run_id);
-			copyfmt_bin_int4(buf, (int32_t) page);
-			copyfmt_bin_bytes(buf, first, strlen(first));
+			copyfmt_bin_int4(buf, (int32_t) (no >> MODEL_ITEM_PAGE_BITS));
+			copyfmt_bin_bytes(buf, first.data, first.len);
 			copyfmt_bin_bytes(buf, blob.data, blob.len);
 			sb_reset(&blob);
 		}
@@ -397,10 +438,101 @@ copy_items(DbConn *c, const ModelInput *in, const ModelIndex *ix, StrBuf *buf)
 	}
 	copyfmt_bin_trailer(buf);
 	ok = model_flush(in, c, buf, true) && db_copy_in_end(c);
+	goto cleanup;
+
+abandon:
+	db_copy_in_abort(c, "itemdup: the model's source failed");
 
 cleanup:
 	sb_free(&blob);
+	sb_free(&first);
 	return ok;
+}
+
+/* copy_items' context for the run's Items: in item_no order. */
+typedef struct ItemEntries
+{
+	const ModelInput *in;
+	const ModelIndex *ix;
+} ItemEntries;
+
+static const char *
+item_entry_id(void *ctx, uint32_t no)
+{
+	const ItemEntries *e = ctx;
+
+	return DS_ITEM(e->in->ds, e->ix->item_of_no[no])->item_id;
+}
+
+static bool
+item_entry_pack(StrBuf *blob, void *ctx, uint32_t no)
+{
+	const ItemEntries *e = ctx;
+	const Dataset *ds = e->in->ds;
+	const ModelIndex *ix = e->ix;
+
+	/* item_id order is random in memory: fetch the Items and their accounts ahead */
+	if (no + 16 < ix->n_items)
+		__builtin_prefetch(DS_ITEM(ds, ix->item_of_no[no + 16]));
+	if (no + 8 < ix->n_items)
+	{
+		const Item *it = DS_ITEM(ds, ix->item_of_no[no + 8]);
+
+		__builtin_prefetch(DS_ACCOUNT(ds, it->first_account));
+		__builtin_prefetch(it->item_id);
+		__builtin_prefetch(it->owner_id);
+	}
+	pack_item(blob, e->in, ix, no);
+	return true;
+}
+
+bool
+publish_model_spill_pass(ModelSpill *sp, const ModelInput *in)
+{
+	const Dataset *ds = in->ds;
+	ModelIndex	ix;
+	size_t		n_names;
+	NameRow    *names = name_rows(in, &n_names);
+	uint32_t   *name_no = xmalloc((ds->names.n + 1) * sizeof(uint32_t));
+	KeyEntries	ke = {in, &ix, name_no};
+	NameEntries ne = {in, names};
+	ItemEntries ie = {in, &ix};
+	StrBuf		blob;
+	uint32_t	n_pkeys;
+
+	sb_init(&blob);
+	model_index_build(ds, &ix);
+	memset(name_no, 0xff, (ds->names.n + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < n_names; i++)
+	{
+		name_no[names[i].name] = (uint32_t) i;
+		(void) name_entry_pack(&blob, &ne, i);
+		model_spill_put(sp, SPILL_NAMES, names[i].hash, &blob);
+		sb_reset(&blob);
+	}
+	/* the full hash: the merge orders the passes' keys by it, as model_index_build does */
+	for (uint32_t no = 0; no < ix.n_numbered; no++)
+	{
+		(void) key_entry_pack(&blob, &ke, no);
+		model_spill_put(sp, SPILL_KEYS, model_ref_hash(ds, &ix, ix.ref_of_no[no]), &blob);
+		sb_reset(&blob);
+	}
+	for (uint32_t no = 0; no < ix.n_items; no++)
+	{
+		(void) item_entry_pack(&blob, &ie, no);
+		model_spill_put(sp, SPILL_ITEMS, 0, &blob);
+		sb_reset(&blob);
+	}
+	for (size_t i = 0; i < ds->institutions.n; i++)
+		if (in->stats->institution_items[i] > 0)
+			model_spill_institution(sp, ds->institutions.bytes[i], ds->institutions.lens[i],
+									in->stats->institution_items[i]);
+	n_pkeys = ix.n_pkeys;
+	sb_free(&blob);
+	free(names);
+	free(name_no);
+	model_index_free(&ix);
+	return model_spill_pass_end(sp, in->stats->live_items, n_pkeys);
 }
 
 struct ModelWriter
@@ -416,6 +548,7 @@ struct ModelWriter
 	bool		running;		/* thread started, not joined */
 	bool		ok;				/* the thread wrote every row (its transaction open) */
 	bool		committed;
+	bool		spill_failed;	/* the spilled passes could not be read (model_spill_error) */
 	double		seconds;		/* the thread's time */
 	double		phase[5];		/* of which: the index, waiting for the counts and the
 								 * deletion, the keys, the names, the Items */
@@ -502,13 +635,14 @@ write_model(ModelWriter *w, StrBuf *buf)
 	bits[1] = model_bucket_bits(n_names);
 	ok = ok && db_wait(c);
 	end_phase(w, 1, &t);
-	ok = ok && copy_meta(c, in, bits, buf) &&
+	ok = ok && copy_meta(c, in, in->stats->live_items, bits, buf) &&
 		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, name_no, bits[0], buf);
 	end_phase(w, 2, &t);
 	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
 	ok = ok && copy_names(c, in, names, n_names, bits[1], buf);
 	end_phase(w, 3, &t);
-	ok = ok && copy_items(c, in, &ix, buf);
+	ok = ok && copy_items(c, in, &(ItemSource) {ix.n_items, item_entry_id, item_entry_pack,
+		&(ItemEntries) {in, &ix}}, buf);
 	end_phase(w, 4, &t);
 	w->n_keys = ix.n_keys;
 	w->n_pkeys = ix.n_pkeys;
@@ -516,6 +650,109 @@ write_model(ModelWriter *w, StrBuf *buf)
 	free(names);
 	free(name_no);
 	model_index_free(&ix);
+	return ok;
+}
+
+/* copy_buckets' and copy_items' source: a merge of the spilled passes. */
+static bool
+spill_entry_hash(void *ctx, size_t i, int64_t *hash)
+{
+	(void) i;
+	return spill_merge_hash(ctx, hash);
+}
+
+static bool
+spill_entry_pack(StrBuf *blob, void *ctx, size_t i)
+{
+	(void) i;
+	return spill_merge_pack(ctx, blob);
+}
+
+static const char *
+spill_item_id(void *ctx, uint32_t no)
+{
+	(void) no;
+	return spill_merge_item_id(ctx);
+}
+
+static bool
+spill_item_pack(StrBuf *blob, void *ctx, uint32_t no)
+{
+	(void) no;
+	return spill_merge_pack(ctx, blob);
+}
+
+/*
+ * The spilled entries of kind merged into their table (model_spill.h), or
+ * the Items into model_item_pages; false on a database or spill error
+ * (*spill_failed says which).
+ */
+static bool
+copy_spilled(ModelWriter *w, SpillKind kind, const char *query, unsigned bits, StrBuf *buf)
+{
+	const ModelInput *in = &w->in;
+	SpillMerge *m = model_spill_merge(in->spill, kind);
+	bool		ok;
+
+	if (m == NULL)
+	{
+		w->spill_failed = true;
+		return false;
+	}
+	if (kind == SPILL_ITEMS)
+		ok = copy_items(w->c, in, &(ItemSource) {(uint32_t) model_spill_count(in->spill, kind),
+			spill_item_id, spill_item_pack, m}, buf);
+	else
+		ok = copy_buckets(w->c, in, &(BucketSource) {query, model_spill_count(in->spill, kind),
+			spill_entry_hash, spill_entry_pack, m}, bits, buf);
+	if (!ok && model_spill_error(in->spill)[0] != '\0')
+		w->spill_failed = true;
+	spill_merge_end(m);
+	return ok;
+}
+
+/*
+ * The model of a run read in passes, from its spilled passes: the Items
+ * numbered first (key entries list them), then the names, the keys (which
+ * name their names) and the Items (which list their keys), each merged into
+ * its table as one pass writes it.  Same transaction and deletion as
+ * write_model's.
+ */
+static bool
+write_spilled_model(ModelWriter *w, StrBuf *buf)
+{
+	const ModelInput *in = &w->in;
+	DbConn	   *c = w->c;
+	ModelSpill *sp = in->spill;
+	unsigned	bits[2] = {model_bucket_bits(model_spill_count(sp, SPILL_KEYS)),
+	model_bucket_bits(model_spill_count(sp, SPILL_NAMES))};
+	char		run[32];
+	const char *params[1] = {run};
+	double		t = log_now();
+	bool		ok;
+
+	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
+	log_info("published model: merging %u passes (%.1f MB in temporary files)",
+			 model_spill_passes(sp), (double) model_spill_bytes(sp) / 1e6);
+	ok = (w->inline_ || db_exec(c, sql_query("begin"))) &&
+		db_send(c, sql_query("model_prune"), 1, params);
+	if (!model_spill_number_items(sp))
+		w->spill_failed = true;
+	end_phase(w, 0, &t);
+	ok = ok && !w->spill_failed && db_wait(c);
+	end_phase(w, 1, &t);
+	ok = ok && copy_meta(c, in, model_spill_live_items(sp), bits, buf) &&
+		copy_institutions(c, in, buf) &&
+		copy_spilled(w, SPILL_NAMES, sql_query("model_name_buckets"), bits[1], buf);
+	end_phase(w, 3, &t);
+	ok = ok && copy_spilled(w, SPILL_KEYS, sql_query("model_key_buckets"), bits[0], buf);
+	end_phase(w, 2, &t);
+	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
+	ok = ok && copy_spilled(w, SPILL_ITEMS, NULL, 0, buf);
+	end_phase(w, 4, &t);
+	w->n_pkeys = (uint32_t) model_spill_persistent(sp);
+	w->n_keys = (uint32_t) (model_spill_count(sp, SPILL_KEYS) - w->n_pkeys);
+	w->n_items = (uint32_t) model_spill_count(sp, SPILL_ITEMS);
 	return ok;
 }
 
@@ -527,7 +764,7 @@ writer_main(void *arg)
 	double		t = log_now();
 
 	sb_init(&buf);
-	w->ok = write_model(w, &buf);
+	w->ok = w->in.spill ? write_spilled_model(w, &buf) : write_model(w, &buf);
 	sb_free(&buf);
 	w->seconds = log_now() - t;
 	return NULL;
@@ -593,7 +830,8 @@ publish_model_wait(ModelWriter *w, char *err, size_t errlen)
 	if (!w->ok)
 	{
 		snprintf(err, errlen, "writing the published model failed: %s",
-				 db_interrupted() ? "interrupted by a signal (SIGINT/SIGTERM)" : db_last_error(w->c));
+				 db_interrupted() ? "interrupted by a signal (SIGINT/SIGTERM)"
+				 : w->spill_failed ? model_spill_error(w->in.spill) : db_last_error(w->c));
 		return false;
 	}
 	if (w->inline_)

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "match.h"
 #include "migrate.h"
+#include "model_spill.h"
 #include "partition.h"
 #include "payload.h"
 #include "publish.h"
@@ -44,7 +45,9 @@ typedef struct RunState
 	LoadStats	load;
 	KeyStats	key_stats;		/* one pass: the counts match and the model share */
 	bool		have_stats;
-	ModelWriter *model;			/* publishing one-pass runs, from the read to the publish */
+	ModelWriter *model;			/* publishing runs: one pass from the read, in passes from
+								 * the match, to the publish */
+	ModelSpill *spill;			/* publishing runs in passes: their models spilled */
 	MatchResult match;
 	Groups		groups;
 	PrevGroups	prev;
@@ -428,19 +431,20 @@ run_group(RunState *rs)
  * As soon as a publishing one-pass run's COPY has ended: the published
  * model's writer, on a connection of its own, which builds its index while
  * this thread seals the data set and counts the keys, then writes while the
- * run matches, groups and writes its results (publish.h); false with
- * rs->err set.
+ * run matches, groups and writes its results (publish.h).  A run read in
+ * passes starts it after the last pass, to merge the passes' spilled models
+ * while the run groups and writes its results.  False with rs->err set.
  */
 static bool
 run_start_model(RunState *rs)
 {
 	ModelInput	mi = {.run_id = rs->run_id, .ds = &rs->ds, .stats = &rs->key_stats,
 		.threshold = rs->opt->threshold, .hot_key_cap = rs->opt->hot_key_cap,
-	.snapshot_at = rs->load.snapshot_at};
+	.snapshot_at = rs->load.snapshot_at, .spill = rs->spill};
 	DbConn	   *mc;
 
-	if (rs->parts != NULL || !rs->publishes)
-		return true;			/* partitioned runs never publish (partition.h) */
+	if (!rs->publishes)
+		return true;
 	mc = db_connect_at(rs->opt->dsn, "model", &rs->opt->db, LOG_WARN);
 	if (mc == NULL)
 	{
@@ -450,7 +454,23 @@ run_start_model(RunState *rs)
 				 "in the publishing transaction instead, after the results");
 	}
 	rs->model = publish_model_start(mc, rs->c, &mi);
+	if (rs->spill != NULL)
+		publish_model_counts_ready(rs->model);	/* the passes counted */
 	return true;
+}
+
+/* PartitionPassFn of a publishing run in passes: the pass's model spilled. */
+static bool
+spill_pass(void *arg, const Dataset *ds, const KeyStats *st, char *err, size_t errlen)
+{
+	RunState   *rs = arg;
+	ModelInput	mi = {.run_id = rs->run_id, .ds = ds, .stats = st,
+	.hot_key_cap = rs->opt->hot_key_cap};
+
+	if (publish_model_spill_pass(rs->spill, &mi))
+		return true;
+	snprintf(err, errlen, "%s", model_spill_error(rs->spill));
+	return false;
 }
 
 /* Step 5: the source read, its counts logged, the guards; false with rs->err set. */
@@ -476,6 +496,13 @@ run_read(RunState *rs)
 				 opt->partitions, opt->partitions);
 		rs->parts = partition_begin(rs->src, &lo, opt->partitions, rs->hash, &rs->ds,
 									&rs->rejects, &rs->load);
+		if (rs->publishes)
+		{
+			/* the published model, pass by pass onto temporary files (model_spill.h) */
+			if ((rs->spill = model_spill_new(rs->err, sizeof(rs->err))) == NULL)
+				return false;
+			partition_on_pass(rs->parts, spill_pass, rs);
+		}
 		if (!partition_census(rs->parts, rs->err, sizeof(rs->err)))
 			return false;
 	}
@@ -521,7 +548,8 @@ run_match(RunState *rs)
 		each = dump_candidate;
 #endif
 	if (rs->parts != NULL)
-		ok = partition_match(rs->parts, &mo, &rs->match, rs->err, sizeof(rs->err));
+		ok = partition_match(rs->parts, &mo, &rs->match, rs->err, sizeof(rs->err)) &&
+			run_start_model(rs);
 	else
 		ok = match_find_pairs_each(&rs->ds, &mo, each, rs, &rs->match, rs->err,
 								   sizeof(rs->err));
@@ -781,6 +809,7 @@ run_command(const RunConfig *opt)
 
 cleanup:
 	publish_model_end(rs.model);
+	model_spill_free(rs.spill);	/* after its writer ended */
 	partition_end(rs.parts);
 	if (rs.src != NULL && rs.src != rs.c)
 		db_close(rs.src);

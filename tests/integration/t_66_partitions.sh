@@ -4,8 +4,9 @@
 # jsonb can hold, and snapshots of one item_id at institutions of different
 # classes (a move, a removal, an updated_at tie), read after a published run
 # and a change, so the run diff, inherited and fresh group ids are compared
-# too; then a signal between and inside the passes, and the refusals.
-plan 37
+# too; then a signal between and inside the passes, runs that publish
+# (results and the published model against one pass's), and the refusals.
+plan 49
 run_rc migrate >/dev/null
 load_jsonb_mix 30000 11
 check_eq "the published baseline run exits 0" 0 "$(run_rc run --max-reject-ratio 1)"
@@ -115,8 +116,53 @@ done
 check_eq "the published results are untouched" "$before" \
 	"$(q "SELECT run_id, (SELECT count(*) FROM itemdup.current_group_items) FROM itemdup.published")"
 
-# refused before connecting: a run that publishes, and values out of range
-check_eq "--partitions 4 on a nightly run is a usage error (exit 64)" 64 "$(run_rc run --partitions 4 --dsn 'host=/nonexistent')"
-check "... naming the reason" grep -q "the published model is not written pass by pass" "$WORK/err"
+# a run that publishes, in passes (docs/SCALING.md "Publishing runs in
+# passes"): its results are the one-pass dry run's (both against the same
+# published run), and the model it merged from the passes' spilled models
+# is, row by row and byte by byte, the one a one-pass run then publishes
+model_dump() {
+	q "SELECT concat_ws('|', model, threshold, hot_key_cap, live_items, params::text, format, key_bucket_bits, name_bucket_bits, item_page_bits) FROM itemdup.model_runs"
+	q "SELECT string_agg(institution_id || ':' || items, ',' ORDER BY institution_id COLLATE \"C\") FROM itemdup.model_institutions"
+	q "SELECT count(*) || ':' || string_agg(concat_ws(':', bucket, first_key_no, md5(keys)), ',' ORDER BY bucket) FROM itemdup.model_key_buckets"
+	q "SELECT count(*) || ':' || string_agg(concat_ws(':', bucket, first_name_no, md5(names)), ',' ORDER BY bucket) FROM itemdup.model_name_buckets"
+	q "SELECT count(*) || ':' || string_agg(concat_ws(':', page, first_item_id, md5(items)), ',' ORDER BY page) FROM itemdup.model_item_pages"
+}
+model_before=$(model_dump)
+check_eq "a nightly run with --partitions 4 exits 0" 0 "$(run_rc run --partitions 4 --max-reject-ratio 1 --log-format text)"
+P4=$(last_run)
+check_eq "... and is published, with its model" "$P4|$P4" "$(q "SELECT run_id FROM itemdup.published")|$(q "SELECT run_id FROM itemdup.model_runs")"
+dump "$P4"
+check "... its results are the one-pass dry run's, every table" \
+	cmp -s <(cat "$WORK/run$ONE".?) <(cat "$WORK/run$P4".?)
+model_dump >"$WORK/model.p4"
+check "... its model has keys, names, Items and institutions, and is not the previous one" \
+	test "$(grep -c '^[1-9][0-9]*:' "$WORK/model.p4")" = 3 -a "$(cat "$WORK/model.p4")" != "$model_before"
+check "... the log names what the passes spilled and merged" grep -q "published model: .* keys, .* persistent ids, .* keyed items" "$WORK/err"
+check_eq "then a one-pass nightly run exits 0" 0 "$(run_rc run --max-reject-ratio 1)"
+model_dump >"$WORK/model.p1"
+check "... and publishes the model the four passes published, row by row" cmp -s "$WORK/model.p1" "$WORK/model.p4"
+check_eq "a nightly run with --partitions 16 exits 0" 0 "$(run_rc run --partitions 16 --max-reject-ratio 1)"
+check "... the same model again" cmp -s <(model_dump) "$WORK/model.p1"
+
+# the passes' models go to $TMPDIR: when it cannot take them the run fails
+# before publishing anything; a signal while a publishing run is in its
+# passes fails it alike; the published run and its model stay as they were
+published() { echo "$(q "SELECT run_id FROM itemdup.published")|$(model_dump | md5sum)"; }
+before=$(published)
+check_eq "a publishing run in passes with TMPDIR missing: exit 1" 1 \
+	"$(TMPDIR=$WORK/no-such-dir run_rc run --partitions 4 --max-reject-ratio 1)"
+check "... naming the temporary file" grep -q "could not make a temporary file for the published model" "$WORK/err"
+check_eq "... nothing published, the model unchanged" "$before" "$(published)"
+: >"$WORK/sig.err"
+ITEMDUP_PAUSEPOINT=in_match "$ITEMDUP" run --partitions 4 --max-reject-ratio 1 --log-format text \
+	>/dev/null 2>"$WORK/sig.err" &
+pid=$!
+for _ in $(seq 1 400); do grep -q "pausepoint in_match" "$WORK/sig.err" && break; sleep 0.05; done
+kill -TERM "$pid"
+wait "$pid"
+check_eq "SIGTERM in a publishing run's match pass: exit 1" 1 "$?"
+check_eq "... nothing published, the model unchanged" "$before" "$(published)"
+
+# values out of range are refused before connecting
 check_eq "--partitions 0 and 257 are usage errors" "64 64" \
 	"$(run_rc run --dry-run --partitions 0) $(run_rc run --dry-run --partitions 257)"
