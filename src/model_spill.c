@@ -21,7 +21,8 @@
 #include "model_pack.h"
 
 #define SPILL_HEADER 12			/* hash, length */
-#define CURSOR_BUFFER 65536
+#define CURSOR_BUFFER 65536		/* a merge's read buffer per pass */
+#define SPILL_WRITE_BUFFER (1 << 20)	/* per file, while the passes write */
 
 /* One pass's segment of one file. */
 typedef struct Segment
@@ -113,6 +114,7 @@ model_spill_new(char *err, size_t errlen)
 			model_spill_free(sp);
 			return NULL;
 		}
+		(void) setvbuf(sp->f[k], NULL, _IOFBF, SPILL_WRITE_BUFFER);
 	}
 	return sp;
 }
@@ -508,11 +510,11 @@ run_no(const ModelSpill *sp, SpillKind kind, uint32_t p, uint64_t no)
 	return sp->map[kind][seg_first(sp, kind, p) + no];
 }
 
-/* Scratch room for n numbers (acc: 2n). */
+/* Scratch room for n numbers (acc: 2n); never NULL after it. */
 static void
 room_for(SpillMerge *m, uint32_t n)
 {
-	if (n <= m->room)
+	if (n <= m->room && m->nums != NULL)
 		return;
 	m->room = n;
 	m->nums = xrealloc(m->nums, ((size_t) n + 1) * sizeof(uint32_t));

@@ -486,8 +486,29 @@ item_entry_pack(StrBuf *blob, void *ctx, uint32_t no)
 	return true;
 }
 
-bool
-publish_model_spill_pass(ModelSpill *sp, const ModelInput *in)
+/* The persistent ids ix numbered (some live Item carries them). */
+static uint32_t
+numbered_pkeys(const ModelIndex *ix)
+{
+	uint32_t	n = 0;
+
+	for (uint32_t p = 0; p < ix->n_pkeys; p++)
+		n += ix->key_no_of[ix->n_keys + p] != KEY_NONE;
+	return n;
+}
+
+/* Tests: ITEMDUP_MODEL_CONSTANT_HASH=1 hashes every key and name alike (t_61). */
+static void
+model_test_hooks(void)
+{
+#ifdef ITEMDUP_TEST_HOOKS
+	model_test_constant_hash(testhook_enabled("ITEMDUP_MODEL_CONSTANT_HASH"));
+#endif
+}
+
+/* publish_model_spill_pass, the hooks applied. */
+static bool
+pack_pass(ModelSpill *sp, const ModelInput *in)
 {
 	const Dataset *ds = in->ds;
 	ModelIndex	ix;
@@ -527,12 +548,19 @@ publish_model_spill_pass(ModelSpill *sp, const ModelInput *in)
 		if (in->stats->institution_items[i] > 0)
 			model_spill_institution(sp, ds->institutions.bytes[i], ds->institutions.lens[i],
 									in->stats->institution_items[i]);
-	n_pkeys = ix.n_pkeys;
+	n_pkeys = numbered_pkeys(&ix);
 	sb_free(&blob);
 	free(names);
 	free(name_no);
 	model_index_free(&ix);
 	return model_spill_pass_end(sp, in->stats->live_items, n_pkeys);
+}
+
+bool
+publish_model_spill_pass(ModelSpill *sp, const ModelInput *in)
+{
+	model_test_hooks();
+	return pack_pass(sp, in);
 }
 
 struct ModelWriter
@@ -644,8 +672,8 @@ write_model(ModelWriter *w, StrBuf *buf)
 	ok = ok && copy_items(c, in, &(ItemSource) {ix.n_items, item_entry_id, item_entry_pack,
 		&(ItemEntries) {in, &ix}}, buf);
 	end_phase(w, 4, &t);
-	w->n_keys = ix.n_keys;
-	w->n_pkeys = ix.n_pkeys;
+	w->n_pkeys = numbered_pkeys(&ix);
+	w->n_keys = ix.n_numbered - w->n_pkeys;
 	w->n_items = ix.n_items;
 	free(names);
 	free(name_no);
@@ -785,9 +813,7 @@ publish_model_start(DbConn *own, DbConn *main, const ModelInput *in)
 	atomic_init(&w->stop, false);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->counts_cond, NULL);
-#ifdef ITEMDUP_TEST_HOOKS
-	model_test_constant_hash(testhook_enabled("ITEMDUP_MODEL_CONSTANT_HASH"));
-#endif
+	model_test_hooks();
 	if (w->inline_)
 		return w;
 	/* SIGINT and SIGTERM stay the main thread's (db.c's handler cancels this connection too) */
