@@ -183,8 +183,9 @@ loader_class_of(const char *institution, size_t len, uint32_t partitions)
 
 /*
  * Whether a row belongs to another class than the pass's (--partitions):
- * the class of the institution keys_add_item will resolve for it; a row
- * with no usable payload (rejected, removed) is of class 0.
+ * the class of the institution keys_add_item will resolve for it (the
+ * census's assignment when there is one); a row with no usable payload
+ * (rejected, removed) is of class 0.
  */
 static bool
 foreign_row(const LoadCtx *ctx, const SourceRow *sr, RejectReason reason, const PayloadItem *p)
@@ -192,12 +193,16 @@ foreign_row(const LoadCtx *ctx, const SourceRow *sr, RejectReason reason, const 
 	char		buf[KEYS_INSTITUTION_BUF];
 	size_t		len = 0;
 	const char *inst = NULL;
+	uint32_t	id;
 
 	if (ctx->partitions <= 1)
 		return false;
 	if (reason == REJECT_NONE && !sr->removed)
 		inst = keys_institution_text(sr, p, ctx->map, buf, &len);
-	return loader_class_of(inst, len, ctx->partitions) != ctx->partition;
+	if (ctx->classes == NULL || inst == NULL)
+		return loader_class_of(inst, len, ctx->partitions) != ctx->partition;
+	id = keys_lookup(ctx->classes, inst, len);
+	return (id == KEY_NONE ? 0 : ctx->class_of[id]) != ctx->partition;
 }
 
 /* The row number of the Item just added (its index in one pass). */
@@ -741,6 +746,8 @@ loader_read(DbConn *c, const LoadOptions *opt, Dataset *ds, Vec *rejects,
 	ctx.map = &map;
 	ctx.partitions = opt->partitions;
 	ctx.partition = opt->partition;
+	ctx.classes = opt->classes;
+	ctx.class_of = opt->class_of;
 	ctx.foreign = opt->partitions > 1 ? opt->foreign : NULL;
 	ctx.multi = opt->multi;
 	ctx.ordinal = opt->ordinal;

@@ -65,6 +65,13 @@ typedef struct LoadOptions
 	 */
 	uint32_t	partitions;
 	uint32_t	partition;
+	/*
+	 * The class of an institution: class_of[id] of its id in classes (the
+	 * census's assignment, partition.c); one classes has not seen is of
+	 * class 0.  classes NULL: loader_class_of.
+	 */
+	const Interner *classes;
+	const uint32_t *class_of;
 	const Interner *multi;
 	Vec		   *foreign;
 	Vec		   *ordinal;

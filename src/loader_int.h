@@ -43,6 +43,8 @@ typedef struct LoadCtx
 	/* --partitions (LoadOptions) */
 	uint32_t	partitions;
 	uint32_t	partition;
+	const Interner *classes;
+	const uint32_t *class_of;
 	const Interner *multi;
 	LoadTakeFn	take;
 	void	   *take_arg;

@@ -31,6 +31,10 @@ struct PartitionRun
 	Interner	gkeys;			/* (gnames id, mask) */
 	Vec			gkey_count;		/* uint32_t per gkeys id */
 	Interner	multi;			/* item_ids with more than one row */
+	/* the classes: live Items per institution (the census), each one's class */
+	Interner	insts;
+	Vec			inst_live;		/* uint32_t per insts id */
+	uint32_t   *inst_class;		/* per insts id, after the census */
 	/* per out Item: its row number in the read, which is its index in one pass */
 	Vec			ordinal;
 	/* the counts of out's ids (MatchResult.stats at the end), uint32_t each */
@@ -83,6 +87,8 @@ partition_begin(DbConn *src, const LoadOptions *lo, uint32_t n, KeyHashFn hash,
 	pr->rejects = rejects;
 	pr->st = st;
 	keys_interner_init(&pr->multi, NULL);
+	keys_interner_init(&pr->insts, NULL);
+	vec_init(&pr->inst_live, sizeof(uint32_t));
 	keys_interner_init(&pr->gnames, NULL);
 	keys_interner_init(&pr->gkeys, NULL);
 	vec_init(&pr->seen, sizeof(uint32_t));
@@ -101,6 +107,18 @@ static void
 push_u32(Vec *v, uint32_t x)
 {
 	*(uint32_t *) vec_push(v) = x;
+}
+
+/* n more live Items at an institution (its id's bytes), for the classes. */
+static void
+count_institution(PartitionRun *pr, const char *inst, size_t len, uint32_t n)
+{
+	bool		is_new;
+	uint32_t	id = keys_intern(&pr->insts, inst, len, &is_new);
+
+	if (is_new)
+		push_u32(&pr->inst_live, 0);
+	VEC_AT(&pr->inst_live, uint32_t, id) += n;
 }
 
 static void census_take(void *arg, const SourceRow *row, RejectReason reason,
@@ -212,6 +230,10 @@ census_counts(PartitionRun *pr, Dataset *ds)
 	gid = xmalloc((ds->gnames.n + 1) * sizeof(uint32_t));
 	seen = xcalloc(ds->gkeys.n + 1, 1);
 	keys_stats_compute(ds, &st);
+	for (size_t i = 0; i < ds->institutions.n; i++)
+		if (st.institution_items[i] > 0)
+			count_institution(pr, ds->institutions.bytes[i], ds->institutions.lens[i],
+							  st.institution_items[i]);
 	for (size_t g = 0; g < ds->gnames.n; g++)
 	{
 		bool		is_new;
@@ -459,11 +481,14 @@ census_live(PartitionRun *pr, const SourceRow *row, const PayloadItem *p,
 	char		ibuf[KEYS_INSTITUTION_BUF];
 	unsigned char nbuf[1 + NORMALIZE_NAME_MAX + 1];
 	size_t		ilen = 0;
-	bool		inst = keys_institution_text(row, p, map, ibuf, &ilen) != NULL;
+	const char *itext = keys_institution_text(row, p, map, ibuf, &ilen);
+	bool		inst = itext != NULL;
 	Environment env = ENV_PRODUCTION;
 	size_t		gkeys_from;
 
 	(void) keys_parse_environment(row->environment, row->environment_len, &env);
+	if (inst)
+		count_institution(pr, itext, ilen, 1);
 	pr->seen.len = 0;
 	for (int pass = 0; pass < 2; pass++)
 	{
@@ -579,6 +604,65 @@ census_begin(PartitionRun *pr, char *err, size_t errlen)
 	return loader_multi_snapshots(pr->src, &pr->lo, &pr->multi, err, errlen);
 }
 
+typedef struct InstLoad
+{
+	uint32_t	items;
+	uint32_t	id;
+} InstLoad;
+
+/* The most live Items first, then the first seen. */
+static int
+cmp_inst_load(const void *x, const void *y)
+{
+	const InstLoad *a = x;
+	const InstLoad *b = y;
+
+	if (a->items != b->items)
+		return a->items > b->items ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/*
+ * The classes, balanced by the census's live Items per institution: the
+ * largest institution first, each into the class that holds the fewest
+ * Items so far (the lowest class on a tie), so no class holds much more
+ * than its share unless one institution alone does.  Deterministic: the
+ * census's counts and its order of first sight, both of the one snapshot.
+ */
+static void
+assign_classes(PartitionRun *pr)
+{
+	size_t		n = pr->insts.n;
+	InstLoad   *order = xmalloc((n + 1) * sizeof(InstLoad));
+	uint64_t   *load = xcalloc(pr->n, sizeof(uint64_t));
+	uint64_t	total = 0,
+				most = 0;
+
+	pr->inst_class = xmalloc((n + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++)
+		order[i] = (InstLoad) {VEC_AT(&pr->inst_live, uint32_t, i), (uint32_t) i};
+	qsort(order, n, sizeof(InstLoad), cmp_inst_load);
+	for (size_t i = 0; i < n; i++)
+	{
+		uint32_t	c = 0;
+
+		for (uint32_t k = 1; k < pr->n; k++)
+			if (load[k] < load[c])
+				c = k;
+		pr->inst_class[order[i].id] = c;
+		load[c] += order[i].items;
+		total += order[i].items;
+	}
+	for (uint32_t k = 0; k < pr->n; k++)
+		most = load[k] > most ? load[k] : most;
+	log_info("--partitions %u: %zu institutions in classes balanced by their live Items; the "
+			 "largest class holds %" PRIu64 " of %" PRIu64, pr->n, n, most, total);
+	pr->lo.classes = &pr->insts;
+	pr->lo.class_of = pr->inst_class;
+	free(order);
+	free(load);
+}
+
 /*
  * The census: one read of every row.  A row whose item_id has no other row
  * is its own winner: census_take counts it as it arrives.  The others are
@@ -606,6 +690,7 @@ partition_census(PartitionRun *pr, char *err, size_t errlen)
 		pr->st->items_rejected += pr->taken.items_rejected;
 		pr->st->items_used += pr->taken.items_used;
 		pr->st->accounts_read += pr->taken.accounts_read;
+		assign_classes(pr);
 	}
 	pass_free(&ps);
 	return ok;
@@ -850,6 +935,9 @@ partition_end(PartitionRun *pr)
 	if (pr->in_tx && !db_exec(pr->src, sql_query("rollback")))
 		log_debug("rollback of the partitioned read failed too: %s", db_last_error(pr->src));
 	keys_interner_free(&pr->multi);
+	keys_interner_free(&pr->insts);
+	vec_free(&pr->inst_live);
+	free(pr->inst_class);
 	keys_interner_free(&pr->gnames);
 	keys_interner_free(&pr->gkeys);
 	vec_free(&pr->seen);

@@ -6,7 +6,7 @@
 # and a change, so the run diff, inherited and fresh group ids are compared
 # too; then a signal between and inside the passes, runs that publish
 # (results and the published model against one pass's), and the refusals.
-plan 49
+plan 56
 run_rc migrate >/dev/null
 load_jsonb_mix 30000 11
 check_eq "the published baseline run exits 0" 0 "$(run_rc run --max-reject-ratio 1)"
@@ -68,6 +68,15 @@ for n in 4 16; do
 	check_eq "--partitions $n: the passes read $n classes in the stats" "$n" \
 		"$(q "SELECT stats->>'partitions' FROM itemdup.runs WHERE run_id = $R")"
 done
+# the classes are balanced by the census's live Items per institution (the
+# generator's largest institution holds about 16 %): four classes within 5 %
+# of a quarter each, where a hash of the institution put 41 % in one at 1 M
+check_eq "--partitions 4 dry run exits 0 (the classes logged)" 0 "$(dry --partitions 4 --log-format text)"
+read -r most total < <(grep -o 'the largest class holds [0-9]* of [0-9]*' "$WORK/err" | grep -o '[0-9][0-9]*' | paste -sd ' ')
+check "--partitions 4: the largest class holds ${most:-?} of ${total:-?} live Items, within 5 % of a quarter" \
+	test -n "$most" -a "$((${most:-0} * 400))" -le "$((${total:-0} * 105))" -a "${total:-0}" -gt 1000
+check_eq "... and the largest pass held at most 31 % of the rows (35 % with classes by a hash of the institution)" t \
+	"$(q "SELECT (stats->>'partition_items_max')::int * 100 <= items_read * 31 FROM itemdup.runs WHERE run_id = $(last_run)")"
 check_eq "--partitions 16: the largest pass held fewer than half the Items" t \
 	"$(q "SELECT (stats->>'partition_items_max')::int * 2 < items_read FROM itemdup.runs WHERE run_id = $(last_run)")"
 
@@ -137,8 +146,12 @@ check "... its results are the one-pass dry run's, every table" \
 model_dump >"$WORK/model.p4"
 check "... its model has keys, names, Items and institutions, and is not the previous one" \
 	test "$(grep -c '^[1-9][0-9]*:' "$WORK/model.p4")" = 3 -a "$(cat "$WORK/model.p4")" != "$model_before"
-check "... the log names what the passes spilled and merged" grep -q "published model: .* keys, .* persistent ids, .* keyed items" "$WORK/err"
-check_eq "then a one-pass nightly run exits 0" 0 "$(run_rc run --max-reject-ratio 1)"
+counted() { grep -o "published model: [0-9]* keys, [0-9]* persistent ids, [0-9]* keyed items" "$WORK/err"; }
+check "... the log names the passes merged and the model's counts" \
+	test -n "$(grep -o 'published model: merging 4 passes' "$WORK/err")" -a -n "$(counted)"
+p4_counts=$(counted)
+check_eq "then a one-pass nightly run exits 0" 0 "$(run_rc run --max-reject-ratio 1 --log-format text)"
+check_eq "... and logs the same counts for its model" "$p4_counts" "$(counted)"
 model_dump >"$WORK/model.p1"
 check "... and publishes the model the four passes published, row by row" cmp -s "$WORK/model.p1" "$WORK/model.p4"
 check_eq "a nightly run with --partitions 16 exits 0" 0 "$(run_rc run --partitions 16 --max-reject-ratio 1)"
@@ -152,6 +165,13 @@ before=$(published)
 check_eq "a publishing run in passes with TMPDIR missing: exit 1" 1 \
 	"$(TMPDIR=$WORK/no-such-dir run_rc run --partitions 4 --max-reject-ratio 1)"
 check "... naming the temporary file" grep -q "could not make a temporary file for the published model" "$WORK/err"
+check_eq "... nothing published, the model unchanged" "$before" "$(published)"
+# temporary files that cannot grow (a 1 MB file size limit, SIGXFSZ ignored,
+# so a write fails with EFBIG as a full disk fails it with ENOSPC; the
+# passes spill about 5 MB here)
+check_eq "a publishing run in passes whose temporary files cannot grow: exit 1" 1 \
+	"$(trap '' XFSZ; ulimit -f 1024; run_rc run --partitions 4 --max-reject-ratio 1)"
+check "... naming the write that failed" grep -q "could not write the published model's temporary file: File too large" "$WORK/err"
 check_eq "... nothing published, the model unchanged" "$before" "$(published)"
 : >"$WORK/sig.err"
 ITEMDUP_PAUSEPOINT=in_match "$ITEMDUP" run --partitions 4 --max-reject-ratio 1 --log-format text \
