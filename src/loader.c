@@ -173,14 +173,6 @@ take_payload(LoadCtx *ctx, const char *payload, size_t plen, const PayloadItem *
 	return r;
 }
 
-uint32_t
-loader_class_of(const char *institution, size_t len, uint32_t partitions)
-{
-	if (institution == NULL || partitions <= 1)
-		return 0;
-	return (uint32_t) (XXH3_64bits(institution, len) % partitions);
-}
-
 /*
  * Whether a row belongs to another class than the pass's (--partitions):
  * the class of the institution keys_add_item will resolve for it (the
@@ -193,15 +185,14 @@ foreign_row(const LoadCtx *ctx, const SourceRow *sr, RejectReason reason, const 
 	char		buf[KEYS_INSTITUTION_BUF];
 	size_t		len = 0;
 	const char *inst = NULL;
-	uint32_t	id;
+	uint32_t	id = KEY_NONE;
 
 	if (ctx->partitions <= 1)
 		return false;
 	if (reason == REJECT_NONE && !sr->removed)
 		inst = keys_institution_text(sr, p, ctx->map, buf, &len);
-	if (ctx->classes == NULL || inst == NULL)
-		return loader_class_of(inst, len, ctx->partitions) != ctx->partition;
-	id = keys_lookup(ctx->classes, inst, len);
+	if (inst != NULL && ctx->classes != NULL)
+		id = keys_lookup(ctx->classes, inst, len);
 	return (id == KEY_NONE ? 0 : ctx->class_of[id]) != ctx->partition;
 }
 

@@ -55,7 +55,7 @@ typedef struct LoadOptions
 	LoadTx		tx;				/* a failed read rolls the transaction back in every mode */
 	/*
 	 * --partitions: with partitions > 1, only rows whose institution falls in
-	 * class `partition` (loader_class_of) are Items of their own.  A row of
+	 * class `partition` (classes, below) are Items of their own.  A row of
 	 * another class whose item_id is in multi (loader_multi_snapshots; NULL:
 	 * every row) is kept as a removed Item without payload, so that it still
 	 * takes part in the snapshot rule, and marked 1 in foreign (uint8_t per
@@ -67,8 +67,8 @@ typedef struct LoadOptions
 	uint32_t	partition;
 	/*
 	 * The class of an institution: class_of[id] of its id in classes (the
-	 * census's assignment, partition.c); one classes has not seen is of
-	 * class 0.  classes NULL: loader_class_of.
+	 * census's assignment, partition.c); one classes has not seen, and a
+	 * row without one, is of class 0 (classes NULL: every row).
 	 */
 	const Interner *classes;
 	const uint32_t *class_of;
@@ -117,8 +117,6 @@ const char *loader_path_name(const LoadStats *st);
 bool		loader_multi_snapshots(DbConn *c, const LoadOptions *opt, Interner *ids,
 								   char *err, size_t errlen) MUSTCHECK;
 
-/* The class (0..partitions-1) of an institution id's bytes; NULL (none): 0. */
-uint32_t	loader_class_of(const char *institution, size_t len, uint32_t partitions);
 
 /*
  * loader_resolve_source — to_regclass($1) of a schema-qualified name, the

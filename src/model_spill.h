@@ -19,7 +19,7 @@
  *
  * Memory: the maps, 4 bytes per name, key and Item of the run, and a read
  * buffer per pass; the entries stay on disk (in $TMPDIR, else /tmp, about
- * the model's size: ~150 bytes per Item), in files unlinked as soon as
+ * the model's size: ~160 bytes per Item), in files unlinked as soon as
  * they are made, so a killed run leaves nothing behind.
  *
  * Errors: never logged here; false with the reason in model_spill_error.

@@ -4,11 +4,12 @@
  * the results one pass gives (docs/SCALING.md, "--partitions N").
  *
  * Keys never cross an institution, so each pass keys and matches the Items
- * of one class (loader_class_of: a hash of the resolved institution id).
- * The source is read N + 1 times: the census (one read) counts what crosses
- * classes (the Items per name and per (name, mask) at every institution of
- * an environment, the scorer's gname_items and gkey_items) and keeps the
- * counts, unkeyable reasons and rejects; then one pass per class keys,
+ * of one class of institutions.  The source is read N + 1 times: the census
+ * (one read) counts what crosses classes (the Items per name and per (name,
+ * mask) at every institution of an environment, the scorer's gname_items
+ * and gkey_items), keeps the counts, unkeyable reasons and rejects, and
+ * balances the classes by its live Items per institution (the largest
+ * institution first into the emptiest class); then one pass per class keys,
  * matches and keeps only what steps 7-8 need — the Items of accepted pairs
  * and near misses, their keys' counts, the pairs, the near-miss sample — in
  * the run's Dataset and MatchResult, numbered as one pass numbers them.
