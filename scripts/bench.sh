@@ -14,7 +14,8 @@
 # per-stage timers, publish's share of the run and the published model's own
 # time (written beside the run, from the end of the source's COPY).  --write
 # also appends the table to BENCHMARKS.md.  --partitions "1 4 16" then times a
-# dry run with each --partitions N on the same data and records its peak RSS
+# publishing run with each --partitions N on the same data and records its
+# peak RSS and the bytes its passes spilled for the published model
 # (docs/SCALING.md).
 # `make bench`.
 set -euo pipefail
@@ -102,17 +103,18 @@ echo "$table"
 ptable=""
 for n in $PARTS; do
 	s=$(now)
-	/usr/bin/time -f %M -o "$work/rss" build/itemdup run --dry-run --partitions "$n" --log-format text \
-		2>/dev/null >/dev/null
+	/usr/bin/time -f %M -o "$work/rss" build/itemdup run --partitions "$n" --log-format text \
+		2>"$work/plog" >/dev/null
 	t=$(python3 -c "print($(now) - $s)")
 	r=$(tail -1 "$work/rss")
+	spill=$(grep -o 'merging [0-9]* passes ([0-9.]* MB' "$work/plog" | grep -o '[0-9.]* MB' || echo "none (one pass)")
 	ptable="$ptable
-| $n | $(printf '%.2f' "$t") s | $((r / 1024)) MiB | $((r * 1024 / ITEMS)) B |"
-	echo "--partitions $n: $t s, peak RSS $r KiB" >&2
+| $n | $(printf '%.2f' "$t") s | $((r / 1024)) MiB | $((r * 1024 / ITEMS)) B | $spill |"
+	echo "--partitions $n: $t s, peak RSS $r KiB, spilled $spill" >&2
 done
 if [ -n "$ptable" ]; then
-	ptable="| --partitions N (dry run) | run | peak RSS | per item |
-|---|---|---|---|$ptable"
+	ptable="| --partitions N (publishing run) | run | peak RSS | per item | model spilled to \$TMPDIR |
+|---|---|---|---|---|$ptable"
 	echo
 	echo "$ptable"
 fi
