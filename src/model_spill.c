@@ -167,18 +167,19 @@ model_spill_pass_end(ModelSpill *sp, uint64_t live_items, uint32_t persistent)
 {
 	for (int k = 0; k < SPILL_KINDS; k++)
 	{
-		Segment    *prev = sp->seg[k].len ? &VEC_AT(&sp->seg[k], Segment, sp->seg[k].len - 1) : NULL;
+		/* read before the push, which may move the segments */
+		off_t		from = sp->seg[k].len ? VEC_AT(&sp->seg[k], Segment, sp->seg[k].len - 1).to : 0;
 		Segment    *s;
 
 		if (fflush(sp->f[k]) != 0 || ferror(sp->f[k]))
 			return fail(sp, "could not write the published model's temporary file: %s",
 						strerror(errno));
+		if (sp->count[k] + sp->pass_n[k] > UINT32_MAX - 1)
+			return fail(sp, "the published model would number more than 2^32 - 2 entries");
 		s = vec_push(&sp->seg[k]);
-		s->from = prev ? prev->to : 0;
+		s->from = from;
 		s->to = sp->size[k];
 		s->n = sp->pass_n[k];
-		if (sp->count[k] + s->n > UINT32_MAX - 1)
-			return fail(sp, "the published model would number more than 2^32 - 2 entries");
 		s->first = (uint32_t) sp->count[k];
 		sp->count[k] += sp->pass_n[k];
 		sp->pass_n[k] = 0;
