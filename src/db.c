@@ -70,6 +70,8 @@ db_signals_install(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a file-size limit fails a write (EFBIG, reported) instead of killing the run */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 bool

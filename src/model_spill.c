@@ -45,6 +45,7 @@ struct ModelSpill
 	uint32_t   *map[SPILL_KINDS];
 	uint64_t	live_items;
 	uint64_t	persistent;		/* of the keys: persistent ids */
+	int			write_errno;	/* the first failed write's, else 0 */
 	StrBuf		institutions;	/* per institution: length (4), bytes, Items (4) */
 	Vec			inst_at;		/* size_t offsets into institutions */
 	char		err[256];
@@ -143,10 +144,12 @@ model_spill_put(ModelSpill *sp, SpillKind kind, int64_t hash, const StrBuf *entr
 {
 	uint32_t	len = (uint32_t) entry->len;
 
-	/* a write error shows in ferror at the pass's end */
-	(void) fwrite(&hash, sizeof(hash), 1, sp->f[kind]);
-	(void) fwrite(&len, sizeof(len), 1, sp->f[kind]);
-	(void) fwrite(entry->data, 1, entry->len, sp->f[kind]);
+	/* the first write error is kept for the pass's end, which reports it */
+	if ((fwrite(&hash, sizeof(hash), 1, sp->f[kind]) != 1 ||
+		 fwrite(&len, sizeof(len), 1, sp->f[kind]) != 1 ||
+		 fwrite(entry->data, 1, entry->len, sp->f[kind]) != entry->len) &&
+		sp->write_errno == 0)
+		sp->write_errno = errno ? errno : EIO;
 	sp->size[kind] += SPILL_HEADER + (off_t) entry->len;
 	sp->pass_n[kind]++;
 }
@@ -167,16 +170,20 @@ model_spill_pass_end(ModelSpill *sp, uint64_t live_items, uint32_t persistent)
 {
 	for (int k = 0; k < SPILL_KINDS; k++)
 	{
-		/* read before the push, which may move the segments */
-		off_t		from = sp->seg[k].len ? VEC_AT(&sp->seg[k], Segment, sp->seg[k].len - 1).to : 0;
-		Segment    *s;
-
-		if (fflush(sp->f[k]) != 0 || ferror(sp->f[k]))
+		if (fflush(sp->f[k]) != 0 && sp->write_errno == 0)
+			sp->write_errno = errno ? errno : EIO;
+		if (sp->write_errno != 0 || ferror(sp->f[k]))
 			return fail(sp, "could not write the published model's temporary file: %s",
-						strerror(errno));
+						strerror(sp->write_errno ? sp->write_errno : EIO));
 		if (sp->count[k] + sp->pass_n[k] > UINT32_MAX - 1)
 			return fail(sp, "the published model would number more than 2^32 - 2 entries");
-		s = vec_push(&sp->seg[k]);
+	}
+	for (int k = 0; k < SPILL_KINDS; k++)
+	{
+		/* read before the push, which may move the segments */
+		off_t		from = sp->seg[k].len ? VEC_AT(&sp->seg[k], Segment, sp->seg[k].len - 1).to : 0;
+		Segment    *s = vec_push(&sp->seg[k]);
+
 		s->from = from;
 		s->to = sp->size[k];
 		s->n = sp->pass_n[k];
@@ -323,6 +330,9 @@ cursor_next(SpillMerge *m, Cursor *c)
 		return false;
 	memcpy(&c->hash, c->buf + c->at, sizeof(c->hash));
 	memcpy(&len, c->buf + c->at + sizeof(c->hash), sizeof(len));
+	/* a length past the segment's end is corrupt: never an allocation of it */
+	if ((off_t) len > (off_t) (c->len - c->at - SPILL_HEADER) + (c->to - c->pos))
+		return fail(m->sp, "the published model's temporary file is corrupt");
 	if (c->len - c->at < SPILL_HEADER + (size_t) len &&
 		!cursor_fill(m->sp, c, SPILL_HEADER + (size_t) len))
 		return false;
@@ -605,22 +615,36 @@ spill_merge_pack(SpillMerge *m, StrBuf *blob)
 			ok = repack_item(m, c, blob);
 			break;
 		default:
-			/* a name entry holds no numbers */
-			sb_append(blob, (const char *) c->entry, c->entry_len);
-			ok = true;
+			/* a name entry holds no numbers: copied once it parses */
+			{
+				ModelPackReader r = {c->entry, c->entry + c->entry_len};
+				PackedName	n;
+
+				ok = model_unpack_name(&r, &n) == 1 && r.p == r.end;
+				if (ok)
+					sb_append(blob, (const char *) c->entry, c->entry_len);
+				else
+					corrupt(m);
+			}
 			break;
 	}
 	return ok && advance(m);
 }
 
 bool
-model_spill_number_items(ModelSpill *sp)
+model_spill_number_items(ModelSpill *sp, atomic_bool *stop)
 {
 	SpillMerge *m = model_spill_merge(sp, SPILL_ITEMS);
 	bool		ok = m != NULL;
 
 	for (uint64_t i = 0; ok && i < sp->count[SPILL_ITEMS]; i++)
-		ok = head(m) != NULL && advance(m);
+	{
+		/* a GB at 10 M Items: a run that stops is not kept waiting for it */
+		if ((i & 4095) == 0 && atomic_load(stop))
+			ok = fail(sp, "stopped");
+		else
+			ok = head(m) != NULL && advance(m);
+	}
 	spill_merge_end(m);
 	return ok;
 }

@@ -27,6 +27,7 @@
 #ifndef ITEMDUP_MODEL_SPILL_H
 #define ITEMDUP_MODEL_SPILL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,11 +73,11 @@ const char *model_spill_institution_at(const ModelSpill *sp, uint32_t i, size_t 
 
 /*
  * Merging, in this order: model_spill_number_items (every Item's run
- * item_no), then the names, the keys and the Items each through a
+ * item_no; it gives up, "stopped", once *stop is set), then the names, the keys and the Items each through a
  * SpillMerge — names before keys (a key names its name by name_no), keys
  * before Items (an Item lists its key_nos).
  */
-bool		model_spill_number_items(ModelSpill *sp) MUSTCHECK;
+bool		model_spill_number_items(ModelSpill *sp, atomic_bool *stop) MUSTCHECK;
 
 typedef struct SpillMerge SpillMerge;
 

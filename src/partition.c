@@ -626,8 +626,11 @@ cmp_inst_load(const void *x, const void *y)
  * The classes, balanced by the census's live Items per institution: the
  * largest institution first, each into the class that holds the fewest
  * Items so far (the lowest class on a tie), so no class holds much more
- * than its share unless one institution alone does.  Deterministic: the
- * census's counts and its order of first sight, both of the one snapshot.
+ * than its share unless one institution alone does.  Made once, after the
+ * census, and used by every pass, so a row's class is the same in each;
+ * equal counts go by the census's order of first sight, so two runs may
+ * split alike-sized institutions differently (the results never depend on
+ * the split).
  */
 static void
 assign_classes(PartitionRun *pr)

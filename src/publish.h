@@ -45,7 +45,9 @@ typedef struct RunCounts
  * soon as the source's COPY ends: it numbers the keys and Items while the
  * main thread seals the data set and counts the keys
  * (publish_model_counts_ready), then writes while the run matches, groups
- * and writes its results.  Its transaction, which also deletes the models
+ * and writes its results.  A run in passes (--partitions) starts it after
+ * the last pass, with the counts ready, to merge the passes' spilled
+ * models (model_spill.h) while it groups and writes its results.  Its transaction, which also deletes the models
  * published before, commits only after the results' one did, so a model is
  * never in the database without its run's results; between the two commits
  * (or if the second fails) readers keep the previous model, which is just

@@ -1,8 +1,10 @@
 /*
  * publish_model.c — the run's model into itemdup.model_* (sql/006, packed
- * since sql/009), inside the publishing transaction (docs/MATCHING.md "The
- * published model"): keys, names and Items packed many to a bytea row
- * (model_pack.h), COPYed in binary format.
+ * since sql/009; docs/MATCHING.md "The published model"), by a thread on a
+ * connection of its own (else inline, in the publishing transaction): keys,
+ * names and Items packed many to a bytea row (model_pack.h), COPYed in
+ * binary format; for a run in passes, merged from the passes' spilled
+ * models (model_spill.h).
  */
 #include "publish.h"
 
@@ -764,10 +766,16 @@ write_spilled_model(ModelWriter *w, StrBuf *buf)
 			 model_spill_passes(sp), (double) model_spill_bytes(sp) / 1e6);
 	ok = (w->inline_ || db_exec(c, sql_query("begin"))) &&
 		db_send(c, sql_query("model_prune"), 1, params);
-	if (!model_spill_number_items(sp))
+	if (!model_spill_number_items(sp, in->stop))
+	{
 		w->spill_failed = true;
+		/* the deletion is collected so that the connection can roll back */
+		if (ok && !db_wait(c))
+			log_debug("the previous model's deletion stopped: %s", db_last_error(c));
+		return false;
+	}
 	end_phase(w, 0, &t);
-	ok = ok && !w->spill_failed && db_wait(c);
+	ok = ok && db_wait(c);
 	end_phase(w, 1, &t);
 	ok = ok && copy_meta(c, in, model_spill_live_items(sp), bits, buf) &&
 		copy_institutions(c, in, buf) &&

@@ -491,9 +491,9 @@ run_read(RunState *rs)
 	if (opt->partitions > 1)
 	{
 		/* the census round of the passes: counts and rejects (partition.h) */
-		log_info("--partitions %u: reading the source %u times for the census, then %u times "
+		log_info("--partitions %u: reading the source once for the census, then %u times "
 				 "to key and match each class of institutions", opt->partitions,
-				 opt->partitions, opt->partitions);
+				 opt->partitions);
 		rs->parts = partition_begin(rs->src, &lo, opt->partitions, rs->hash, &rs->ds,
 									&rs->rejects, &rs->load);
 		if (rs->publishes)

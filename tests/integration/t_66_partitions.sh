@@ -6,7 +6,7 @@
 # and a change, so the run diff, inherited and fresh group ids are compared
 # too; then a signal between and inside the passes, runs that publish
 # (results and the published model against one pass's), and the refusals.
-plan 56
+plan 57
 run_rc migrate >/dev/null
 load_jsonb_mix 30000 11
 check_eq "the published baseline run exits 0" 0 "$(run_rc run --max-reject-ratio 1)"
@@ -166,13 +166,15 @@ check_eq "a publishing run in passes with TMPDIR missing: exit 1" 1 \
 	"$(TMPDIR=$WORK/no-such-dir run_rc run --partitions 4 --max-reject-ratio 1)"
 check "... naming the temporary file" grep -q "could not make a temporary file for the published model" "$WORK/err"
 check_eq "... nothing published, the model unchanged" "$before" "$(published)"
-# temporary files that cannot grow (a 1 MB file size limit, SIGXFSZ ignored,
-# so a write fails with EFBIG as a full disk fails it with ENOSPC; the
-# passes spill about 5 MB here)
+# temporary files that cannot grow (a 1 MB file size limit: the job ignores
+# SIGXFSZ, so a write fails with EFBIG as a full disk fails it with ENOSPC;
+# the passes spill about 5 MB here)
 check_eq "a publishing run in passes whose temporary files cannot grow: exit 1" 1 \
-	"$(trap '' XFSZ; ulimit -f 1024; run_rc run --partitions 4 --max-reject-ratio 1)"
+	"$(ulimit -f 1024; run_rc run --partitions 4 --max-reject-ratio 1)"
 check "... naming the write that failed" grep -q "could not write the published model's temporary file: File too large" "$WORK/err"
 check_eq "... nothing published, the model unchanged" "$before" "$(published)"
+check_eq "... and the run is marked failed with that reason" "failed|1" \
+	"$(q "SELECT status || '|' || (error LIKE '%temporary file: File too large%')::int::text FROM itemdup.runs WHERE run_id = $(last_run)")"
 : >"$WORK/sig.err"
 ITEMDUP_PAUSEPOINT=in_match "$ITEMDUP" run --partitions 4 --max-reject-ratio 1 --log-format text \
 	>/dev/null 2>"$WORK/sig.err" &
