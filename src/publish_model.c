@@ -321,6 +321,18 @@ name_rows(const ModelInput *in, size_t *n)
 	return rows;
 }
 
+/* Per name id, its place among rows (its name_no); KEY_NONE for a name no live Item carries. */
+static uint32_t *
+name_numbers(const ModelInput *in, const NameRow *rows, size_t n)
+{
+	uint32_t   *name_no = xmalloc((in->ds->names.n + 1) * sizeof(uint32_t));
+
+	memset(name_no, 0xff, (in->ds->names.n + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++)
+		name_no[rows[i].name] = (uint32_t) i;
+	return name_no;
+}
+
 /* copy_buckets' context for the names: the rows of name_rows. */
 typedef struct NameEntries
 {
@@ -516,7 +528,7 @@ pack_pass(ModelSpill *sp, const ModelInput *in)
 	ModelIndex	ix;
 	size_t		n_names;
 	NameRow    *names = name_rows(in, &n_names);
-	uint32_t   *name_no = xmalloc((ds->names.n + 1) * sizeof(uint32_t));
+	uint32_t   *name_no = name_numbers(in, names, n_names);
 	KeyEntries	ke = {in, &ix, name_no};
 	NameEntries ne = {in, names};
 	ItemEntries ie = {in, &ix};
@@ -525,10 +537,8 @@ pack_pass(ModelSpill *sp, const ModelInput *in)
 
 	sb_init(&blob);
 	model_index_build(ds, &ix);
-	memset(name_no, 0xff, (ds->names.n + 1) * sizeof(uint32_t));
 	for (size_t i = 0; i < n_names; i++)
 	{
-		name_no[names[i].name] = (uint32_t) i;
 		(void) name_entry_pack(&blob, &ne, i);
 		model_spill_put(sp, SPILL_NAMES, names[i].hash, &blob);
 		sb_reset(&blob);
@@ -617,6 +627,22 @@ wait_for_counts(ModelWriter *w)
 }
 
 /*
+ * The model's transaction begun on the writer's connection (inline: the
+ * publishing one) and the deletion of the models published before sent,
+ * not waited for (the caller collects it with db_wait); false on an error.
+ */
+static bool
+model_tx_begin(ModelWriter *w)
+{
+	char		run[32];
+	const char *params[1] = {run};
+
+	snprintf(run, sizeof(run), "%" PRId64, w->in.run_id);
+	return (w->inline_ || db_exec(w->c, sql_query("begin"))) &&
+		db_send(w->c, sql_query("model_prune"), 1, params);
+}
+
+/*
  * The model's rows, in a transaction this opens on the writer's connection
  * (inline: in the publishing transaction), which also deletes the models
  * published before — so readers go from the old model to the new in one
@@ -634,13 +660,9 @@ write_model(ModelWriter *w, StrBuf *buf)
 	NameRow    *names;
 	uint32_t   *name_no;		/* per name id: its place in the name buckets */
 	unsigned	bits[2];
-	char		run[32];
-	const char *params[1] = {run};
 	double		t = log_now();	/* the current phase's start */
 
-	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
-	ok = (w->inline_ || db_exec(c, sql_query("begin"))) &&
-		db_send(c, sql_query("model_prune"), 1, params);
+	ok = model_tx_begin(w);
 	/* the index needs the read's data only: built while the main thread seals it */
 	model_index_build(in->ds, &ix);
 	end_phase(w, 0, &t);
@@ -657,10 +679,7 @@ write_model(ModelWriter *w, StrBuf *buf)
 		return false;
 	}
 	names = name_rows(in, &n_names);
-	name_no = xmalloc((in->ds->names.n + 1) * sizeof(uint32_t));
-	memset(name_no, 0xff, (in->ds->names.n + 1) * sizeof(uint32_t));	/* no live Item: none */
-	for (size_t i = 0; i < n_names; i++)
-		name_no[names[i].name] = (uint32_t) i;
+	name_no = name_numbers(in, names, n_names);
 	bits[0] = model_bucket_bits(ix.n_numbered);
 	bits[1] = model_bucket_bits(n_names);
 	ok = ok && db_wait(c);
@@ -756,16 +775,12 @@ write_spilled_model(ModelWriter *w, StrBuf *buf)
 	ModelSpill *sp = in->spill;
 	unsigned	bits[2] = {model_bucket_bits(model_spill_count(sp, SPILL_KEYS)),
 	model_bucket_bits(model_spill_count(sp, SPILL_NAMES))};
-	char		run[32];
-	const char *params[1] = {run};
 	double		t = log_now();
 	bool		ok;
 
-	snprintf(run, sizeof(run), "%" PRId64, in->run_id);
 	log_info("published model: merging %u passes (%.1f MB in temporary files)",
 			 model_spill_passes(sp), (double) model_spill_bytes(sp) / 1e6);
-	ok = (w->inline_ || db_exec(c, sql_query("begin"))) &&
-		db_send(c, sql_query("model_prune"), 1, params);
+	ok = model_tx_begin(w);
 	if (!model_spill_number_items(sp, in->stop))
 	{
 		w->spill_failed = true;
