@@ -6,7 +6,7 @@
 # nothing; a run that fails while the model is written leaves no model row
 # and no connection behind; a role that may not open a second connection
 # gets its model written in the publishing transaction, as before.
-plan 27
+plan 29
 run_rc migrate >/dev/null
 load_fixture basic
 load_fixture check_source
@@ -88,3 +88,11 @@ check "... warning that the model is written in the publishing transaction" \
 	grep -q "warning.*no second connection for the published model" "$WORK/err"
 check "... which the model's log line says, with no error line" \
 	bash -c "grep -q 'keyed items (.* s in the publishing transaction)' '$WORK/err' && ! grep -q ' error ' '$WORK/err'"
+# in passes, with that one connection: the passes' models merged in the
+# publishing transaction, byte for byte the one-pass model just published
+model_bytes() { q "SELECT md5(string_agg(md5(keys), ',' ORDER BY bucket)) || (SELECT md5(string_agg(md5(names), ',' ORDER BY bucket)) FROM itemdup.model_name_buckets) || (SELECT md5(string_agg(first_item_id || md5(items), ',' ORDER BY page)) FROM itemdup.model_item_pages) FROM itemdup.model_key_buckets"; }
+one=$(model_bytes)
+check_eq "the same role publishes in 3 passes: exit 0, run 12's model only, the one-pass model's bytes" "0|12|12|12|$one" \
+	"$(PGUSER=t69_one run_rc run --partitions 3 --log-format text)|$(models)|$(model_bytes)"
+check "... merged in the publishing transaction, with no error line" \
+	bash -c "grep -q 'merging 3 passes' '$WORK/err' && grep -q 'keyed items (.* s in the publishing transaction)' '$WORK/err' && ! grep -q ' error ' '$WORK/err'"
