@@ -315,6 +315,12 @@ cursor_fill(ModelSpill *sp, Cursor *c, size_t need)
 	return true;
 }
 
+static bool
+corrupt(SpillMerge *m)
+{
+	return fail(m->sp, "the published model's temporary file is corrupt");
+}
+
 /* c's next record made current (c->no counts it); false at an error. */
 static bool
 cursor_next(SpillMerge *m, Cursor *c)
@@ -332,7 +338,7 @@ cursor_next(SpillMerge *m, Cursor *c)
 	memcpy(&len, c->buf + c->at + sizeof(c->hash), sizeof(len));
 	/* a length past the segment's end is corrupt: never an allocation of it */
 	if ((off_t) len > (off_t) (c->len - c->at - SPILL_HEADER) + (c->to - c->pos))
-		return fail(m->sp, "the published model's temporary file is corrupt");
+		return corrupt(m);
 	if (c->len - c->at < SPILL_HEADER + (size_t) len &&
 		!cursor_fill(m->sp, c, SPILL_HEADER + (size_t) len))
 		return false;
@@ -343,7 +349,7 @@ cursor_next(SpillMerge *m, Cursor *c)
 		ModelPackReader r = {c->entry, c->entry + len};
 
 		if (model_unpack_item(&r, &c->item) != 1)
-			return fail(m->sp, "the published model's temporary file is corrupt");
+			return corrupt(m);
 	}
 	return true;
 }
@@ -532,12 +538,6 @@ room_for(SpillMerge *m, uint32_t n)
 	m->acc = xrealloc(m->acc, ((size_t) n + 1) * 2 * sizeof(int64_t));
 }
 
-static bool
-corrupt(SpillMerge *m)
-{
-	return fail(m->sp, "the published model's temporary file is corrupt");
-}
-
 /* A key entry with its name_no and item_nos in the run's numbers. */
 static bool
 repack_key(SpillMerge *m, const Cursor *c, StrBuf *blob)
@@ -598,6 +598,19 @@ repack_item(SpillMerge *m, const Cursor *c, StrBuf *blob)
 	return true;
 }
 
+/* A name entry as it is (it holds no numbers), once it parses. */
+static bool
+copy_name(SpillMerge *m, const Cursor *c, StrBuf *blob)
+{
+	ModelPackReader r = {c->entry, c->entry + c->entry_len};
+	PackedName	n;
+
+	if (model_unpack_name(&r, &n) != 1 || r.p != r.end)
+		return corrupt(m);
+	sb_append(blob, (const char *) c->entry, c->entry_len);
+	return true;
+}
+
 bool
 spill_merge_pack(SpillMerge *m, StrBuf *blob)
 {
@@ -615,17 +628,7 @@ spill_merge_pack(SpillMerge *m, StrBuf *blob)
 			ok = repack_item(m, c, blob);
 			break;
 		default:
-			/* a name entry holds no numbers: copied once it parses */
-			{
-				ModelPackReader r = {c->entry, c->entry + c->entry_len};
-				PackedName	n;
-
-				ok = model_unpack_name(&r, &n) == 1 && r.p == r.end;
-				if (ok)
-					sb_append(blob, (const char *) c->entry, c->entry_len);
-				else
-					corrupt(m);
-			}
+			ok = copy_name(m, c, blob);
 			break;
 	}
 	return ok && advance(m);
