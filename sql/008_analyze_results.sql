@@ -1,6 +1,6 @@
 -- 008_analyze_results.sql — itemdup.analyze_results(): fresh planner
 -- statistics for the tables a run has just written, called by the job right
--- after its commit (docs/OPERATIONS.md "Statistics after a run").
+-- after its commit (docs/OPERATIONS.md "A run, step by step", step 9).
 --
 -- Why: a run adds tens of thousands of rows under a new run_id.  Until
 -- autovacuum gets to them (a minute at best; never, when a night's rows are

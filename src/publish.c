@@ -457,15 +457,27 @@ publish_fail_run(DbConn *c, int64_t run_id, const char *error, const RunCounts *
 /*
  * analyze_results — after the commit, fresh planner statistics for the rows
  * just written (sql/008), so reports and analysts' queries on the new run are
- * planned from what is there.  Best effort: the run has already succeeded,
- * so a failure (e.g. a signal now) is a warning.
+ * planned from what is there.  A table another session holds (a VACUUM,
+ * autovacuum's included) is skipped, never waited for nor cancelled
+ * (sql/010); it is named in the log.  Best effort: the run has already
+ * succeeded, so a failure (e.g. a signal now) is a warning.
  */
 static void
 analyze_results(DbConn *c)
 {
-	if (!db_query(c, sql_query("publish_analyze"), 0, NULL, NULL))
+	DbRows		rows;
+
+	if (!db_query(c, sql_query("publish_analyze"), 0, NULL, &rows))
+	{
 		log_warn("statistics of the result tables not refreshed: %s (autovacuum will)",
 				 db_last_error(c));
+		return;
+	}
+	if (rows.nrows == 1 && DB_VALUE(&rows, 0, 0) != NULL && DB_VALUE(&rows, 0, 0)[0] != '\0')
+		log_info("statistics of %s not refreshed: another session (a VACUUM) holds it; "
+				 "its own ANALYZE, autovacuum's next or the next run's refreshes them",
+				 DB_VALUE(&rows, 0, 0));
+	db_rows_free(&rows);
 }
 
 bool
