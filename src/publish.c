@@ -474,8 +474,8 @@ analyze_results(DbConn *c)
 		return;
 	}
 	if (rows.nrows == 1 && DB_VALUE(&rows, 0, 0) != NULL && DB_VALUE(&rows, 0, 0)[0] != '\0')
-		log_info("statistics of %s not refreshed: another session (a VACUUM) holds it; "
-				 "its own ANALYZE, autovacuum's next or the next run's refreshes them",
+		log_info("statistics of %s not refreshed: held by another session (a VACUUM); "
+				 "that session's ANALYZE, autovacuum's next or the next run's refreshes them",
 				 DB_VALUE(&rows, 0, 0));
 	db_rows_free(&rows);
 }

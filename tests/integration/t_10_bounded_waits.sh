@@ -50,7 +50,7 @@ held() { q "SELECT count(*) FROM pg_locks l WHERE l.relation = 'itemdup.result_p
 for _ in $(seq 1 50); do [ "$(held)" = 1 ] && break; sleep 0.1; done
 check_eq "with result_pairs held as a VACUUM holds it, a run exits 0" 0 "$(run_rc run --lock-timeout 30s)"
 check_eq "... while the lock is still held (not waited for, not cancelled)" 1 "$(held)"
-check "... naming the table it did not analyze" grep -q 'statistics of itemdup.result_pairs not refreshed: another session' "$WORK/err"
+check "... naming the table it did not analyze" grep -q 'statistics of itemdup.result_pairs not refreshed: held by another session' "$WORK/err"
 check "... the others analyzed (result_groups: $groups_before -> $(analyzed result_groups))" \
 	python3 -c "import sys; sys.exit(0 if float('$(analyzed result_groups)') > float('$groups_before') else 1)"
 check_eq "... result_pairs left as it was" "$pairs_before" "$(analyzed result_pairs)"
