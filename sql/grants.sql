@@ -28,6 +28,10 @@ BEGIN
               itemdup.result_score_bins, itemdup.model_runs, itemdup.model_institutions,
               itemdup.model_key_buckets, itemdup.model_name_buckets,
               itemdup.model_item_pages TO itemdup_job;
+        -- the model's COPY goes straight into its generation's partitions (sql/011)
+        GRANT INSERT ON itemdup.model_key_buckets_0, itemdup.model_key_buckets_1,
+              itemdup.model_name_buckets_0, itemdup.model_name_buckets_1,
+              itemdup.model_item_pages_0, itemdup.model_item_pages_1 TO itemdup_job;
         GRANT USAGE ON SEQUENCE itemdup.group_id_seq TO itemdup_job;
         EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE %s TO itemdup_job',
                                   pg_catalog.pg_get_serial_sequence('itemdup.runs', 'run_id'));
@@ -44,6 +48,9 @@ BEGIN
         GRANT EXECUTE ON FUNCTION itemdup.reviewed_group_runs() TO itemdup_job;
         -- statistics for the rows it has just written (sql/008)
         GRANT EXECUTE ON FUNCTION itemdup.analyze_results() TO itemdup_job;
+        -- the generation its model goes to, emptied (sql/011)
+        GRANT EXECUTE ON FUNCTION itemdup.model_take_generation(),
+              itemdup.model_analyze_generation(smallint) TO itemdup_job;
     END IF;
 
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_analyst') THEN

@@ -62,6 +62,21 @@ sb_puts(StrBuf *b, const char *s)
 }
 
 void
+sb_replace(StrBuf *out, const char *text, const char *from, const char *to)
+{
+	size_t		flen = strlen(from);
+	const char *p;
+
+	while ((p = strstr(text, from)) != NULL)
+	{
+		sb_append(out, text, (size_t) (p - text));
+		sb_puts(out, to);
+		text = p + flen;
+	}
+	sb_puts(out, text);
+}
+
+void
 sb_printf(StrBuf *b, const char *fmt,...)
 {
 	va_list		ap;

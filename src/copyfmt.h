@@ -27,6 +27,9 @@ void		sb_puts(StrBuf *b, const char *s);
 void		sb_printf(StrBuf *b, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 void		sb_reserve(StrBuf *b, size_t extra);
 
+/* sb_replace — text with every `from` replaced by `to` (not scanned again), appended to out. */
+void		sb_replace(StrBuf *out, const char *text, const char *from, const char *to);
+
 /*
  * sb_room — room for up to extra more bytes, written in place at the
  * pointer it returns; sb_grew then counts the n bytes written.  For

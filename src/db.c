@@ -391,9 +391,28 @@ log_statement(const DbConn *c, const char *sql)
 			  sql[len] ? " ..." : "");
 }
 
-/* Drain remaining results after a call; true if none of them failed. */
+/* The rows of res into out (arena-owned text, NULL for SQL NULL). */
+static void
+rows_copy(const PGresult *res, DbRows *out)
+{
+	arena_init(&out->arena);
+	out->nrows = PQntuples(res);
+	out->ncols = PQnfields(res);
+	out->values = arena_alloc(&out->arena,
+							  sizeof(char *) * ((size_t) out->nrows * out->ncols + 1));
+	for (int r = 0; r < out->nrows; r++)
+		for (int f = 0; f < out->ncols; f++)
+			DB_VALUE(out, r, f) = PQgetisnull(res, r, f) ? NULL
+				: arena_strndup(&out->arena, PQgetvalue(res, r, f),
+								(size_t) PQgetlength(res, r, f));
+}
+
+/*
+ * Drain remaining results after a call; true if none of them failed.  out
+ * (zeroed by the caller) takes the rows of the first result with rows.
+ */
 static bool
-drain(DbConn *c)
+drain(DbConn *c, DbRows *out)
 {
 	PGresult   *res;
 	bool		ok = true;
@@ -408,8 +427,12 @@ drain(DbConn *c)
 				set_error(c, res);
 			ok = false;
 		}
+		else if (out != NULL && st == PGRES_TUPLES_OK && out->values == NULL)
+			rows_copy(res, out);
 		PQclear(res);
 	}
+	if (!ok && out != NULL)
+		db_rows_free(out);
 	return ok;
 }
 
@@ -440,7 +463,7 @@ db_exec(DbConn *c, const char *sql)
 		set_error(c, NULL);
 		return false;
 	}
-	return drain(c);
+	return drain(c, NULL);
 }
 
 bool
@@ -458,7 +481,14 @@ db_send(DbConn *c, const char *sql, int nparams, const char *const *params)
 bool
 db_wait(DbConn *c)
 {
-	return drain(c);
+	return drain(c, NULL);
+}
+
+bool
+db_wait_rows(DbConn *c, DbRows *out)
+{
+	memset(out, 0, sizeof(*out));
+	return drain(c, out);
 }
 
 bool
@@ -478,18 +508,7 @@ db_query(DbConn *c, const char *sql, int nparams, const char *const *params, DbR
 		goto cleanup;
 	}
 	if (out)
-	{
-		arena_init(&out->arena);
-		out->nrows = PQntuples(res);
-		out->ncols = PQnfields(res);
-		out->values = arena_alloc(&out->arena,
-								  sizeof(char *) * ((size_t) out->nrows * out->ncols + 1));
-		for (int r = 0; r < out->nrows; r++)
-			for (int f = 0; f < out->ncols; f++)
-				DB_VALUE(out, r, f) = PQgetisnull(res, r, f) ? NULL
-					: arena_strndup(&out->arena, PQgetvalue(res, r, f),
-									(size_t) PQgetlength(res, r, f));
-	}
+		rows_copy(res, out);
 	ok = true;
 
 cleanup:
@@ -512,7 +531,7 @@ db_query_each(DbConn *c, const char *sql, int nparams, const char *const *params
 		!PQsetSingleRowMode(c->conn))
 	{
 		set_error(c, NULL);
-		(void) drain(c);
+		(void) drain(c, NULL);
 		return false;
 	}
 	while ((res = PQgetResult(c->conn)) != NULL)
@@ -569,7 +588,7 @@ db_copy_out(DbConn *c, const char *sql, DbRowCallback row_cb, void *ctx)
 	{
 		set_error(c, res);
 		PQclear(res);
-		(void) drain(c);
+		(void) drain(c, NULL);
 		return false;
 	}
 	PQclear(res);
@@ -588,7 +607,7 @@ db_copy_out(DbConn *c, const char *sql, DbRowCallback row_cb, void *ctx)
 		set_error(c, NULL);
 		ok = false;
 	}
-	if (!drain(c))
+	if (!drain(c, NULL))
 		ok = false;
 	return ok && !cb_failed;
 }
@@ -605,7 +624,7 @@ db_copy_in_begin(DbConn *c, const char *sql)
 	{
 		set_error(c, res);
 		PQclear(res);
-		(void) drain(c);
+		(void) drain(c, NULL);
 		return false;
 	}
 	PQclear(res);
@@ -631,7 +650,7 @@ copy_in_fail(DbConn *c, const char *reason)
 	memcpy(error, c->error, sizeof(error));
 	log_debug("[%s pid %d] ending the COPY as failed: %s", c->label, c->pid, reason);
 	if (PQputCopyEnd(c->conn, reason) == 1)
-		(void) drain(c);
+		(void) drain(c, NULL);
 	if (error[0] != '\0')
 	{
 		memcpy(c->sqlstate, sqlstate, sizeof(sqlstate));
@@ -678,10 +697,10 @@ db_copy_in_end(DbConn *c)
 	if (PQputCopyEnd(c->conn, NULL) != 1)
 	{
 		set_error(c, NULL);
-		(void) drain(c);
+		(void) drain(c, NULL);
 		return false;
 	}
-	return drain(c);
+	return drain(c, NULL);
 }
 
 char *

@@ -82,11 +82,14 @@ bool		db_exec(DbConn *c, const char *sql) MUSTCHECK;
 /* One statement with text parameters; rows into *out when out != NULL. */
 /*
  * db_send — start one statement (text parameters) without waiting for it;
- * db_wait then waits for its end: false (the error kept) when it failed.
- * Nothing else may run on c in between; the caller works meanwhile.
+ * db_wait then waits for its end: false (the error kept) when it failed;
+ * db_wait_rows also takes its rows into *out (db_rows_free; empty on
+ * failure).  Nothing else may run on c in between; the caller works
+ * meanwhile.
  */
 bool		db_send(DbConn *c, const char *sql, int nparams, const char *const *params) MUSTCHECK;
 bool		db_wait(DbConn *c) MUSTCHECK;
+bool		db_wait_rows(DbConn *c, DbRows *out) MUSTCHECK;
 bool		db_query(DbConn *c, const char *sql, int nparams,
 					 const char *const *params, DbRows *out) MUSTCHECK;
 void		db_rows_free(DbRows *r);

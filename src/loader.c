@@ -321,25 +321,6 @@ load_row(char *row, size_t len, void *arg)
 	return loader_take_item(ctx, f, flen, f[ITEM_COLUMNS], flen[ITEM_COLUMNS], NULL);
 }
 
-/*
- * Replace every `from` in text with `to`, into out (the replacement is not
- * scanned again).
- */
-static void
-sb_replace(StrBuf *out, const char *text, const char *from, const char *to)
-{
-	size_t		flen = strlen(from);
-	const char *p;
-
-	while ((p = strstr(text, from)) != NULL)
-	{
-		sb_append(out, text, (size_t) (p - text));
-		sb_puts(out, to);
-		text = p + flen;
-	}
-	sb_puts(out, text);
-}
-
 /* A query file's text after its header comment lines (the part spliced). */
 static const char *
 sql_body(const char *text)

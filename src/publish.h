@@ -47,9 +47,12 @@ typedef struct RunCounts
  * (publish_model_counts_ready), then writes while the run matches, groups
  * and writes its results.  A run in passes (--partitions) starts it after
  * the last pass, with the counts ready, to merge the passes' spilled
- * models (model_spill.h) while it groups and writes its results.  Its transaction, which also deletes the models
- * published before, commits only after the results' one did, so a model is
- * never in the database without its run's results; between the two commits
+ * models (model_spill.h) while it groups and writes its results.  Its
+ * transaction, which also empties the generation the published model is
+ * not in (sql/011) and replaces the published model's rows of model_runs
+ * and model_institutions, commits only after
+ * the results' one did, so a model is never in the database without its
+ * run's results; between the two commits
  * (or if the second fails) readers keep the previous model, which is just
  * as valid a base for check: it carries its own snapshot.  publish_model.c.
  */
@@ -69,6 +72,9 @@ typedef struct ModelInput
 	struct ModelSpill *spill;	/* a run read in passes (model_spill.h): the model is
 								 * merged from it, ds and stats unused; else NULL */
 	atomic_bool *stop;			/* set by publish_model_end (the writer's own) */
+	/* set by the writer when its transaction begins (sql/011): */
+	int			gen;			/* the generation its model goes to, 0 or 1 */
+	bool		freeze;			/* truncated in the transaction: COPY ... FREEZE */
 } ModelInput;
 
 typedef struct ModelWriter ModelWriter;

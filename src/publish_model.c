@@ -23,6 +23,27 @@
 #include "model_spill.h"
 #include "sql_query.h"
 
+/*
+ * The COPY statement query (a model_*.sql with placeholders) into the
+ * partition of the model's generation, FREEZE when the transaction
+ * truncated it (sql/queries/README.md): malloc'd.
+ */
+static char *
+target_copy(const ModelInput *in, const char *query)
+{
+	StrBuf		a,
+				b;
+	char		gen[16];
+
+	sb_init(&a);
+	sb_init(&b);
+	snprintf(gen, sizeof(gen), "%d", in->gen);
+	sb_replace(&a, query, ":gen", gen);
+	sb_replace(&b, a.data, ":freeze", in->freeze ? ", FREEZE" : "");
+	sb_free(&a);
+	return b.data;
+}
+
 /* publish_copy_flush, or false (the COPY abandoned) once the run has stopped the writer. */
 static bool
 model_flush(const ModelInput *in, DbConn *c, StrBuf *buf, bool final)
@@ -55,7 +76,8 @@ copy_meta(DbConn *c, const ModelInput *in, uint64_t live_items, const unsigned b
 			  m->joint_rate, m->m_same_owner, m->owner_rate, m->w_other_owner,
 			  m->w_unmatched_both, m->w_unmatched_one, m->w_identical);
 	/* the layout of the packed rows (model_pack.h) */
-	sb_printf(buf, "\t%d\t%u\t%u\t%d\n", MODEL_FORMAT, bits[0], bits[1], MODEL_ITEM_PAGE_BITS);
+	sb_printf(buf, "\t%d\t%u\t%u\t%d\t%d\n", MODEL_FORMAT, bits[0], bits[1], MODEL_ITEM_PAGE_BITS,
+			  in->gen);
 	return model_flush(in, c, buf, true) && db_copy_in_end(c);
 }
 
@@ -186,7 +208,7 @@ prefetch_key(const ModelInput *in, const ModelIndex *ix, const uint32_t *name_no
  */
 typedef struct BucketSource
 {
-	const char *query;			/* the COPY ... FROM STDIN (FORMAT binary) */
+	const char *query;			/* its COPY, before target_copy */
 	size_t		n;
 	bool		(*hash) (void *ctx, size_t i, int64_t *hash);
 	bool		(*pack) (StrBuf *blob, void *ctx, size_t i);
@@ -206,9 +228,10 @@ copy_buckets(DbConn *c, const ModelInput *in, const BucketSource *src, unsigned 
 	uint32_t	bucket = 0,
 				first = 0;
 	bool		ok = false;
+	char	   *sql = target_copy(in, src->query);
 
 	sb_init(&blob);
-	if (!db_copy_in_begin(c, src->query))
+	if (!db_copy_in_begin(c, sql))
 		goto cleanup;
 	copyfmt_bin_header(buf);
 	for (size_t i = 0; i < src->n; i++)
@@ -239,6 +262,7 @@ abandon:
 
 cleanup:
 	sb_free(&blob);
+	free(sql);
 	return ok;
 }
 
@@ -419,10 +443,11 @@ copy_items(DbConn *c, const ModelInput *in, const ItemSource *src, StrBuf *buf)
 				first;
 	bool		ok = false;
 	const uint32_t page_mask = (1u << MODEL_ITEM_PAGE_BITS) - 1;
+	char	   *sql = target_copy(in, sql_query("model_item_pages"));
 
 	sb_init(&blob);
 	sb_init(&first);
-	if (!db_copy_in_begin(c, sql_query("model_item_pages")))
+	if (!db_copy_in_begin(c, sql))
 		goto cleanup;
 	copyfmt_bin_header(buf);
 	for (uint32_t no = 0; no < src->n; no++)
@@ -460,6 +485,7 @@ abandon:
 cleanup:
 	sb_free(&blob);
 	sb_free(&first);
+	free(sql);
 	return ok;
 }
 
@@ -589,9 +615,10 @@ struct ModelWriter
 	bool		ok;				/* the thread wrote every row (its transaction open) */
 	bool		committed;
 	bool		spill_failed;	/* the spilled passes could not be read (model_spill_error) */
+	bool		taking;			/* model_take_generation sent, not yet collected */
 	double		seconds;		/* the thread's time */
-	double		phase[5];		/* of which: the index, waiting for the counts and the
-								 * deletion, the keys, the names, the Items */
+	double		phase[5];		/* of which: the index, waiting for the counts and
+								 * the generation, the keys, the names, the Items */
 	uint32_t	n_keys,
 				n_pkeys,
 				n_items;
@@ -628,26 +655,68 @@ wait_for_counts(ModelWriter *w)
 
 /*
  * The model's transaction begun on the writer's connection (inline: the
- * publishing one) and the deletion of the models published before sent,
- * not waited for (the caller collects it with db_wait); false on an error.
+ * publishing one), and the generation its model goes to asked for and
+ * emptied (sql/011): sent, not waited for — the server truncates, or
+ * deletes, while the job numbers the keys; generation_wait collects it.
+ * False on an error.
  */
 static bool
 model_tx_begin(ModelWriter *w)
 {
-	char		run[32];
-	const char *params[1] = {run};
+	w->taking = (w->inline_ || db_exec(w->c, sql_query("begin"))) &&
+		db_send(w->c, sql_query("model_take_generation"), 0, NULL);
+	return w->taking;
+}
 
-	snprintf(run, sizeof(run), "%" PRId64, w->in.run_id);
-	return (w->inline_ || db_exec(w->c, sql_query("begin"))) &&
-		db_send(w->c, sql_query("model_prune"), 1, params);
+/*
+ * The generation model_tx_begin asked for into w->in (gen, and freeze when
+ * it was truncated), once; false when the statement failed.
+ */
+static bool
+generation_wait(ModelWriter *w)
+{
+	DbRows		rows;
+	bool		ok;
+
+	if (!w->taking)
+		return true;
+	w->taking = false;
+	ok = db_wait_rows(w->c, &rows) && rows.nrows == 1;
+	if (ok)
+	{
+		w->in.gen = atoi(DB_VALUE(&rows, 0, 0));
+		w->in.freeze = strcmp(DB_VALUE(&rows, 0, 1), "t") == 0;
+		if (!w->in.freeze)
+			log_info("published model: generation %d of the model tables is held by another "
+					 "session, so its rows were deleted instead of truncated "
+					 "(docs/OPERATIONS.md, \"Publishing runs back to back\")", w->in.gen);
+	}
+	db_rows_free(&rows);
+	return ok;
+}
+
+/*
+ * After the last COPY: statistics for a generation this transaction
+ * truncated (sql/011), so that readers plan their first lookups on it on
+ * the primary key; a generation whose rows were deleted keeps its own.
+ */
+static bool
+generation_analyze(ModelWriter *w)
+{
+	char		gen[16];
+	const char *params[1] = {gen};
+
+	if (!w->in.freeze)
+		return true;
+	snprintf(gen, sizeof(gen), "%d", w->in.gen);
+	return db_query(w->c, sql_query("model_analyze_generation"), 1, params, NULL);
 }
 
 /*
  * The model's rows, in a transaction this opens on the writer's connection
- * (inline: in the publishing transaction), which also deletes the models
- * published before — so readers go from the old model to the new in one
- * commit.  The deletion runs on the server while the index is built here.
- * False on a database error.
+ * (inline: in the publishing transaction), into the generation it empties
+ * — so readers go from the old model to the new in one commit.  The server
+ * empties it while the index is built here.  False on a database error.
  */
 static bool
 write_model(ModelWriter *w, StrBuf *buf)
@@ -670,11 +739,11 @@ write_model(ModelWriter *w, StrBuf *buf)
 	{
 		/*
 		 * The run failed before its counts (a guard, a signal): nothing to
-		 * write.  The deletion is collected (publish_model_end cancels it)
-		 * so that the connection can roll back.
+		 * write.  The generation is collected (publish_model_end cancels
+		 * it) so that the connection can roll back.
 		 */
-		if (ok && !db_wait(c))
-			log_debug("the previous model's deletion stopped: %s", db_last_error(c));
+		if (ok && !generation_wait(w))
+			log_debug("taking the model's generation stopped: %s", db_last_error(c));
 		model_index_free(&ix);
 		return false;
 	}
@@ -682,7 +751,7 @@ write_model(ModelWriter *w, StrBuf *buf)
 	name_no = name_numbers(in, names, n_names);
 	bits[0] = model_bucket_bits(ix.n_numbered);
 	bits[1] = model_bucket_bits(n_names);
-	ok = ok && db_wait(c);
+	ok = ok && generation_wait(w);
 	end_phase(w, 1, &t);
 	ok = ok && copy_meta(c, in, in->stats->live_items, bits, buf) &&
 		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, name_no, bits[0], buf);
@@ -691,7 +760,7 @@ write_model(ModelWriter *w, StrBuf *buf)
 	ok = ok && copy_names(c, in, names, n_names, bits[1], buf);
 	end_phase(w, 3, &t);
 	ok = ok && copy_items(c, in, &(ItemSource) {ix.n_items, item_entry_id, item_entry_pack,
-		&(ItemEntries) {in, &ix}}, buf);
+		&(ItemEntries) {in, &ix}}, buf) && generation_analyze(w);
 	end_phase(w, 4, &t);
 	w->n_pkeys = numbered_pkeys(&ix);
 	w->n_keys = ix.n_numbered - w->n_pkeys;
@@ -764,7 +833,7 @@ copy_spilled(ModelWriter *w, SpillKind kind, const char *query, unsigned bits, S
  * The model of a run read in passes, from its spilled passes: the Items
  * numbered first (key entries list them), then the names, the keys (which
  * name their names) and the Items (which list their keys), each merged into
- * its table as one pass writes it.  Same transaction and deletion as
+ * its table as one pass writes it.  Same transaction and generation as
  * write_model's.
  */
 static bool
@@ -784,13 +853,13 @@ write_spilled_model(ModelWriter *w, StrBuf *buf)
 	if (!model_spill_number_items(sp, in->stop))
 	{
 		w->spill_failed = true;
-		/* the deletion is collected so that the connection can roll back */
-		if (ok && !db_wait(c))
-			log_debug("the previous model's deletion stopped: %s", db_last_error(c));
+		/* the generation is collected so that the connection can roll back */
+		if (ok && !generation_wait(w))
+			log_debug("taking the model's generation stopped: %s", db_last_error(c));
 		return false;
 	}
 	end_phase(w, 0, &t);
-	ok = ok && db_wait(c);
+	ok = ok && generation_wait(w);
 	end_phase(w, 1, &t);
 	ok = ok && copy_meta(c, in, model_spill_live_items(sp), bits, buf) &&
 		copy_institutions(c, in, buf) &&
@@ -799,7 +868,7 @@ write_spilled_model(ModelWriter *w, StrBuf *buf)
 	ok = ok && copy_spilled(w, SPILL_KEYS, sql_query("model_key_buckets"), bits[0], buf);
 	end_phase(w, 2, &t);
 	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
-	ok = ok && copy_spilled(w, SPILL_ITEMS, NULL, 0, buf);
+	ok = ok && copy_spilled(w, SPILL_ITEMS, NULL, 0, buf) && generation_analyze(w);
 	end_phase(w, 4, &t);
 	w->n_pkeys = (uint32_t) model_spill_persistent(sp);
 	w->n_keys = (uint32_t) (model_spill_count(sp, SPILL_KEYS) - w->n_pkeys);
@@ -890,8 +959,8 @@ publish_model_wait(ModelWriter *w, char *err, size_t errlen)
 		log_info("published model: %u keys, %u persistent ids, %u keyed items (%.3f s on its "
 				 "own connection, %.3f s of it waited for)", w->n_keys, w->n_pkeys, w->n_items,
 				 w->seconds, log_now() - t);
-	log_debug("published model's time: index %.3f s, waiting for the counts and the previous "
-			  "model's deletion %.3f s, keys %.3f s, names %.3f s, Items %.3f s", w->phase[0],
+	log_debug("published model's time: index %.3f s, waiting for the counts and the "
+			  "generation %.3f s, keys %.3f s, names %.3f s, Items %.3f s", w->phase[0],
 			  w->phase[1], w->phase[2], w->phase[3], w->phase[4]);
 	return true;
 }

@@ -43,6 +43,8 @@ published_open(DbConn *c, Published *p)
 		p->key_bits = (unsigned) atoi(DB_VALUE(&rows, 0, 7));
 		p->name_bits = (unsigned) atoi(DB_VALUE(&rows, 0, 8));
 		p->page_bits = (unsigned) atoi(DB_VALUE(&rows, 0, 9));
+		snprintf(p->run_param, sizeof(p->run_param), "%" PRId64, p->run_id);
+		snprintf(p->gen_param, sizeof(p->gen_param), "%d", atoi(DB_VALUE(&rows, 0, 10)));
 	}
 	db_rows_free(&rows);
 	if (p->run_id != 0 && p->format != MODEL_FORMAT)
@@ -304,19 +306,17 @@ read_into(DbConn *c, Published *p, const char *sql, int n, const char *const *pa
 bool
 published_read_items_by_id(DbConn *c, Published *p, const char *const *ids, int n)
 {
-	char		run[32];
-	const char *params[3] = {run, n > 0 ? ids[0] : NULL, n > 1 ? ids[1] : NULL};
+	const char *params[4] = {p->run_param, n > 0 ? ids[0] : NULL, n > 1 ? ids[1] : NULL,
+	p->gen_param};
 	Want		w = {.ids = ids, .n_ids = n};
 
-	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
-	return read_into(c, p, sql_query("published_items_by_id"), 3, params, "items", add_items, &w);
+	return read_into(c, p, sql_query("published_items_by_id"), 4, params, "items", add_items, &w);
 }
 
 bool
 published_read_items_by_no(DbConn *c, Published *p, const char *nos_array)
 {
-	char		run[32];
-	const char *params[2] = {run, NULL};
+	const char *params[3] = {p->run_param, NULL, p->gen_param};
 	Want		w = {0};
 	int64_t    *nos = parse_array(nos_array, &w.n_nos);
 	StrBuf		pages;
@@ -330,8 +330,7 @@ published_read_items_by_no(DbConn *c, Published *p, const char *nos_array)
 			sb_printf(&pages, i ? ",%" PRId64 : "%" PRId64, nos[i] >> p->page_bits);
 	sb_puts(&pages, "}");
 	params[1] = pages.data;
-	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
-	ok = read_into(c, p, sql_query("published_items_by_no"), 2, params, "items", add_items, &w);
+	ok = read_into(c, p, sql_query("published_items_by_no"), 3, params, "items", add_items, &w);
 	sb_free(&pages);
 	free(nos);
 	return ok;
@@ -389,8 +388,7 @@ read_key_names(DbConn *c, Published *p, size_t from)
 {
 	StrBuf		nos;
 	DbRows		rows;
-	char		run[32];
-	const char *params[2] = {run, NULL};
+	const char *params[3] = {p->run_param, NULL, p->gen_param};
 	bool		ok = true;
 	int			rc;
 
@@ -402,8 +400,7 @@ read_key_names(DbConn *c, Published *p, size_t from)
 					  VEC_AT(&p->keys, PubKey, i).name_no);
 	sb_puts(&nos, "}");
 	params[1] = nos.data;
-	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
-	if (nos.len > 2 && !db_query(c, sql_query("published_names_by_no"), 2, params, &rows))
+	if (nos.len > 2 && !db_query(c, sql_query("published_names_by_no"), 3, params, &rows))
 	{
 		log_error("could not read the published names: %s", db_last_error(c));
 		ok = false;
@@ -425,16 +422,14 @@ read_key_names(DbConn *c, Published *p, size_t from)
 bool
 published_read_keys_by_no(DbConn *c, Published *p, const char *nos_array)
 {
-	char		run[32];
-	const char *params[2] = {run, nos_array};
+	const char *params[3] = {p->run_param, nos_array, p->gen_param};
 	Want		w = {0};
 	int64_t    *nos = parse_array(nos_array, &w.n_nos);
 	size_t		before = p->keys.len;
 	bool		ok;
 
 	w.nos = nos;
-	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
-	ok = read_into(c, p, sql_query("published_keys_by_no"), 2, params, "keys", add_keys, &w) &&
+	ok = read_into(c, p, sql_query("published_keys_by_no"), 3, params, "keys", add_keys, &w) &&
 		read_key_names(c, p, before);
 	free(nos);
 	return ok;
@@ -450,9 +445,8 @@ lookup_name(DbConn *c, Published *p, int env, const char *institution, const cha
 			PubName *hit)
 {
 	DbRows		rows;
-	char		run[32],
-				bucket[16];
-	const char *params[2] = {run, bucket};
+	char		bucket[16];
+	const char *params[3] = {p->run_param, bucket, p->gen_param};
 	int			rc;
 
 	if (p->last_name.name != NULL && p->last_env == env &&
@@ -461,10 +455,9 @@ lookup_name(DbConn *c, Published *p, int env, const char *institution, const cha
 		*hit = p->last_name;
 		return 1;
 	}
-	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
 	snprintf(bucket, sizeof(bucket), "%u",
 			 model_bucket(model_hash_name(env, institution, name), p->name_bits));
-	if (!db_query(c, sql_query("published_name_bucket"), 2, params, &rows))
+	if (!db_query(c, sql_query("published_name_bucket"), 3, params, &rows))
 	{
 		log_error("could not read the published model: %s", db_last_error(c));
 		return -1;
@@ -490,13 +483,11 @@ static PubKey *
 find_key(DbConn *c, Published *p, int64_t hash, const Want *w, bool *failed)
 {
 	size_t		before = p->keys.len;
-	char		run[32],
-				bucket[16];
-	const char *params[2] = {run, bucket};
+	char		bucket[16];
+	const char *params[3] = {p->run_param, bucket, p->gen_param};
 
-	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
 	snprintf(bucket, sizeof(bucket), "%u", model_bucket(hash, p->key_bits));
-	if (!read_into(c, p, sql_query("published_key_bucket"), 2, params, "keys", add_keys, w))
+	if (!read_into(c, p, sql_query("published_key_bucket"), 3, params, "keys", add_keys, w))
 	{
 		*failed = true;
 		return NULL;
@@ -554,11 +545,9 @@ int64_t
 published_institution_items(DbConn *c, Published *p, const char *institution)
 {
 	DbRows		rows;
-	char		run[32];
-	const char *params[2] = {run, institution};
+	const char *params[2] = {p->run_param, institution};
 	int64_t		n = 0;
 
-	snprintf(run, sizeof(run), "%" PRId64, p->run_id);
 	if (!db_query(c, sql_query("published_institution_items"), 2, params, &rows))
 	{
 		log_error("could not read the published model: %s", db_last_error(c));

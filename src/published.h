@@ -66,6 +66,9 @@ typedef struct Published
 	unsigned	key_bits;		/* model_runs.key_bucket_bits */
 	unsigned	name_bits;		/* model_runs.name_bucket_bits */
 	unsigned	page_bits;		/* model_runs.item_page_bits */
+	/* the parameters every read names the model by: its run, its generation (sql/011) */
+	char		run_param[24];
+	char		gen_param[8];
 	/* the last name found (published.c): check looks a name up for its key, then for its counts */
 	PubName		last_name;
 	int			last_env;

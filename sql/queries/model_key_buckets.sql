@@ -1,3 +1,3 @@
--- model_key_buckets: COPY the model's packed key buckets in (binary format, publish_model.c)
-COPY itemdup.model_key_buckets (run_id, bucket, first_key_no, keys)
-FROM STDIN (FORMAT binary)
+-- model_key_buckets: COPY the model's packed key buckets in (binary format, publish_model.c), straight into its generation's partition, FREEZE when truncated in this transaction (placeholders: README.md)
+COPY itemdup.model_key_buckets_:gen (run_id, bucket, first_key_no, keys)
+FROM STDIN (FORMAT binary:freeze)

@@ -3,7 +3,7 @@
 # source view, never schema_version or group_reviews; analysts run report and
 # explain and record reviews only through itemdup.review_group(); secrets in
 # --dsn are refused.
-plan 35
+plan 36
 psql -X -q -v ON_ERROR_STOP=1 -f sql/roles.sql >/dev/null 2>&1 || true
 q "DO \$\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 't20_alice') THEN CREATE ROLE t20_alice LOGIN; END IF; END\$\$; GRANT itemdup_analyst TO t20_alice" >/dev/null
 run_rc migrate >/dev/null
@@ -28,8 +28,10 @@ check_eq "... and the app table is unchanged" "17:0" "$(src_rows)"
 check "analyst: DELETE through the source view is denied" denied t20_alice "DELETE FROM itemdup.source_items"
 check_eq "no itemdup role may write any view or the source" "" \
 	"$(q "SELECT string_agg(r.rolname || ' ' || c.oid::regclass::text, ', ') FROM pg_roles r, pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.rolname IN ('itemdup_job', 'itemdup_analyst', 'itemdup_app', 't20_alice') AND (c.relkind IN ('v', 'm') AND n.nspname = 'itemdup' OR c.oid = 'app.items'::regclass) AND has_table_privilege(r.oid, c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')")"
-check_eq "the job writes exactly its own result tables" "model_institutions,model_item_pages,model_key_buckets,model_name_buckets,model_runs,published,rejects,result_group_items,result_groups,result_near_misses,result_pairs,result_score_bins,runs" \
+check_eq "the job writes exactly its own result tables (the model's generations among them: sql/011)" "model_institutions,model_item_pages,model_item_pages_0,model_item_pages_1,model_key_buckets,model_key_buckets_0,model_key_buckets_1,model_name_buckets,model_name_buckets_0,model_name_buckets_1,model_runs,published,rejects,result_group_items,result_groups,result_near_misses,result_pairs,result_score_bins,runs" \
 	"$(q "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'itemdup' AND has_table_privilege('itemdup_job', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')")"
+check_eq "... and may TRUNCATE none (a generation is emptied by itemdup.model_take_generation only)" "" \
+	"$(q "SELECT string_agg(c.relname, ',') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'itemdup' AND has_table_privilege('itemdup_job', c.oid, 'TRUNCATE')")"
 check_eq "the analyst writes no table" "" \
 	"$(q "SELECT string_agg(c.relname, ',') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'itemdup' AND has_table_privilege('t20_alice', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')")"
 

@@ -1,22 +1,28 @@
-# the published run carries its model and account index; only the published
-# run's copy is kept; a dry run or a failed publish leaves the model as it was.
-plan 10
+# the published run carries its model and account index; model_runs holds
+# the published run's only; the packed rows of the one before it stay in the
+# other generation (sql/011) until the next run truncates it; a dry run or
+# a failed publish leaves the model tables as they were.
+plan 11
 run_rc migrate >/dev/null
 load_fixture basic
 load_fixture model_unpack
 check_eq "run exits 0" 0 "$(run_rc run)"
 # the packed rows (sql/009) read back by the SQL decoder of fixtures/model_unpack.sql
-model() { q "SELECT (SELECT string_agg(DISTINCT run_id::text, ',') FROM itemdup.model_key_buckets) || '|' || (SELECT count(*) FROM itemdup.model_runs m, modeltest.items(m.run_id)) || '|' || (SELECT string_agg(run_id::text, ',') FROM itemdup.model_runs)"; }
-check_eq "model rows of run 1: keys, items (every live keyed item: 13), meta" "1|13|1" "$(model)"
+# model(): the runs in the key buckets | Items of the model | model_runs as run:gen
+model() { q "SELECT (SELECT string_agg(run_id::text, ',' ORDER BY run_id) FROM (SELECT DISTINCT run_id FROM itemdup.model_key_buckets) d) || '|' || (SELECT count(*) FROM itemdup.model_runs m, modeltest.items(m.run_id)) || '|' || (SELECT string_agg(run_id || ':' || gen, ',' ORDER BY run_id) FROM itemdup.model_runs)"; }
+check_eq "model rows of run 1, generation 0: keys, items (every live keyed item: 13), meta" "1|13|1:0" "$(model)"
 check_eq "institution counts: ins_1 has I1 I2 N1 N2 S1 (+E1: N counts every environment)" "6" \
 	"$(q "SELECT items FROM itemdup.model_institutions WHERE institution_id = 'ins_1'")"
 check_eq "a key keeps its normalised name, counts and items" "total checking|1111|2|2" \
 	"$(q "SELECT name, mask, key_items, array_length(items, 1) FROM itemdup.model_runs m, modeltest.keys(m.run_id) WHERE env = 2 AND name = 'total checking' AND mask = '1111'")"
 check_eq "second run exits 0" 0 "$(run_rc run)"
-check_eq "only the published run's model is kept" "2|13|2" "$(model)"
+check_eq "only the published run's model is in model_runs, in generation 1; run 1's rows stay in generation 0" "1,2|13|2:1" "$(model)"
 check_eq "a dry run exits 0" 0 "$(run_rc run --dry-run)"
-check_eq "... and leaves the published model alone" "2|13|2" "$(model)"
+check_eq "... and leaves the model tables alone" "1,2|13|2:1" "$(model)"
 rc=$( (ITEMDUP_FAILPOINT=publish_after_model "$ITEMDUP" run >/dev/null 2>&1; echo $?) 2>/dev/null)
 wait_backend_gone
-check_eq "killed after writing the new model, before commit: the old model stays" "2|13|2" "$(model)"
+check_eq "killed after writing the new model into generation 0, before commit: the model tables as they were" \
+	"1,2|13|2:1" "$(model)"
 check_eq "... and the published run too" "2" "$(q "SELECT run_id FROM itemdup.published")"
+check_eq "the next run takes generation 0 again: run 1's rows gone, run 2's left in generation 1" \
+	"0|2,5|13|5:0" "$(run_rc run)|$(model)"
