@@ -24,6 +24,8 @@
 #include "db.h"
 #include "log.h"
 #include "migrate.h"
+#include "sql_query.h"
+#include "version.h"
 
 struct DbConn
 {
@@ -99,12 +101,32 @@ db_close(DbConn *c)
 	(void) c;
 }
 
+/*
+ * The schema the library was built for (version.h) or a newer one: the
+ * library reads the model the way its schema lays it out (sql/011 added
+ * the generations every read names), and an older schema would fail on a
+ * missing column instead of saying what to do.  A newer schema is read as
+ * before: the upgrade order is migrate, then the library (README).
+ */
 bool
 migrate_check_version(DbConn *c, char *err, size_t errlen)
 {
-	(void) c;
-	snprintf(err, errlen, "not available in the server");
-	return false;
+	DbRows		rows;
+	int			v = 0;
+
+	if (!db_query(c, sql_query("migrate_version"), 0, NULL, &rows))
+		return false;
+	if (rows.nrows > 0 && DB_VALUE(&rows, 0, 0) != NULL)
+		v = atoi(DB_VALUE(&rows, 0, 0));
+	db_rows_free(&rows);
+	if (v < ITEMDUP_SCHEMA_VERSION)
+	{
+		snprintf(err, errlen, "schema itemdup is at version %d, this library was built for %d: "
+				 "run \"itemdup migrate\" with the itemdup it came with", v,
+				 ITEMDUP_SCHEMA_VERSION);
+		return false;
+	}
+	return true;
 }
 
 DbConn *

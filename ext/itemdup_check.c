@@ -15,6 +15,7 @@
 #include "executor/spi.h"
 
 #include "check_glue.h"
+#include "migrate.h"
 
 PG_MODULE_MAGIC;
 
@@ -89,6 +90,13 @@ itemdup_check_link(PG_FUNCTION_ARGS)
 	SPI_connect();
 	PG_TRY();
 	{
+		static bool schema_ok;	/* checked once per backend, once it passes */
+		char		err[256];
+
+		if (!schema_ok && !migrate_check_version(NULL, err, sizeof(err)))
+			ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+							errmsg("itemdup.check_link: %s", err)));
+		schema_ok = true;
 		if (glue_check_score(g) == 1)
 			ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 							errmsg("itemdup.check_link: %s", itemdup_spi_last_error())));

@@ -1,7 +1,7 @@
 # itemdup.check_link (extension itemdup_check, ext/) gives the same verdicts,
 # Items and scores as `itemdup check` on the whole corpus
 # (fixtures/check_links.tsv); itemdup_app can call it and read nothing else.
-plan 13
+plan 14
 psql -X -q -v ON_ERROR_STOP=1 -f sql/roles.sql >/dev/null 2>&1 || true
 run_rc migrate >/dev/null
 load_fixture basic
@@ -89,3 +89,7 @@ done
 check_eq "itemdup_app reads none of runs, model, results, source view, source table" 6 "$denied"
 check "input that is not a link is an error naming the reason" bash -c \
 	"psql -X -q -v ON_ERROR_STOP=1 -c \"SELECT * FROM itemdup.check_link('u1', 'production', 'ins_1', '{\\\"accounts\\\": []}')\" 2>&1 | grep -q 'not a usable link (no_accounts'"
+# a library newer than the schema (itemdup_check.so installed before "itemdup
+# migrate"): an error saying what to run, not a missing column's
+check "a schema older than the library: an error naming both versions and what to run" bash -c \
+	"psql -X -q -v ON_ERROR_STOP=1 -c \"BEGIN; DELETE FROM itemdup.schema_version WHERE version = (SELECT max(version) FROM itemdup.schema_version); SELECT * FROM itemdup.check_link('u1', 'production', 'ins_1', '{\\\"accounts\\\": [{\\\"name\\\": \\\"x\\\", \\\"mask\\\": \\\"0000\\\"}]}'); ROLLBACK\" 2>&1 | grep -q 'schema itemdup is at version [0-9]*, this library was built for [0-9]*: run \"itemdup migrate\"'"
