@@ -60,7 +60,7 @@ say "run on $ITEMS items (less the removed ones)"
 s=$(date +%s.%N)
 build/itemdup run --log-format text 2>"$work/run.log" >/dev/null
 run_s=$(python3 -c "print(round($(date +%s.%N) - $s, 1))")
-model_s=$(sed -n 's/.*published model: .*(\([0-9.]*\) s).*/\1/p' "$work/run.log")
+model_s=$(sed -n 's/.*published model: .* keyed items (\([0-9.]*\) s .*/\1/p' "$work/run.log")
 publish_s=$(python3 - "$work/run.log" <<'PY'
 import sys, re, datetime
 t = {}

@@ -113,8 +113,9 @@ BEGIN
                                   t.tab, t.blob);
         FOR g IN 0..1 LOOP
             EXECUTE pg_catalog.format('COMMENT ON TABLE itemdup.%I IS %L', t.tab || '_' || g,
-                                      pg_catalog.format('Generation %s of %s: the %s of the model '
-                                          'whose model_runs.gen is %s (sql/011); a publishing run '
+                                      pg_catalog.format('Generation %s of %s: the %s of the published '
+                                          'model when model_runs.gen is %s, else the rows of the model '
+                                          'before it, which no reader uses (sql/011); a publishing run '
                                           'truncates the generation the published model is not in '
                                           'and COPYs its own there', g, t.tab, t.what, g));
         END LOOP;
