@@ -23,8 +23,8 @@
 -- TRUNCATEs that generation's three partitions and COPYs its model straight
 -- into them (FREEZE: written frozen, so no vacuum has to visit the pages
 -- again), all in its model transaction.
--- Readers name the generation (gen = $n, known when the statement is
--- planned), so PostgreSQL prunes the other partition before locking it: the
+-- Readers read the published model's generation by its tables' names
+-- (sql/queries/published_*.sql), so they never plan nor lock the other: the
 -- TRUNCATE's ACCESS EXCLUSIVE lock never blocks a check.  When another
 -- session holds that generation past deadlock_timeout + 1 s (a query through
 -- the parent table without gen, a pg_dump; an autovacuum of it is cancelled

@@ -28,8 +28,9 @@ BEGIN
               itemdup.result_score_bins, itemdup.model_runs, itemdup.model_institutions,
               itemdup.model_key_buckets, itemdup.model_name_buckets,
               itemdup.model_item_pages TO itemdup_job;
-        -- the model's COPY goes straight into its generation's partitions (sql/011)
-        GRANT INSERT ON itemdup.model_key_buckets_0, itemdup.model_key_buckets_1,
+        -- the model's COPY goes straight into its generation's partitions, and
+        -- check and check_link() read them by name (sql/011)
+        GRANT SELECT, INSERT ON itemdup.model_key_buckets_0, itemdup.model_key_buckets_1,
               itemdup.model_name_buckets_0, itemdup.model_name_buckets_1,
               itemdup.model_item_pages_0, itemdup.model_item_pages_1 TO itemdup_job;
         GRANT USAGE ON SEQUENCE itemdup.group_id_seq TO itemdup_job;
@@ -66,7 +67,10 @@ BEGIN
         -- explain scores pairs with the published model
         GRANT SELECT ON itemdup.model_runs, itemdup.model_institutions,
               itemdup.model_key_buckets, itemdup.model_name_buckets,
-              itemdup.model_item_pages TO itemdup_analyst;
+              itemdup.model_item_pages, itemdup.model_key_buckets_0,
+              itemdup.model_key_buckets_1, itemdup.model_name_buckets_0,
+              itemdup.model_name_buckets_1, itemdup.model_item_pages_0,
+              itemdup.model_item_pages_1 TO itemdup_analyst;
         -- reviews only through the SECURITY DEFINER function
         GRANT EXECUTE ON FUNCTION itemdup.review_group(bigint, text, text),
               itemdup.token_environment(text) TO itemdup_analyst;

@@ -10,9 +10,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "copyfmt.h"
 #include "log.h"
 #include "model_pack.h"
 #include "sql_query.h"
+
+/*
+ * The reads of the model in generation gen's own tables (the queries'
+ * placeholder, sql/queries/README.md), into p->arena: a partition read by
+ * name is planned and locked alone, a little cheaper than the partitioned
+ * table pruned to it (docs/MATCHING.md "The published model").
+ */
+static void
+name_generation(Published *p, int gen)
+{
+	const char *const q[PUB_NREADS] = {
+		[PUB_ITEMS_BY_ID] = sql_query("published_items_by_id"),
+		[PUB_ITEMS_BY_NO] = sql_query("published_items_by_no"),
+		[PUB_NAMES_BY_NO] = sql_query("published_names_by_no"),
+		[PUB_KEYS_BY_NO] = sql_query("published_keys_by_no"),
+		[PUB_NAME_BUCKET] = sql_query("published_name_bucket"),
+		[PUB_KEY_BUCKET] = sql_query("published_key_bucket"),
+	};
+	char		g[16];
+	StrBuf		b;
+
+	snprintf(g, sizeof(g), "%d", gen);
+	sb_init(&b);
+	for (int i = 0; i < PUB_NREADS; i++)
+	{
+		sb_reset(&b);
+		sb_replace(&b, q[i], ":gen", g);
+		p->sql[i] = arena_strndup(&p->arena, b.data, b.len);
+	}
+	sb_free(&b);
+}
 
 bool
 published_open(DbConn *c, Published *p)
@@ -44,7 +76,7 @@ published_open(DbConn *c, Published *p)
 		p->name_bits = (unsigned) atoi(DB_VALUE(&rows, 0, 8));
 		p->page_bits = (unsigned) atoi(DB_VALUE(&rows, 0, 9));
 		snprintf(p->run_param, sizeof(p->run_param), "%" PRId64, p->run_id);
-		snprintf(p->gen_param, sizeof(p->gen_param), "%d", atoi(DB_VALUE(&rows, 0, 10)));
+		name_generation(p, atoi(DB_VALUE(&rows, 0, 10)) == 1);
 	}
 	db_rows_free(&rows);
 	if (p->run_id != 0 && p->format != MODEL_FORMAT)
@@ -306,17 +338,16 @@ read_into(DbConn *c, Published *p, const char *sql, int n, const char *const *pa
 bool
 published_read_items_by_id(DbConn *c, Published *p, const char *const *ids, int n)
 {
-	const char *params[4] = {p->run_param, n > 0 ? ids[0] : NULL, n > 1 ? ids[1] : NULL,
-	p->gen_param};
+	const char *params[3] = {p->run_param, n > 0 ? ids[0] : NULL, n > 1 ? ids[1] : NULL};
 	Want		w = {.ids = ids, .n_ids = n};
 
-	return read_into(c, p, sql_query("published_items_by_id"), 4, params, "items", add_items, &w);
+	return read_into(c, p, p->sql[PUB_ITEMS_BY_ID], 3, params, "items", add_items, &w);
 }
 
 bool
 published_read_items_by_no(DbConn *c, Published *p, const char *nos_array)
 {
-	const char *params[3] = {p->run_param, NULL, p->gen_param};
+	const char *params[2] = {p->run_param, NULL};
 	Want		w = {0};
 	int64_t    *nos = parse_array(nos_array, &w.n_nos);
 	StrBuf		pages;
@@ -330,7 +361,7 @@ published_read_items_by_no(DbConn *c, Published *p, const char *nos_array)
 			sb_printf(&pages, i ? ",%" PRId64 : "%" PRId64, nos[i] >> p->page_bits);
 	sb_puts(&pages, "}");
 	params[1] = pages.data;
-	ok = read_into(c, p, sql_query("published_items_by_no"), 3, params, "items", add_items, &w);
+	ok = read_into(c, p, p->sql[PUB_ITEMS_BY_NO], 2, params, "items", add_items, &w);
 	sb_free(&pages);
 	free(nos);
 	return ok;
@@ -388,7 +419,7 @@ read_key_names(DbConn *c, Published *p, size_t from)
 {
 	StrBuf		nos;
 	DbRows		rows;
-	const char *params[3] = {p->run_param, NULL, p->gen_param};
+	const char *params[2] = {p->run_param, NULL};
 	bool		ok = true;
 	int			rc;
 
@@ -400,7 +431,7 @@ read_key_names(DbConn *c, Published *p, size_t from)
 					  VEC_AT(&p->keys, PubKey, i).name_no);
 	sb_puts(&nos, "}");
 	params[1] = nos.data;
-	if (nos.len > 2 && !db_query(c, sql_query("published_names_by_no"), 3, params, &rows))
+	if (nos.len > 2 && !db_query(c, p->sql[PUB_NAMES_BY_NO], 2, params, &rows))
 	{
 		log_error("could not read the published names: %s", db_last_error(c));
 		ok = false;
@@ -422,14 +453,14 @@ read_key_names(DbConn *c, Published *p, size_t from)
 bool
 published_read_keys_by_no(DbConn *c, Published *p, const char *nos_array)
 {
-	const char *params[3] = {p->run_param, nos_array, p->gen_param};
+	const char *params[2] = {p->run_param, nos_array};
 	Want		w = {0};
 	int64_t    *nos = parse_array(nos_array, &w.n_nos);
 	size_t		before = p->keys.len;
 	bool		ok;
 
 	w.nos = nos;
-	ok = read_into(c, p, sql_query("published_keys_by_no"), 3, params, "keys", add_keys, &w) &&
+	ok = read_into(c, p, p->sql[PUB_KEYS_BY_NO], 2, params, "keys", add_keys, &w) &&
 		read_key_names(c, p, before);
 	free(nos);
 	return ok;
@@ -446,7 +477,7 @@ lookup_name(DbConn *c, Published *p, int env, const char *institution, const cha
 {
 	DbRows		rows;
 	char		bucket[16];
-	const char *params[3] = {p->run_param, bucket, p->gen_param};
+	const char *params[2] = {p->run_param, bucket};
 	int			rc;
 
 	if (p->last_name.name != NULL && p->last_env == env &&
@@ -457,7 +488,7 @@ lookup_name(DbConn *c, Published *p, int env, const char *institution, const cha
 	}
 	snprintf(bucket, sizeof(bucket), "%u",
 			 model_bucket(model_hash_name(env, institution, name), p->name_bits));
-	if (!db_query(c, sql_query("published_name_bucket"), 3, params, &rows))
+	if (!db_query(c, p->sql[PUB_NAME_BUCKET], 2, params, &rows))
 	{
 		log_error("could not read the published model: %s", db_last_error(c));
 		return -1;
@@ -484,10 +515,10 @@ find_key(DbConn *c, Published *p, int64_t hash, const Want *w, bool *failed)
 {
 	size_t		before = p->keys.len;
 	char		bucket[16];
-	const char *params[3] = {p->run_param, bucket, p->gen_param};
+	const char *params[2] = {p->run_param, bucket};
 
 	snprintf(bucket, sizeof(bucket), "%u", model_bucket(hash, p->key_bits));
-	if (!read_into(c, p, sql_query("published_key_bucket"), 3, params, "keys", add_keys, w))
+	if (!read_into(c, p, p->sql[PUB_KEY_BUCKET], 2, params, "keys", add_keys, w))
 	{
 		*failed = true;
 		return NULL;

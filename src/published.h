@@ -54,6 +54,18 @@ typedef struct PubName
 } PubName;
 
 /* What explain and check read of the published model.  Owned (published_free). */
+/* The model's reads (sql/queries/published_*.sql), by published_open. */
+enum
+{
+	PUB_ITEMS_BY_ID,
+	PUB_ITEMS_BY_NO,
+	PUB_NAMES_BY_NO,
+	PUB_KEYS_BY_NO,
+	PUB_NAME_BUCKET,
+	PUB_KEY_BUCKET,
+	PUB_NREADS
+};
+
 typedef struct Published
 {
 	int64_t		run_id;			/* 0: nothing published */
@@ -66,9 +78,9 @@ typedef struct Published
 	unsigned	key_bits;		/* model_runs.key_bucket_bits */
 	unsigned	name_bits;		/* model_runs.name_bucket_bits */
 	unsigned	page_bits;		/* model_runs.item_page_bits */
-	/* the parameters every read names the model by: its run, its generation (sql/011) */
-	char		run_param[24];
-	char		gen_param[8];
+	char		run_param[24];	/* run_id as the reads' $1 */
+	/* the reads below, each naming the generation's own tables (sql/011) */
+	const char *sql[PUB_NREADS];
 	/* the last name found (published.c): check looks a name up for its key, then for its counts */
 	PubName		last_name;
 	int			last_env;

@@ -1,5 +1,5 @@
 -- published_key_bucket: key bucket $2 of run $1's model (hex; the caller
--- confirms each key's full text; gen $3: its generation, so that only its
--- partition is planned and locked, sql/011)
-SELECT first_key_no, encode(keys, 'hex') FROM itemdup.model_key_buckets
- WHERE run_id = $1::bigint AND bucket = $2::int AND gen = $3::smallint
+-- confirms each key's full text), in its generation's own table (the model's
+-- reads name the partition: no plan or lock of the partitioned table, sql/011)
+SELECT first_key_no, encode(keys, 'hex') FROM itemdup.model_key_buckets_:gen
+ WHERE run_id = $1::bigint AND bucket = $2::int

@@ -3,7 +3,8 @@
 -- the same commit, sql/011) — its run, threshold,
 -- hot-key cap, snapshot, model name, the start of the "recent" window
 -- (snapshot - 1 hour, published.h), the layout of its packed rows (format,
--- bucket and page bits) and its generation, which every read below names
+-- bucket and page bits) and its generation, whose own tables every read
+-- below names (published.c)
 SELECT m.run_id, m.threshold, m.hot_key_cap, m.snapshot_at::text, m.model,
        (m.snapshot_at - interval '1 hour')::text, m.format, m.key_bucket_bits,
        m.name_bucket_bits, m.item_page_bits, m.gen
