@@ -34,7 +34,7 @@ SEDGE_O  = $(EDGE:%=build/san/%.o) build/san/sql_files.o build/san/report_css.o
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 # the embedded statements by name; what the previous runs left (read before grouping);
 # Options into each command's config
-EDGE    += sql_query history cli_config
+EDGE    += sql_query history cli_config schema_version
 
 .PHONY: all test unit integration lint demo clean deps bench eval fuzz fuzz-replay install uninstall ext ext-install
 

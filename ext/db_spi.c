@@ -111,14 +111,11 @@ db_close(DbConn *c)
 bool
 migrate_check_version(DbConn *c, char *err, size_t errlen)
 {
-	DbRows		rows;
-	int			v = 0;
+	bool		ok;
+	int			v = migrate_current_version(c, &ok);
 
-	if (!db_query(c, sql_query("migrate_version"), 0, NULL, &rows))
+	if (!ok)
 		return false;
-	if (rows.nrows > 0 && DB_VALUE(&rows, 0, 0) != NULL)
-		v = atoi(DB_VALUE(&rows, 0, 0));
-	db_rows_free(&rows);
 	if (v < ITEMDUP_SCHEMA_VERSION)
 	{
 		snprintf(err, errlen, "schema itemdup is at version %d, this library was built for %d: "

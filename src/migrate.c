@@ -25,35 +25,11 @@ migration_version(const char *name)
 	return atoi(name);
 }
 
-/* The schema version of the database: 0 when schema itemdup is not there. */
-static int
-current_version(DbConn *c, bool *ok)
-{
-	DbRows		rows;
-	int			v = 0;
-
-	*ok = db_query(c, sql_query("migrate_has_schema"), 0, NULL, &rows);
-	if (!*ok)
-		return 0;
-	v = strcmp(DB_VALUE(&rows, 0, 0), "t") == 0;
-	db_rows_free(&rows);
-	if (v == 0)
-		return 0;
-	*ok = db_query(c, sql_query("migrate_version"), 0, NULL, &rows);
-	v = 0;
-	if (!*ok)
-		return 0;
-	if (DB_VALUE(&rows, 0, 0) != NULL)
-		v = atoi(DB_VALUE(&rows, 0, 0));
-	db_rows_free(&rows);
-	return v;
-}
-
 bool
 migrate_check_version(DbConn *c, char *err, size_t errlen)
 {
 	bool		ok;
-	int			v = current_version(c, &ok);
+	int			v = migrate_current_version(c, &ok);
 
 	if (!ok)
 	{
@@ -144,7 +120,7 @@ migrate_command(const MigrateConfig *cfg)
 		goto cleanup;
 	}
 	log_step(3, "migrate");
-	from = current_version(c, &ok);
+	from = migrate_current_version(c, &ok);
 	if (!ok)
 	{
 		log_error("could not read the schema version: %s", db_last_error(c));

@@ -20,6 +20,13 @@ typedef struct MigrateConfig
 int			migrate_command(const MigrateConfig *cfg);
 
 /*
+ * migrate_current_version — the database's schema version, 0 when schema
+ * itemdup is not there; *ok false on a database error (schema_version.c,
+ * which the extension links too).
+ */
+int			migrate_current_version(DbConn *c, bool *ok);
+
+/*
  * migrate_check_version — false (err set) when schema itemdup is missing or
  * older than this binary: `run` refuses to work on it.
  */

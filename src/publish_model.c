@@ -31,16 +31,12 @@
 static char *
 target_copy(const ModelInput *in, const char *query)
 {
-	StrBuf		a,
-				b;
-	char		gen[16];
+	char	   *a = sql_query_gen(query, in->gen);
+	StrBuf		b;
 
-	sb_init(&a);
 	sb_init(&b);
-	snprintf(gen, sizeof(gen), "%d", in->gen);
-	sb_replace(&a, query, ":gen", gen);
-	sb_replace(&b, a.data, ":freeze", in->freeze ? ", FREEZE" : "");
-	sb_free(&a);
+	sb_replace(&b, a, ":freeze", in->freeze ? ", FREEZE" : "");
+	free(a);
 	return b.data;
 }
 

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "copyfmt.h"
 #include "log.h"
 #include "model_pack.h"
 #include "sql_query.h"
@@ -32,18 +31,13 @@ name_generation(Published *p, int gen)
 		[PUB_NAME_BUCKET] = sql_query("published_name_bucket"),
 		[PUB_KEY_BUCKET] = sql_query("published_key_bucket"),
 	};
-	char		g[16];
-	StrBuf		b;
-
-	snprintf(g, sizeof(g), "%d", gen);
-	sb_init(&b);
 	for (int i = 0; i < PUB_NREADS; i++)
 	{
-		sb_reset(&b);
-		sb_replace(&b, q[i], ":gen", g);
-		p->sql[i] = arena_strndup(&p->arena, b.data, b.len);
+		char	   *s = sql_query_gen(q[i], gen);
+
+		p->sql[i] = arena_strndup(&p->arena, s, strlen(s));
+		free(s);
 	}
-	sb_free(&b);
 }
 
 bool

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "copyfmt.h"
 #include "sql_files.h"
 
 const char *
@@ -34,6 +35,18 @@ sql_query(const char *name)
 		abort();
 	}
 	return text;
+}
+
+char *
+sql_query_gen(const char *text, int gen)
+{
+	StrBuf		b;
+	char		g[16];
+
+	snprintf(g, sizeof(g), "%d", gen);
+	sb_init(&b);
+	sb_replace(&b, text, ":gen", g);
+	return b.data;
 }
 
 char *

@@ -20,4 +20,11 @@ const char *sql_query(const char *name);
  */
 char	   *sql_query_with(const char *head, const char *tail);
 
+/*
+ * sql_query_gen — text (a model statement, sql/queries/README.md) with its
+ * :gen placeholder, the model tables' generation (sql/011), put in:
+ * malloc'd (free()).
+ */
+char	   *sql_query_gen(const char *text, int gen);
+
 #endif
