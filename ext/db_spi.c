@@ -24,7 +24,6 @@
 #include "db.h"
 #include "log.h"
 #include "migrate.h"
-#include "sql_query.h"
 #include "version.h"
 
 struct DbConn
