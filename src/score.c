@@ -7,7 +7,9 @@
 #include "arena.h"
 
 #include <cjson/cJSON.h>
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,6 +198,49 @@ r3(double v)
 	return round(v * 1000.0) / 1000.0;
 }
 
+bool
+score_r3_text(double v, char buf[SCORE_R3_TEXT])
+{
+	double		k = round(v * 1000.0);
+	uint64_t	a,
+				frac;
+	int			n,
+				digits = 3;
+
+	if (!isfinite(k) || fabs(k) >= 1e15)
+		return false;
+	if (k == 0.0)
+	{
+		strcpy(buf, signbit(k) ? "-0" : "0");	/* "%1.15g" keeps the sign of zero */
+		return true;
+	}
+	a = (uint64_t) fabs(k);
+	frac = a % 1000;
+	n = snprintf(buf, SCORE_R3_TEXT, "%s%" PRIu64, k < 0 ? "-" : "", a / 1000);
+	if (frac == 0)
+		return true;
+	while (frac % 10 == 0)
+		frac /= 10, digits--;
+	snprintf(buf + n, (size_t) (SCORE_R3_TEXT - n), ".%0*" PRIu64, digits, frac);
+	return true;
+}
+
+/*
+ * v rounded by r3 into obj as name: as cJSON prints the number (the same
+ * bytes, score_r3_text), without the printf and the sscanf it spends on
+ * each (a run prints about ten a pair).
+ */
+static void
+add_r3(cJSON *obj, const char *name, double v)
+{
+	char		buf[SCORE_R3_TEXT];
+
+	if (score_r3_text(v, buf))
+		cJSON_AddRawToObject(obj, name, buf);
+	else
+		cJSON_AddNumberToObject(obj, name, r3(v));
+}
+
 /*
  * Which shared account keys a pair's evidence lists: all of them when there
  * are at most SCORE_EVIDENCE_KEYS, else the heaviest (ties: the earlier),
@@ -245,8 +290,8 @@ score_evidence_json(const ScoreInput *in, const char *const *names, const ScoreD
 	uint32_t	n_listed = evidence_keys(in, listed);
 
 	cJSON_AddStringToObject(root, "model", SCORE_MODEL_NAME);
-	cJSON_AddNumberToObject(root, "score", r3(d->score));
-	cJSON_AddNumberToObject(root, "prior", r3(d->prior));
+	add_r3(root, "score", d->score);
+	add_r3(root, "prior", d->prior);
 	cJSON_AddNumberToObject(root, "institution_items", d->institution_items);
 	keys = cJSON_AddArrayToObject(root, "shared_keys");
 	for (uint32_t i = 0; i < n_listed; i++)
@@ -262,20 +307,20 @@ score_evidence_json(const ScoreInput *in, const char *const *names, const ScoreD
 		cJSON_AddNumberToObject(o, "items_with_name", f->name_items);
 		cJSON_AddNumberToObject(o, "items_with_key", f->key_items);
 		cJSON_AddNumberToObject(o, "u", u);
-		cJSON_AddNumberToObject(o, "weight", r3(w));
+		add_r3(o, "weight", w);
 		cJSON_AddItemToArray(keys, o);
 	}
 	if (n_listed < in->n_keys)
 		cJSON_AddNumberToObject(root, "shared_keys_omitted", in->n_keys - n_listed);
 	cJSON_AddNumberToObject(root, "shared_persistent_ids", in->n_shared_p);
-	cJSON_AddNumberToObject(root, "persistent_weight", r3(d->persistent));
+	add_r3(root, "persistent_weight", d->persistent);
 	cJSON_AddStringToObject(root, "owner", owner_names[d->owner_relation + 1]);
-	cJSON_AddNumberToObject(root, "owner_weight", r3(d->owner));
+	add_r3(root, "owner_weight", d->owner);
 	cJSON_AddNumberToObject(root, "unmatched_a", d->unmatched_a);
 	cJSON_AddNumberToObject(root, "unmatched_b", d->unmatched_b);
-	cJSON_AddNumberToObject(root, "unmatched_penalty", r3(d->unmatched));
+	add_r3(root, "unmatched_penalty", d->unmatched);
 	cJSON_AddBoolToObject(root, "identical_accounts", d->identical);
-	cJSON_AddNumberToObject(root, "identical_bonus", r3(d->identical_bonus));
+	add_r3(root, "identical_bonus", d->identical_bonus);
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	if (text == NULL)

@@ -110,6 +110,16 @@ int			score_owner_relation(const char *owner_a, const char *owner_b);
 #define SCORE_EVIDENCE_KEYS 8	/* shared keys evidence lists at most */
 
 /*
+ * score_r3_text — v rounded to 3 decimals as evidence prints it: the bytes
+ * cJSON prints for that double ("%1.15g", which for |v| < 10^12 is the
+ * decimal itself, trailing zeros dropped, "-0" kept), into buf;
+ * false (buf untouched) for a value past that, which the caller gives to
+ * cJSON.
+ */
+#define SCORE_R3_TEXT 32
+bool		score_r3_text(double v, char buf[SCORE_R3_TEXT]);
+
+/*
  * score_evidence_json — the evidence of a pair as compact JSON text (the
  * format of result_pairs.evidence): the shared keys (normalised name, mask;
  * the SCORE_EVIDENCE_KEYS heaviest when there are more, with

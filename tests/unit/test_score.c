@@ -2,8 +2,11 @@
  * test_score.c — properties of the scoring model (docs/MATCHING.md): a
  * rare name outweighs a common one, more shared accounts raise the score,
  * the same owner lifts a re-link over the default threshold, and a
- * persistent id shared by joint holders is not enough on its own.
+ * persistent id shared by joint holders is not enough on its own; and the
+ * evidence's rounded numbers print as cJSON would print them.
  */
+#include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +205,64 @@ START_TEST(test_persistent_id_alone_is_not_proof)
 }
 END_TEST
 
+/* cJSON's own text for the number v rounded to 3 decimals, as evidence held it before. */
+static void
+cjson_r3(double v, char *out, size_t len)
+{
+	cJSON	   *n = cJSON_CreateNumber(round(v * 1000.0) / 1000.0);
+	char	   *t = cJSON_PrintUnformatted(n);
+
+	ck_assert_ptr_nonnull(t);
+	snprintf(out, len, "%s", t);
+	free(t);
+	cJSON_Delete(n);
+}
+
+/*
+ * score_r3_text prints what cJSON prints for every rounded value below
+ * 10^12: edges (zero and negative zero, halves, int limits, the bound) and
+ * 200,000 values at random magnitudes and signs.
+ */
+START_TEST(test_r3_text_is_cjson_text)
+{
+	const double edges[] = {0.0, -0.0, 0.0004, -0.0004, 0.0005, -0.0005, 0.001, -0.001,
+		0.1, 0.125, 1.0, -1.0, 2.5, 12.3456, -7.0001, 1e-9, 2147483647.0, 2147483648.0,
+		-2147483648.0, -2147483649.5, 4294967296.125, 999999999999.999, -999999999999.999,
+	123456789.987654};
+	char		mine[SCORE_R3_TEXT],
+				theirs[64];
+	uint64_t	x = 88172645463325252ULL;
+	int			n = 0;
+
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+	{
+		ck_assert(score_r3_text(edges[i], mine));
+		cjson_r3(edges[i], theirs, sizeof(theirs));
+		ck_assert_msg(strcmp(mine, theirs) == 0, "%.17g: %s, cJSON %s", edges[i], mine, theirs);
+	}
+	for (int i = 0; i < 200000; i++)
+	{
+		double		v;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift64 */
+		v = (double) (x >> 11) / 9007199254740992.0 * pow(10.0, (double) (x % 15) - 3.0);
+		if (x & 1)
+			v = -v;
+		if (!score_r3_text(v, mine))
+			continue;
+		n++;
+		cjson_r3(v, theirs, sizeof(theirs));
+		ck_assert_msg(strcmp(mine, theirs) == 0, "%.17g: %s, cJSON %s", v, mine, theirs);
+	}
+	ck_assert_int_gt(n, 190000);
+	/* past the bound, NaN and infinities: left to cJSON */
+	ck_assert(!score_r3_text(1e12, mine));
+	ck_assert(!score_r3_text(-1e13, mine));
+	ck_assert(!score_r3_text(NAN, mine));
+	ck_assert(!score_r3_text(INFINITY, mine));
+}
+END_TEST
+
 Suite *
 score_suite(void)
 {
@@ -212,6 +273,7 @@ score_suite(void)
 	tcase_add_test(tc, test_more_shared_accounts_raise_the_score);
 	tcase_add_test(tc, test_same_owner_and_pairs_at_default_threshold);
 	tcase_add_test(tc, test_persistent_id_alone_is_not_proof);
+	tcase_add_test(tc, test_r3_text_is_cjson_text);
 	suite_add_tcase(s, tc);
 	return s;
 }
