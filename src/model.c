@@ -9,6 +9,7 @@
 #include <xxhash.h>
 
 #include "match.h"
+#include "model_pack.h"
 
 /* Does the live item carry any key or persistent id? */
 static bool
@@ -107,12 +108,9 @@ cmp_sort_key(const void *x, const void *y)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-/*
- * Sort refs[0..n) by (key_order, ref), insertion sort on a copy, qsort when
- * long; top[i] gets the top 32 bits of refs[i]'s key_order.
- */
+/* Sort refs[0..n) by (key_order, ref), insertion sort on a copy, qsort when long. */
 static void
-sort_bucket(const int64_t *hash, uint32_t *refs, uint32_t *top, uint32_t n)
+sort_bucket(const int64_t *hash, uint32_t *refs, uint32_t n)
 {
 	SortKey		small[64];
 	SortKey    *e = n <= 64 ? small : xmalloc(n * sizeof(SortKey));
@@ -132,10 +130,7 @@ sort_bucket(const int64_t *hash, uint32_t *refs, uint32_t *top, uint32_t n)
 			e[j] = x;
 		}
 	for (uint32_t i = 0; i < n; i++)
-	{
 		refs[i] = e[i].idx;
-		top[i] = (uint32_t) (e[i].key >> 32);
-	}
 	if (e != small)
 		free(e);
 }
@@ -162,10 +157,12 @@ model_ref_hash(const Dataset *ds, const ModelIndex *ix, uint32_t r)
 /*
  * key_no, densely, for the refs some keyed live Item carries (counted in
  * key_offsets), in the (signed) order of their stable hashes, then ref;
- * each key's top 32 hash bits kept by key_no (the full hashes only while
- * sorting).  The hashes are uniform: refs are counted into 2^bits buckets
- * by their top bits (about 16 a bucket, in ref order) and each bucket is
- * sorted, so the only memory besides the results is the bucket counts.
+ * each published key bucket's first key_no (the full hashes only while
+ * sorting: key_no order is bucket order, so a bucket is a range of key_no
+ * and 4 bytes a key of hash bits need not be kept).  The hashes are
+ * uniform: refs are counted into 2^bits buckets by their top bits (about
+ * 16 a bucket, in ref order) and each bucket is sorted, so the only memory
+ * besides the results is the bucket counts.
  */
 static void
 number_keys(const Dataset *ds, ModelIndex *ix)
@@ -181,7 +178,6 @@ number_keys(const Dataset *ds, ModelIndex *ix)
 	for (uint32_t r = 0; r < n_all; r++)
 		n += model_key_count(ix, r) > 0;
 	ix->n_numbered = n;
-	ix->key_top = xmalloc((n + 1) * sizeof(uint32_t));
 	ix->ref_of_no = xmalloc((n + 1) * sizeof(uint32_t));
 	while (bits < 24 && ((uint64_t) 16 << bits) < n)
 		bits++;
@@ -208,9 +204,16 @@ number_keys(const Dataset *ds, ModelIndex *ix)
 			ix->ref_of_no[start[key_order(hash, r) >> (64 - bits)]++] = r;
 	/* start[b] is now bucket b's end: bucket b is [start[b - 1], start[b]) */
 	for (size_t b = 0, from = 0; b < ((size_t) 1 << bits); from = start[b++])
-		sort_bucket(hash, ix->ref_of_no + from, ix->key_top + from, start[b] - (uint32_t) from);
+		sort_bucket(hash, ix->ref_of_no + from, start[b] - (uint32_t) from);
+	ix->key_bits = model_bucket_bits(n);
+	ix->key_bucket_start = xcalloc(((size_t) 1 << ix->key_bits) + 1, sizeof(uint32_t));
 	for (uint32_t no = 0; no < n; no++)
+	{
 		ix->key_no_of[ix->ref_of_no[no]] = no;
+		ix->key_bucket_start[model_bucket(hash[ix->ref_of_no[no]], ix->key_bits) + 1]++;
+	}
+	for (size_t b = 0; b < ((size_t) 1 << ix->key_bits); b++)
+		ix->key_bucket_start[b + 1] += ix->key_bucket_start[b];
 	free(start);
 	free(hash);
 }
@@ -332,13 +335,20 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 }
 
 void
-model_index_free(ModelIndex *ix)
+model_index_free_keys(ModelIndex *ix)
 {
 	free(ix->key_offsets);
 	free(ix->key_item_nos);
-	free(ix->key_top);
-	free(ix->key_no_of);
+	free(ix->key_bucket_start);
 	free(ix->ref_of_no);
+	ix->key_offsets = ix->key_item_nos = ix->key_bucket_start = ix->ref_of_no = NULL;
+}
+
+void
+model_index_free(ModelIndex *ix)
+{
+	model_index_free_keys(ix);
+	free(ix->key_no_of);
 	free(ix->item_of_no);
 	memset(ix, 0, sizeof(*ix));
 }

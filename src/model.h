@@ -36,7 +36,8 @@ typedef struct ModelIndex
 	uint32_t	n_pkeys;		/* persistent ids: refs n_keys.. */
 	uint32_t   *key_offsets;	/* per ref, into key_item_nos (n_keys + n_pkeys + 1) */
 	uint32_t   *key_item_nos;	/* item_no carrying each key, ascending */
-	uint32_t   *key_top;		/* per key_no: its hash's top 32 bits, sign bit flipped */
+	unsigned	key_bits;		/* model_bucket_bits(n_numbered): the key buckets' bits */
+	uint32_t   *key_bucket_start;	/* per key bucket b: its first key_no (2^key_bits + 1) */
 	uint32_t   *key_no_of;		/* per ref: its published key_no (KEY_NONE: carried by no live Item) */
 	uint32_t   *ref_of_no;		/* per key_no: its ref */
 	uint32_t	n_numbered;		/* keys with a key_no */
@@ -44,19 +45,16 @@ typedef struct ModelIndex
 	uint32_t	n_items;
 } ModelIndex;
 
-/*
- * A hash with only the top 32 bits of a key's (key_top): model_bucket gives
- * the key's bucket from it for any bits up to 32 (the model uses 24 at most).
- */
-static inline int64_t
-model_top_hash(uint32_t top)
-{
-	return (int64_t) (((uint64_t) top << 32) ^ UINT64_C(0x8000000000000000));
-}
-
 /* model_index_build — number the keyed live Items and the keys, list each key's Items. */
 void		model_index_build(const Dataset *ds, ModelIndex *ix);
 void		model_index_free(ModelIndex *ix);
+
+/*
+ * model_index_free_keys — free what only the keys' packing reads (each
+ * key's Items, key_no to ref, the key buckets' ranges) once the keys are
+ * written: the Items' packing needs key_no_of and item_of_no alone.
+ */
+void		model_index_free_keys(ModelIndex *ix);
 
 /* Items carrying ref (account keys and persistent ids alike). */
 static inline uint32_t

@@ -198,15 +198,16 @@ prefetch_key(const ModelInput *in, const ModelIndex *ix, const uint32_t *name_no
 }
 
 /*
- * What copy_buckets writes: n entries in hash order; entry i's hash, and
- * entry i packed onto a bucket's blob, asked for in that order (i from 0):
- * a source may be a stream (a merge of spilled passes), which can fail.
+ * What copy_buckets writes: n entries in hash order; entry i's bucket
+ * (model_bucket of its hash with bits), and entry i packed onto a bucket's
+ * blob, asked for in that order (i from 0): a source may be a stream (a
+ * merge of spilled passes), which can fail.
  */
 typedef struct BucketSource
 {
 	const char *query;			/* its COPY, before target_copy */
 	size_t		n;
-	bool		(*hash) (void *ctx, size_t i, int64_t *hash);
+	bool		(*bucket) (void *ctx, size_t i, unsigned bits, uint32_t *bucket);
 	bool		(*pack) (StrBuf *blob, void *ctx, size_t i);
 	void	   *ctx;
 } BucketSource;
@@ -232,12 +233,10 @@ copy_buckets(DbConn *c, const ModelInput *in, const BucketSource *src, unsigned 
 	copyfmt_bin_header(buf);
 	for (size_t i = 0; i < src->n; i++)
 	{
-		int64_t		hash;
 		uint32_t	b;
 
-		if (!src->hash(src->ctx, i, &hash))
+		if (!src->bucket(src->ctx, i, bits, &b))
 			goto abandon;
-		b = model_bucket(hash, bits);
 		if (blob.len > 0 && b != bucket)
 			put_bucket_row(buf, in->run_id, bucket, first, &blob);
 		if (blob.len == 0)
@@ -268,14 +267,21 @@ typedef struct KeyEntries
 	const ModelInput *in;
 	const ModelIndex *ix;
 	const uint32_t *name_no;
+	uint32_t	bucket;			/* key_entry_bucket's cursor */
 } KeyEntries;
 
+/* The bucket of key_no no, asked for in key_no order: the bucket whose range holds it. */
 static bool
-key_entry_hash(void *ctx, size_t no, int64_t *hash)
+key_entry_bucket(void *ctx, size_t no, unsigned bits, uint32_t *bucket)
 {
-	const KeyEntries *e = ctx;
+	KeyEntries *e = ctx;
+	const ModelIndex *ix = e->ix;
 
-	*hash = model_top_hash(e->ix->key_top[no]);
+	assert(bits == ix->key_bits);
+	(void) bits;
+	while (ix->key_bucket_start[e->bucket + 1] <= no)
+		e->bucket++;
+	*bucket = e->bucket;
 	return true;
 }
 
@@ -294,8 +300,8 @@ static bool
 copy_keys(DbConn *c, const ModelInput *in, const ModelIndex *ix, const uint32_t *name_no,
 		  unsigned bits, StrBuf *buf)
 {
-	KeyEntries	e = {in, ix, name_no};
-	BucketSource src = {sql_query("model_key_buckets"), ix->n_numbered, key_entry_hash,
+	KeyEntries	e = {in, ix, name_no, 0};
+	BucketSource src = {sql_query("model_key_buckets"), ix->n_numbered, key_entry_bucket,
 	key_entry_pack, &e};
 
 	return copy_buckets(c, in, &src, bits, buf);
@@ -361,9 +367,9 @@ typedef struct NameEntries
 } NameEntries;
 
 static bool
-name_entry_hash(void *ctx, size_t i, int64_t *hash)
+name_entry_bucket(void *ctx, size_t i, unsigned bits, uint32_t *bucket)
 {
-	*hash = ((const NameEntries *) ctx)->rows[i].hash;
+	*bucket = model_bucket(((const NameEntries *) ctx)->rows[i].hash, bits);
 	return true;
 }
 
@@ -386,7 +392,7 @@ copy_names(DbConn *c, const ModelInput *in, const NameRow *rows, size_t n, unsig
 		   StrBuf *buf)
 {
 	NameEntries e = {in, rows};
-	BucketSource src = {sql_query("model_name_buckets"), n, name_entry_hash, name_entry_pack, &e};
+	BucketSource src = {sql_query("model_name_buckets"), n, name_entry_bucket, name_entry_pack, &e};
 
 	return copy_buckets(c, in, &src, bits, buf);
 }
@@ -551,7 +557,7 @@ pack_pass(ModelSpill *sp, const ModelInput *in)
 	size_t		n_names;
 	NameRow    *names = name_rows(in, &n_names);
 	uint32_t   *name_no = name_numbers(in, names, n_names);
-	KeyEntries	ke = {in, &ix, name_no};
+	KeyEntries	ke = {in, &ix, name_no, 0};
 	NameEntries ne = {in, names};
 	ItemEntries ie = {in, &ix};
 	StrBuf		blob;
@@ -572,6 +578,7 @@ pack_pass(ModelSpill *sp, const ModelInput *in)
 		model_spill_put(sp, SPILL_KEYS, model_ref_hash(ds, &ix, ix.ref_of_no[no]), &blob);
 		sb_reset(&blob);
 	}
+	model_index_free_keys(&ix);
 	for (uint32_t no = 0; no < ix.n_items; no++)
 	{
 		(void) item_entry_pack(&blob, &ie, no);
@@ -745,12 +752,13 @@ write_model(ModelWriter *w, StrBuf *buf)
 	}
 	names = name_rows(in, &n_names);
 	name_no = name_numbers(in, names, n_names);
-	bits[0] = model_bucket_bits(ix.n_numbered);
+	bits[0] = ix.key_bits;		/* model_bucket_bits of the numbered keys */
 	bits[1] = model_bucket_bits(n_names);
 	ok = ok && generation_wait(w);
 	end_phase(w, 1, &t);
 	ok = ok && copy_meta(c, in, in->stats->live_items, bits, buf) &&
 		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, name_no, bits[0], buf);
+	model_index_free_keys(&ix);	/* while the run may still be matching */
 	end_phase(w, 2, &t);
 	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
 	ok = ok && copy_names(c, in, names, n_names, bits[1], buf);
@@ -769,10 +777,15 @@ write_model(ModelWriter *w, StrBuf *buf)
 
 /* copy_buckets' and copy_items' source: a merge of the spilled passes. */
 static bool
-spill_entry_hash(void *ctx, size_t i, int64_t *hash)
+spill_entry_bucket(void *ctx, size_t i, unsigned bits, uint32_t *bucket)
 {
+	int64_t		hash;
+
 	(void) i;
-	return spill_merge_hash(ctx, hash);
+	if (!spill_merge_hash(ctx, &hash))
+		return false;
+	*bucket = model_bucket(hash, bits);
+	return true;
 }
 
 static bool
@@ -818,7 +831,7 @@ copy_spilled(ModelWriter *w, SpillKind kind, const char *query, unsigned bits, S
 			spill_item_id, spill_item_pack, m}, buf);
 	else
 		ok = copy_buckets(w->c, in, &(BucketSource) {query, model_spill_count(in->spill, kind),
-			spill_entry_hash, spill_entry_pack, m}, bits, buf);
+			spill_entry_bucket, spill_entry_pack, m}, bits, buf);
 	if (!ok && model_spill_error(in->spill)[0] != '\0')
 		w->spill_failed = true;
 	spill_merge_end(m);

@@ -188,8 +188,9 @@ START_TEST(model_hash_of_long_parts_is_the_same_function)
 END_TEST
 
 /*
- * key_no is the signed hash order, ties by ref, every ref once, and key_top
- * its hash's top bits: with real hashes over many buckets (insertion sorts)
+ * key_no is the signed hash order, ties by ref, every ref once, and each
+ * key_no in its published bucket's range (key_bucket_start): with real
+ * hashes over many buckets (insertion sorts)
  * and with every hash the same (one bucket of them all: the long-bucket
  * sort, order by ref).
  */
@@ -223,6 +224,8 @@ check_key_numbering(bool constant)
 	model_test_constant_hash(false);
 	ck_assert_uint_eq(n_all, 700 + 40 + 700);
 	ck_assert_uint_eq(ix.n_numbered, n_all);
+	ck_assert_uint_eq(ix.key_bits, model_bucket_bits(n_all));
+	ck_assert_uint_eq(ix.key_bucket_start[(size_t) 1 << ix.key_bits], n_all);
 	seen = calloc(n_all, 1);
 	for (uint32_t no = 0; no < n_all; no++)
 	{
@@ -231,7 +234,9 @@ check_key_numbering(bool constant)
 		ck_assert(r < n_all && !seen[r]);
 		seen[r] = 1;
 		ck_assert(ix.key_no_of[r] == no);
-		ck_assert_uint_eq(model_bucket(model_top_hash(ix.key_top[no]), 24), model_bucket(h[r], 24));
+		/* its bucket's range of key_no holds it */
+		ck_assert_uint_le(ix.key_bucket_start[model_bucket(h[r], ix.key_bits)], no);
+		ck_assert_uint_gt(ix.key_bucket_start[model_bucket(h[r], ix.key_bits) + 1], no);
 		if (no > 0)
 		{
 			uint32_t	p = ix.ref_of_no[no - 1];
