@@ -758,7 +758,7 @@ write_model(ModelWriter *w, StrBuf *buf)
 	end_phase(w, 1, &t);
 	ok = ok && copy_meta(c, in, in->stats->live_items, bits, buf) &&
 		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, name_no, bits[0], buf);
-	model_index_free_keys(&ix);	/* while the run may still be matching */
+	model_index_free_keys(&ix);	/* the Items need none of it: given back before they are packed */
 	end_phase(w, 2, &t);
 	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
 	ok = ok && copy_names(c, in, names, n_names, bits[1], buf);
