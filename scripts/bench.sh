@@ -12,7 +12,8 @@
 # page cache, so it comes after them.  Prints medians, the ratios
 # itemdup/COPY (both paths) and itemdup/peer, itemdup's peak RSS, its
 # per-stage timers, publish's share of the run and the published model's own
-# time (written beside the run, from the end of the source's COPY).  --write
+# time (written beside the run, from the end of the source's COPY), and each
+# round's run against that round's COPY.  --write
 # also appends the table to BENCHMARKS.md.  --partitions "1 4 16" then times a
 # publishing run with each --partitions N on the same data and records its
 # peak RSS and the bytes its passes spilled for the published model
@@ -93,6 +94,18 @@ print(f"| {items:,} | {mb} MB | {c:.2f} s | {p:.2f} s | {r:.2f} s ({st.get('read
       f"model {model:.2f} s beside, from the end of the COPY |")
 PY
 )
+# each round's own ratio: the medians of the columns can pair a slow round's run with
+# another round's COPY, and a 10 M round on a 2-core machine moves by ±10 %
+rounds=$(python3 - "${#T_RUN[@]}" "${T_RUN[@]}" "${T_COPY[@]}" "${PUB[@]}" <<'PY'
+import sys
+n = int(sys.argv[1])
+a = sys.argv[2:] + [""] * (3 * n)
+run, copy, pub = a[:n], a[n:2 * n], a[2 * n:3 * n]
+print("Rounds, each run against its own round's COPY (publish): " + "; ".join(
+    f"{float(r):.2f} / {float(c):.2f} s = {float(r) / float(c):.2f}× ({float(p or 0):.2f} s)"
+    for r, c, p in zip(run, copy, pub)) + ".")
+PY
+)
 header="| items | payload (jsonb) | bare COPY | SQL peer | itemdup run | --read-path flat-sql | --read-path text | itemdup/COPY | flat-sql/COPY | text/COPY | itemdup/peer | peak RSS | RSS per item | itemdup stages |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 echo
@@ -100,6 +113,8 @@ echo "$(date -u +%Y-%m-%d), $(nproc) × $cpu, ${mem} GiB, PostgreSQL $pgv, media
 echo
 echo "$header"
 echo "$table"
+echo
+echo "$rounds"
 ptable=""
 for n in $PARTS; do
 	s=$(now)
@@ -128,6 +143,8 @@ if [ "$WRITE" = 1 ]; then
 		echo
 		echo "$header"
 		echo "$table"
+		echo
+		echo "$rounds"
 		if [ -n "$ptable" ]; then
 			echo
 			echo "$ptable"
