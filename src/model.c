@@ -108,9 +108,13 @@ cmp_sort_key(const void *x, const void *y)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-/* Sort refs[0..n) by (key_order, ref), insertion sort on a copy, qsort when long. */
+/*
+ * Sort refs[0..n) by (key_order, ref), insertion sort on a copy, qsort when
+ * long; each ref counted in count[] under its published key bucket (of
+ * key_bits), from the hash the sort has in hand.
+ */
 static void
-sort_bucket(const int64_t *hash, uint32_t *refs, uint32_t n)
+sort_bucket(const int64_t *hash, uint32_t *refs, uint32_t n, unsigned key_bits, uint32_t *count)
 {
 	SortKey		small[64];
 	SortKey    *e = n <= 64 ? small : xmalloc(n * sizeof(SortKey));
@@ -130,7 +134,10 @@ sort_bucket(const int64_t *hash, uint32_t *refs, uint32_t n)
 			e[j] = x;
 		}
 	for (uint32_t i = 0; i < n; i++)
+	{
 		refs[i] = e[i].idx;
+		count[model_bucket((int64_t) (e[i].key ^ UINT64_C(0x8000000000000000)), key_bits)]++;
+	}
 	if (e != small)
 		free(e);
 }
@@ -203,15 +210,13 @@ number_keys(const Dataset *ds, ModelIndex *ix)
 		if (model_key_count(ix, r) > 0)
 			ix->ref_of_no[start[key_order(hash, r) >> (64 - bits)]++] = r;
 	/* start[b] is now bucket b's end: bucket b is [start[b - 1], start[b]) */
-	for (size_t b = 0, from = 0; b < ((size_t) 1 << bits); from = start[b++])
-		sort_bucket(hash, ix->ref_of_no + from, start[b] - (uint32_t) from);
 	ix->key_bits = model_bucket_bits(n);
 	ix->key_bucket_start = xcalloc(((size_t) 1 << ix->key_bits) + 1, sizeof(uint32_t));
+	for (size_t b = 0, from = 0; b < ((size_t) 1 << bits); from = start[b++])
+		sort_bucket(hash, ix->ref_of_no + from, start[b] - (uint32_t) from, ix->key_bits,
+					ix->key_bucket_start + 1);
 	for (uint32_t no = 0; no < n; no++)
-	{
 		ix->key_no_of[ix->ref_of_no[no]] = no;
-		ix->key_bucket_start[model_bucket(hash[ix->ref_of_no[no]], ix->key_bits) + 1]++;
-	}
 	for (size_t b = 0; b < ((size_t) 1 << ix->key_bits); b++)
 		ix->key_bucket_start[b + 1] += ix->key_bucket_start[b];
 	free(start);
