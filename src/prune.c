@@ -229,29 +229,43 @@ flag_keys(const Dataset *ds, const KeyStats *st, const ItemBound *ib, uint32_t *
 	return p;
 }
 
-/* Sort a list's postings by key (at most n_keys - 1) and set its ranges. */
+/*
+ * A single-key list's hash of a key: multiplying by an odd number is a
+ * bijection of 32-bit numbers, so two keys never share a hash and a hash's
+ * postings are exactly its key's; the top bits spread the dense ids.
+ */
+static inline uint32_t
+key_hash(uint32_t key)
+{
+	return key * 0x9E3779B1u;
+}
+
+/* Sort a list's postings by (hash, item) and set its buckets' ranges. */
 static void
-list_finish(PruneList *l, uint32_t n_keys)
+list_finish(PruneList *l)
 {
 	const Posting *p;
+	int			bits = 0;
 
-	l->n_keys = n_keys;
-	match_radix_sort_by(&l->postings, offsetof(Posting, key), sizeof(uint32_t), n_keys);
+	while (bits < 31 && (UINT64_C(1) << bits) < l->postings.len)
+		bits++;
+	l->shift = 32 - bits;
+	match_radix_sort_by(&l->postings, offsetof(Posting, key), sizeof(uint32_t), UINT32_MAX);
 	p = l->postings.data;
-	l->start = xcalloc((size_t) n_keys + 1, sizeof(uint32_t));
+	l->start = xcalloc(((size_t) 1 << bits) + 1, sizeof(uint32_t));
 	for (size_t i = 0; i < l->postings.len; i++)
-		l->start[p[i].key + 1]++;
-	for (uint32_t k = 0; k < n_keys; k++)
-		l->start[k + 1] += l->start[k];
+		l->start[((uint64_t) p[i].key >> l->shift) + 1]++;
+	for (size_t b = 0; b < ((size_t) 1 << bits); b++)
+		l->start[b + 1] += l->start[b];
 }
 
 static void
-post(PruneList *l, uint32_t key, size_t item)
+post(PruneList *l, uint32_t hash, size_t item)
 {
-	*(Posting *) vec_push(&l->postings) = (Posting) {key, (uint32_t) item};
+	*(Posting *) vec_push(&l->postings) = (Posting) {hash, (uint32_t) item};
 }
 
-/* Item i's entries into the lists; pair hashes stay whole until list_finish. */
+/* Item i's entries into the lists. */
 static void
 post_item(PruneIndex *px, size_t i, const uint32_t *keys, uint32_t n,
 		  const uint32_t *pairs, uint32_t n_pairs, bool any_wide)
@@ -260,33 +274,19 @@ post_item(PruneIndex *px, size_t i, const uint32_t *keys, uint32_t n,
 
 	for (uint32_t k = 0; k < n; k++)
 	{
+		uint32_t	h = key_hash(PRUNE_KEY(keys[k]));
+
 		if (!(keys[k] & PRUNE_SUFFIX))
 			continue;
 		if (any_wide)			/* only wide Items read it */
-			post(&px->lists[PRUNE_LIST_ALL], PRUNE_KEY(keys[k]), i);
+			post(&px->lists[PRUNE_LIST_ALL], h, i);
 		if (wide)
-			post(&px->lists[PRUNE_LIST_WIDE], PRUNE_KEY(keys[k]), i);
+			post(&px->lists[PRUNE_LIST_WIDE], h, i);
 		else if (keys[k] & PRUNE_SOLO)
-			post(&px->lists[PRUNE_LIST_SOLO], PRUNE_KEY(keys[k]), i);
+			post(&px->lists[PRUNE_LIST_SOLO], h, i);
 	}
 	for (uint32_t k = 0; k < n_pairs; k++)
 		post(&px->lists[PRUNE_LIST_PAIR], pairs[k], i);
-}
-
-/* Hashes of key pairs into buckets: as many (a power of two) as postings. */
-static void
-pair_buckets(PruneIndex *px)
-{
-	PruneList  *l = &px->lists[PRUNE_LIST_PAIR];
-	Posting    *p = l->postings.data;
-	int			bits = 0;
-
-	while (bits < 31 && (UINT64_C(1) << bits) < l->postings.len)
-		bits++;
-	px->pair_shift = 32 - bits;
-	for (size_t i = 0; i < l->postings.len; i++)
-		p[i].key = (uint32_t) ((uint64_t) p[i].key >> px->pair_shift);
-	list_finish(l, (uint32_t) 1 << bits);
 }
 
 /*
@@ -406,9 +406,8 @@ prune_index_build(const Dataset *ds, const KeyStats *st, uint32_t hot_key_cap,
 	px->item_start = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
 	px->pair_start = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
 	index_items(ds, st, hot_key_cap, floor, px);
-	for (int l = 0; l < PRUNE_LIST_PAIR; l++)
-		list_finish(&px->lists[l], (uint32_t) ds->keys.n);
-	pair_buckets(px);
+	for (int l = 0; l < PRUNE_NLISTS; l++)
+		list_finish(&px->lists[l]);
 }
 
 void
@@ -426,14 +425,32 @@ prune_index_free(PruneIndex *px)
 	memset(px, 0, sizeof(*px));
 }
 
-/* Append the items b > a of one list's key as candidates of a. */
+/* The first of p[lo..hi) (sorted by hash) whose hash is at least h, or above it (after). */
+static inline size_t
+posting_first_hash(const Posting *p, size_t lo, size_t hi, uint32_t h, bool after)
+{
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (p[mid].key < h || (after && p[mid].key == h))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Append the items b > a of one list's hash as candidates of a. */
 static void
-scan(const PruneList *l, uint32_t key, uint32_t a, Vec *cands)
+scan(const PruneList *l, uint32_t h, uint32_t a, Vec *cands)
 {
 	const Posting *p = l->postings.data;
-	size_t		end = l->start[key + 1];
+	size_t		b = (uint64_t) h >> l->shift;
+	size_t		lo = posting_first_hash(p, l->start[b], l->start[b + 1], h, false);
+	size_t		end = posting_first_hash(p, lo, l->start[b + 1], h, true);
 
-	for (size_t x = posting_first_after(p, l->start[key], end, a); x < end; x++)
+	for (size_t x = posting_first_after(p, lo, end, a); x < end; x++)
 		*(Cand *) vec_push(cands) = (Cand) {p[x].item, 0};
 }
 
@@ -446,14 +463,15 @@ typedef enum ListVisit
 } ListVisit;
 
 static inline __attribute__((always_inline)) void
-visit(const PruneList *l, uint32_t key, uint32_t a, Vec *cands, ListVisit how)
+visit(const PruneList *l, uint32_t h, uint32_t a, Vec *cands, ListVisit how)
 {
 	if (how == VISIT_SCAN)
-		scan(l, key, a, cands);
+		scan(l, h, a, cands);
 	else if (how == VISIT_START)
-		__builtin_prefetch(&l->start[key]);
+		__builtin_prefetch(&l->start[(uint64_t) h >> l->shift]);
 	else
-		__builtin_prefetch((const Posting *) l->postings.data + l->start[key]);
+		__builtin_prefetch((const Posting *) l->postings.data +
+						   l->start[(uint64_t) h >> l->shift]);
 }
 
 /*
@@ -470,20 +488,21 @@ visit_lists(const PruneIndex *px, uint32_t a, Vec *cands, ListVisit how)
 
 	for (uint32_t k = 0; k < n; k++)
 	{
+		uint32_t	h = key_hash(PRUNE_KEY(keys[k]));
+
 		if (!(keys[k] & PRUNE_SUFFIX))
 			continue;
 		if (n > PRUNE_WIDE)
 		{
-			visit(&px->lists[PRUNE_LIST_ALL], PRUNE_KEY(keys[k]), a, cands, how);
+			visit(&px->lists[PRUNE_LIST_ALL], h, a, cands, how);
 			continue;
 		}
-		visit(&px->lists[PRUNE_LIST_WIDE], PRUNE_KEY(keys[k]), a, cands, how);
+		visit(&px->lists[PRUNE_LIST_WIDE], h, a, cands, how);
 		if (keys[k] & PRUNE_SOLO)
-			visit(&px->lists[PRUNE_LIST_SOLO], PRUNE_KEY(keys[k]), a, cands, how);
+			visit(&px->lists[PRUNE_LIST_SOLO], h, a, cands, how);
 	}
 	for (uint32_t e = px->pair_start[a]; e < px->pair_start[a + 1]; e++)
-		visit(&px->lists[PRUNE_LIST_PAIR],
-			  (uint32_t) ((uint64_t) px->pair_keys[e] >> px->pair_shift), a, cands, how);
+		visit(&px->lists[PRUNE_LIST_PAIR], px->pair_keys[e], a, cands, how);
 }
 
 void

@@ -58,12 +58,18 @@ typedef struct Cand
 	uint32_t	key;
 } Cand;
 
-/* Postings sorted by (key, item), with each key's range. */
+/*
+ * Postings sorted by (hash, item), where a single-key list's hash is
+ * prune_key_hash(key) and the pair list's the key pair's hash; a hash's
+ * range is found in 2^bits buckets by its top bits, as many as postings
+ * (the keys' ids are dense, but a list holds few of them: an array by key
+ * would be 4 bytes per key of the run, mostly empty).
+ */
 typedef struct PruneList
 {
-	Vec			postings;		/* Posting */
-	uint32_t   *start;			/* key -> its first posting; start[n_keys] = len */
-	uint32_t	n_keys;
+	Vec			postings;		/* Posting, key holding the hash */
+	uint32_t   *start;			/* bucket -> its first posting; [1 << bits] = len */
+	int			shift;			/* a hash's bucket: (uint64_t) hash >> shift */
 } PruneList;
 
 enum
@@ -73,7 +79,7 @@ enum
 								 * accounts) */
 	PRUNE_LIST_SOLO,			/* narrow Items under their solo keys */
 	PRUNE_LIST_WIDE,			/* wide Items under their suffix keys */
-	PRUNE_LIST_PAIR,			/* narrow Items under (key, heavier suffix key), hashed */
+	PRUNE_LIST_PAIR,			/* narrow Items under (key, heavier suffix key) */
 	PRUNE_NLISTS
 };
 
@@ -84,7 +90,6 @@ typedef struct PruneIndex
 	uint32_t   *pair_start;		/* item -> its first hash in pair_keys */
 	uint32_t   *pair_keys;		/* per narrow item the hashes of its key pairs */
 	PruneList	lists[PRUNE_NLISTS];
-	int			pair_shift;		/* a pair hash's bucket: hash >> pair_shift */
 	uint64_t	pruned;			/* entries in a prefix (not indexed) */
 	uint64_t	hot_keys;		/* keys carried by more than hot_key_cap Items */
 } PruneIndex;
