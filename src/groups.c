@@ -64,18 +64,76 @@ uf_free(UnionFind *uf)
 	memset(uf, 0, sizeof(*uf));
 }
 
-/* qsort has no context argument: the ids being sorted on, per thread. */
-static _Thread_local const char *const *sort_ids;
+/*
+ * The items in any pair (the graph's nodes; a few percent of the run's
+ * Items) as a bitset, with each 64-bit word's count of set bits before it:
+ * node_of gives an item its node number, dense in item order, so the
+ * union-find and the buckets below are sized by the nodes, not the Items.
+ */
+typedef struct NodeSet
+{
+	uint64_t   *bits;
+	uint32_t   *before;			/* per word: nodes in the words before it */
+	size_t		n_words;
+	size_t		n;				/* nodes */
+} NodeSet;
+
+static void
+node_set_build(NodeSet *ns, size_t n_items, const Pair *pairs, size_t n_pairs)
+{
+	ns->n_words = n_items / 64 + 1;
+	ns->bits = xcalloc(ns->n_words, sizeof(uint64_t));
+	ns->before = xmalloc(ns->n_words * sizeof(uint32_t));
+	for (size_t i = 0; i < n_pairs; i++)
+	{
+		assert(pairs[i].a < pairs[i].b && pairs[i].b < n_items);	/* match.h: a < b */
+		ns->bits[pairs[i].a / 64] |= UINT64_C(1) << (pairs[i].a % 64);
+		ns->bits[pairs[i].b / 64] |= UINT64_C(1) << (pairs[i].b % 64);
+	}
+	ns->n = 0;
+	for (size_t w = 0; w < ns->n_words; w++)
+	{
+		ns->before[w] = (uint32_t) ns->n;
+		ns->n += (size_t) __builtin_popcountll(ns->bits[w]);
+	}
+}
+
+static inline uint32_t
+node_of(const NodeSet *ns, uint32_t item)
+{
+	uint64_t	below = (UINT64_C(1) << (item % 64)) - 1;
+
+	return ns->before[item / 64] + (uint32_t) __builtin_popcountll(ns->bits[item / 64] & below);
+}
+
+static void
+node_set_free(NodeSet *ns)
+{
+	free(ns->bits);
+	free(ns->before);
+}
+
+/* A node with its item_id, to sort the nodes by it. */
+typedef struct NodeRef
+{
+	const char *id;
+	uint32_t	item;
+	uint32_t	node;
+} NodeRef;
 
 static int
-cmp_item_by_id(const void *x, const void *y)
+cmp_node_by_id(const void *x, const void *y)
 {
-	return strcmp(sort_ids[*(const uint32_t *) x], sort_ids[*(const uint32_t *) y]);
+	const NodeRef *p = x;
+	const NodeRef *q = y;
+	int			c = strcmp(p->id, q->id);
+
+	return c != 0 ? c : (p->item > q->item) - (p->item < q->item);
 }
 
 typedef struct GroupSpan
 {
-	uint32_t	first;			/* smallest member, item index */
+	const char *first_id;		/* its smallest member's item_id */
 	uint32_t	start;
 	uint32_t	len;
 } GroupSpan;
@@ -83,26 +141,30 @@ typedef struct GroupSpan
 static int
 cmp_span(const void *x, const void *y)
 {
-	const GroupSpan *p = x;
-	const GroupSpan *q = y;
+	return strcmp(((const GroupSpan *) x)->first_id, ((const GroupSpan *) y)->first_id);
+}
 
-	return strcmp(sort_ids[p->first], sort_ids[q->first]);
+/* The item_id of item of an array of them (groups_build). */
+static const char *
+id_in_array(const void *arg, uint32_t item)
+{
+	return ((const char *const *) arg)[item];
 }
 
 void
 groups_build(size_t n_items, const Pair *pairs, size_t n_pairs,
 			 const char *const *ids, Groups *out)
 {
-	if (!groups_build_cancellable(n_items, pairs, n_pairs, ids, NULL, out))
+	if (!groups_build_cancellable(n_items, pairs, n_pairs, id_in_array, ids, NULL, out))
 		memset(out, 0, sizeof(*out));	/* not reached: never cancelled */
 }
 
 /*
- * Joins every pair in uf and marks its two items in in_pair; false when
- * cancelled says stop (polled as it goes and once at the end).
+ * Joins every pair's two nodes in uf; false when cancelled says stop
+ * (polled as it goes and once at the end).
  */
 static bool
-join_pairs(UnionFind *uf, const Pair *pairs, size_t n_pairs, uint32_t *in_pair,
+join_pairs(UnionFind *uf, const NodeSet *ns, const Pair *pairs, size_t n_pairs,
 		   CancelFn cancelled)
 {
 	uint64_t	steps = 0;
@@ -111,41 +173,38 @@ join_pairs(UnionFind *uf, const Pair *pairs, size_t n_pairs, uint32_t *in_pair,
 	{
 		if (cancel_poll(cancelled, &steps))
 			return false;
-		assert(pairs[i].a < pairs[i].b && pairs[i].b < uf->n);	/* match.h: a < b */
-		uf_union(uf, pairs[i].a, pairs[i].b);
-		in_pair[pairs[i].a] = in_pair[pairs[i].b] = 1;
+		uf_union(uf, node_of(ns, pairs[i].a), node_of(ns, pairs[i].b));
 	}
 	return !(cancelled != NULL && cancelled());
 }
 
 /*
- * Components of the paired nodes (sorted by item_id) as spans of a
- * bucketed array: each component's members stay in item_id order, and
- * span.first is its smallest item.  Returns the number of spans; the
- * caller frees *spans_out and *bucketed_out.
+ * Components of the nodes (refs, sorted by item_id) as spans of a bucketed
+ * array of items: each component's members stay in item_id order, and
+ * span.first_id is its smallest.  Returns the number of spans; the caller
+ * frees *spans_out and *bucketed_out.
  */
 static size_t
-components_bucket(UnionFind *uf, const uint32_t *nodes, size_t n_nodes,
+components_bucket(UnionFind *uf, const NodeRef *refs, size_t n_nodes,
 				  GroupSpan **spans_out, uint32_t **bucketed_out)
 {
-	size_t		n_items = uf->n;
-	uint32_t   *root_count = xcalloc(n_items ? n_items : 1, sizeof(uint32_t));
-	uint32_t   *root_start = xmalloc((n_items ? n_items : 1) * sizeof(uint32_t));
+	uint32_t   *root_count = xcalloc(n_nodes ? n_nodes : 1, sizeof(uint32_t));
+	uint32_t   *root_start = xmalloc((n_nodes ? n_nodes : 1) * sizeof(uint32_t));
 	GroupSpan  *spans = xmalloc((n_nodes ? n_nodes : 1) * sizeof(GroupSpan));
 	uint32_t   *bucketed = xmalloc((n_nodes ? n_nodes : 1) * sizeof(uint32_t));
 	size_t		n_spans = 0;
 	uint32_t	pos = 0;
 
 	for (size_t k = 0; k < n_nodes; k++)
-		root_count[uf_find(uf, nodes[k])]++;
+		root_count[uf_find(uf, refs[k].node)]++;
 	for (size_t k = 0; k < n_nodes; k++)
 	{
-		uint32_t	r = uf_find(uf, nodes[k]);
+		uint32_t	r = uf_find(uf, refs[k].node);
 
 		if (root_count[r] != 0)
 		{
-			/* first time this root is seen: nodes[k] is its smallest item_id */
-			spans[n_spans].first = nodes[k];
+			/* first time this root is seen: refs[k] is its smallest item_id */
+			spans[n_spans].first_id = refs[k].id;
 			spans[n_spans].start = pos;
 			spans[n_spans].len = root_count[r];
 			root_start[r] = pos;
@@ -157,7 +216,7 @@ components_bucket(UnionFind *uf, const uint32_t *nodes, size_t n_nodes,
 	assert(pos == n_nodes);
 	/* stable bucket by root keeps the item_id order inside each component */
 	for (size_t k = 0; k < n_nodes; k++)
-		bucketed[root_start[uf_find(uf, nodes[k])]++] = nodes[k];
+		bucketed[root_start[uf_find(uf, refs[k].node)]++] = refs[k].item;
 	free(root_start);
 	free(root_count);
 	*spans_out = spans;
@@ -196,42 +255,46 @@ groups_fill(size_t n_items, const GroupSpan *spans, size_t n_spans,
 
 bool
 groups_build_cancellable(size_t n_items, const Pair *pairs, size_t n_pairs,
-						 const char *const *ids, CancelFn cancelled, Groups *out)
+						 GroupIdFn id_of, const void *id_arg, CancelFn cancelled,
+						 Groups *out)
 {
+	NodeSet		ns;
 	UnionFind	uf;
-	uint32_t   *in_pair;
-	uint32_t   *nodes;
-	size_t		n_nodes = 0;
+	NodeRef    *refs;
 	GroupSpan  *spans;
 	uint32_t   *bucketed;
 	size_t		n_spans;
 
 	memset(out, 0, sizeof(*out));
-	uf_init(&uf, n_items);
-	in_pair = xcalloc(n_items ? n_items : 1, sizeof(uint32_t));
-	if (!join_pairs(&uf, pairs, n_pairs, in_pair, cancelled))
+	node_set_build(&ns, n_items, pairs, n_pairs);
+	uf_init(&uf, ns.n);
+	if (!join_pairs(&uf, &ns, pairs, n_pairs, cancelled))
 	{
-		free(in_pair);
+		node_set_free(&ns);
 		uf_free(&uf);
 		return false;
 	}
 
-	/* nodes in any pair, sorted by item_id so each component's run is too */
-	nodes = xmalloc((n_items ? n_items : 1) * sizeof(uint32_t));
-	for (size_t i = 0; i < n_items; i++)
-		if (in_pair[i])
-			nodes[n_nodes++] = (uint32_t) i;
-	sort_ids = ids;
-	qsort(nodes, n_nodes, sizeof(uint32_t), cmp_item_by_id);
+	/* the nodes, sorted by item_id so each component's run is too */
+	refs = xmalloc((ns.n ? ns.n : 1) * sizeof(NodeRef));
+	for (size_t w = 0; w < ns.n_words; w++)
+		for (uint64_t b = ns.bits[w]; b != 0; b &= b - 1)
+		{
+			uint32_t	item = (uint32_t) (w * 64 + (size_t) __builtin_ctzll(b));
+			uint32_t	node = node_of(&ns, item);
 
-	n_spans = components_bucket(&uf, nodes, n_nodes, &spans, &bucketed);
+			refs[node] = (NodeRef) {id_of(id_arg, item), item, node};
+		}
+	qsort(refs, ns.n, sizeof(NodeRef), cmp_node_by_id);
+
+	n_spans = components_bucket(&uf, refs, ns.n, &spans, &bucketed);
 	qsort(spans, n_spans, sizeof(GroupSpan), cmp_span);
-	groups_fill(n_items, spans, n_spans, bucketed, n_nodes, out);
+	groups_fill(n_items, spans, n_spans, bucketed, ns.n, out);
 
 	free(bucketed);
 	free(spans);
-	free(nodes);
-	free(in_pair);
+	free(refs);
+	node_set_free(&ns);
 	uf_free(&uf);
 	return true;
 }

@@ -396,6 +396,13 @@ run_interrupted(RunState *rs, const char *where)
 	return true;
 }
 
+/* The item_id of a Dataset index (GroupIdFn). */
+static const char *
+item_id_of(const void *arg, uint32_t item)
+{
+	return DS_ITEM((const Dataset *) arg, item)->item_id;
+}
+
 /*
  * Step 7: the published run's groups read first (history.c), then the
  * groups and their stable ids; false with rs->err set.
@@ -403,20 +410,15 @@ run_interrupted(RunState *rs, const char *where)
 static bool
 run_group(RunState *rs)
 {
-	size_t		n = rs->ds.items.len;
-	const char **ids;
 	bool		ok;
 
 	if (run_interrupted(rs, "before reading the published groups") ||
 		!history_read_groups(rs->c, &rs->prev, rs->err, sizeof(rs->err)) ||
 		run_interrupted(rs, "while grouping"))
 		return false;
-	ids = xmalloc((n + 1) * sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		ids[i] = DS_ITEM(&rs->ds, i)->item_id;
-	ok = groups_build_cancellable(n, rs->match.pairs.data, rs->match.pairs.len, ids,
+	ok = groups_build_cancellable(rs->ds.items.len, rs->match.pairs.data,
+								  rs->match.pairs.len, item_id_of, &rs->ds,
 								  cancelled_in_group, &rs->groups);
-	free(ids);
 	if (!ok)
 	{
 		snprintf(rs->err, sizeof(rs->err), "interrupted by a signal (SIGINT/SIGTERM) while grouping");

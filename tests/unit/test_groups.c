@@ -466,6 +466,12 @@ never_stop(void)
 	return false;
 }
 
+static const char *
+id_from_array(const void *arg, uint32_t item)
+{
+	return ((const char *const *) arg)[item];
+}
+
 /* A stop request fails grouping with nothing built or leaked. */
 START_TEST(test_groups_build_cancelled)
 {
@@ -476,13 +482,112 @@ START_TEST(test_groups_build_cancelled)
 	memset(pairs, 0, sizeof(pairs));
 	pairs[0].a = 0, pairs[0].b = 1;
 	pairs[1].a = 2, pairs[1].b = 3;
-	ck_assert(!groups_build_cancellable(4, pairs, 2, ids, always_stop, &g));
+	ck_assert(!groups_build_cancellable(4, pairs, 2, id_from_array, ids, always_stop, &g));
 	ck_assert_uint_eq(g.n_groups, 0);
 	ck_assert_ptr_null(g.offsets);
 	groups_free(&g);
-	ck_assert(groups_build_cancellable(4, pairs, 2, ids, never_stop, &g));
+	ck_assert(groups_build_cancellable(4, pairs, 2, id_from_array, ids, never_stop, &g));
 	ck_assert_uint_eq(g.n_groups, 2);
 	groups_free(&g);
+}
+END_TEST
+
+/* The ids of test_groups_build_sparse, and which items grouping asked for. */
+typedef struct SparseIds
+{
+	char		id[300][8];
+	bool		asked[300];
+} SparseIds;
+
+static const char *
+sparse_id(const void *arg, uint32_t item)
+{
+	SparseIds  *s = (SparseIds *) arg;
+
+	s->asked[item] = true;
+	return s->id[item];
+}
+
+/*
+ * Grouping works on the items in a pair only (a bitset of them, numbered
+ * by rank): random graphs over 300 items, the paired ones at word edges
+ * (0, 63, 64, 127, 128, 299) among them, against components found the slow
+ * way; ids in a shuffled order, so that item order is not id order.
+ */
+START_TEST(test_groups_build_sparse)
+{
+	enum
+	{
+		N = 300, NP = 40
+	};
+	static const uint32_t edge[] = {0, 63, 64, 127, 128, 299};
+	SparseIds  *s = xcalloc(1, sizeof(SparseIds));
+	uint32_t	label[N];
+	bool		paired[N] = {false};
+	Pair		pairs[NP];
+	Groups		g;
+	uint64_t	x = 0x9E3779B97F4A7C15ull * (uint64_t) (_i + 1);
+
+	for (uint32_t i = 0; i < N; i++)
+	{
+		snprintf(s->id[i], sizeof(s->id[i]), "i%03u", (i * 7919u + (uint32_t) _i) % 1000u);
+		label[i] = i;
+	}
+	memset(pairs, 0, sizeof(pairs));
+	for (int e = 0; e < NP; e++)
+	{
+		uint32_t	a,
+					b;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		a = e < 6 ? edge[e] : (uint32_t) (x % N);
+		b = (uint32_t) ((x >> 32) % N);
+		if (a == b)
+			b = (a + 1) % N;
+		pairs[e].a = a < b ? a : b;
+		pairs[e].b = a < b ? b : a;
+		paired[a] = paired[b] = true;
+	}
+	/* components the slow way: relabel to the smaller label until nothing changes */
+	for (bool changed = true; changed;)
+	{
+		changed = false;
+		for (int e = 0; e < NP; e++)
+		{
+			uint32_t	m = label[pairs[e].a] < label[pairs[e].b] ? label[pairs[e].a] : label[pairs[e].b];
+
+			for (uint32_t i = 0; i < N; i++)
+				if (i != m && (label[i] == label[pairs[e].a] || label[i] == label[pairs[e].b]) &&
+					label[i] != m)
+				{
+					label[i] = m;
+					changed = true;
+				}
+		}
+	}
+	ck_assert(groups_build_cancellable(N, pairs, NP, sparse_id, s, NULL, &g));
+	for (uint32_t i = 0; i < N; i++)
+	{
+		ck_assert_int_eq(s->asked[i], paired[i]);	/* ids of paired items only */
+		ck_assert_int_eq(g.group_of[i] != GROUP_NONE, paired[i]);
+		for (uint32_t j = 0; paired[i] && j < N; j++)
+			if (paired[j])
+				ck_assert_int_eq(g.group_of[i] == g.group_of[j], label[i] == label[j]);
+	}
+	for (size_t gi = 0; gi < g.n_groups; gi++)
+	{
+		if (gi > 0)				/* groups by their smallest item_id */
+			ck_assert_int_lt(strcmp(s->id[g.members[g.offsets[gi - 1]]],
+									s->id[g.members[g.offsets[gi]]]), 0);
+		for (uint32_t k = g.offsets[gi]; k < g.offsets[gi + 1]; k++)
+		{
+			ck_assert_uint_eq(g.group_of[g.members[k]], gi);
+			if (k > g.offsets[gi])	/* members by item_id */
+				ck_assert_int_lt(strcmp(s->id[g.members[k - 1]], s->id[g.members[k]]), 0);
+		}
+	}
+	groups_free(&g);
+	free(s);
 }
 END_TEST
 
@@ -498,6 +603,7 @@ groups_suite(void)
 	tcase_add_loop_test(build, test_groups_build_order, 0, 4);
 	tcase_add_test(build, test_groups_build_byte_order_and_empty);
 	tcase_add_test(build, test_groups_build_cancelled);
+	tcase_add_loop_test(build, test_groups_build_sparse, 0, 8);
 	suite_add_tcase(s, build);
 
 	tcase_add_test(ids, test_assign_unchanged_grown_shrunk);
