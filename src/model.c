@@ -3,6 +3,7 @@
  */
 #include "model.h"
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,11 +91,11 @@ number_items(const Dataset *ds, ModelIndex *ix)
 	vec_free(&v);
 }
 
-/* (hash with the sign bit flipped, ref): unsigned order is the signed hash order, then ref. */
+/* A stable hash with the sign bit flipped: unsigned order is the signed hash order. */
 static inline uint64_t
-key_order(const int64_t *hash, uint32_t r)
+key_order(int64_t hash)
 {
-	return (uint64_t) hash[r] ^ UINT64_C(0x8000000000000000);
+	return (uint64_t) hash ^ UINT64_C(0x8000000000000000);
 }
 
 static int
@@ -108,35 +109,57 @@ cmp_sort_key(const void *x, const void *y)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
+/* Sort e[0..n) by (key, idx): insertion sort, qsort when long. */
+static void
+sort_keys(SortKey *e, uint32_t n)
+{
+	if (n > 64)
+	{
+		qsort(e, n, sizeof(SortKey), cmp_sort_key);
+		return;
+	}
+	for (uint32_t i = 1; i < n; i++)
+	{
+		SortKey		x = e[i];
+		uint32_t	j = i;
+
+		for (; j > 0 && cmp_sort_key(&e[j - 1], &x) > 0; j--)
+			e[j] = e[j - 1];
+		e[j] = x;
+	}
+}
+
 /*
- * Sort refs[0..n) by (key_order, ref), insertion sort on a copy, qsort when
- * long; each ref counted in count[] under its published key bucket (of
- * key_bits), from the hash the sort has in hand.
+ * Sort refs[0..n) by (key_order, ref), from top[ref], the key order's top
+ * 32 bits: by (top, ref), then the runs of equal tops (two refs of 2^32,
+ * a few hundred at 1 M Items) by their full hashes, recomputed.  Each ref
+ * is counted in count[] under its published key bucket, its top key_bits
+ * (at most 24).
  */
 static void
-sort_bucket(const int64_t *hash, uint32_t *refs, uint32_t n, unsigned key_bits, uint32_t *count)
+sort_bucket(const Dataset *ds, const ModelIndex *ix, const uint32_t *top, uint32_t *refs,
+			uint32_t n, unsigned key_bits, uint32_t *count)
 {
 	SortKey		small[64];
 	SortKey    *e = n <= 64 ? small : xmalloc(n * sizeof(SortKey));
 
 	for (uint32_t i = 0; i < n; i++)
-		e[i] = (SortKey) {key_order(hash, refs[i]), refs[i]};
-	if (n > 64)
-		qsort(e, n, sizeof(SortKey), cmp_sort_key);
-	else
-		for (uint32_t i = 1; i < n; i++)
-		{
-			SortKey		x = e[i];
-			uint32_t	j = i;
-
-			for (; j > 0 && cmp_sort_key(&e[j - 1], &x) > 0; j--)
-				e[j] = e[j - 1];
-			e[j] = x;
-		}
+		e[i] = (SortKey) {(uint64_t) top[refs[i]] << 32 | refs[i], refs[i]};
+	sort_keys(e, n);
+	for (uint32_t i = 0, j; i < n; i = j)
+	{
+		for (j = i + 1; j < n && e[j].key >> 32 == e[i].key >> 32; j++)
+			;
+		if (j - i == 1)
+			continue;
+		for (uint32_t k = i; k < j; k++)
+			e[k].key = key_order(model_ref_hash(ds, ix, e[k].idx));
+		sort_keys(e + i, j - i);
+	}
 	for (uint32_t i = 0; i < n; i++)
 	{
 		refs[i] = e[i].idx;
-		count[model_bucket((int64_t) (e[i].key ^ UINT64_C(0x8000000000000000)), key_bits)]++;
+		count[key_bits == 0 ? 0 : top[e[i].idx] >> (32 - key_bits)]++;
 	}
 	if (e != small)
 		free(e);
@@ -164,12 +187,13 @@ model_ref_hash(const Dataset *ds, const ModelIndex *ix, uint32_t r)
 /*
  * key_no, densely, for the refs some keyed live Item carries (counted in
  * key_offsets), in the (signed) order of their stable hashes, then ref;
- * each published key bucket's first key_no (the full hashes only while
- * sorting: key_no order is bucket order, so a bucket is a range of key_no
- * and 4 bytes a key of hash bits need not be kept).  The hashes are
- * uniform: refs are counted into 2^bits buckets by their top bits (about
- * 16 a bucket, in ref order) and each bucket is sorted, so the only memory
- * besides the results is the bucket counts.
+ * each published key bucket's first key_no.  Of each hash only its top 32
+ * bits are kept, while sorting (sort_bucket: the rare equal tops are told
+ * apart by the full hashes, recomputed); key_no order is bucket order, so a
+ * bucket is a range of key_no and no hash bits are kept after.  The hashes
+ * are uniform: refs are counted into 2^bits buckets by their top bits
+ * (about 16 a bucket, in ref order) and each bucket is sorted, so the only
+ * memory besides the results is the bucket counts.
  */
 static void
 number_keys(const Dataset *ds, ModelIndex *ix)
@@ -177,11 +201,9 @@ number_keys(const Dataset *ds, ModelIndex *ix)
 	uint32_t	n_all = ix->n_keys + ix->n_pkeys;
 	unsigned	bits = 8;
 	uint32_t   *start;
-	int64_t    *hash = xmalloc((n_all + 1) * sizeof(int64_t));
+	uint32_t   *top = xmalloc((n_all + 1) * sizeof(uint32_t));
 	uint32_t	n = 0;
 
-	ix->key_no_of = xmalloc((n_all + 1) * sizeof(uint32_t));
-	memset(ix->key_no_of, 0xff, (n_all + 1) * sizeof(uint32_t));	/* KEY_NONE: not carried */
 	for (uint32_t r = 0; r < n_all; r++)
 		n += model_key_count(ix, r) > 0;
 	ix->n_numbered = n;
@@ -200,27 +222,25 @@ number_keys(const Dataset *ds, ModelIndex *ix)
 									  VEC_AT(&ds->key_info, KeyInfo, r + 8).name).name);
 		if (model_key_count(ix, r) == 0)
 			continue;
-		hash[r] = model_ref_hash(ds, ix, r);
-		start[(key_order(hash, r) >> (64 - bits)) + 1]++;
+		top[r] = (uint32_t) (key_order(model_ref_hash(ds, ix, r)) >> 32);
+		start[(top[r] >> (32 - bits)) + 1]++;
 	}
 	for (size_t b = 0; b < ((size_t) 1 << bits); b++)
 		start[b + 1] += start[b];
 	/* start[b]: where bucket b's next ref goes */
 	for (uint32_t r = 0; r < n_all; r++)
 		if (model_key_count(ix, r) > 0)
-			ix->ref_of_no[start[key_order(hash, r) >> (64 - bits)]++] = r;
+			ix->ref_of_no[start[top[r] >> (32 - bits)]++] = r;
 	/* start[b] is now bucket b's end: bucket b is [start[b - 1], start[b]) */
 	ix->key_bits = model_bucket_bits(n);
 	ix->key_bucket_start = xcalloc(((size_t) 1 << ix->key_bits) + 1, sizeof(uint32_t));
 	for (size_t b = 0, from = 0; b < ((size_t) 1 << bits); from = start[b++])
-		sort_bucket(hash, ix->ref_of_no + from, start[b] - (uint32_t) from, ix->key_bits,
-					ix->key_bucket_start + 1);
-	for (uint32_t no = 0; no < n; no++)
-		ix->key_no_of[ix->ref_of_no[no]] = no;
+		sort_bucket(ds, ix, top, ix->ref_of_no + from, start[b] - (uint32_t) from,
+					ix->key_bits, ix->key_bucket_start + 1);
 	for (size_t b = 0; b < ((size_t) 1 << ix->key_bits); b++)
 		ix->key_bucket_start[b + 1] += ix->key_bucket_start[b];
 	free(start);
-	free(hash);
+	free(top);
 }
 
 static int
@@ -342,17 +362,28 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 void
 model_index_free_keys(ModelIndex *ix)
 {
+	uint32_t	n_all = ix->n_keys + ix->n_pkeys;
+
+	assert(ix->ref_of_no != NULL && ix->key_no_of == NULL);	/* once */
 	free(ix->key_offsets);
 	free(ix->key_item_nos);
 	free(ix->key_bucket_start);
+	ix->key_offsets = ix->key_item_nos = ix->key_bucket_start = NULL;
+	ix->key_no_of = xmalloc((n_all + 1) * sizeof(uint32_t));
+	memset(ix->key_no_of, 0xff, (n_all + 1) * sizeof(uint32_t));	/* KEY_NONE: not carried */
+	for (uint32_t no = 0; no < ix->n_numbered; no++)
+		ix->key_no_of[ix->ref_of_no[no]] = no;
 	free(ix->ref_of_no);
-	ix->key_offsets = ix->key_item_nos = ix->key_bucket_start = ix->ref_of_no = NULL;
+	ix->ref_of_no = NULL;
 }
 
 void
 model_index_free(ModelIndex *ix)
 {
-	model_index_free_keys(ix);
+	free(ix->key_offsets);
+	free(ix->key_item_nos);
+	free(ix->key_bucket_start);
+	free(ix->ref_of_no);
 	free(ix->key_no_of);
 	free(ix->item_of_no);
 	memset(ix, 0, sizeof(*ix));
@@ -360,11 +391,18 @@ model_index_free(ModelIndex *ix)
 
 #ifdef ITEMDUP_TEST_HOOKS
 static bool constant_hash;
+static bool constant_top;
 
 void
 model_test_constant_hash(bool on)
 {
 	constant_hash = on;
+}
+
+void
+model_test_constant_top(bool on)
+{
+	constant_top = on;
 }
 #endif
 
@@ -398,14 +436,20 @@ hash_parts(const char *const *parts, int n)
 		}
 	}
 	if (len <= sizeof(buf))
-		return (int64_t) XXH3_64bits(buf, len);
-	st = XXH3_createState();
-
-	XXH3_64bits_reset(st);
-	for (int i = 0; i < n; i++)
-		XXH3_64bits_update(st, parts[i], strlen(parts[i]) + 1);
-	h = XXH3_64bits_digest(st);
-	XXH3_freeState(st);
+		h = XXH3_64bits(buf, len);
+	else
+	{
+		st = XXH3_createState();
+		XXH3_64bits_reset(st);
+		for (int i = 0; i < n; i++)
+			XXH3_64bits_update(st, parts[i], strlen(parts[i]) + 1);
+		h = XXH3_64bits_digest(st);
+		XXH3_freeState(st);
+	}
+#ifdef ITEMDUP_TEST_HOOKS
+	if (constant_top)
+		h = UINT64_C(0x1badcafe00000000) | (h & UINT32_MAX);
+#endif
 	return (int64_t) h;
 }
 
