@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define MUSTCHECK __attribute__((warn_unused_result))
 
@@ -84,6 +86,35 @@ void		vec_free(Vec *v);
  * short lists (an item's keys, the evidence's listed keys) where it beats qsort.
  */
 void		u32_sort_small(uint32_t *v, uint32_t n);
+
+/*
+ * sort_small — sort n elements of size bytes (at most 32) by cmp: insertion
+ * sort for the usual few, qsort past qsort_above.  Inline, so that a call
+ * with a constant size and comparator compiles to the insertion sort of
+ * that type.
+ */
+static inline void
+sort_small(void *base, size_t n, size_t size, int (*cmp) (const void *, const void *),
+		   size_t qsort_above)
+{
+	char	   *v = base;
+	char		x[32];
+
+	if (n > qsort_above || size > sizeof(x))
+	{
+		qsort(base, n, size, cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++)
+	{
+		size_t		j = i;
+
+		memcpy(x, v + i * size, size);
+		for (; j > 0 && cmp(v + (j - 1) * size, x) > 0; j--)
+			memcpy(v + j * size, v + (j - 1) * size, size);
+		memcpy(v + j * size, x, size);
+	}
+}
 
 /* vec_sort — qsort of the elements; fine on an empty Vec (data NULL). */
 void		vec_sort(Vec *v, int (*cmp) (const void *, const void *));

@@ -109,26 +109,6 @@ cmp_sort_key(const void *x, const void *y)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-/* Sort e[0..n) by (key, idx): insertion sort, qsort when long. */
-static void
-sort_keys(SortKey *e, uint32_t n)
-{
-	if (n > 64)
-	{
-		qsort(e, n, sizeof(SortKey), cmp_sort_key);
-		return;
-	}
-	for (uint32_t i = 1; i < n; i++)
-	{
-		SortKey		x = e[i];
-		uint32_t	j = i;
-
-		for (; j > 0 && cmp_sort_key(&e[j - 1], &x) > 0; j--)
-			e[j] = e[j - 1];
-		e[j] = x;
-	}
-}
-
 /*
  * Sort refs[0..n) by (key_order, ref), from top[ref], the key order's top
  * 32 bits: by (top, ref), then the runs of equal tops (two refs of 2^32,
@@ -145,7 +125,7 @@ sort_bucket(const Dataset *ds, const ModelIndex *ix, const uint32_t *top, uint32
 
 	for (uint32_t i = 0; i < n; i++)
 		e[i] = (SortKey) {(uint64_t) top[refs[i]] << 32 | refs[i], refs[i]};
-	sort_keys(e, n);
+	sort_small(e, n, sizeof(SortKey), cmp_sort_key, 64);
 	for (uint32_t i = 0, j; i < n; i = j)
 	{
 		for (j = i + 1; j < n && e[j].key >> 32 == e[i].key >> 32; j++)
@@ -154,7 +134,7 @@ sort_bucket(const Dataset *ds, const ModelIndex *ix, const uint32_t *top, uint32
 			continue;
 		for (uint32_t k = i; k < j; k++)
 			e[k].key = key_order(model_ref_hash(ds, ix, e[k].idx));
-		sort_keys(e + i, j - i);
+		sort_small(e + i, j - i, sizeof(SortKey), cmp_sort_key, 64);
 	}
 	for (uint32_t i = 0; i < n; i++)
 	{

@@ -104,28 +104,6 @@ cmp_wkey(const void *x, const void *y)
 	return wkey_before(x, y) ? -1 : wkey_before(y, x) ? 1 : 0;
 }
 
-static void
-wkey_sort(WKey *v, uint32_t n)
-{
-	if (n > 16)
-	{
-		qsort(v, n, sizeof(WKey), cmp_wkey);
-		return;
-	}
-	for (uint32_t i = 1; i < n; i++)
-	{
-		WKey		x = v[i];
-		uint32_t	j = i;
-
-		while (j > 0 && wkey_before(&x, &v[j - 1]))
-		{
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
-	}
-}
-
 /*
  * Item it's shareable keys, ascending and distinct, into out, and how many
  * of its accounts carry each into wk[].accounts; returns how many keys.
@@ -210,7 +188,7 @@ flag_keys(const Dataset *ds, const KeyStats *st, const ItemBound *ib, uint32_t *
 		wk[k].key = keys[k];
 		wk[k].pos = k;
 	}
-	wkey_sort(wk, n);
+	sort_small(wk, n, sizeof(WKey), cmp_wkey, 16);
 	for (uint32_t q = 0; q < n; q++)
 	{
 		double		gain = wk[q].w > 0.0 ? wk[q].w : 0.0;
