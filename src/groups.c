@@ -277,13 +277,12 @@ groups_build_cancellable(size_t n_items, const Pair *pairs, size_t n_pairs,
 
 	/* the nodes, sorted by item_id so each component's run is too */
 	refs = xmalloc((ns.n ? ns.n : 1) * sizeof(NodeRef));
-	for (size_t w = 0; w < ns.n_words; w++)
-		for (uint64_t b = ns.bits[w]; b != 0; b &= b - 1)
+	for (size_t w = 0, node = 0; w < ns.n_words; w++)
+		for (uint64_t b = ns.bits[w]; b != 0; b &= b - 1, node++)
 		{
 			uint32_t	item = (uint32_t) (w * 64 + (size_t) __builtin_ctzll(b));
-			uint32_t	node = node_of(&ns, item);
 
-			refs[node] = (NodeRef) {id_of(id_arg, item), item, node};
+			refs[node] = (NodeRef) {id_of(id_arg, item), item, (uint32_t) node};
 		}
 	qsort(refs, ns.n, sizeof(NodeRef), cmp_node_by_id);
 

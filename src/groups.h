@@ -61,7 +61,7 @@ void		groups_build(size_t n_items, const Pair *pairs, size_t n_pairs,
  * cancelled (NULL: never) while it joins the pairs and once before
  * sorting; false, with out empty and nothing allocated, when it says stop.
  * Besides the result (group_of: 4 bytes per item) it holds about 50 bytes
- * per item in a pair and 1 bit per item.
+ * per item in a pair and under 2 bits per item.
  */
 bool		groups_build_cancellable(size_t n_items, const Pair *pairs, size_t n_pairs,
 									 GroupIdFn id_of, const void *id_arg,
