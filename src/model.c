@@ -233,22 +233,6 @@ cmp_u32(const void *x, const void *y)
 }
 
 /*
- * Sort v ascending: in place for the usual few (an Item's refs, a key's
- * Items), qsort past 32 (an Item may have up to 1,000 accounts, a hot key
- * thousands of Items).
- */
-static void
-sort_list(uint32_t *v, uint32_t n)
-{
-	if (n > 32)
-	{
-		qsort(v, n, sizeof(uint32_t), cmp_u32);
-		return;
-	}
-	u32_sort_small(v, n);
-}
-
-/*
  * The refs an Item's accounts carry, each once, into out (room for two per
  * account): account keys, and n_keys + persistent ids.  Sorted to drop
  * repeats.
@@ -268,7 +252,7 @@ item_refs(const Dataset *ds, const ModelIndex *ix, const Item *it, uint32_t *out
 		if (a->pkey != KEY_NONE)
 			out[n++] = ix->n_keys + a->pkey;
 	}
-	sort_list(out, n);
+	sort_small(out, n, sizeof(uint32_t), cmp_u32, 32);	/* up to 2 per account */
 	for (uint32_t i = 0; i < n; i++)
 		if (m == 0 || out[i] != out[m - 1])
 			out[m++] = out[i];
@@ -334,7 +318,8 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 	memmove(ix->key_offsets + 1, ix->key_offsets, n_all * sizeof(uint32_t));
 	ix->key_offsets[0] = 0;
 	for (uint32_t k = 0; k < n_all; k++)
-		sort_list(ix->key_item_nos + ix->key_offsets[k], model_key_count(ix, k));
+		sort_small(ix->key_item_nos + ix->key_offsets[k], model_key_count(ix, k),
+				   sizeof(uint32_t), cmp_u32, 32);	/* a hot key: thousands */
 	free(refs);
 	free(no_of);
 }
