@@ -182,6 +182,26 @@ arena_strpack(Arena *a, const char *s, size_t len)
 	return p;
 }
 
+/*
+ * arena_strpack2 — arena_strpack of s, then of t right after it (t NULL:
+ * s alone): a second string found from the first (keys_item_owner).
+ */
+char *
+arena_strpack2(Arena *a, const char *s, size_t len, const char *t, size_t tlen)
+{
+	size_t		more = t ? tlen + 1 : 0;
+	char	   *p = arena_alloc_aligned(a, len + 1 + more, 1);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	if (t)
+	{
+		memcpy(p + len + 1, t, tlen);
+		p[len + 1 + tlen] = '\0';
+	}
+	return p;
+}
+
 /* arena_strndup — NUL-terminated copy of len bytes, owned by the arena. */
 char *
 arena_strndup(Arena *a, const char *s, size_t len)

@@ -52,6 +52,8 @@ void	   *arena_alloc(Arena *a, size_t size);
 char	   *arena_strndup(Arena *a, const char *s, size_t len);
 /* arena_strpack — as arena_strndup, packed without alignment (text only) */
 char	   *arena_strpack(Arena *a, const char *s, size_t len);
+/* arena_strpack2 — s then t (NULL: none) packed one after the other; returns s's copy */
+char	   *arena_strpack2(Arena *a, const char *s, size_t len, const char *t, size_t tlen);
 
 /*
  * xoom — the one out-of-memory path: a message, then abort.  For

@@ -171,8 +171,9 @@ map_link(Check *ck)
 			int			env;
 			const char *inst;
 			const char *pid;
+			char		buf[KEYS_PKEY_TEXT];
 
-			model_pkey_parts(&ck->ds, a->pkey, &env, &inst, &pid);
+			model_pkey_parts(&ck->ds, a->pkey, &env, &inst, &pid, buf);
 			la->ppk = published_find_pkey(ck->c, &ck->pub, env, inst, pid, &failed);
 			if (failed)
 				return false;
@@ -325,7 +326,7 @@ score_recent(Check *ck)
 			continue;
 		keys = xmalloc((it->n_accounts + 1) * sizeof(int64_t));
 		pkeys = xmalloc((it->n_accounts + 1) * sizeof(int64_t));
-		side = (ModelSide) {it->item_id, it->owner_id, it->created_at, it->n_keyable, 0, keys, pkeys};
+		side = (ModelSide) {it->item_id, keys_item_owner(it), it->created_at, it->n_keyable, 0, keys, pkeys};
 		for (uint32_t k = 0; k < it->n_accounts; k++)
 		{
 			const Account *a = DS_ACCOUNT(&ck->ds, it->first_account + k);

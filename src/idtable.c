@@ -17,12 +17,24 @@
 #define IDTABLE_MIN_BITS 10
 #define IDTABLE_MAX_BITS 31
 
+/*
+ * At most 3/4 full: linear probing's runs stay short there (a miss reads
+ * 8.5 slots on average, about two cache lines, and the tags spare it the
+ * keys), while a bound of 1/2 doubles a table whose power of two falls just
+ * short (the keys' 64 M slots at 10 M Items, 40 % full).
+ */
+static inline bool
+idtable_over(size_t n, size_t n_slots)
+{
+	return n > n_slots / 4 * 3;
+}
+
 static unsigned
 idtable_bits_for(size_t expected)
 {
 	unsigned	bits = IDTABLE_MIN_BITS;
 
-	while (((size_t) 1 << bits) / 2 < expected && bits < IDTABLE_MAX_BITS)
+	while (idtable_over(expected, (size_t) 1 << bits) && bits < IDTABLE_MAX_BITS)
 		bits++;
 	return bits;
 }
@@ -225,7 +237,7 @@ keys_idtable_put(IdTable *t, size_t slot, uint32_t v, IdKeyFn key_of, const void
 	else
 		t->slots[slot] = idtable_tag(t, t->found) << t->bits | (v + 1);
 	t->n++;
-	if (t->n * 2 > t->n_slots)
+	if (idtable_over(t->n, t->n_slots))
 		idtable_resize(t, t->bits + 1, key_of, ctx);
 }
 

@@ -72,7 +72,7 @@ keys_intern(Interner *in, const void *bytes, size_t len, bool *is_new)
 	return id;
 }
 
-_Static_assert(sizeof(void *) != 8 || sizeof(Item) == 40, "an Item is 40 bytes");
+_Static_assert(sizeof(void *) != 8 || sizeof(Item) == 32, "an Item is 32 bytes");
 
 uint32_t
 keys_lookup(const Interner *in, const void *bytes, size_t len)
@@ -213,6 +213,71 @@ put_u32(unsigned char *buf, uint32_t v)
 	buf[2] = (v >> 16) & 0xff;
 	buf[3] = (v >> 24) & 0xff;
 	return 4;
+}
+
+static int
+hex_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * A persistent id into a pkeys key after its environment byte (buf[0]) and
+ * institution: lower-case hex of even length (Plaid's ids: 56 digits) as the
+ * bytes it spells, half the size, with KEYS_PKEY_HEX set in buf[0]; any
+ * other text as it is.  The form follows from the text alone, so an id has
+ * one key either way and two ids never share one.  Returns the bytes put.
+ */
+static size_t
+put_persistent_id(unsigned char *buf, const char *id)
+{
+	size_t		len = strlen(id);
+	unsigned char *out = buf + 5;
+
+	if (len % 2 == 0)
+	{
+		size_t		i;
+
+		for (i = 0; i < len; i += 2)
+		{
+			int			h = hex_digit((unsigned char) id[i]),
+						l = hex_digit((unsigned char) id[i + 1]);
+
+			if (h < 0 || l < 0)
+				break;
+			out[i / 2] = (unsigned char) (h << 4 | l);
+		}
+		if (i == len)
+		{
+			buf[0] |= KEYS_PKEY_HEX;
+			return len / 2;
+		}
+	}
+	memcpy(out, id, len);
+	return len;
+}
+
+const char *
+keys_pkey_parts(const Dataset *ds, uint32_t pkey, int *env, uint32_t *institution,
+				char buf[KEYS_PKEY_TEXT])
+{
+	const unsigned char *b = (const unsigned char *) ds->pkeys.bytes[pkey];
+	size_t		len = ds->pkeys.lens[pkey] - 5;
+	static const char digits[] = "0123456789abcdef";
+
+	*env = b[0] & ~KEYS_PKEY_HEX;
+	*institution = (uint32_t) b[1] | (uint32_t) b[2] << 8 | (uint32_t) b[3] << 16 |
+		(uint32_t) b[4] << 24;
+	if (!(b[0] & KEYS_PKEY_HEX))
+		return (const char *) b + 5;	/* NUL-terminated by the interner */
+	assert(2 * len < KEYS_PKEY_TEXT);
+	for (size_t i = 0; i < len; i++)
+	{
+		buf[2 * i] = digits[b[5 + i] >> 4];
+		buf[2 * i + 1] = digits[b[5 + i] & 15];
+	}
+	buf[2 * len] = '\0';
+	return buf;
 }
 
 const char *
@@ -385,12 +450,10 @@ intern_account(Dataset *ds, const Item *it, const PayloadAccount *pa, Account *a
 
 	if (pa->persistent_id != NULL)
 	{
-		size_t		plen = strlen(pa->persistent_id);
-
 		buf[n++] = it->env;
 		n += put_u32(buf + n, it->institution);
-		memcpy(buf + n, pa->persistent_id, plen);
-		a->pkey = keys_intern(&ds->pkeys, buf, n + plen, NULL);
+		n += put_persistent_id(buf, pa->persistent_id);
+		a->pkey = keys_intern(&ds->pkeys, buf, n, NULL);
 	}
 	if (pa->unkeyable != UNK_NONE)
 		return;
@@ -436,28 +499,56 @@ item_newer(const ItemTime *a, const ItemTime *b)
 	return a->row_hash > b->row_hash;
 }
 
+/* The row's item_id and owner_id, packed one after the other, as the Item's text. */
+static void
+pack_item_text(Dataset *ds, Item *it, const SourceRow *row)
+{
+	it->item_id = arena_strpack2(&ds->arena, row->item_id, row->item_id_len, row->owner_id,
+								 row->owner_id_len);
+	it->has_owner = row->owner_id != NULL;
+}
+
+/* Whether Item p's owner_id is the row's. */
+static bool
+same_owner(const Item *p, const SourceRow *row)
+{
+	const char *o = keys_item_owner(p);
+
+	if (o == NULL || row->owner_id == NULL)
+		return o == NULL && row->owner_id == NULL;
+	return strlen(o) == row->owner_id_len && memcmp(o, row->owner_id, row->owner_id_len) == 0;
+}
+
 /*
  * The item_id table maps an item_id to the Item that holds it now: a later
  * snapshot of the same item_id takes the slot when newer, and shares the
- * first one's copy of the text.
+ * first one's copy of the text when its owner_id is the same (the text
+ * holds both).
  */
 static void
-apply_snapshot_rule(Dataset *ds, uint32_t idx, const char *item_id, size_t len)
+apply_snapshot_rule(Dataset *ds, uint32_t idx, const SourceRow *row)
 {
 	Item	   *it = DS_ITEM(ds, idx);
 	size_t		slot;
-	uint32_t	prev = keys_idtable_find(&ds->item_ids, item_id, len, item_key, ds, &slot);
+	uint32_t	prev = keys_idtable_find(&ds->item_ids, row->item_id, row->item_id_len,
+										 item_key, ds, &slot);
 
 	if (prev == KEY_NONE)
 	{
-		it->item_id = arena_strpack(&ds->arena, item_id, len);
+		pack_item_text(ds, it, row);
 		keys_idtable_put(&ds->item_ids, slot, idx, item_key, ds);
 		return;
 	}
 
 	Item	   *p = DS_ITEM(ds, prev);
 
-	it->item_id = p->item_id;
+	if (same_owner(p, row))
+	{
+		it->item_id = p->item_id;
+		it->has_owner = p->has_owner;
+	}
+	else
+		pack_item_text(ds, it, row);
 	if (item_newer(&VEC_AT(&ds->item_times, ItemTime, idx),
 				   &VEC_AT(&ds->item_times, ItemTime, prev)))
 	{
@@ -577,11 +668,9 @@ keys_add_item(Dataset *ds, const SourceRow *row, RejectReason reject,
 	ItemTime   *tm = vec_push(&ds->item_times);
 	Environment env = ENV_PRODUCTION;
 
-	/* a valid item_id gets the data set's one copy in apply_snapshot_rule */
-	it->item_id = (row->item_id && reject == REJECT_BAD_ITEM_ID)
-		? arena_strpack(&ds->arena, row->item_id, row->item_id_len) : NULL;
-	it->owner_id = row->owner_id ? arena_strpack(&ds->arena, row->owner_id, row->owner_id_len)
-		: NULL;
+	/* a valid item_id gets its text in apply_snapshot_rule, shared by its snapshots */
+	if (row->item_id && reject == REJECT_BAD_ITEM_ID)
+		pack_item_text(ds, it, row);
 	it->created_at = row->created_at;
 	tm->updated_at = row->updated_at;
 	tm->row_hash = row->row_hash;
@@ -618,7 +707,7 @@ keys_add_item(Dataset *ds, const SourceRow *row, RejectReason reject,
 		}
 	}
 	if (reject != REJECT_BAD_ITEM_ID && row->item_id != NULL)
-		apply_snapshot_rule(ds, idx, row->item_id, row->item_id_len);
+		apply_snapshot_rule(ds, idx, row);
 	return idx;
 }
 

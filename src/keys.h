@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "normalize.h"
@@ -44,7 +45,7 @@ KeyHash		keys_hash_xxh3(const void *bytes, size_t len);
 
 /*
  * IdTable — values (dense ids, or Item indexes) found by the bytes of their
- * key without keeping the key: each slot is 4 bytes, at most half full;
+ * key without keeping the key: each slot is 4 bytes, at most 3/4 full;
  * with n_slots = 2^bits its low bits hold the value + 1 (0 = empty) and its
  * other 32 - bits bits a tag, hash bits the slot index does not use (10 at
  * 2^22 slots, 1 at the most, 2^31).  A probe calls the caller's IdKeyFn,
@@ -101,7 +102,7 @@ uint32_t	keys_idtable_get(const IdTable *t, const void *bytes, size_t len,
 
 /*
  * keys_idtable_put — store v at the empty slot the last find returned;
- * grows the table (rehashing every value's key) past half full, or when
+ * grows the table (rehashing every value's key) past 3/4 full, or when
  * v needs more value bits than a slot has (an Item index past n_slots - 2).
  */
 void		keys_idtable_put(IdTable *t, size_t slot, uint32_t v, IdKeyFn key_of,
@@ -133,14 +134,16 @@ uint32_t	keys_intern(Interner *in, const void *bytes, size_t len, bool *is_new);
 uint32_t	keys_lookup(const Interner *in, const void *bytes, size_t len);
 
 /*
- * One Item as read from the source, after parsing: 40 bytes (the
+ * One Item as read from the source, after parsing: 32 bytes (the
  * snapshot rule's updated_at and row hash are kept apart for the read
- * only, in Dataset.item_times).
+ * only, in Dataset.item_times).  Its owner_id's text follows its item_id's
+ * (keys_item_owner): one pointer for both.
  */
 typedef struct Item
 {
-	const char *item_id;		/* Dataset.arena, one copy per item_id */
-	const char *owner_id;		/* Dataset.arena, NULL = owner of its own */
+	const char *item_id;		/* Dataset.arena, then the owner_id's text; NULL
+								 * for a bad item_id (its owner is not kept: a
+								 * rejected row's owner is never read) */
 	int64_t		created_at;		/* microseconds since the Unix epoch */
 	uint32_t	institution;	/* id in Dataset.institutions, KEY_NONE if none */
 	uint32_t	first_account;	/* index into Dataset.accounts */
@@ -151,7 +154,15 @@ typedef struct Item
 	bool		has_error:1;	/* item.error set: never the one to keep */
 	bool		superseded:1;	/* a newer snapshot of the same item_id won */
 	bool		removed:1;		/* removed_at set and removed items skipped */
+	bool		has_owner:1;	/* owner_id not null: its text follows item_id's */
 } Item;
+
+/* An Item's owner_id, NULL when null (an owner of its own). */
+static inline const char *
+keys_item_owner(const Item *it)
+{
+	return it->has_owner ? it->item_id + strlen(it->item_id) + 1 : NULL;
+}
 
 /* What the snapshot rule compares, per Item, during the read only. */
 typedef struct ItemTime
@@ -204,7 +215,7 @@ typedef struct NameInfo
  */
 typedef struct Dataset
 {
-	Arena		arena;			/* item ids, owner ids, names: packed text */
+	Arena		arena;			/* item ids with owner ids, names: packed text */
 	Vec			items;			/* Item */
 	Vec			item_times;		/* ItemTime per Item, the read only */
 	Vec			accounts;		/* Account */
@@ -261,6 +272,18 @@ void		keys_dataset_seal(Dataset *ds);
  */
 const void *keys_gname_bytes(const Dataset *ds, uint32_t gname, unsigned char *buf,
 							 size_t *len);
+
+/*
+ * A pkeys id's key is its environment, institution id and persistent id;
+ * an id of lower-case hex digits is kept as the bytes they spell, marked by
+ * KEYS_PKEY_HEX in the environment byte (half the bytes: Plaid's ids are
+ * 56 digits).  keys_pkey_parts gives the parts back, the id as its text
+ * (in buf, or in the data set).
+ */
+#define KEYS_PKEY_HEX 0x80
+#define KEYS_PKEY_TEXT (PAYLOAD_MAX_ID + 1)
+const char *keys_pkey_parts(const Dataset *ds, uint32_t pkey, int *env,
+							uint32_t *institution, char buf[KEYS_PKEY_TEXT]);
 
 /* Index of the Item that holds item_id now (the snapshot rule's winner), or KEY_NONE. */
 uint32_t	keys_find_item(const Dataset *ds, const char *item_id, size_t len);

@@ -132,7 +132,7 @@ fill_input(const Dataset *ds, const KeyStats *st, uint32_t a, uint32_t b,
 	in->keys = keybuf;
 	in->n_keys = n_shared;
 	in->n_shared_p = n_shared_p;
-	in->owner_relation = score_owner_relation(ia->owner_id, ib->owner_id);
+	in->owner_relation = score_owner_relation(keys_item_owner(ia), keys_item_owner(ib));
 	in->keyable_a = ia->n_keyable;
 	in->matched_a = matched_accounts(ds, a, shared, n_shared, shared_p, n_shared_p);
 	in->keyable_b = ib->n_keyable;
@@ -497,7 +497,8 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, const PruneIndex *p
 				 size_t errlen)
 {
 	const Cand *c = cands->data;
-	uint32_t	a_keys = px->item_start[a + 1] - px->item_start[a];
+	const uint32_t *a_list;
+	uint32_t	a_keys = prune_item_keys(px, a, &a_list);
 
 	for (size_t i = 0; i < cands->len;)
 	{

@@ -151,6 +151,7 @@ model_ref_hash(const Dataset *ds, const ModelIndex *ix, uint32_t r)
 	int			env;
 	const char *inst;
 	const char *pid;
+	char		buf[KEYS_PKEY_TEXT];
 
 	if (r < ix->n_keys)
 	{
@@ -160,7 +161,7 @@ model_ref_hash(const Dataset *ds, const ModelIndex *ix, uint32_t r)
 		return model_hash_account(ni->env, ds->institutions.bytes[ni->institution],
 								  ni->name, ki->mask);
 	}
-	model_pkey_parts(ds, r - ix->n_keys, &env, &inst, &pid);
+	model_pkey_parts(ds, r - ix->n_keys, &env, &inst, &pid, buf);
 	return model_hash_persistent(env, inst, pid);
 }
 
@@ -445,15 +446,12 @@ model_hash_name(int env, const char *institution, const char *name)
 
 void
 model_pkey_parts(const Dataset *ds, uint32_t pkey, int *env, const char **institution,
-				 const char **persistent_id)
+				 const char **persistent_id, char buf[KEYS_PKEY_TEXT])
 {
-	const unsigned char *b = (const unsigned char *) ds->pkeys.bytes[pkey];
-	uint32_t	inst = (uint32_t) b[1] | (uint32_t) b[2] << 8 | (uint32_t) b[3] << 16 |
-		(uint32_t) b[4] << 24;
+	uint32_t	inst;
 
-	*env = b[0];
+	*persistent_id = keys_pkey_parts(ds, pkey, env, &inst, buf);
 	*institution = ds->institutions.bytes[inst];
-	*persistent_id = (const char *) b + 5;
 }
 
 /* Ascending int64_t for qsort. */

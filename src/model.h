@@ -83,9 +83,10 @@ void		model_test_constant_top(bool on);
 /* The stable hash of a ref of ix (an account key, or n_keys + a persistent id). */
 int64_t		model_ref_hash(const Dataset *ds, const ModelIndex *ix, uint32_t ref);
 
-/* The environment, institution text and persistent id text of a pkeys id. */
+/* The environment, institution text and persistent id text (in buf, or the data set's) of a pkeys id. */
 void		model_pkey_parts(const Dataset *ds, uint32_t pkey, int *env,
-							 const char **institution, const char **persistent_id);
+							 const char **institution, const char **persistent_id,
+							 char buf[KEYS_PKEY_TEXT]);
 
 /*
  * One side of a pair as explain and check see it: per account a key

@@ -422,10 +422,13 @@ copy_item(PartitionRun *pr, const Pass *ps, const KeyStats *st, uint32_t i, cons
 	Item	   *it = vec_push(&out->items);
 
 	*it = *src;
-	it->item_id = src->item_id ? arena_strndup(&out->arena, src->item_id, strlen(src->item_id))
-		: NULL;
-	it->owner_id = src->owner_id
-		? arena_strndup(&out->arena, src->owner_id, strlen(src->owner_id)) : NULL;
+	if (src->item_id)
+	{
+		const char *owner = keys_item_owner(src);
+
+		it->item_id = arena_strpack2(&out->arena, src->item_id, strlen(src->item_id), owner,
+									 owner ? strlen(owner) : 0);
+	}
 	it->institution = st ? out_institution(pr, ds, st, src->institution) : KEY_NONE;
 	it->first_account = (uint32_t) out->accounts.len;
 	for (uint32_t k = 0; km != NULL && k < src->n_accounts; k++)
@@ -534,10 +537,12 @@ census_reject(PartitionRun *pr, const SourceRow *row, RejectReason reason, const
 
 	(void) keys_parse_environment(row->environment, row->environment_len, &env);
 	memset(it, 0, sizeof(*it));
-	it->item_id = row->item_id ? arena_strndup(&out->arena, row->item_id, row->item_id_len)
-		: NULL;
-	it->owner_id = row->owner_id ? arena_strndup(&out->arena, row->owner_id, row->owner_id_len)
-		: NULL;
+	if (row->item_id)
+	{
+		it->item_id = arena_strpack2(&out->arena, row->item_id, row->item_id_len, row->owner_id,
+									 row->owner_id_len);
+		it->has_owner = row->owner_id != NULL;
+	}
 	it->created_at = row->created_at;
 	it->institution = KEY_NONE;
 	it->first_account = (uint32_t) out->accounts.len;

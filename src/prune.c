@@ -40,7 +40,7 @@ typedef struct OwnerRef
 static bool
 owner_counted(const Item *it)
 {
-	return keys_item_live(it) && it->owner_id != NULL && it->institution != KEY_NONE;
+	return keys_item_live(it) && it->has_owner && it->institution != KEY_NONE;
 }
 
 static uint64_t *
@@ -57,10 +57,12 @@ owner_shared_bits(const Dataset *ds)
 	{
 		const Item *it = DS_ITEM(ds, i);
 		KeyHash		h;
+		const char *owner;
 
 		if (!owner_counted(it))
 			continue;
-		h = keys_hash_xxh3(it->owner_id, strlen(it->owner_id));
+		owner = keys_item_owner(it);
+		h = keys_hash_xxh3(owner, strlen(owner));
 		r[refs.len++] = (OwnerRef) {(uint32_t) (h.lo ^ (h.lo >> 32)) ^ it->institution * 0x9E3779B9u,
 		(uint32_t) i};
 	}
@@ -316,8 +318,8 @@ static void
 index_items(const Dataset *ds, const KeyStats *st, uint32_t cap, double floor, PruneIndex *px)
 {
 	uint64_t   *owners = floor > -INFINITY ? owner_shared_bits(ds) : NULL;
-	Vec			keys,
-				pairs;
+	Vec			entries,
+				pairs;			/* an Item's key pairs' hashes */
 	uint32_t	max_accounts = 1;
 	bool		any_wide = false;	/* an Item may have more than PRUNE_WIDE keys */
 	WKey	   *wk;
@@ -333,19 +335,18 @@ index_items(const Dataset *ds, const KeyStats *st, uint32_t cap, double floor, P
 	}
 	wk = xmalloc(max_accounts * sizeof(WKey));
 	mine = xmalloc(max_accounts * sizeof(uint32_t));
-	vec_init(&keys, sizeof(uint32_t));
+	vec_init(&entries, sizeof(uint32_t));
 	vec_init(&pairs, sizeof(uint32_t));
 	for (size_t i = 0; i < ds->items.len; i++)
 	{
 		const Item *it = DS_ITEM(ds, i);
 		uint32_t	n = keys_item_live(it) ? item_keys(ds, st, cap, it, mine, wk) : 0;
-		size_t		first_pair = pairs.len;
 
 		prefetch_item_keys(ds, st, i + 12, 0);
 		prefetch_item_keys(ds, st, i + 6, 1);
 		prefetch_item_keys(ds, st, i + 3, 2);
-		px->item_start[i] = (uint32_t) keys.len;
-		px->pair_start[i] = (uint32_t) pairs.len;
+		px->item_start[i] = (uint32_t) entries.len;
+		pairs.len = 0;
 		if (n > 0 && floor > -INFINITY && it->institution != KEY_NONE)
 		{
 			ItemBound	ib = {st->institution_items[it->institution],
@@ -356,15 +357,19 @@ index_items(const Dataset *ds, const KeyStats *st, uint32_t cap, double floor, P
 		else
 			for (uint32_t k = 0; k < n; k++)
 				mine[k] |= PRUNE_SUFFIX | PRUNE_SOLO;
-		for (uint32_t k = 0; k < n; k++)
-			*(uint32_t *) vec_push(&keys) = mine[k];
-		post_item(px, i, mine, n, (uint32_t *) pairs.data + first_pair,
-				  (uint32_t) (pairs.len - first_pair), any_wide);
+		if (n > 0)
+		{
+			*(uint32_t *) vec_push(&entries) = n;
+			for (uint32_t k = 0; k < n; k++)
+				*(uint32_t *) vec_push(&entries) = mine[k];
+			for (size_t k = 0; k < pairs.len; k++)
+				*(uint32_t *) vec_push(&entries) = ((uint32_t *) pairs.data)[k];
+		}
+		post_item(px, i, mine, n, pairs.data, (uint32_t) pairs.len, any_wide);
 	}
-	px->item_start[ds->items.len] = (uint32_t) keys.len;
-	px->pair_start[ds->items.len] = (uint32_t) pairs.len;
-	px->keys = keys.data;
-	px->pair_keys = pairs.data;
+	px->item_start[ds->items.len] = (uint32_t) entries.len;
+	px->entries = entries.data;
+	vec_free(&pairs);
 	free(wk);
 	free(mine);
 	free(owners);
@@ -382,7 +387,6 @@ prune_index_build(const Dataset *ds, const KeyStats *st, uint32_t hot_key_cap,
 	for (int l = 0; l < PRUNE_NLISTS; l++)
 		vec_init(&px->lists[l].postings, sizeof(Posting));
 	px->item_start = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
-	px->pair_start = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
 	index_items(ds, st, hot_key_cap, floor, px);
 	for (int l = 0; l < PRUNE_NLISTS; l++)
 		list_finish(&px->lists[l]);
@@ -392,9 +396,7 @@ void
 prune_index_free(PruneIndex *px)
 {
 	free(px->item_start);
-	free(px->keys);
-	free(px->pair_start);
-	free(px->pair_keys);
+	free(px->entries);
 	for (int l = 0; l < PRUNE_NLISTS; l++)
 	{
 		vec_free(&px->lists[l].postings);
@@ -461,9 +463,11 @@ visit(const PruneList *l, uint32_t h, uint32_t a, Vec *cands, ListVisit how)
 static inline __attribute__((always_inline)) void
 visit_lists(const PruneIndex *px, uint32_t a, Vec *cands, ListVisit how)
 {
-	uint32_t	n = px->item_start[a + 1] - px->item_start[a];
-	const uint32_t *keys = px->keys + px->item_start[a];
+	const uint32_t *keys;
+	uint32_t	n = prune_item_keys(px, a, &keys);
 
+	if (n == 0)
+		return;					/* no keys, no key pairs */
 	for (uint32_t k = 0; k < n; k++)
 	{
 		uint32_t	h = key_hash(PRUNE_KEY(keys[k]));
@@ -479,8 +483,8 @@ visit_lists(const PruneIndex *px, uint32_t a, Vec *cands, ListVisit how)
 		if (keys[k] & PRUNE_SOLO)
 			visit(&px->lists[PRUNE_LIST_SOLO], h, a, cands, how);
 	}
-	for (uint32_t e = px->pair_start[a]; e < px->pair_start[a + 1]; e++)
-		visit(&px->lists[PRUNE_LIST_PAIR], px->pair_keys[e], a, cands, how);
+	for (const uint32_t *e = keys + n; e < px->entries + px->item_start[a + 1]; e++)
+		visit(&px->lists[PRUNE_LIST_PAIR], *e, a, cands, how);
 }
 
 void
@@ -501,10 +505,10 @@ prune_prefetch(const PruneIndex *px, size_t n_items, uint32_t a)
 uint32_t
 prune_shared_keys(const PruneIndex *px, uint32_t a, uint32_t b, uint32_t *out)
 {
-	const uint32_t *x = px->keys + px->item_start[a];
-	const uint32_t *y = px->keys + px->item_start[b];
-	uint32_t	nx = px->item_start[a + 1] - px->item_start[a];
-	uint32_t	ny = px->item_start[b + 1] - px->item_start[b];
+	const uint32_t *x,
+			   *y;
+	uint32_t	nx = prune_item_keys(px, a, &x);
+	uint32_t	ny = prune_item_keys(px, b, &y);
 	uint32_t	i = 0,
 				j = 0,
 				n = 0;

@@ -85,14 +85,33 @@ enum
 
 typedef struct PruneIndex
 {
-	uint32_t   *item_start;		/* item -> its first entry in keys; [n_items] = total */
-	uint32_t   *keys;			/* per item its shareable keys ascending, | flags */
-	uint32_t   *pair_start;		/* item -> its first hash in pair_keys */
-	uint32_t   *pair_keys;		/* per narrow item the hashes of its key pairs */
+	/*
+	 * Per item one block of entries, empty when it has no shareable key:
+	 * how many keys, its shareable keys ascending (| flags), then the
+	 * hashes of its key pairs (narrow Items); prune_item_keys reads it.
+	 * One offset per item for both lists (not two: 4 bytes an Item less).
+	 */
+	uint32_t   *item_start;		/* item -> its block in entries; [n_items] = total */
+	uint32_t   *entries;
 	PruneList	lists[PRUNE_NLISTS];
 	uint64_t	pruned;			/* entries in a prefix (not indexed) */
 	uint64_t	hot_keys;		/* keys carried by more than hot_key_cap Items */
 } PruneIndex;
+
+/* Item a's shareable keys (| flags; *keys) and how many. */
+static inline uint32_t
+prune_item_keys(const PruneIndex *px, uint32_t a, const uint32_t **keys)
+{
+	uint32_t	s = px->item_start[a];
+
+	if (s == px->item_start[a + 1])
+	{
+		*keys = NULL;
+		return 0;
+	}
+	*keys = px->entries + s + 1;
+	return px->entries[s];
+}
 
 /* prune_index_build — the index of ds's account keys (st from keys_stats_compute). */
 void		prune_index_build(const Dataset *ds, const KeyStats *st, uint32_t hot_key_cap,

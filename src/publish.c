@@ -132,7 +132,8 @@ suggest_all(const PublishInput *in, Action **actions_out, uint32_t **owners_out)
 		{
 			const Item *it = DS_ITEM(in->ds, mem[k]);
 
-			facts[k] = (MemberFacts) {it->item_id, it->owner_id, it->created_at, it->has_error};
+			facts[k] = (MemberFacts) {it->item_id, keys_item_owner(it), it->created_at,
+			it->has_error};
 		}
 		owners[gi] = (uint32_t) groups_suggest_actions(facts, n, actions + g->offsets[gi]);
 	}
@@ -237,7 +238,7 @@ copy_group_items(DbConn *c, const PublishInput *in, const Action *actions, StrBu
 			copyfmt_sep(buf);
 			field_str(buf, it->item_id);
 			copyfmt_sep(buf);
-			field_str(buf, it->owner_id);
+			field_str(buf, keys_item_owner(it));
 			copyfmt_sep(buf);
 			sb_printf(buf, "%u\t%u\t", it->n_accounts, n_matched);
 			copyfmt_timestamp(buf, it->created_at);

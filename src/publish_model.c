@@ -150,8 +150,9 @@ pack_key(StrBuf *blob, const ModelInput *in, const ModelIndex *ix, const uint32_
 		int			env;
 		const char *inst;
 		const char *pid;
+		char		buf[KEYS_PKEY_TEXT];
 
-		model_pkey_parts(ds, k - ix->n_keys, &env, &inst, &pid);
+		model_pkey_parts(ds, k - ix->n_keys, &env, &inst, &pid, buf);
 		model_pack_persistent_key(blob, (uint8_t) env, inst, pid, n, hot, items, n);
 	}
 }
@@ -419,7 +420,7 @@ pack_item(StrBuf *blob, const ModelInput *in, const ModelIndex *ix, uint32_t no)
 			: (int64_t) ix->key_no_of[ix->n_keys + a->pkey];
 		n++;
 	}
-	model_pack_item(blob, it->item_id, it->owner_id, it->env,
+	model_pack_item(blob, it->item_id, keys_item_owner(it), it->env,
 					ds->institutions.bytes[it->institution], it->created_at, it->n_keyable, n,
 					acc_key, acc_pkey);
 }
@@ -521,8 +522,7 @@ item_entry_pack(StrBuf *blob, void *ctx, uint32_t no)
 		const Item *it = DS_ITEM(ds, ix->item_of_no[no + 8]);
 
 		__builtin_prefetch(DS_ACCOUNT(ds, it->first_account));
-		__builtin_prefetch(it->item_id);
-		__builtin_prefetch(it->owner_id);
+		__builtin_prefetch(it->item_id);	/* and its owner_id, right after */
 	}
 	pack_item(blob, e->in, ix, no);
 	return true;

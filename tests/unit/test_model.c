@@ -64,7 +64,7 @@ static ModelSide
 side_of(const Dataset *ds, const ModelIndex *ix, uint32_t item, int64_t *keys, int64_t *pkeys)
 {
 	const Item *it = DS_ITEM(ds, item);
-	ModelSide	s = {it->item_id, it->owner_id, it->created_at, it->n_keyable, 0, keys, pkeys};
+	ModelSide	s = {it->item_id, keys_item_owner(it), it->created_at, it->n_keyable, 0, keys, pkeys};
 
 	for (uint32_t k = 0; k < it->n_accounts; k++)
 	{
