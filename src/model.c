@@ -260,21 +260,29 @@ item_refs(const Dataset *ds, const ModelIndex *ix, const Item *it, uint32_t *out
 	return m;
 }
 
+static uint32_t *
+refs_buffer(const Dataset *ds)
+{
+	uint32_t	max_accounts = 0;
+
+	for (size_t d = 0; d < ds->items.len; d++)
+		if (DS_ITEM(ds, d)->n_accounts > max_accounts)
+			max_accounts = DS_ITEM(ds, d)->n_accounts;
+	return xmalloc((2 * (size_t) max_accounts + 1) * sizeof(uint32_t));
+}
+
 /*
- * Two passes over the keyed live items: count each key's distinct items,
- * then fill (CSR); an Item counts once per key however many of its
- * accounts carry it.  The passes go in the Dataset's order, not item_no's:
- * it is the read's, in which the keys were numbered as first seen, so the
- * counters are touched nearly in order instead of at random; each list is
- * then sorted to ascending item_no.
+ * Count each key's distinct keyed live items (an Item counts once per key
+ * however many of its accounts carry it) into key_offsets, as the lists'
+ * offsets, then number the keys.  The pass goes in the Dataset's order, not
+ * item_no's: it is the read's, in which the keys were numbered as first
+ * seen, so the counters are touched nearly in order instead of at random.
  */
 void
 model_index_build(const Dataset *ds, ModelIndex *ix)
 {
 	uint32_t	n_all;
-	uint32_t	max_accounts = 0;
-	uint32_t   *refs;
-	uint32_t   *no_of;			/* per Dataset index: its item_no, KEY_NONE when none */
+	uint32_t   *refs = refs_buffer(ds);
 
 	memset(ix, 0, sizeof(*ix));
 	ix->n_keys = (uint32_t) ds->keys.n;
@@ -282,38 +290,49 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 	n_all = ix->n_keys + ix->n_pkeys;
 	ix->key_offsets = xcalloc(n_all + 2, sizeof(uint32_t));
 	number_items(ds, ix);
+	for (size_t d = 0; d < ds->items.len; d++)
+	{
+		const Item *it = DS_ITEM(ds, d);
+		uint32_t	n;
+
+		if (!keys_item_live(it) || !item_keyed(ds, it))
+			continue;			/* not numbered (number_items) */
+		n = item_refs(ds, ix, it, refs);
+		for (uint32_t i = 0; i < n; i++)
+			ix->key_offsets[refs[i] + 1]++;
+	}
+	for (uint32_t k = 0; k < n_all; k++)
+		ix->key_offsets[k + 1] += ix->key_offsets[k];
+	number_keys(ds, ix);		/* the keys counted */
+	free(refs);
+}
+
+/*
+ * Fill each key's list (CSR), in the Dataset's order like the count, then
+ * sort each list to ascending item_no.
+ */
+void
+model_index_fill_keys(const Dataset *ds, ModelIndex *ix)
+{
+	uint32_t	n_all = ix->n_keys + ix->n_pkeys;
+	uint32_t   *refs = refs_buffer(ds);
+	uint32_t   *no_of;			/* per Dataset index: its item_no, KEY_NONE when none */
+
+	assert(ix->key_item_nos == NULL && ix->key_offsets != NULL);
 	no_of = xmalloc((ds->items.len + 1) * sizeof(uint32_t));
 	memset(no_of, 0xff, (ds->items.len + 1) * sizeof(uint32_t));
 	for (uint32_t no = 0; no < ix->n_items; no++)
 		no_of[ix->item_of_no[no]] = no;
+	ix->key_item_nos = xmalloc((ix->key_offsets[n_all] + 1) * sizeof(uint32_t));
 	for (size_t d = 0; d < ds->items.len; d++)
-		if (DS_ITEM(ds, d)->n_accounts > max_accounts)
-			max_accounts = DS_ITEM(ds, d)->n_accounts;
-	refs = xmalloc((2 * (size_t) max_accounts + 1) * sizeof(uint32_t));
-	for (int pass = 0; pass < 2; pass++)
 	{
-		for (size_t d = 0; d < ds->items.len; d++)
-		{
-			uint32_t	n;
+		uint32_t	n;
 
-			if (no_of[d] == KEY_NONE)
-				continue;
-			n = item_refs(ds, ix, DS_ITEM(ds, d), refs);
-			for (uint32_t i = 0; i < n; i++)
-			{
-				if (pass == 0)
-					ix->key_offsets[refs[i] + 1]++;
-				else			/* key_offsets[ref]: the next place of ref's list */
-					ix->key_item_nos[ix->key_offsets[refs[i]]++] = no_of[d];
-			}
-		}
-		if (pass == 0)
-		{
-			for (uint32_t k = 0; k < n_all; k++)
-				ix->key_offsets[k + 1] += ix->key_offsets[k];
-			number_keys(ds, ix);	/* the keys counted */
-			ix->key_item_nos = xmalloc((ix->key_offsets[n_all] + 1) * sizeof(uint32_t));
-		}
+		if (no_of[d] == KEY_NONE)
+			continue;
+		n = item_refs(ds, ix, DS_ITEM(ds, d), refs);
+		for (uint32_t i = 0; i < n; i++)	/* key_offsets[ref]: the next place of ref's list */
+			ix->key_item_nos[ix->key_offsets[refs[i]]++] = no_of[d];
 	}
 	/* each ref's cursor ended at the next one's start: back by one place */
 	memmove(ix->key_offsets + 1, ix->key_offsets, n_all * sizeof(uint32_t));
@@ -326,21 +345,42 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 }
 
 void
-model_index_free_keys(ModelIndex *ix)
+model_index_by_ref(ModelIndex *ix)
 {
 	uint32_t	n_all = ix->n_keys + ix->n_pkeys;
 
-	assert(ix->ref_of_no != NULL && ix->key_no_of == NULL);	/* once */
-	free(ix->key_offsets);
-	free(ix->key_item_nos);
-	free(ix->key_bucket_start);
-	ix->key_offsets = ix->key_item_nos = ix->key_bucket_start = NULL;
+	assert(ix->ref_of_no != NULL && ix->key_no_of == NULL);
 	ix->key_no_of = xmalloc((n_all + 1) * sizeof(uint32_t));
 	memset(ix->key_no_of, 0xff, (n_all + 1) * sizeof(uint32_t));	/* KEY_NONE: not carried */
 	for (uint32_t no = 0; no < ix->n_numbered; no++)
 		ix->key_no_of[ix->ref_of_no[no]] = no;
 	free(ix->ref_of_no);
 	ix->ref_of_no = NULL;
+}
+
+void
+model_index_by_key_no(ModelIndex *ix)
+{
+	uint32_t	n_all = ix->n_keys + ix->n_pkeys;
+
+	assert(ix->key_no_of != NULL && ix->ref_of_no == NULL);
+	ix->ref_of_no = xmalloc((ix->n_numbered + 1) * sizeof(uint32_t));
+	for (uint32_t r = 0; r < n_all; r++)
+		if (ix->key_no_of[r] != KEY_NONE)
+			ix->ref_of_no[ix->key_no_of[r]] = r;
+	free(ix->key_no_of);
+	ix->key_no_of = NULL;
+}
+
+void
+model_index_free_keys(ModelIndex *ix)
+{
+	free(ix->key_offsets);
+	free(ix->key_item_nos);
+	free(ix->key_bucket_start);
+	ix->key_offsets = ix->key_item_nos = ix->key_bucket_start = NULL;
+	if (ix->ref_of_no != NULL)
+		model_index_by_ref(ix);
 }
 
 void

@@ -39,23 +39,39 @@ typedef struct ModelIndex
 	unsigned	key_bits;		/* model_bucket_bits(n_numbered): the key buckets' bits */
 	uint32_t   *key_bucket_start;	/* per key bucket b: its first key_no (2^key_bits + 1) */
 	uint32_t   *key_no_of;		/* per ref: its published key_no (KEY_NONE: carried by
-								 * no live Item); from model_index_free_keys on */
-	uint32_t   *ref_of_no;		/* per key_no: its ref; until model_index_free_keys */
+								 * no live Item); or NULL */
+	uint32_t   *ref_of_no;		/* per key_no: its ref; or NULL (one of the two at a
+								 * time: model_index_by_ref, model_index_by_key_no) */
 	uint32_t	n_numbered;		/* keys with a key_no */
 	uint32_t   *item_of_no;		/* per item_no: the Dataset index */
 	uint32_t	n_items;
 } ModelIndex;
 
-/* model_index_build — number the keyed live Items and the keys, list each key's Items. */
+/*
+ * model_index_build — number the keyed live Items and the keys (each key's
+ * count of Items in key_offsets; ref_of_no); model_index_fill_keys then
+ * lists each key's Items (key_item_nos).  Apart so that the writer holds
+ * the lists (4 bytes a key's Item, and 4 an Item while filling) only once
+ * the run's matching has freed its index (publish_model_matched): it packs
+ * the Items, which need the numbers alone, in between.
+ */
 void		model_index_build(const Dataset *ds, ModelIndex *ix);
+void		model_index_fill_keys(const Dataset *ds, ModelIndex *ix);
 void		model_index_free(ModelIndex *ix);
 
 /*
+ * The keys' two maps, one at a time (4 bytes a key less): model_index_by_ref
+ * turns key_no → ref (ref_of_no: the keys' packing, in key_no order) into
+ * ref → key_no (key_no_of: the Items' packing), model_index_by_key_no back.
+ */
+void		model_index_by_ref(ModelIndex *ix);
+void		model_index_by_key_no(ModelIndex *ix);
+
+/*
  * model_index_free_keys — once the keys are written: free what only the
- * keys' packing reads (each key's Items, the key buckets' ranges) and turn
- * key_no → ref into ref → key_no (key_no_of), which is all the Items'
- * packing needs besides item_of_no.  One of the two maps at a time: 4
- * bytes a key less while the run matches.
+ * keys' packing reads (each key's Items, the key buckets' ranges) and keep
+ * ref → key_no (model_index_by_ref), which is all the Items' packing needs
+ * besides item_of_no.
  */
 void		model_index_free_keys(ModelIndex *ix);
 

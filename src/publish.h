@@ -44,8 +44,9 @@ typedef struct RunCounts
  * written by a thread of its own on a connection of its own, started as
  * soon as the source's COPY ends: it numbers the keys and Items while the
  * main thread seals the data set and counts the keys
- * (publish_model_counts_ready), then writes while the run matches, groups
- * and writes its results.  A run in passes (--partitions) starts it after
+ * (publish_model_counts_ready), writes the names and Items while the run
+ * matches, then (publish_model_matched) lists each key's Items and writes
+ * the keys while the run groups and writes its results.  A run in passes (--partitions) starts it after
  * the last pass, with the counts ready, to merge the passes' spilled
  * models (model_spill.h) while it groups and writes its results.  Its
  * transaction, which also empties the generation the published model is
@@ -112,9 +113,16 @@ bool		publish_model_commit(ModelWriter *w);
 
 /*
  * publish_model_counts_ready — in->stats is filled (and the data set
- * sealed): the writer may go on from its index to the rows.
+ * sealed): the writer may go on from its numbering to the names and Items.
  */
 void		publish_model_counts_ready(ModelWriter *w);
+
+/*
+ * publish_model_matched — a one-pass run's matching has freed its index:
+ * the writer may list each key's Items (model_index_fill_keys) and write
+ * the keys, not holding the lists beside matching's index.
+ */
+void		publish_model_matched(ModelWriter *w);
 
 /*
  * publish_model_end — stop a writer still running (the run failed), roll

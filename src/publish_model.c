@@ -565,6 +565,7 @@ pack_pass(ModelSpill *sp, const ModelInput *in)
 
 	sb_init(&blob);
 	model_index_build(ds, &ix);
+	model_index_fill_keys(ds, &ix);
 	for (size_t i = 0; i < n_names; i++)
 	{
 		(void) name_entry_pack(&blob, &ne, i);
@@ -610,9 +611,10 @@ struct ModelWriter
 	bool		inline_;		/* no second connection: written by publish_model_wait */
 	ModelInput	in;
 	atomic_bool stop;			/* publish_model_end before the thread ended */
-	pthread_mutex_t lock;		/* counts_ready and its signal */
+	pthread_mutex_t lock;		/* counts_ready, matched and their signal */
 	pthread_cond_t counts_cond;
 	bool		counts_ready;	/* publish_model_counts_ready: in->stats filled */
+	bool		matched;		/* publish_model_matched: matching's index freed */
 	pthread_t	thread;
 	bool		running;		/* thread started, not joined */
 	bool		ok;				/* the thread wrote every row (its transaction open) */
@@ -633,25 +635,26 @@ end_phase(ModelWriter *w, int i, double *mark)
 {
 	double		now = log_now();
 
-	w->phase[i] = now - *mark;
+	w->phase[i] += now - *mark;
 	*mark = now;
 }
 
 /*
- * Wait until the main thread has filled in->stats (publish_model_counts_ready);
- * false when the run stopped the writer first.  Inline, they are ready.
+ * Wait until the main thread has set *flag (counts_ready: it filled
+ * in->stats; matched: it freed matching's index); false when the run
+ * stopped the writer first.  Inline, both are so.
  */
 static bool
-wait_for_counts(ModelWriter *w)
+wait_for(ModelWriter *w, const bool *flag)
 {
 	bool		ready;
 
 	if (w->inline_)
 		return true;
 	pthread_mutex_lock(&w->lock);
-	while (!w->counts_ready && !atomic_load(&w->stop))
+	while (!*flag && !atomic_load(&w->stop))
 		pthread_cond_wait(&w->counts_cond, &w->lock);
-	ready = w->counts_ready && !atomic_load(&w->stop);
+	ready = *flag && !atomic_load(&w->stop);
 	pthread_mutex_unlock(&w->lock);
 	return ready;
 }
@@ -735,10 +738,17 @@ write_model(ModelWriter *w, StrBuf *buf)
 	double		t = log_now();	/* the current phase's start */
 
 	ok = model_tx_begin(w);
-	/* the index needs the read's data only: built while the main thread seals it */
+	/*
+	 * The numbering needs the read's data only: done while the main thread
+	 * seals it.  The names and the Items, which need the numbers alone, are
+	 * written while it matches; each key's Items are listed once matching
+	 * has freed its index, not beside it, and the keys written last
+	 * (docs/SCALING.md, "The writer's lists after matching").
+	 */
 	model_index_build(in->ds, &ix);
+	model_index_by_ref(&ix);	/* the Items' packing reads ref → key_no */
 	end_phase(w, 0, &t);
-	if (!wait_for_counts(w))
+	if (!wait_for(w, &w->counts_ready))
 	{
 		/*
 		 * The run failed before its counts (a guard, a signal): nothing to
@@ -757,16 +767,24 @@ write_model(ModelWriter *w, StrBuf *buf)
 	ok = ok && generation_wait(w);
 	end_phase(w, 1, &t);
 	ok = ok && copy_meta(c, in, in->stats->live_items, bits, buf) &&
-		copy_institutions(c, in, buf) && copy_keys(c, in, &ix, name_no, bits[0], buf);
-	model_index_free_keys(&ix);	/* the Items need none of it: given back before they are packed */
-	end_phase(w, 2, &t);
-	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
-	ok = ok && copy_names(c, in, names, n_names, bits[1], buf);
+		copy_institutions(c, in, buf) && copy_names(c, in, names, n_names, bits[1], buf);
 	end_phase(w, 3, &t);
 	ok = ok && copy_items(c, in, &(ItemSource) {ix.n_items, item_entry_id, item_entry_pack,
-		&(ItemEntries) {in, &ix}}, buf) && generation_analyze(w);
+		&(ItemEntries) {in, &ix}}, buf);
 	end_phase(w, 4, &t);
+	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
 	w->n_pkeys = numbered_pkeys(&ix);
+	ok = ok && wait_for(w, &w->matched);
+	end_phase(w, 1, &t);
+	if (ok)
+	{
+		/* the keys are packed in key_no order; both maps before the lists, not beside them */
+		model_index_by_key_no(&ix);
+		model_index_fill_keys(in->ds, &ix);
+		end_phase(w, 0, &t);
+		ok = copy_keys(c, in, &ix, name_no, bits[0], buf) && generation_analyze(w);
+		end_phase(w, 2, &t);
+	}
 	w->n_keys = ix.n_numbered - w->n_pkeys;
 	w->n_items = ix.n_items;
 	free(names);
@@ -968,8 +986,8 @@ publish_model_wait(ModelWriter *w, char *err, size_t errlen)
 		log_info("published model: %u keys, %u persistent ids, %u keyed items (%.3f s on its "
 				 "own connection, %.3f s of it waited for)", w->n_keys, w->n_pkeys, w->n_items,
 				 w->seconds, log_now() - t);
-	log_debug("published model's time: index %.3f s, waiting for the counts and the "
-			  "generation %.3f s, keys %.3f s, names %.3f s, Items %.3f s", w->phase[0],
+	log_debug("published model's time: index %.3f s, waiting for the counts, the generation "
+			  "and matching %.3f s, keys %.3f s, names %.3f s, Items %.3f s", w->phase[0],
 			  w->phase[1], w->phase[2], w->phase[3], w->phase[4]);
 	return true;
 }
@@ -1017,11 +1035,23 @@ publish_model_end(ModelWriter *w)
 	free(w);
 }
 
+static void
+signal_flag(ModelWriter *w, bool *flag)
+{
+	pthread_mutex_lock(&w->lock);
+	*flag = true;
+	pthread_cond_signal(&w->counts_cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
 void
 publish_model_counts_ready(ModelWriter *w)
 {
-	pthread_mutex_lock(&w->lock);
-	w->counts_ready = true;
-	pthread_cond_signal(&w->counts_cond);
-	pthread_mutex_unlock(&w->lock);
+	signal_flag(w, &w->counts_ready);
+}
+
+void
+publish_model_matched(ModelWriter *w)
+{
+	signal_flag(w, &w->matched);
 }

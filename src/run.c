@@ -618,6 +618,9 @@ run_pipeline(RunState *rs)
 	run_count_keys(rs);
 	if (!run_match(rs))
 		return false;
+	/* the writer lists the keys' Items once matching's index is freed (publish.h) */
+	if (rs->model != NULL && rs->parts == NULL)
+		publish_model_matched(rs->model);
 	FAILPOINT("after_match");
 	if (run_interrupted(rs, "after matching"))
 		return false;

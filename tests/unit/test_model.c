@@ -124,6 +124,7 @@ START_TEST(model_scores_equal_run_scores)
 	ck_assert_uint_gt(cands.len, 5);
 	ck_assert_uint_gt(mr.hot_keys, 0);
 	model_index_build(&ds, &ix);
+	model_index_fill_keys(&ds, &ix);
 	{
 		Ctx			c = {&ds, &mr.stats, &ix, mo.hot_key_cap};
 
@@ -218,6 +219,7 @@ check_key_numbering(bool constant, bool constant_top)
 	model_test_constant_hash(constant);
 	model_test_constant_top(constant_top);
 	model_index_build(&ds, &ix);
+	model_index_fill_keys(&ds, &ix);
 	n_all = ix.n_keys + ix.n_pkeys;
 	h = malloc(n_all * sizeof(int64_t));
 	for (uint32_t r = 0; r < n_all; r++)
@@ -281,6 +283,7 @@ START_TEST(model_index_lists_an_item_once_per_key)
 	b = add(&ds, "b", NULL, "{\"item\":{\"institution_id\":\"ins_1\"},\"accounts\":["
 			"{\"name\":\"Checking\",\"mask\":\"1234\"},{\"name\":\"checking\",\"mask\":\"1234\"}]}");
 	model_index_build(&ds, &ix);
+	model_index_fill_keys(&ds, &ix);
 	/* two account keys and one persistent id; every list has its Items once */
 	ck_assert_uint_eq(ix.n_numbered, 3);
 	ck_assert_uint_eq(model_key_count(&ix, tu_account(&ds, a, 1)->key), 2);	/* 1234: a and b */
