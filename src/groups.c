@@ -64,20 +64,6 @@ uf_free(UnionFind *uf)
 	memset(uf, 0, sizeof(*uf));
 }
 
-/*
- * The items in any pair (the graph's nodes; a few percent of the run's
- * Items) as a bitset, with each 64-bit word's count of set bits before it:
- * node_of gives an item its node number, dense in item order, so the
- * union-find and the buckets below are sized by the nodes, not the Items.
- */
-typedef struct NodeSet
-{
-	uint64_t   *bits;
-	uint32_t   *before;			/* per word: nodes in the words before it */
-	size_t		n_words;
-	size_t		n;				/* nodes */
-} NodeSet;
-
 static void
 node_set_build(NodeSet *ns, size_t n_items, const Pair *pairs, size_t n_pairs)
 {
@@ -96,14 +82,6 @@ node_set_build(NodeSet *ns, size_t n_items, const Pair *pairs, size_t n_pairs)
 		ns->before[w] = (uint32_t) ns->n;
 		ns->n += (size_t) __builtin_popcountll(ns->bits[w]);
 	}
-}
-
-static inline uint32_t
-node_of(const NodeSet *ns, uint32_t item)
-{
-	uint64_t	below = (UINT64_C(1) << (item % 64)) - 1;
-
-	return ns->before[item / 64] + (uint32_t) __builtin_popcountll(ns->bits[item / 64] & below);
 }
 
 static void
@@ -224,19 +202,20 @@ components_bucket(UnionFind *uf, const NodeRef *refs, size_t n_nodes,
 	return n_spans;
 }
 
-/* Fills out (already zeroed) from spans sorted by their smallest item_id. */
+/*
+ * Fills out (already zeroed; out->nodes set) from spans sorted by their
+ * smallest item_id.
+ */
 static void
-groups_fill(size_t n_items, const GroupSpan *spans, size_t n_spans,
-			const uint32_t *bucketed, size_t n_nodes, Groups *out)
+groups_fill(const GroupSpan *spans, size_t n_spans, const uint32_t *bucketed, size_t n_nodes,
+			Groups *out)
 {
 	uint32_t	pos = 0;
 
 	out->n_groups = n_spans;
 	out->offsets = xmalloc((n_spans + 1) * sizeof(uint32_t));
 	out->members = xmalloc((n_nodes ? n_nodes : 1) * sizeof(uint32_t));
-	out->group_of = xmalloc((n_items ? n_items : 1) * sizeof(uint32_t));
-	for (size_t i = 0; i < n_items; i++)
-		out->group_of[i] = GROUP_NONE;
+	out->node_group = xmalloc((n_nodes ? n_nodes : 1) * sizeof(uint32_t));
 	for (size_t g = 0; g < n_spans; g++)
 	{
 		assert(spans[g].len >= 2);	/* a component comes from at least one pair */
@@ -246,7 +225,7 @@ groups_fill(size_t n_items, const GroupSpan *spans, size_t n_spans,
 			uint32_t	item = bucketed[spans[g].start + k];
 
 			out->members[pos++] = item;
-			out->group_of[item] = (uint32_t) g;
+			out->node_group[node_of(&out->nodes, item)] = (uint32_t) g;
 		}
 	}
 	assert(pos == n_nodes);
@@ -274,6 +253,7 @@ groups_build_cancellable(size_t n_items, const Pair *pairs, size_t n_pairs,
 		uf_free(&uf);
 		return false;
 	}
+	out->nodes = ns;			/* every node is in a group: groups_group_of's */
 
 	/* the nodes, sorted by item_id so each component's run is too */
 	refs = xmalloc((ns.n ? ns.n : 1) * sizeof(NodeRef));
@@ -288,12 +268,11 @@ groups_build_cancellable(size_t n_items, const Pair *pairs, size_t n_pairs,
 
 	n_spans = components_bucket(&uf, refs, ns.n, &spans, &bucketed);
 	qsort(spans, n_spans, sizeof(GroupSpan), cmp_span);
-	groups_fill(n_items, spans, n_spans, bucketed, ns.n, out);
+	groups_fill(spans, n_spans, bucketed, ns.n, out);
 
 	free(bucketed);
 	free(spans);
 	free(refs);
-	node_set_free(&ns);
 	uf_free(&uf);
 	return true;
 }
@@ -303,7 +282,8 @@ groups_free(Groups *g)
 {
 	free(g->offsets);
 	free(g->members);
-	free(g->group_of);
+	free(g->node_group);
+	node_set_free(&g->nodes);
 	memset(g, 0, sizeof(*g));
 }
 

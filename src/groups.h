@@ -33,17 +33,52 @@ bool		uf_union(UnionFind *uf, uint32_t x, uint32_t y);	/* true if joined */
 void		uf_free(UnionFind *uf);
 
 /*
+ * The items in any pair (the graph's nodes; a few percent of the run's
+ * Items) as a bitset, with each 64-bit word's count of set bits before it:
+ * node_of gives an item its node number, dense in item order, so grouping
+ * and what it leaves are sized by the nodes, not the Items.
+ */
+typedef struct NodeSet
+{
+	uint64_t   *bits;
+	uint32_t   *before;			/* per word: nodes in the words before it */
+	size_t		n_words;
+	size_t		n;				/* nodes */
+} NodeSet;
+
+/* The node number of item, which must be one (a bit set). */
+static inline uint32_t
+node_of(const NodeSet *ns, uint32_t item)
+{
+	uint64_t	below = (UINT64_C(1) << (item % 64)) - 1;
+
+	return ns->before[item / 64] + (uint32_t) __builtin_popcountll(ns->bits[item / 64] & below);
+}
+
+/*
  * Groups — connected components of two or more items.  Groups are ordered
  * by their smallest item_id, members within a group by item_id.  Owned by
- * the caller (groups_free).
+ * the caller (groups_free).  An item's group: groups_group_of (a bit per
+ * Item of the run and 4 bytes per member, not 4 bytes per Item).
  */
 typedef struct Groups
 {
 	size_t		n_groups;
 	uint32_t   *offsets;		/* n_groups + 1 */
 	uint32_t   *members;		/* item indices */
-	uint32_t   *group_of;		/* per item index, GROUP_NONE if in none */
+	NodeSet		nodes;			/* the members, every item in a pair */
+	uint32_t   *node_group;		/* per node: its group */
 } Groups;
+
+/* The group of item (an index below n_items), GROUP_NONE when it is in none. */
+static inline uint32_t
+groups_group_of(const Groups *g, uint32_t item)
+{
+	if (g->nodes.bits == NULL || item / 64 >= g->nodes.n_words ||
+		!(g->nodes.bits[item / 64] >> (item % 64) & 1))
+		return GROUP_NONE;
+	return g->node_group[node_of(&g->nodes, item)];
+}
 
 /* The item_id of an item (borrowed, only for ordering). */
 typedef const char *(*GroupIdFn) (const void *arg, uint32_t item);
@@ -60,8 +95,8 @@ void		groups_build(size_t n_items, const Pair *pairs, size_t n_pairs,
  * id_of(id_arg, item), asked only for the items in a pair, that polls
  * cancelled (NULL: never) while it joins the pairs and once before
  * sorting; false, with out empty and nothing allocated, when it says stop.
- * Besides the result (group_of: 4 bytes per item) it holds about 50 bytes
- * per item in a pair and under 2 bits per item.
+ * It holds about 50 bytes per item in a pair and under 2 bits per item;
+ * the result keeps 8 of those bytes and the 2 bits.
  */
 bool		groups_build_cancellable(size_t n_items, const Pair *pairs, size_t n_pairs,
 									 GroupIdFn id_of, const void *id_arg,

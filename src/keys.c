@@ -89,6 +89,7 @@ keys_dataset_init(Dataset *ds, KeyHashFn hash)
 	vec_init(&ds->item_times, sizeof(ItemTime));
 	vec_init(&ds->accounts, sizeof(Account));
 	vec_init(&ds->key_info, sizeof(KeyInfo));
+	vec_init(&ds->key_gkey, sizeof(uint32_t));
 	vec_init(&ds->name_info, sizeof(NameInfo));
 	vec_init(&ds->gname_rep, sizeof(uint32_t));
 	vec_init(&ds->gkey_rep, sizeof(GkeyRep));
@@ -109,6 +110,7 @@ keys_dataset_free(Dataset *ds)
 	vec_free(&ds->item_times);
 	vec_free(&ds->accounts);
 	vec_free(&ds->key_info);
+	vec_free(&ds->key_gkey);
 	vec_free(&ds->name_info);
 	vec_free(&ds->gname_rep);
 	vec_free(&ds->gkey_rep);
@@ -632,8 +634,8 @@ keys_dataset_finish(Dataset *ds)
 		r = key_gkey_rep(ds, v);
 		len = gkey_rep_bytes(&r, buf);
 		*(GkeyRep *) vec_push(&ds->gkey_rep) = r;
-		VEC_AT(&ds->key_info, KeyInfo, v).gkey = intern_id(&ds->gkeys, buf, len, gkey_key, ds,
-														   &is_new);
+		*(uint32_t *) vec_push(&ds->key_gkey) = intern_id(&ds->gkeys, buf, len, gkey_key, ds,
+														  &is_new);
 		if (!is_new)
 			ds->gkey_rep.len--;
 	}
@@ -753,7 +755,7 @@ sum_across_institutions(const Dataset *ds, KeyStats *st)
 	for (uint32_t n = 0; n < ds->names.n; n++)
 		st->gname_items[VEC_AT(&ds->name_info, NameInfo, n).gname] += st->name_items[n];
 	for (uint32_t k = 0; k < ds->keys.n; k++)
-		st->gkey_items[VEC_AT(&ds->key_info, KeyInfo, k).gkey] += st->key_items[k];
+		st->gkey_items[keys_key_gkey(ds, k)] += st->key_items[k];
 }
 
 void

@@ -179,11 +179,14 @@ typedef struct __attribute__((packed)) Account
 	uint8_t		unkeyable;		/* Unkeyable */
 } Account;
 
-/* What a key id stands for, for evidence and scoring; packed (13 bytes). */
+/*
+ * What a key id stands for, for evidence and scoring; packed (9 bytes).
+ * Its gkeys id, given after the read, is apart (keys_key_gkey): not held
+ * through the read, whose peak it would raise by 4 bytes a key.
+ */
 typedef struct __attribute__((packed)) KeyInfo
 {
 	uint32_t	name;			/* id in Dataset.names */
-	uint32_t	gkey;			/* id in Dataset.gkeys: (environment, name, mask) */
 	char		mask[5];
 } KeyInfo;
 
@@ -220,6 +223,8 @@ typedef struct Dataset
 	Vec			item_times;		/* ItemTime per Item, the read only */
 	Vec			accounts;		/* Account */
 	Vec			key_info;		/* KeyInfo per keys id */
+	Vec			key_gkey;		/* uint32_t per keys id: its id in gkeys, (environment,
+								 * name, mask), from keys_dataset_finish */
 	Vec			name_info;		/* NameInfo per names id */
 	Interner	institutions;	/* institution id text */
 	IdTable		names;			/* env, institution, name -> names id */
@@ -249,7 +254,7 @@ void		keys_dataset_expect(Dataset *ds, size_t items);
 
 /*
  * keys_dataset_finish — give every name and key added since the last call
- * its cross-institution id (NameInfo.gname, KeyInfo.gkey), in id order, so
+ * its cross-institution id (NameInfo.gname, keys_key_gkey), in id order, so
  * the ids are those of interning them as they came.  keys_stats_compute
  * needs it; keys_dataset_seal calls it.  Done after the read rather than
  * per row, so its tables never add to the read's peak.
@@ -287,6 +292,13 @@ const char *keys_pkey_parts(const Dataset *ds, uint32_t pkey, int *env,
 
 /* Index of the Item that holds item_id now (the snapshot rule's winner), or KEY_NONE. */
 uint32_t	keys_find_item(const Dataset *ds, const char *item_id, size_t len);
+
+/* A keys id's gkeys id: (environment, name, mask) across institutions (keys_dataset_finish) */
+static inline uint32_t
+keys_key_gkey(const Dataset *ds, uint32_t k)
+{
+	return ((const uint32_t *) ds->key_gkey.data)[k];
+}
 
 /* names id of an account, KEY_NONE when it is unkeyable */
 static inline uint32_t

@@ -31,7 +31,7 @@ match_key_freq(const Dataset *ds, const KeyStats *st, uint32_t key, ScoreKeyFreq
 	f->name_items = st->name_items[ki->name];
 	f->key_items = st->key_items[key];
 	f->gname_items = st->gname_items[ni->gname];
-	f->gkey_items = st->gkey_items[ki->gkey];
+	f->gkey_items = st->gkey_items[keys_key_gkey(ds, key)];
 	memcpy(f->mask, ki->mask, sizeof(f->mask));
 }
 

@@ -249,13 +249,14 @@ census_counts(PartitionRun *pr, Dataset *ds)
 	{
 		const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, k);
 		uint32_t	g = VEC_AT(&ds->name_info, NameInfo, ki->name).gname;
+		uint32_t	gk = keys_key_gkey(ds, (uint32_t) k);
 		uint32_t	id;
 
-		if (seen[ki->gkey])
+		if (seen[gk])
 			continue;
-		seen[ki->gkey] = 1;
+		seen[gk] = 1;
 		id = gkey_id(pr, gid[g], ki->mask, true);	/* may grow gkey_count */
-		VEC_AT(&pr->gkey_count, uint32_t, id) += st.gkey_items[ki->gkey];
+		VEC_AT(&pr->gkey_count, uint32_t, id) += st.gkey_items[gk];
 	}
 	free(gid);
 	free(seen);
@@ -292,7 +293,7 @@ census_lookup(PartitionRun *pr, Dataset *ds, uint32_t **gname_items, uint32_t **
 		uint32_t	id = g == KEY_NONE ? KEY_NONE : gkey_id(pr, g, ki->mask, false);
 
 		if (id != KEY_NONE)
-			gk[ki->gkey] = VEC_AT(&pr->gkey_count, uint32_t, id);
+			gk[keys_key_gkey(ds, (uint32_t) k)] = VEC_AT(&pr->gkey_count, uint32_t, id);
 	}
 	free(gid);
 	*gname_items = gn;
@@ -343,15 +344,16 @@ static uint32_t
 out_key(PartitionRun *pr, const Dataset *ds, const KeyStats *st, KeyMaps *km, uint32_t key)
 {
 	const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, key);
+	uint32_t	gk = keys_key_gkey(ds, key);
 	KeyInfo		o;
 
 	o.name = out_name(pr, ds, st, km, ki->name);
-	if (km->gkey[ki->gkey] == KEY_NONE)
+	if (km->gkey[gk] == KEY_NONE)
 	{
-		km->gkey[ki->gkey] = (uint32_t) pr->gkey_items.len;
-		push_u32(&pr->gkey_items, st->gkey_items[ki->gkey]);
+		km->gkey[gk] = (uint32_t) pr->gkey_items.len;
+		push_u32(&pr->gkey_items, st->gkey_items[gk]);
 	}
-	o.gkey = km->gkey[ki->gkey];
+	push_u32(&pr->out->key_gkey, km->gkey[gk]);
 	memcpy(o.mask, ki->mask, sizeof(o.mask));
 	*(KeyInfo *) vec_push(&pr->out->key_info) = o;
 	push_u32(&pr->key_items, st->key_items[key]);

@@ -305,7 +305,7 @@ prefetch_item_keys(const Dataset *ds, const KeyStats *st, size_t i, int depth)
 		{
 			__builtin_prefetch(&VEC_AT(&ds->name_info, NameInfo, ki->name));
 			__builtin_prefetch(&st->name_items[ki->name]);
-			__builtin_prefetch(&st->gkey_items[ki->gkey]);
+			__builtin_prefetch(&st->gkey_items[keys_key_gkey(ds, key)]);
 		}
 		else
 			__builtin_prefetch(&st->gname_items[VEC_AT(&ds->name_info, NameInfo,

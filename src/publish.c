@@ -13,7 +13,13 @@
 #include "payload.h"
 #include "sql_query.h"
 
-#define COPY_CHUNK (1024 * 1024)
+/*
+ * Bytes a COPY's buffer collects before they are sent.  Each of the two
+ * connections' StrBuf and libpq output buffer grows to about twice this:
+ * 128 KiB keeps the four under 1 MB in all (at 1 MiB they held 8 MB: 8 B per
+ * Item at 1 M, docs/SCALING.md), with one PQputCopyData per 128 KiB.
+ */
+#define COPY_CHUNK (128 * 1024)
 
 /*
  * Stream buf to the COPY when it is big enough (or always when final).  A
@@ -156,7 +162,7 @@ copy_groups(DbConn *c, const PublishInput *in, const uint32_t *owners, StrBuf *b
 		max_score[i] = -1e300, min_score[i] = 1e300;
 	for (size_t i = 0; i < in->match->pairs.len; i++)
 	{
-		uint32_t	gi = g->group_of[pairs[i].a];
+		uint32_t	gi = groups_group_of(g, pairs[i].a);
 
 		if (pairs[i].score > max_score[gi])
 			max_score[gi] = pairs[i].score;
@@ -302,7 +308,7 @@ copy_pairs(DbConn *c, const PublishInput *in, StrBuf *buf)
 
 		field_i64(buf, in->run_id);
 		copyfmt_sep(buf);
-		field_i64(buf, in->group_ids[in->groups->group_of[p->a]]);
+		field_i64(buf, in->group_ids[groups_group_of(in->groups, p->a)]);
 		copyfmt_sep(buf);
 		field_str(buf, rows[r].a);
 		copyfmt_sep(buf);

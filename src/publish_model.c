@@ -143,7 +143,7 @@ pack_key(StrBuf *blob, const ModelInput *in, const ModelIndex *ix, const uint32_
 		const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, k);
 
 		model_pack_account_key(blob, name_no[ki->name], ki->mask, st->key_items[k],
-							   st->gkey_items[ki->gkey], hot, items, n);
+							   st->gkey_items[keys_key_gkey(ds, k)], hot, items, n);
 	}
 	else
 	{
@@ -191,7 +191,7 @@ prefetch_key(const ModelInput *in, const ModelIndex *ix, const uint32_t *name_no
 			const KeyInfo *ki = &VEC_AT(&ds->key_info, KeyInfo, k);
 
 			__builtin_prefetch(&name_no[ki->name]);
-			__builtin_prefetch(&st->gkey_items[ki->gkey]);
+			__builtin_prefetch(&st->gkey_items[keys_key_gkey(ds, k)]);
 		}
 		else
 			__builtin_prefetch(ds->pkeys.bytes[k - ix->n_keys]);
@@ -622,8 +622,9 @@ struct ModelWriter
 	bool		spill_failed;	/* the spilled passes could not be read (model_spill_error) */
 	bool		taking;			/* model_take_generation sent, not yet collected */
 	double		seconds;		/* the thread's time */
-	double		phase[5];		/* of which: the index, waiting for the counts and
-								 * the generation, the keys, the names, the Items */
+	double		phase[6];		/* of which: the index, waiting for the counts and
+								 * the generation, the keys, the names, the Items,
+								 * waiting for matching */
 	uint32_t	n_keys,
 				n_pkeys,
 				n_items;
@@ -775,7 +776,7 @@ write_model(ModelWriter *w, StrBuf *buf)
 	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
 	w->n_pkeys = numbered_pkeys(&ix);
 	ok = ok && wait_for(w, &w->matched);
-	end_phase(w, 1, &t);
+	end_phase(w, 5, &t);
 	if (ok)
 	{
 		/* the keys are packed in key_no order; both maps before the lists, not beside them */
@@ -986,9 +987,10 @@ publish_model_wait(ModelWriter *w, char *err, size_t errlen)
 		log_info("published model: %u keys, %u persistent ids, %u keyed items (%.3f s on its "
 				 "own connection, %.3f s of it waited for)", w->n_keys, w->n_pkeys, w->n_items,
 				 w->seconds, log_now() - t);
-	log_debug("published model's time: index %.3f s, waiting for the counts, the generation "
-			  "and matching %.3f s, keys %.3f s, names %.3f s, Items %.3f s", w->phase[0],
-			  w->phase[1], w->phase[2], w->phase[3], w->phase[4]);
+	log_debug("published model's time: index %.3f s, waiting for the counts and the "
+			  "generation %.3f s, names %.3f s, Items %.3f s, waiting for matching %.3f s, "
+			  "keys %.3f s", w->phase[0], w->phase[1], w->phase[3], w->phase[4], w->phase[5],
+			  w->phase[2]);
 	return true;
 }
 

@@ -97,12 +97,12 @@ START_TEST(test_groups_build_order)
 	ck_assert_str_eq(group_ids(&g, 1, ids, buf, sizeof(buf)), "b,d,e");
 	ck_assert_uint_eq(g.offsets[0], 0);
 	ck_assert_uint_eq(g.offsets[2], 5);
-	ck_assert_uint_eq(g.group_of[perm[2]], 0);	/* a */
-	ck_assert_uint_eq(g.group_of[perm[5]], 0);	/* f */
-	ck_assert_uint_eq(g.group_of[perm[0]], 1);	/* d */
-	ck_assert_uint_eq(g.group_of[perm[4]], 1);	/* e */
-	ck_assert_uint_eq(g.group_of[perm[3]], GROUP_NONE);	/* c */
-	ck_assert_uint_eq(g.group_of[perm[6]], GROUP_NONE);	/* z */
+	ck_assert_uint_eq(groups_group_of(&g, perm[2]), 0);	/* a */
+	ck_assert_uint_eq(groups_group_of(&g, perm[5]), 0);	/* f */
+	ck_assert_uint_eq(groups_group_of(&g, perm[0]), 1);	/* d */
+	ck_assert_uint_eq(groups_group_of(&g, perm[4]), 1);	/* e */
+	ck_assert_uint_eq(groups_group_of(&g, perm[3]), GROUP_NONE);	/* c */
+	ck_assert_uint_eq(groups_group_of(&g, perm[6]), GROUP_NONE);	/* z */
 	groups_free(&g);
 }
 END_TEST
@@ -127,7 +127,7 @@ START_TEST(test_groups_build_byte_order_and_empty)
 	groups_build(4, pairs, 0, ids, &g);
 	ck_assert_uint_eq(g.n_groups, 0);
 	for (int i = 0; i < 4; i++)
-		ck_assert_uint_eq(g.group_of[i], GROUP_NONE);
+		ck_assert_uint_eq(groups_group_of(&g, i), GROUP_NONE);
 	groups_free(&g);
 	groups_build(0, NULL, 0, NULL, &g);
 	ck_assert_uint_eq(g.n_groups, 0);
@@ -569,10 +569,10 @@ START_TEST(test_groups_build_sparse)
 	for (uint32_t i = 0; i < N; i++)
 	{
 		ck_assert_int_eq(s->asked[i], paired[i]);	/* ids of paired items only */
-		ck_assert_int_eq(g.group_of[i] != GROUP_NONE, paired[i]);
+		ck_assert_int_eq(groups_group_of(&g, i) != GROUP_NONE, paired[i]);
 		for (uint32_t j = 0; paired[i] && j < N; j++)
 			if (paired[j])
-				ck_assert_int_eq(g.group_of[i] == g.group_of[j], label[i] == label[j]);
+				ck_assert_int_eq(groups_group_of(&g, i) == groups_group_of(&g, j), label[i] == label[j]);
 	}
 	for (size_t gi = 0; gi < g.n_groups; gi++)
 	{
@@ -581,7 +581,7 @@ START_TEST(test_groups_build_sparse)
 									s->id[g.members[g.offsets[gi]]]), 0);
 		for (uint32_t k = g.offsets[gi]; k < g.offsets[gi + 1]; k++)
 		{
-			ck_assert_uint_eq(g.group_of[g.members[k]], gi);
+			ck_assert_uint_eq(groups_group_of(&g, g.members[k]), gi);
 			if (k > g.offsets[gi])	/* members by item_id */
 				ck_assert_int_lt(strcmp(s->id[g.members[k - 1]], s->id[g.members[k]]), 0);
 		}

@@ -440,8 +440,7 @@ START_TEST(test_dataset_expect_wrong_estimates)
 				const Account *y = tu_account(&ds[e], (uint32_t) i, k);
 
 				ck_assert_uint_eq(x->key, y->key);
-				ck_assert_uint_eq(VEC_AT(&ds[0].key_info, KeyInfo, x->key).gkey,
-								  VEC_AT(&ds[e].key_info, KeyInfo, y->key).gkey);
+				ck_assert_uint_eq(keys_key_gkey(&ds[0], x->key), keys_key_gkey(&ds[e], y->key));
 				ck_assert_uint_eq(keys_account_name(&ds[0], x), keys_account_name(&ds[e], y));
 			}
 		}
@@ -509,7 +508,7 @@ START_TEST(test_dataset_same_ids_under_collisions)
 
 			ck_assert_uint_eq(x->key, y->key);
 			ck_assert_uint_eq(x->pkey, y->pkey);
-			ck_assert_uint_eq(kx->gkey, ky->gkey);
+			ck_assert_uint_eq(keys_key_gkey(&ds[0], x->key), keys_key_gkey(&ds[1], y->key));
 			ck_assert_uint_eq(VEC_AT(&ds[0].name_info, NameInfo, kx->name).gname,
 							  VEC_AT(&ds[1].name_info, NameInfo, ky->name).gname);
 		}
@@ -1052,15 +1051,14 @@ START_TEST(test_stats_compute)
 
 	/* across institutions: ins_X's and ins_Y's "checking" are one gname, 0000 one gkey */
 	uint32_t	g_chk = VEC_AT(&ds.name_info, NameInfo, chk_x).gname;
-	uint32_t	gk_chk = VEC_AT(&ds.key_info, KeyInfo, tu_account(&ds, i0, 0)->key).gkey;
+	uint32_t	gk_chk = keys_key_gkey(&ds, tu_account(&ds, i0, 0)->key);
 
 	ck_assert_uint_eq(VEC_AT(&ds.name_info, NameInfo, chk_y).gname, g_chk);
-	ck_assert_uint_eq(VEC_AT(&ds.key_info, KeyInfo, tu_account(&ds, i3, 0)->key).gkey, gk_chk);
+	ck_assert_uint_eq(keys_key_gkey(&ds, tu_account(&ds, i3, 0)->key), gk_chk);
 	ck_assert_uint_eq(st.gname_items[g_chk], 4);	/* I0, I1, I2 at ins_X; I3 at ins_Y */
 	ck_assert_uint_eq(st.gkey_items[gk_chk], 3);	/* I2's is 1111 */
 	ck_assert_uint_eq(st.gname_items[VEC_AT(&ds.name_info, NameInfo, sav_x).gname], 2);
-	ck_assert_uint_eq(st.gkey_items[VEC_AT(&ds.key_info, KeyInfo,
-										   tu_account(&ds, i2, 1)->key).gkey], 2);
+	ck_assert_uint_eq(st.gkey_items[keys_key_gkey(&ds, tu_account(&ds, i2, 1)->key)], 2);
 	ck_assert_uint_eq(st.gname_items[VEC_AT(&ds.name_info, NameInfo, other).gname], 0);
 	keys_stats_free(&st);
 
