@@ -256,34 +256,49 @@ match_cancelled(const MatchOptions *opt, uint64_t *steps, char *err, size_t errl
 	return true;
 }
 
-/* Postings of live items, one per (key, item), sorted by key. */
+/*
+ * Postings of live items, one per (key, item), sorted by key: of the keys
+ * live accounts carry twice or more (a key of one account brings no
+ * candidate; most persistent ids are one account's).  n_keys: the key space.
+ */
 static void
-collect_postings(const Dataset *ds, bool persistent, Vec *out)
+collect_postings(const Dataset *ds, bool persistent, size_t n_keys, Vec *out)
 {
 	uint32_t	max_key = 0;
+	uint32_t   *count = xcalloc(n_keys + 1, sizeof(uint32_t));
 
 	vec_init(out, sizeof(Posting));
-	for (size_t i = 0; i < ds->items.len; i++)
-	{
-		const Item *it = DS_ITEM(ds, i);
-
-		if (!keys_item_live(it))
-			continue;
-		for (uint32_t k = 0; k < it->n_accounts; k++)
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < ds->items.len; i++)
 		{
-			const Account *acc = DS_ACCOUNT(ds, it->first_account + k);
-			uint32_t	key = persistent ? acc->pkey : acc->key;
+			const Item *it = DS_ITEM(ds, i);
 
-			if (key == KEY_NONE)
+			if (!keys_item_live(it))
 				continue;
-			Posting    *p = vec_push(out);
+			for (uint32_t k = 0; k < it->n_accounts; k++)
+			{
+				const Account *acc = DS_ACCOUNT(ds, it->first_account + k);
+				uint32_t	key = persistent ? acc->pkey : acc->key;
 
-			p->key = key;
-			p->item = (uint32_t) i;
-			if (key > max_key)
-				max_key = key;
+				if (key == KEY_NONE)
+					continue;
+				if (pass == 0)
+				{
+					assert(key < n_keys);	/* ids the Dataset handed out */
+					count[key]++;
+					continue;
+				}
+				if (count[key] < 2)
+					continue;
+				Posting    *p = vec_push(out);
+
+				p->key = key;
+				p->item = (uint32_t) i;
+				if (key > max_key)
+					max_key = key;
+			}
 		}
-	}
+	free(count);
 	match_radix_sort_by(out, offsetof(Posting, key), sizeof(uint32_t), max_key);
 }
 
@@ -310,10 +325,10 @@ index_postings(const Dataset *ds, bool persistent, const MatchOptions *opt,
 	const Posting *p;
 	size_t		n;
 
-	collect_postings(ds, persistent, &kp->postings);
+	kp->n_keys = (uint32_t) (persistent ? ds->pkeys.n : ds->keys.n);
+	collect_postings(ds, persistent, kp->n_keys, &kp->postings);
 	p = kp->postings.data;
 	n = kp->postings.len;
-	kp->n_keys = n ? p[n - 1].key + 1 : 0;
 	kp->tag = persistent ? PKEY_TAG : 0;
 	kp->start = xcalloc((size_t) kp->n_keys + 1, sizeof(uint32_t));
 	kp->hot = xcalloc((size_t) kp->n_keys + 1, 1);

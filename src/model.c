@@ -55,18 +55,82 @@ cmp_item_id(const void *x, const void *y)
 				  DS_ITEM(sort_ds, ((const SortKey *) y)->idx)->item_id);
 }
 
+#define PREFIX_PARTS_BITS 4
+
+/*
+ * Sort e[0..n) by key with a buffer of about a sixteenth of them, not a
+ * whole copy (the writer numbers the Items while the main thread still
+ * holds the read's tables: docs/SCALING.md, "Less memory in one pass"): one
+ * pass in place puts them into 16 parts by the key's top 4 bits (American
+ * flag: each misplaced key is moved along its cycle), then each part is
+ * radix-sorted through a buffer of its own size.  The order of equal keys is
+ * not kept; number_items breaks their ties by the whole item_id.
+ */
+static void
+sort_by_prefix(SortKey *e, size_t n)
+{
+	enum
+	{
+		PARTS = 1 << PREFIX_PARTS_BITS
+	};
+	size_t		start[PARTS + 1] = {0};
+	size_t		next[PARTS];
+	Vec			part;
+
+	for (size_t i = 0; i < n; i++)
+		start[(e[i].key >> (64 - PREFIX_PARTS_BITS)) + 1]++;
+	for (int b = 0; b < PARTS; b++)
+	{
+		start[b + 1] += start[b];
+		next[b] = start[b];
+	}
+	for (int b = 0; b < PARTS; b++)
+		while (next[b] < start[b + 1])
+		{
+			SortKey		x = e[next[b]];
+			size_t		d = x.key >> (64 - PREFIX_PARTS_BITS);
+
+			while (d != (size_t) b)
+			{
+				SortKey		y = e[next[d]];
+
+				e[next[d]++] = x;
+				x = y;
+				d = x.key >> (64 - PREFIX_PARTS_BITS);
+			}
+			e[next[b]++] = x;
+		}
+	for (int b = 0; b < PARTS; b++)
+	{
+		size_t		len = start[b + 1] - start[b];
+
+		vec_init(&part, sizeof(SortKey));
+		part.data = xmalloc((len + 1) * sizeof(SortKey));
+		part.len = part.cap = len;
+		memcpy(part.data, e + start[b], len * sizeof(SortKey));
+		match_radix_sort_by(&part, offsetof(SortKey, key), sizeof(uint64_t), UINT64_MAX);
+		memcpy(e + start[b], part.data, len * sizeof(SortKey));
+		vec_free(&part);
+	}
+}
+
 /*
  * The keyed live items in item_id order ("C", the order of the item pages'
  * first_item_id): item_no -> Dataset index.  Radix sort on the ids' first
- * 8 bytes, then strcmp within runs of equal prefixes.
+ * 8 bytes (sort_by_prefix), then strcmp within runs of equal prefixes.
  */
 static void
 number_items(const Dataset *ds, ModelIndex *ix)
 {
 	Vec			v;
 	SortKey    *e;
+	size_t		n = 0;
 
+	for (size_t i = 0; i < ds->items.len; i++)
+		n += keys_item_live(DS_ITEM(ds, i)) && item_keyed(ds, DS_ITEM(ds, i));
 	vec_init(&v, sizeof(SortKey));
+	v.data = xmalloc((n + 1) * sizeof(SortKey));	/* exactly: no room to grow */
+	v.cap = n + 1;
 	for (size_t i = 0; i < ds->items.len; i++)
 	{
 		const Item *it = DS_ITEM(ds, i);
@@ -74,7 +138,7 @@ number_items(const Dataset *ds, ModelIndex *ix)
 		if (keys_item_live(it) && item_keyed(ds, it))
 			*(SortKey *) vec_push(&v) = (SortKey) {id_prefix(it->item_id), (uint32_t) i};
 	}
-	match_radix_sort_by(&v, offsetof(SortKey, key), sizeof(uint64_t), UINT64_MAX);
+	sort_by_prefix(v.data, v.len);
 	e = v.data;
 	sort_ds = ds;
 	for (size_t i = 0, j; i < v.len; i = j)

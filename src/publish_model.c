@@ -769,6 +769,8 @@ write_model(ModelWriter *w, StrBuf *buf)
 	end_phase(w, 1, &t);
 	ok = ok && copy_meta(c, in, in->stats->live_items, bits, buf) &&
 		copy_institutions(c, in, buf) && copy_names(c, in, names, n_names, bits[1], buf);
+	free(names);				/* the keys need name_no alone */
+	names = NULL;
 	end_phase(w, 3, &t);
 	ok = ok && copy_items(c, in, &(ItemSource) {ix.n_items, item_entry_id, item_entry_pack,
 		&(ItemEntries) {in, &ix}}, buf);
