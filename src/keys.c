@@ -501,13 +501,20 @@ item_newer(const ItemTime *a, const ItemTime *b)
 	return a->row_hash > b->row_hash;
 }
 
-/* The row's item_id and owner_id, packed one after the other, as the Item's text. */
+void
+keys_item_set_text(Arena *arena, Item *it, const char *item_id, size_t len, const char *owner,
+				   size_t owner_len)
+{
+	it->item_id = arena_strpack2(arena, item_id, len, owner, owner_len);
+	it->has_owner = owner != NULL;
+}
+
+/* The row's item_id and owner_id as the Item's text. */
 static void
 pack_item_text(Dataset *ds, Item *it, const SourceRow *row)
 {
-	it->item_id = arena_strpack2(&ds->arena, row->item_id, row->item_id_len, row->owner_id,
-								 row->owner_id_len);
-	it->has_owner = row->owner_id != NULL;
+	keys_item_set_text(&ds->arena, it, row->item_id, row->item_id_len, row->owner_id,
+					   row->owner_id_len);
 }
 
 /* Whether Item p's owner_id is the row's. */

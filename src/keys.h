@@ -157,6 +157,13 @@ typedef struct Item
 	bool		has_owner:1;	/* owner_id not null: its text follows item_id's */
 } Item;
 
+/*
+ * keys_item_set_text — an Item's text: item_id, then owner_id (NULL: none)
+ * right after it, in arena (arena_strpack2); sets has_owner.
+ */
+void		keys_item_set_text(Arena *arena, Item *it, const char *item_id, size_t len,
+							   const char *owner, size_t owner_len);
+
 /* An Item's owner_id, NULL when null (an owner of its own). */
 static inline const char *
 keys_item_owner(const Item *it)

@@ -12,10 +12,12 @@
 #include "match.h"
 #include "model_pack.h"
 
-/* Does the live item carry any key or persistent id? */
+/* A live Item that carries a key or a persistent id: the model numbers it. */
 static bool
-item_keyed(const Dataset *ds, const Item *it)
+item_numbered(const Dataset *ds, const Item *it)
 {
+	if (!keys_item_live(it))
+		return false;
 	for (uint32_t k = 0; k < it->n_accounts; k++)
 	{
 		const Account *a = DS_ACCOUNT(ds, it->first_account + k);
@@ -58,13 +60,14 @@ cmp_item_id(const void *x, const void *y)
 #define PREFIX_PARTS_BITS 4
 
 /*
- * Sort e[0..n) by key with a buffer of about a sixteenth of them, not a
- * whole copy (the writer numbers the Items while the main thread still
- * holds the read's tables: docs/SCALING.md, "Less memory in one pass"): one
- * pass in place puts them into 16 parts by the key's top 4 bits (American
- * flag: each misplaced key is moved along its cycle), then each part is
- * radix-sorted through a buffer of its own size.  The order of equal keys is
- * not kept; number_items breaks their ties by the whole item_id.
+ * Sort e[0..n) by key with buffers of about an eighth of them, not a whole
+ * copy (the writer numbers the Items while the main thread still holds the
+ * read's tables: docs/SCALING.md, "Less memory in one pass"): one pass in
+ * place puts them into 16 parts by the key's top 4 bits (American flag:
+ * each misplaced key is moved along its cycle), then each part is copied
+ * out and radix-sorted there (match_radix_sort_by's buffer: a second part's
+ * size) and copied back.  The order of equal keys is not kept;
+ * number_items breaks their ties by the whole item_id.
  */
 static void
 sort_by_prefix(SortKey *e, size_t n)
@@ -127,7 +130,7 @@ number_items(const Dataset *ds, ModelIndex *ix)
 	size_t		n = 0;
 
 	for (size_t i = 0; i < ds->items.len; i++)
-		n += keys_item_live(DS_ITEM(ds, i)) && item_keyed(ds, DS_ITEM(ds, i));
+		n += item_numbered(ds, DS_ITEM(ds, i));
 	vec_init(&v, sizeof(SortKey));
 	v.data = xmalloc((n + 1) * sizeof(SortKey));	/* exactly: no room to grow */
 	v.cap = n + 1;
@@ -135,7 +138,7 @@ number_items(const Dataset *ds, ModelIndex *ix)
 	{
 		const Item *it = DS_ITEM(ds, i);
 
-		if (keys_item_live(it) && item_keyed(ds, it))
+		if (item_numbered(ds, it))
 			*(SortKey *) vec_push(&v) = (SortKey) {id_prefix(it->item_id), (uint32_t) i};
 	}
 	sort_by_prefix(v.data, v.len);
@@ -359,8 +362,8 @@ model_index_build(const Dataset *ds, ModelIndex *ix)
 		const Item *it = DS_ITEM(ds, d);
 		uint32_t	n;
 
-		if (!keys_item_live(it) || !item_keyed(ds, it))
-			continue;			/* not numbered (number_items) */
+		if (!item_numbered(ds, it))
+			continue;
 		n = item_refs(ds, ix, it, refs);
 		for (uint32_t i = 0; i < n; i++)
 			ix->key_offsets[refs[i] + 1]++;

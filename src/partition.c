@@ -428,8 +428,8 @@ copy_item(PartitionRun *pr, const Pass *ps, const KeyStats *st, uint32_t i, cons
 	{
 		const char *owner = keys_item_owner(src);
 
-		it->item_id = arena_strpack2(&out->arena, src->item_id, strlen(src->item_id), owner,
-									 owner ? strlen(owner) : 0);
+		keys_item_set_text(&out->arena, it, src->item_id, strlen(src->item_id), owner,
+						   owner ? strlen(owner) : 0);
 	}
 	it->institution = st ? out_institution(pr, ds, st, src->institution) : KEY_NONE;
 	it->first_account = (uint32_t) out->accounts.len;
@@ -540,11 +540,8 @@ census_reject(PartitionRun *pr, const SourceRow *row, RejectReason reason, const
 	(void) keys_parse_environment(row->environment, row->environment_len, &env);
 	memset(it, 0, sizeof(*it));
 	if (row->item_id)
-	{
-		it->item_id = arena_strpack2(&out->arena, row->item_id, row->item_id_len, row->owner_id,
-									 row->owner_id_len);
-		it->has_owner = row->owner_id != NULL;
-	}
+		keys_item_set_text(&out->arena, it, row->item_id, row->item_id_len, row->owner_id,
+						   row->owner_id_len);
 	it->created_at = row->created_at;
 	it->institution = KEY_NONE;
 	it->first_account = (uint32_t) out->accounts.len;

@@ -254,10 +254,11 @@ post_item(PruneIndex *px, size_t i, const uint32_t *keys, uint32_t n,
 
 	for (uint32_t k = 0; k < n; k++)
 	{
-		uint32_t	h = key_hash(PRUNE_KEY(keys[k]));
+		uint32_t	h;
 
 		if (!(keys[k] & PRUNE_SUFFIX))
 			continue;
+		h = key_hash(PRUNE_KEY(keys[k]));
 		if (any_wide)			/* only wide Items read it */
 			post(&px->lists[PRUNE_LIST_ALL], h, i);
 		if (wide)
