@@ -13,7 +13,11 @@
 # itemdup/COPY (both paths) and itemdup/peer, itemdup's peak RSS, its
 # per-stage timers, publish's share of the run and the published model's own
 # time (written beside the run, from the end of the source's COPY), and each
-# round's run against that round's COPY.  --write
+# round's run against that round's COPY.  Every timed step starts settled:
+# a CHECKPOINT and a sync first, so no step pays for the writes of the steps
+# before it (four publishing runs a round leave up to gigabytes of dirty pages
+# that the kernel writes back, and throttles writers on, during the next
+# steps; a nightly run starts long after the last night's).  --write
 # also appends the table to BENCHMARKS.md.  --partitions "1 4 16" then times a
 # publishing run with each --partitions N on the same data and records its
 # peak RSS and the bytes its passes spilled for the published model
@@ -47,11 +51,14 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 payload_mb=$(psql -X -Atc "SELECT round(sum(pg_column_size(payload)) / 1e6) FROM sample.items")
 
 now() { date +%s.%N; }
+settle() { psql -X -q -c CHECKPOINT; sync; }
 declare -a T_COPY T_PEER T_RUN T_SQL T_TEXT RSS STAGES PUB MODEL
 for r in $(seq 1 "$ROUNDS"); do
+	settle
 	s=$(now)
 	psql -X -q -c "\\copy (SELECT item_id, owner_id, environment, institution_id, payload, created_at, updated_at, removed_at FROM itemdup.source_items) TO '/dev/null'"
 	T_COPY+=("$(python3 -c "print($(now) - $s)")")
+	settle
 	s=$(now)
 	/usr/bin/time -f %M -o "$work/rss" build/itemdup run --log-format text 2>"$work/run.log" >/dev/null
 	T_RUN+=("$(python3 -c "print($(now) - $s)")")
@@ -60,12 +67,15 @@ for r in $(seq 1 "$ROUNDS"); do
 	PUB+=("$(sed -n 's/.*STEP 8 publish done elapsed_s=\([0-9.]*\).*/\1/p' "$work/run.log")")
 	# the published model's writer, on its own connection from the end of the source's COPY
 	MODEL+=("$(sed -n 's/.*keyed items (\([0-9.]*\) s on its own connection.*/\1/p' "$work/run.log")")
+	settle
 	s=$(now)
 	psql -X -q -v ON_ERROR_STOP=1 -f scripts/bench/naive_peer.sql
 	T_PEER+=("$(python3 -c "print($(now) - $s)")")
+	settle
 	s=$(now)
 	build/itemdup run --read-path flat-sql --log-format text 2>/dev/null >/dev/null
 	T_SQL+=("$(python3 -c "print($(now) - $s)")")
+	settle
 	s=$(now)
 	build/itemdup run --read-path text --log-format text 2>/dev/null >/dev/null
 	T_TEXT+=("$(python3 -c "print($(now) - $s)")")
@@ -109,7 +119,7 @@ PY
 header="| items | payload (jsonb) | bare COPY | SQL peer | itemdup run | --read-path flat-sql | --read-path text | itemdup/COPY | flat-sql/COPY | text/COPY | itemdup/peer | peak RSS | RSS per item | itemdup stages |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 echo
-echo "$(date -u +%Y-%m-%d), $(nproc) × $cpu, ${mem} GiB, PostgreSQL $pgv, medians of $ROUNDS interleaved rounds, load average at start $load"
+echo "$(date -u +%Y-%m-%d), $(nproc) × $cpu, ${mem} GiB, PostgreSQL $pgv, medians of $ROUNDS interleaved rounds (each step settled), load average at start $load"
 echo
 echo "$header"
 echo "$table"
@@ -117,6 +127,7 @@ echo
 echo "$rounds"
 ptable=""
 for n in $PARTS; do
+	settle
 	s=$(now)
 	/usr/bin/time -f %M -o "$work/rss" build/itemdup run --partitions "$n" --log-format text \
 		2>"$work/plog" >/dev/null
@@ -138,7 +149,7 @@ if [ "$WRITE" = 1 ]; then
 		echo
 		echo "### $(date -u +%Y-%m-%d): $ITEMS items"
 		echo
-		echo "$(nproc) × $cpu, ${mem} GiB RAM, PostgreSQL $pgv; medians of $ROUNDS interleaved rounds;" \
+		echo "$(nproc) × $cpu, ${mem} GiB RAM, PostgreSQL $pgv; medians of $ROUNDS interleaved rounds, each timed step after a CHECKPOINT and a sync;" \
 			"load average at start $load (above 0.5 means other work was running: compare ratios within a table)."
 		echo
 		echo "$header"
