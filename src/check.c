@@ -154,30 +154,30 @@ map_link(Check *ck)
 	ck->side_pkey = arena_alloc(&ck->arena, (it->n_accounts + 1) * sizeof(int64_t));
 	for (uint32_t k = 0; k < it->n_accounts; k++)
 	{
-		const Account *a = DS_ACCOUNT(&ck->ds, it->first_account + k);
+		const Account a = keys_account(&ck->ds, it->first_account + k);
 		LinkAccount *la = &ck->acc[n];
 		bool		failed = false;
 
-		if (a->key == KEY_NONE && a->pkey == KEY_NONE)
+		if (a.key == KEY_NONE && a.pkey == KEY_NONE)
 			continue;
 		memset(la, 0, sizeof(*la));
-		la->key = a->key;
-		la->pkey = a->pkey;
+		la->key = a.key;
+		la->pkey = a.pkey;
 		la->ref_key = la->ref_pkey = MODEL_NONE;
-		if (a->key != KEY_NONE && !map_account_key(ck, la))
+		if (a.key != KEY_NONE && !map_account_key(ck, la))
 			return false;
-		if (a->pkey != KEY_NONE)
+		if (a.pkey != KEY_NONE)
 		{
 			int			env;
 			const char *inst;
 			const char *pid;
 			char		buf[KEYS_PKEY_TEXT];
 
-			model_pkey_parts(&ck->ds, a->pkey, &env, &inst, &pid, buf);
+			model_pkey_parts(&ck->ds, a.pkey, &env, &inst, &pid, buf);
 			la->ppk = published_find_pkey(ck->c, &ck->pub, env, inst, pid, &failed);
 			if (failed)
 				return false;
-			la->ref_pkey = la->ppk ? la->ppk->key_no : LOCAL_PKEY_BASE + a->pkey;
+			la->ref_pkey = la->ppk ? la->ppk->key_no : LOCAL_PKEY_BASE + a.pkey;
 		}
 		ck->side_key[n] = la->ref_key;
 		ck->side_pkey[n] = la->ref_pkey;
@@ -329,12 +329,12 @@ score_recent(Check *ck)
 		side = (ModelSide) {it->item_id, keys_item_owner(it), it->created_at, it->n_keyable, 0, keys, pkeys};
 		for (uint32_t k = 0; k < it->n_accounts; k++)
 		{
-			const Account *a = DS_ACCOUNT(&ck->ds, it->first_account + k);
+			const Account a = keys_account(&ck->ds, it->first_account + k);
 
-			if (a->key == KEY_NONE && a->pkey == KEY_NONE)
+			if (a.key == KEY_NONE && a.pkey == KEY_NONE)
 				continue;
-			keys[side.n_acc] = local_ref(ck, a->key, false);
-			pkeys[side.n_acc++] = local_ref(ck, a->pkey, true);
+			keys[side.n_acc] = local_ref(ck, a.key, false);
+			pkeys[side.n_acc++] = local_ref(ck, a.pkey, true);
 		}
 		score_candidate(ck, &side, "source_since_snapshot");
 		free(keys);

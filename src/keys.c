@@ -87,7 +87,9 @@ keys_dataset_init(Dataset *ds, KeyHashFn hash)
 	arena_init(&ds->arena);
 	vec_init(&ds->items, sizeof(Item));
 	vec_init(&ds->item_times, sizeof(ItemTime));
-	vec_init(&ds->accounts, sizeof(Account));
+	vec_init(&ds->accounts, sizeof(uint32_t));
+	vec_init(&ds->pkey_blocks, sizeof(PkeyBlock));
+	vec_init(&ds->account_pkey, sizeof(uint32_t));
 	vec_init(&ds->key_info, sizeof(KeyInfo));
 	vec_init(&ds->key_gkey, sizeof(uint32_t));
 	vec_init(&ds->name_info, sizeof(NameInfo));
@@ -109,6 +111,8 @@ keys_dataset_free(Dataset *ds)
 	vec_free(&ds->items);
 	vec_free(&ds->item_times);
 	vec_free(&ds->accounts);
+	vec_free(&ds->pkey_blocks);
+	vec_free(&ds->account_pkey);
 	vec_free(&ds->key_info);
 	vec_free(&ds->key_gkey);
 	vec_free(&ds->name_info);
@@ -492,6 +496,24 @@ intern_account(Dataset *ds, const Item *it, const PayloadAccount *pa, Account *a
 	}
 }
 
+void
+keys_push_account(Dataset *ds, const Account *a)
+{
+	size_t		i = ds->accounts.len;
+
+	/* the word: the key id, or the reason there is none (keys_account) */
+	assert((a->key == KEY_NONE) == (a->unkeyable != UNK_NONE) &&
+		   (a->key == KEY_NONE || a->key <= KEY_ID_MAX) && a->unkeyable < UNK_COUNT);
+	*(uint32_t *) vec_push(&ds->accounts) = a->key == KEY_NONE ? KEY_NONE - a->unkeyable : a->key;
+	if (i % 64 == 0)
+		((PkeyBlock *) vec_push(&ds->pkey_blocks))->before = (uint32_t) ds->account_pkey.len;
+	if (a->pkey != KEY_NONE)
+	{
+		VEC_AT(&ds->pkey_blocks, PkeyBlock, i / 64).bits |= UINT64_C(1) << (i % 64);
+		*(uint32_t *) vec_push(&ds->account_pkey) = a->pkey;
+	}
+}
+
 /* Latest updated_at wins, then the larger row hash: independent of order. */
 static bool
 item_newer(const ItemTime *a, const ItemTime *b)
@@ -699,19 +721,17 @@ keys_add_item(Dataset *ds, const SourceRow *row, RejectReason reject,
 		for (uint32_t i = 0; i < p->n_accounts; i++)
 		{
 			const PayloadAccount *pa = &p->accounts[i];
-			Account    *a = vec_push(&ds->accounts);
+			Account		a = {KEY_NONE, KEY_NONE, pa->unkeyable};
 
-			it = DS_ITEM(ds, idx);	/* vec_push on accounts never moves items */
-			a->key = a->pkey = KEY_NONE;
-			a->unkeyable = pa->unkeyable;
 			if (it->institution == KEY_NONE)
 			{
-				if (a->unkeyable == UNK_NONE)
-					a->unkeyable = UNK_NO_INSTITUTION;
-				continue;
+				if (a.unkeyable == UNK_NONE)
+					a.unkeyable = UNK_NO_INSTITUTION;
 			}
-			intern_account(ds, it, pa, a);
-			if (a->unkeyable == UNK_NONE)
+			else
+				intern_account(ds, it, pa, &a);
+			keys_push_account(ds, &a);
+			if (a.unkeyable == UNK_NONE)
 				it->n_keyable++;
 		}
 	}
@@ -731,7 +751,7 @@ keys_count_unkeyable(Dataset *ds)
 		if (!keys_item_live(it))
 			continue;
 		for (uint32_t k = 0; k < it->n_accounts; k++)
-			ds->unkeyable[DS_ACCOUNT(ds, it->first_account + k)->unkeyable]++;
+			ds->unkeyable[keys_account(ds, it->first_account + k).unkeyable]++;
 	}
 }
 
@@ -792,12 +812,12 @@ keys_stats_compute(const Dataset *ds, KeyStats *st)
 			st->institution_items[it->institution]++;
 		for (uint32_t k = 0; k < it->n_accounts; k++)
 		{
-			const Account *a = DS_ACCOUNT(ds, it->first_account + k);
+			uint32_t	key = keys_account_key(ds, it->first_account + k);
 
-			count_once(st->key_items, last_key, a->key, (uint32_t) i);
-			if (a->key != KEY_NONE)
+			count_once(st->key_items, last_key, key, (uint32_t) i);
+			if (key != KEY_NONE)
 				count_once(st->name_items, last_name,
-						   VEC_AT(&ds->key_info, KeyInfo, a->key).name, (uint32_t) i);
+						   VEC_AT(&ds->key_info, KeyInfo, key).name, (uint32_t) i);
 		}
 	}
 	free(last_name);

@@ -178,13 +178,32 @@ typedef struct ItemTime
 	uint64_t	row_hash;		/* tie-break between snapshots */
 } ItemTime;
 
-/* Packed (9 bytes): one per account of every Item; no member's address is taken. */
-typedef struct __attribute__((packed)) Account
+/*
+ * One account of an Item, as keys_account gives it back.  The Dataset does
+ * not hold these: it keeps one 4-byte word per account (its key id, or the
+ * reason it has none: ACCOUNT_WORD) and the persistent keys apart, since
+ * most accounts have none (AccountPkeys).
+ */
+typedef struct Account
 {
 	uint32_t	key;			/* id in Dataset.keys, KEY_NONE if unkeyable */
 	uint32_t	pkey;			/* id in Dataset.pkeys, KEY_NONE if none */
-	uint8_t		unkeyable;		/* Unkeyable */
+	uint8_t		unkeyable;		/* Unkeyable; UNK_NONE exactly when key is set */
 } Account;
+
+/* Key ids stop below the words that stand for an unkeyable account's reason. */
+#define KEY_ID_MAX (KEY_NONE - UNK_COUNT)
+
+/*
+ * Which accounts have a persistent key, 64 to a block: a bit per account
+ * and how many accounts before the block have one, the index of the
+ * block's first in Dataset.account_pkey.
+ */
+typedef struct PkeyBlock
+{
+	uint64_t	bits;
+	uint32_t	before;
+} PkeyBlock;
 
 /*
  * What a key id stands for, for evidence and scoring; packed (9 bytes).
@@ -228,7 +247,9 @@ typedef struct Dataset
 	Arena		arena;			/* item ids with owner ids, names: packed text */
 	Vec			items;			/* Item */
 	Vec			item_times;		/* ItemTime per Item, the read only */
-	Vec			accounts;		/* Account */
+	Vec			accounts;		/* uint32_t word per account (keys_account) */
+	Vec			pkey_blocks;	/* PkeyBlock per 64 accounts */
+	Vec			account_pkey;	/* uint32_t pkeys id of each account that has one */
 	Vec			key_info;		/* KeyInfo per keys id */
 	Vec			key_gkey;		/* uint32_t per keys id: its id in gkeys, (environment,
 								 * name, mask), from keys_dataset_finish */
@@ -307,12 +328,60 @@ keys_key_gkey(const Dataset *ds, uint32_t k)
 	return ((const uint32_t *) ds->key_gkey.data)[k];
 }
 
+/* The keys id of account i (index into Dataset.accounts), KEY_NONE if unkeyable. */
+static inline uint32_t
+keys_account_key(const Dataset *ds, size_t i)
+{
+	uint32_t	w = ((const uint32_t *) ds->accounts.data)[i];
+
+	return w > KEY_ID_MAX ? KEY_NONE : w;
+}
+
+/* The pkeys id of account i, KEY_NONE if it has no persistent id. */
+static inline uint32_t
+keys_account_pkey(const Dataset *ds, size_t i)
+{
+	const PkeyBlock *b = &((const PkeyBlock *) ds->pkey_blocks.data)[i / 64];
+	uint64_t	bit = UINT64_C(1) << (i % 64);
+
+	if (!(b->bits & bit))
+		return KEY_NONE;
+	return ((const uint32_t *) ds->account_pkey.data)[b->before +
+													  (uint32_t) __builtin_popcountll(b->bits & (bit - 1))];
+}
+
+/* Account i's pkeys id if persistent, else its keys id (KEY_NONE: none). */
+static inline uint32_t
+keys_account_id(const Dataset *ds, size_t i, bool persistent)
+{
+	return persistent ? keys_account_pkey(ds, i) : keys_account_key(ds, i);
+}
+
+/* Account i whole. */
+static inline Account
+keys_account(const Dataset *ds, size_t i)
+{
+	uint32_t	w = ((const uint32_t *) ds->accounts.data)[i];
+	Account		a;
+
+	a.key = w > KEY_ID_MAX ? KEY_NONE : w;
+	a.unkeyable = (uint8_t) (w > KEY_ID_MAX ? KEY_NONE - w : UNK_NONE);
+	a.pkey = keys_account_pkey(ds, i);
+	return a;
+}
+
+/*
+ * keys_push_account — append a as the Dataset's next account (an Item's
+ * accounts are consecutive: first_account is the count before its first).
+ */
+void		keys_push_account(Dataset *ds, const Account *a);
+
 /* names id of an account, KEY_NONE when it is unkeyable */
 static inline uint32_t
-keys_account_name(const Dataset *ds, const Account *a)
+keys_account_name(const Dataset *ds, Account a)
 {
-	return a->key == KEY_NONE ? KEY_NONE
-		: ((const KeyInfo *) ds->key_info.data)[a->key].name;
+	return a.key == KEY_NONE ? KEY_NONE
+		: ((const KeyInfo *) ds->key_info.data)[a.key].name;
 }
 
 /* Fields of a source row that the dataset keeps (strings are borrowed). */
@@ -388,7 +457,6 @@ keys_item_live(const Item *it)
 void		keys_count_unkeyable(Dataset *ds);
 
 #define DS_ITEM(ds, i) (&VEC_AT(&(ds)->items, Item, (i)))
-#define DS_ACCOUNT(ds, i) (&VEC_AT(&(ds)->accounts, Account, (i)))
 
 
 

@@ -84,12 +84,12 @@ key_in(const uint32_t *v, uint32_t n, bool sorted, uint32_t key)
 }
 
 bool
-match_pair_shares_account(const MatchResult *m, const Pair *p, const Account *acc)
+match_pair_shares_account(const MatchResult *m, const Pair *p, const Dataset *ds, size_t acc)
 {
 	const uint32_t *shared = (const uint32_t *) m->shared.data + p->first_shared;
 
-	return key_in(shared, p->n_shared, true, acc->key) ||
-		key_in(shared + p->n_shared, p->n_shared_p, true, acc->pkey);
+	return key_in(shared, p->n_shared, true, keys_account_key(ds, acc)) ||
+		key_in(shared + p->n_shared, p->n_shared_p, true, keys_account_pkey(ds, acc));
 }
 
 /*
@@ -109,10 +109,10 @@ matched_accounts(const Dataset *ds, uint32_t item, const uint32_t *shared, uint3
 
 	for (uint32_t k = 0; k < it->n_accounts; k++)
 	{
-		const Account *acc = DS_ACCOUNT(ds, it->first_account + k);
+		size_t		acc = it->first_account + k;
 
-		matched += key_in(shared, n_shared, sorted, acc->key) ||
-			key_in(shared_p, n_shared_p, sorted_p, acc->pkey);
+		matched += key_in(shared, n_shared, sorted, keys_account_key(ds, acc)) ||
+			key_in(shared_p, n_shared_p, sorted_p, keys_account_pkey(ds, acc));
 	}
 	return matched;
 }
@@ -277,8 +277,7 @@ collect_postings(const Dataset *ds, bool persistent, size_t n_keys, Vec *out)
 				continue;
 			for (uint32_t k = 0; k < it->n_accounts; k++)
 			{
-				const Account *acc = DS_ACCOUNT(ds, it->first_account + k);
-				uint32_t	key = persistent ? acc->pkey : acc->key;
+				uint32_t	key = keys_account_id(ds, it->first_account + k, persistent);
 
 				if (key == KEY_NONE)
 					continue;
@@ -391,8 +390,7 @@ item_candidates(const Dataset *ds, const KeyPostings *kp, uint32_t a, uint32_t *
 
 	for (uint32_t k = 0; k < it->n_accounts; k++)
 	{
-		const Account *acc = DS_ACCOUNT(ds, it->first_account + k);
-		uint32_t	key = kp->tag ? acc->pkey : acc->key;
+		uint32_t	key = keys_account_id(ds, it->first_account + k, kp->tag != 0);
 
 		if (key != KEY_NONE)
 			keys[n++] = key;

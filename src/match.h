@@ -127,10 +127,12 @@ void		match_result_free(MatchResult *r);
 void		match_radix_sort_by(Vec *v, size_t key_offset, size_t key_size, uint64_t max_key);
 
 /*
- * match_pair_shares_account — whether acc's key or persistent id is one of
- * pair p's shared ones (a binary search in the pair's ascending lists).
+ * match_pair_shares_account — whether account acc of ds (an index into its
+ * accounts) has a key or persistent id among pair p's shared ones (a binary
+ * search in the pair's ascending lists).
  */
-bool		match_pair_shares_account(const MatchResult *m, const Pair *p, const Account *acc);
+bool		match_pair_shares_account(const MatchResult *m, const Pair *p, const Dataset *ds,
+									  size_t acc);
 
 /*
  * match_pair_evidence — why a pair matched, as compact JSON text: the

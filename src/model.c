@@ -20,9 +20,8 @@ item_numbered(const Dataset *ds, const Item *it)
 		return false;
 	for (uint32_t k = 0; k < it->n_accounts; k++)
 	{
-		const Account *a = DS_ACCOUNT(ds, it->first_account + k);
-
-		if (a->key != KEY_NONE || a->pkey != KEY_NONE)
+		if (keys_account_key(ds, it->first_account + k) != KEY_NONE ||
+			keys_account_pkey(ds, it->first_account + k) != KEY_NONE)
 			return true;
 	}
 	return false;
@@ -313,12 +312,12 @@ item_refs(const Dataset *ds, const ModelIndex *ix, const Item *it, uint32_t *out
 
 	for (uint32_t k = 0; k < it->n_accounts; k++)
 	{
-		const Account *a = DS_ACCOUNT(ds, it->first_account + k);
+		const Account a = keys_account(ds, it->first_account + k);
 
-		if (a->key != KEY_NONE)
-			out[n++] = a->key;
-		if (a->pkey != KEY_NONE)
-			out[n++] = ix->n_keys + a->pkey;
+		if (a.key != KEY_NONE)
+			out[n++] = a.key;
+		if (a.pkey != KEY_NONE)
+			out[n++] = ix->n_keys + a.pkey;
 	}
 	sort_small(out, n, sizeof(uint32_t), cmp_u32, 32);	/* up to 2 per account */
 	for (uint32_t i = 0; i < n; i++)

@@ -388,12 +388,12 @@ build_maps(PartitionRun *pr, const Dataset *ds, const KeyStats *st, const uint8_
 
 		for (uint32_t k = 0; keep[i] && k < it->n_accounts; k++)
 		{
-			const Account *a = DS_ACCOUNT(ds, it->first_account + k);
+			const Account a = keys_account(ds, it->first_account + k);
 
-			if (a->key != KEY_NONE)
-				km->key[a->key] = 0;
-			if (a->pkey != KEY_NONE)
-				km->pkey[a->pkey] = 0;
+			if (a.key != KEY_NONE)
+				km->key[a.key] = 0;
+			if (a.pkey != KEY_NONE)
+				km->pkey[a.pkey] = 0;
 		}
 	}
 	for (size_t k = 0; k < ds->keys.n; k++)
@@ -435,11 +435,11 @@ copy_item(PartitionRun *pr, const Pass *ps, const KeyStats *st, uint32_t i, cons
 	it->first_account = (uint32_t) out->accounts.len;
 	for (uint32_t k = 0; km != NULL && k < src->n_accounts; k++)
 	{
-		Account		a = *DS_ACCOUNT(ds, src->first_account + k);
+		Account		a = keys_account(ds, src->first_account + k);
 
 		a.key = a.key == KEY_NONE ? KEY_NONE : km->key[a.key];
 		a.pkey = a.pkey == KEY_NONE ? KEY_NONE : km->pkey[a.pkey];
-		*(Account *) vec_push(&out->accounts) = a;
+		keys_push_account(out, &a);
 	}
 	push_u32(&pr->ordinal, VEC_AT(&ps->ordinal, uint32_t, i));
 	return (uint32_t) out->items.len - 1;

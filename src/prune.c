@@ -119,7 +119,7 @@ item_keys(const Dataset *ds, const KeyStats *st, uint32_t cap, const Item *it, u
 
 	for (uint32_t k = 0; k < it->n_accounts; k++)
 	{
-		uint32_t	key = DS_ACCOUNT(ds, it->first_account + k)->key;
+		uint32_t	key = keys_account_key(ds, it->first_account + k);
 
 		if (key != KEY_NONE && st->key_items[key] >= 2 && st->key_items[key] <= cap)
 			out[n++] = key;
@@ -288,7 +288,7 @@ prefetch_item_keys(const Dataset *ds, const KeyStats *st, size_t i, int depth)
 	it = DS_ITEM(ds, i);
 	for (uint32_t k = 0; k < it->n_accounts; k++)
 	{
-		uint32_t	key = DS_ACCOUNT(ds, it->first_account + k)->key;
+		uint32_t	key = keys_account_key(ds, it->first_account + k);
 		const KeyInfo *ki;
 
 		if (key == KEY_NONE)

@@ -102,7 +102,7 @@ mark_matched_accounts(const Dataset *ds, const MatchResult *m)
 			/* already matched accounts cost nothing: bounded by the pairs' accounts */
 			for (uint32_t k = 0; k < it->n_accounts; k++)
 				if (!matched[it->first_account + k] &&
-					match_pair_shares_account(m, p, DS_ACCOUNT(ds, it->first_account + k)))
+					match_pair_shares_account(m, p, ds, it->first_account + k))
 					matched[it->first_account + k] = 1;
 		}
 	}

@@ -411,13 +411,13 @@ pack_item(StrBuf *blob, const ModelInput *in, const ModelIndex *ix, uint32_t no)
 	/* payload.c rejects an Item with more than 1000 accounts (too_many_accounts) */
 	for (uint32_t k = 0; k < it->n_accounts && n < 1024; k++)
 	{
-		const Account *a = DS_ACCOUNT(ds, it->first_account + k);
+		const Account a = keys_account(ds, it->first_account + k);
 
-		if (a->key == KEY_NONE && a->pkey == KEY_NONE)
+		if (a.key == KEY_NONE && a.pkey == KEY_NONE)
 			continue;
-		acc_key[n] = a->key == KEY_NONE ? MODEL_NONE : (int64_t) ix->key_no_of[a->key];
-		acc_pkey[n] = a->pkey == KEY_NONE ? MODEL_NONE
-			: (int64_t) ix->key_no_of[ix->n_keys + a->pkey];
+		acc_key[n] = a.key == KEY_NONE ? MODEL_NONE : (int64_t) ix->key_no_of[a.key];
+		acc_pkey[n] = a.pkey == KEY_NONE ? MODEL_NONE
+			: (int64_t) ix->key_no_of[ix->n_keys + a.pkey];
 		n++;
 	}
 	model_pack_item(blob, it->item_id, keys_item_owner(it), it->env,
@@ -521,7 +521,8 @@ item_entry_pack(StrBuf *blob, void *ctx, uint32_t no)
 	{
 		const Item *it = DS_ITEM(ds, ix->item_of_no[no + 8]);
 
-		__builtin_prefetch(DS_ACCOUNT(ds, it->first_account));
+		__builtin_prefetch(&VEC_AT(&ds->accounts, uint32_t, it->first_account));
+		__builtin_prefetch(&VEC_AT(&ds->pkey_blocks, PkeyBlock, it->first_account / 64));
 		__builtin_prefetch(it->item_id);	/* and its owner_id, right after */
 	}
 	pack_item(blob, e->in, ix, no);

@@ -436,11 +436,11 @@ START_TEST(test_dataset_expect_wrong_estimates)
 							  keys_find_item(&ds[0], a->item_id, strlen(a->item_id)));
 			for (uint32_t k = 0; k < a->n_accounts; k++)
 			{
-				const Account *x = tu_account(&ds[0], (uint32_t) i, k);
-				const Account *y = tu_account(&ds[e], (uint32_t) i, k);
+				const Account x = tu_account(&ds[0], (uint32_t) i, k);
+				const Account y = tu_account(&ds[e], (uint32_t) i, k);
 
-				ck_assert_uint_eq(x->key, y->key);
-				ck_assert_uint_eq(keys_key_gkey(&ds[0], x->key), keys_key_gkey(&ds[e], y->key));
+				ck_assert_uint_eq(x.key, y.key);
+				ck_assert_uint_eq(keys_key_gkey(&ds[0], x.key), keys_key_gkey(&ds[e], y.key));
 				ck_assert_uint_eq(keys_account_name(&ds[0], x), keys_account_name(&ds[e], y));
 			}
 		}
@@ -501,14 +501,14 @@ START_TEST(test_dataset_same_ids_under_collisions)
 						  keys_find_item(&ds[1], b->item_id, strlen(b->item_id)));
 		for (uint32_t k = 0; k < a->n_accounts; k++)
 		{
-			const Account *x = tu_account(&ds[0], (uint32_t) i, k);
-			const Account *y = tu_account(&ds[1], (uint32_t) i, k);
-			const KeyInfo *kx = &VEC_AT(&ds[0].key_info, KeyInfo, x->key);
-			const KeyInfo *ky = &VEC_AT(&ds[1].key_info, KeyInfo, y->key);
+			const Account x = tu_account(&ds[0], (uint32_t) i, k);
+			const Account y = tu_account(&ds[1], (uint32_t) i, k);
+			const KeyInfo *kx = &VEC_AT(&ds[0].key_info, KeyInfo, x.key);
+			const KeyInfo *ky = &VEC_AT(&ds[1].key_info, KeyInfo, y.key);
 
-			ck_assert_uint_eq(x->key, y->key);
-			ck_assert_uint_eq(x->pkey, y->pkey);
-			ck_assert_uint_eq(keys_key_gkey(&ds[0], x->key), keys_key_gkey(&ds[1], y->key));
+			ck_assert_uint_eq(x.key, y.key);
+			ck_assert_uint_eq(x.pkey, y.pkey);
+			ck_assert_uint_eq(keys_key_gkey(&ds[0], x.key), keys_key_gkey(&ds[1], y.key));
 			ck_assert_uint_eq(VEC_AT(&ds[0].name_info, NameInfo, kx->name).gname,
 							  VEC_AT(&ds[1].name_info, NameInfo, ky->name).gname);
 		}
@@ -637,9 +637,9 @@ START_TEST(test_institution_resolution_order)
 	ck_assert_uint_eq(DS_ITEM(&ds, i)->n_keyable, 0);
 	for (uint32_t k = 0; k < 2; k++)
 	{
-		ck_assert_int_eq(tu_account(&ds, i, k)->unkeyable, UNK_NO_INSTITUTION);
-		ck_assert_uint_eq(tu_account(&ds, i, k)->key, KEY_NONE);
-		ck_assert_uint_eq(tu_account(&ds, i, k)->pkey, KEY_NONE);
+		ck_assert_int_eq(tu_account(&ds, i, k).unkeyable, UNK_NO_INSTITUTION);
+		ck_assert_uint_eq(tu_account(&ds, i, k).key, KEY_NONE);
+		ck_assert_uint_eq(tu_account(&ds, i, k).pkey, KEY_NONE);
 	}
 	ck_assert_uint_eq(ds.keys.n, keys_before);
 	ck_assert_uint_eq(ds.pkeys.n, 0);
@@ -678,27 +678,27 @@ START_TEST(test_keys_scoped_by_env_and_institution)
 	r.institution_id = "ins_1";
 	f = tu_add(&ds, &r, "{\"accounts\":[{\"name\":\"Plaid Checking\",\"mask\":\"0001\"}]}", NULL);
 
-	const Account *ka = tu_account(&ds, a, 0);
+	const Account ka = tu_account(&ds, a, 0);
 
-	ck_assert_uint_ne(ka->key, KEY_NONE);
-	ck_assert_uint_eq(tu_account(&ds, b, 0)->key, ka->key);
-	ck_assert_uint_eq(tu_account(&ds, b, 0)->pkey, ka->pkey);
-	ck_assert_uint_ne(tu_account(&ds, c, 0)->key, ka->key);
-	ck_assert_uint_ne(tu_account(&ds, d, 0)->key, ka->key);
-	ck_assert_uint_ne(tu_account(&ds, e, 0)->key, ka->key);
-	ck_assert_uint_ne(tu_account(&ds, e, 0)->key, tu_account(&ds, c, 0)->key);
-	ck_assert_uint_ne(tu_account(&ds, d, 0)->pkey, ka->pkey);
-	ck_assert_uint_ne(tu_account(&ds, c, 0)->pkey, ka->pkey);
+	ck_assert_uint_ne(ka.key, KEY_NONE);
+	ck_assert_uint_eq(tu_account(&ds, b, 0).key, ka.key);
+	ck_assert_uint_eq(tu_account(&ds, b, 0).pkey, ka.pkey);
+	ck_assert_uint_ne(tu_account(&ds, c, 0).key, ka.key);
+	ck_assert_uint_ne(tu_account(&ds, d, 0).key, ka.key);
+	ck_assert_uint_ne(tu_account(&ds, e, 0).key, ka.key);
+	ck_assert_uint_ne(tu_account(&ds, e, 0).key, tu_account(&ds, c, 0).key);
+	ck_assert_uint_ne(tu_account(&ds, d, 0).pkey, ka.pkey);
+	ck_assert_uint_ne(tu_account(&ds, c, 0).pkey, ka.pkey);
 	/* same name at the same place, other mask: same name id, other key */
 	ck_assert_uint_eq(keys_account_name(&ds, tu_account(&ds, f, 0)), keys_account_name(&ds, ka));
-	ck_assert_uint_ne(tu_account(&ds, f, 0)->key, ka->key);
-	ck_assert_uint_eq(tu_account(&ds, f, 0)->pkey, KEY_NONE);
+	ck_assert_uint_ne(tu_account(&ds, f, 0).key, ka.key);
+	ck_assert_uint_eq(tu_account(&ds, f, 0).pkey, KEY_NONE);
 	ck_assert_uint_ne(keys_account_name(&ds, tu_account(&ds, c, 0)), keys_account_name(&ds, ka));
 	ck_assert_uint_eq(ds.keys.n, 5);	/* A=B, C, D, E, F */
 	ck_assert_uint_eq(ds.pkeys.n, 4);	/* A=B, C, D, E */
 	ck_assert_uint_gt(ds.keys.collisions, 0);
 
-	const KeyInfo *ki = &VEC_AT(&ds.key_info, KeyInfo, ka->key);
+	const KeyInfo *ki = &VEC_AT(&ds.key_info, KeyInfo, ka.key);
 	const NameInfo *ni = &VEC_AT(&ds.name_info, NameInfo, keys_account_name(&ds, ka));
 
 	ck_assert_uint_eq(ds.key_info.len, ds.keys.n);
@@ -758,7 +758,7 @@ START_TEST(test_pkey_hex_packed)
 			r.item_id = item;
 			snprintf(json, sizeof(json), "{\"accounts\":[{\"name\":\"Checking\",\"mask\":\"0000\","
 					 "\"persistent_account_id\":\"%s\"}]}", ids[i % N]);
-			uint32_t	p = tu_account(&ds, tu_add(&ds, &r, json, NULL), 0)->pkey;
+			uint32_t	p = tu_account(&ds, tu_add(&ds, &r, json, NULL), 0).pkey;
 
 			if (i < N)
 				pk[i] = p;
@@ -1042,23 +1042,23 @@ START_TEST(test_stats_compute)
 	ck_assert_uint_eq(st.name_items[sav_x], 2);	/* I2's two savings count once */
 	ck_assert_uint_eq(st.name_items[chk_y], 1);
 	ck_assert_uint_eq(st.name_items[other], 0);	/* only the superseded row has it */
-	ck_assert_uint_eq(st.key_items[tu_account(&ds, i0, 0)->key], 2);
-	ck_assert_uint_eq(st.key_items[tu_account(&ds, i2, 0)->key], 1);
-	ck_assert_uint_eq(st.key_items[tu_account(&ds, i1, 1)->key], 2);
-	ck_assert_uint_eq(st.key_items[tu_account(&ds, i3, 0)->key], 1);
+	ck_assert_uint_eq(st.key_items[tu_account(&ds, i0, 0).key], 2);
+	ck_assert_uint_eq(st.key_items[tu_account(&ds, i2, 0).key], 1);
+	ck_assert_uint_eq(st.key_items[tu_account(&ds, i1, 1).key], 2);
+	ck_assert_uint_eq(st.key_items[tu_account(&ds, i3, 0).key], 1);
 	ck_assert_uint_eq(st.institution_items[tu_institution(&ds, "ins_X")], 3);
 	ck_assert_uint_eq(st.institution_items[tu_institution(&ds, "ins_Y")], 1);
 
 	/* across institutions: ins_X's and ins_Y's "checking" are one gname, 0000 one gkey */
 	uint32_t	g_chk = VEC_AT(&ds.name_info, NameInfo, chk_x).gname;
-	uint32_t	gk_chk = keys_key_gkey(&ds, tu_account(&ds, i0, 0)->key);
+	uint32_t	gk_chk = keys_key_gkey(&ds, tu_account(&ds, i0, 0).key);
 
 	ck_assert_uint_eq(VEC_AT(&ds.name_info, NameInfo, chk_y).gname, g_chk);
-	ck_assert_uint_eq(keys_key_gkey(&ds, tu_account(&ds, i3, 0)->key), gk_chk);
+	ck_assert_uint_eq(keys_key_gkey(&ds, tu_account(&ds, i3, 0).key), gk_chk);
 	ck_assert_uint_eq(st.gname_items[g_chk], 4);	/* I0, I1, I2 at ins_X; I3 at ins_Y */
 	ck_assert_uint_eq(st.gkey_items[gk_chk], 3);	/* I2's is 1111 */
 	ck_assert_uint_eq(st.gname_items[VEC_AT(&ds.name_info, NameInfo, sav_x).gname], 2);
-	ck_assert_uint_eq(st.gkey_items[keys_key_gkey(&ds, tu_account(&ds, i2, 1)->key)], 2);
+	ck_assert_uint_eq(st.gkey_items[keys_key_gkey(&ds, tu_account(&ds, i2, 1).key)], 2);
 	ck_assert_uint_eq(st.gname_items[VEC_AT(&ds.name_info, NameInfo, other).gname], 0);
 	keys_stats_free(&st);
 
@@ -1067,6 +1067,49 @@ START_TEST(test_stats_compute)
 	ck_assert_uint_eq(ds.unkeyable[UNK_NO_MASK], 1);
 	ck_assert_uint_eq(DS_ITEM(&ds, i2)->n_keyable, 3);
 	ck_assert_uint_eq(DS_ITEM(&ds, i2)->n_accounts, 4);
+	keys_dataset_free(&ds);
+}
+END_TEST
+
+/*
+ * Accounts are kept as one word each plus the persistent keys apart
+ * (keys_push_account): every mix of key, unkeyable reason and persistent
+ * key comes back as it went in, across the 64-account blocks, with runs
+ * of blocks that have no persistent key and blocks where all have one.
+ */
+START_TEST(test_account_words)
+{
+	Dataset		ds;
+	Account    *in = xmalloc(1000 * sizeof(Account));
+	uint64_t	x = 42;
+
+	keys_dataset_init(&ds, NULL);
+	for (uint32_t i = 0; i < 1000; i++)
+	{
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		in[i].unkeyable = (uint8_t) (x >> 60 < 4 ? (x >> 40) % UNK_COUNT : UNK_NONE);
+		in[i].key = in[i].unkeyable != UNK_NONE ? KEY_NONE
+			: i == 7 ? KEY_ID_MAX : (uint32_t) (x >> 33);
+		/* none in accounts 128..319, every one in 320..383, else one in three */
+		in[i].pkey = i >= 128 && i < 320 ? KEY_NONE
+			: (i >= 320 && i < 384) || (x >> 20) % 3 == 0 ? (uint32_t) (x >> 8) % 5000 : KEY_NONE;
+		if (i == 64 || i == 999)
+			in[i].pkey = i;		/* a block's first and the last */
+		keys_push_account(&ds, &in[i]);
+	}
+	ck_assert_uint_eq(ds.accounts.len, 1000);
+	ck_assert_uint_eq(ds.pkey_blocks.len, 16);
+	for (uint32_t i = 0; i < 1000; i++)
+	{
+		Account		a = keys_account(&ds, i);
+
+		ck_assert_uint_eq(a.key, in[i].key);
+		ck_assert_uint_eq(a.pkey, in[i].pkey);
+		ck_assert_uint_eq(a.unkeyable, in[i].unkeyable);
+		ck_assert_uint_eq(keys_account_key(&ds, i), in[i].key);
+		ck_assert_uint_eq(keys_account_id(&ds, i, true), in[i].pkey);
+	}
+	free(in);
 	keys_dataset_free(&ds);
 }
 END_TEST
@@ -1095,6 +1138,7 @@ keys_suite(void)
 	tcase_add_test(intern, test_dataset_expect_wrong_estimates);
 	tcase_add_test(intern, test_dataset_same_ids_under_collisions);
 	tcase_add_test(intern, test_arena_strpack);
+	tcase_add_test(intern, test_account_words);
 	suite_add_tcase(s, intern);
 
 	tcase_add_test(ds, test_institution_resolution_order);

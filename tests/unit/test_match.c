@@ -86,7 +86,7 @@ START_TEST(test_two_items_share_one_key)
 	ck_assert_ptr_nonnull(p);
 	ck_assert_uint_eq(p->n_shared, 1);
 	ck_assert_uint_eq(p->n_shared_p, 0);
-	ck_assert_uint_eq(VEC_AT(&m.shared, uint32_t, p->first_shared), tu_account(&ds, a, 0)->key);
+	ck_assert_uint_eq(VEC_AT(&m.shared, uint32_t, p->first_shared), tu_account(&ds, a, 0).key);
 
 	/*
 	 * MATCHING.md with N = 2, null owners, one account each:
@@ -225,7 +225,7 @@ START_TEST(test_hot_key_cap)
 
 	ck_assert_ptr_nonnull(p);
 	ck_assert_uint_eq(p->n_shared, 1);
-	ck_assert_uint_eq(VEC_AT(&m.shared, uint32_t, p->first_shared), tu_account(&ds, a, 1)->key);
+	ck_assert_uint_eq(VEC_AT(&m.shared, uint32_t, p->first_shared), tu_account(&ds, a, 1).key);
 	ck_assert_ptr_null(find_pair(&m, a, c));
 	match_result_free(&m);
 	keys_dataset_free(&ds);
@@ -358,7 +358,7 @@ START_TEST(test_persistent_id_pairs)
 	b = add(&ds, "b", NULL, "ins_1", "u1",
 			"{\"accounts\":[{\"name\":\"Total Checking\",\"mask\":\"9999\","
 			"\"persistent_account_id\":\"PX\"}]}");
-	ck_assert_uint_ne(tu_account(&ds, a, 0)->key, tu_account(&ds, b, 0)->key);
+	ck_assert_uint_ne(tu_account(&ds, a, 0).key, tu_account(&ds, b, 0).key);
 
 	run_ok(&ds, opts(1000, 50000000, ANY), &m);
 	ck_assert_uint_eq(m.candidate_pairs, 1);
@@ -367,7 +367,7 @@ START_TEST(test_persistent_id_pairs)
 	ck_assert_ptr_nonnull(p);
 	ck_assert_uint_eq(p->n_shared, 0);
 	ck_assert_uint_eq(p->n_shared_p, 1);
-	ck_assert_uint_eq(VEC_AT(&m.shared, uint32_t, p->first_shared), tu_account(&ds, a, 0)->pkey);
+	ck_assert_uint_eq(VEC_AT(&m.shared, uint32_t, p->first_shared), tu_account(&ds, a, 0).pkey);
 	match_result_free(&m);
 
 	/*
@@ -433,7 +433,7 @@ START_TEST(test_non_live_items_never_pair)
 	keys_dataset_finish(&ds);
 
 	arena_free(&scratch);
-	ck_assert_uint_eq(tu_account(&ds, rm, 0)->key, tu_account(&ds, a, 0)->key);
+	ck_assert_uint_eq(tu_account(&ds, rm, 0).key, tu_account(&ds, a, 0).key);
 
 	run_ok(&ds, opts(1000, 50000000, ANY), &m);
 	ck_assert_uint_eq(m.stats.live_items, 3);
@@ -492,7 +492,7 @@ START_TEST(test_borrowed_stats_same_result)
 	match_result_free(&lent);
 	/* still ours: ASan reports a use after free if match freed them */
 	ck_assert_uint_eq(st.live_items, 4);
-	ck_assert_uint_eq(st.key_items[tu_account(&ds, 0, 0)->key], 3);
+	ck_assert_uint_eq(st.key_items[tu_account(&ds, 0, 0).key], 3);
 	keys_stats_free(&st);
 	match_result_free(&own);
 	keys_dataset_free(&ds);
@@ -523,11 +523,11 @@ START_TEST(test_shared_keys_deduplicated)
 	ck_assert_uint_eq(p->n_shared, 2);
 	ck_assert_uint_eq(p->n_shared_p, 1);
 	const uint32_t *sh = &VEC_AT(&m.shared, uint32_t, p->first_shared);
-	uint32_t	k_chk = tu_account(&ds, a, 0)->key;
-	uint32_t	k_sav = tu_account(&ds, a, 2)->key;
+	uint32_t	k_chk = tu_account(&ds, a, 0).key;
+	uint32_t	k_sav = tu_account(&ds, a, 2).key;
 
 	ck_assert((sh[0] == k_chk && sh[1] == k_sav) || (sh[0] == k_sav && sh[1] == k_chk));
-	ck_assert_uint_eq(sh[2], tu_account(&ds, a, 2)->pkey);
+	ck_assert_uint_eq(sh[2], tu_account(&ds, a, 2).pkey);
 	match_result_free(&m);
 	keys_dataset_free(&ds);
 }

@@ -68,12 +68,12 @@ side_of(const Dataset *ds, const ModelIndex *ix, uint32_t item, int64_t *keys, i
 
 	for (uint32_t k = 0; k < it->n_accounts; k++)
 	{
-		const Account *a = DS_ACCOUNT(ds, it->first_account + k);
+		const Account a = keys_account(ds, it->first_account + k);
 
-		if (a->key == KEY_NONE && a->pkey == KEY_NONE)
+		if (a.key == KEY_NONE && a.pkey == KEY_NONE)
 			continue;
-		keys[s.n_acc] = a->key == KEY_NONE ? MODEL_NONE : (int64_t) a->key;
-		pkeys[s.n_acc++] = a->pkey == KEY_NONE ? MODEL_NONE : (int64_t) (ix->n_keys + a->pkey);
+		keys[s.n_acc] = a.key == KEY_NONE ? MODEL_NONE : (int64_t) a.key;
+		pkeys[s.n_acc++] = a.pkey == KEY_NONE ? MODEL_NONE : (int64_t) (ix->n_keys + a.pkey);
 	}
 	return s;
 }
@@ -286,10 +286,10 @@ START_TEST(model_index_lists_an_item_once_per_key)
 	model_index_fill_keys(&ds, &ix);
 	/* two account keys and one persistent id; every list has its Items once */
 	ck_assert_uint_eq(ix.n_numbered, 3);
-	ck_assert_uint_eq(model_key_count(&ix, tu_account(&ds, a, 1)->key), 2);	/* 1234: a and b */
-	ck_assert_uint_eq(model_key_count(&ix, tu_account(&ds, a, 0)->key), 1);	/* 5678: a */
-	ck_assert_uint_eq(model_key_count(&ix, ix.n_keys + tu_account(&ds, a, 0)->pkey), 1);
-	ck_assert_uint_eq(model_key_count(&ix, tu_account(&ds, b, 0)->key), 2);
+	ck_assert_uint_eq(model_key_count(&ix, tu_account(&ds, a, 1).key), 2);	/* 1234: a and b */
+	ck_assert_uint_eq(model_key_count(&ix, tu_account(&ds, a, 0).key), 1);	/* 5678: a */
+	ck_assert_uint_eq(model_key_count(&ix, ix.n_keys + tu_account(&ds, a, 0).pkey), 1);
+	ck_assert_uint_eq(model_key_count(&ix, tu_account(&ds, b, 0).key), 2);
 	check_lists_ascending(&ix);
 	model_index_free(&ix);
 	sb_free(&j);

@@ -136,10 +136,10 @@ shares(const Dataset *ds, uint32_t a, uint32_t b)
 	for (uint32_t i = 0; i < x->n_accounts; i++)
 		for (uint32_t j = 0; j < y->n_accounts; j++)
 		{
-			const Account *p = DS_ACCOUNT(ds, x->first_account + i);
-			const Account *q = DS_ACCOUNT(ds, y->first_account + j);
+			const Account p = keys_account(ds, x->first_account + i);
+			const Account q = keys_account(ds, y->first_account + j);
 
-			if ((p->key != KEY_NONE && p->key == q->key) || (p->pkey != KEY_NONE && p->pkey == q->pkey))
+			if ((p.key != KEY_NONE && p.key == q.key) || (p.pkey != KEY_NONE && p.pkey == q.pkey))
 				return true;
 		}
 	return false;

@@ -103,8 +103,8 @@ START_TEST(test_rare_name_outweighs_common)
 	(void) unit_add(&ds, "r2", NULL, NULL, payload(buf, sizeof(buf), "ins_1", 1, rare, m), NULL);
 	keys_stats_compute(&ds, &st);
 	uint32_t	n = st.institution_items[DS_ITEM(&ds, c1)->institution];
-	double		wc = match_key_weight(&ds, &st, DS_ACCOUNT(&ds, DS_ITEM(&ds, c1)->first_account)->key, n, NULL);
-	double		wr = match_key_weight(&ds, &st, DS_ACCOUNT(&ds, DS_ITEM(&ds, r1)->first_account)->key, n, NULL);
+	double		wc = match_key_weight(&ds, &st, keys_account_key(&ds, DS_ITEM(&ds, c1)->first_account), n, NULL);
+	double		wr = match_key_weight(&ds, &st, keys_account_key(&ds, DS_ITEM(&ds, r1)->first_account), n, NULL);
 
 	ck_assert_msg(wr > wc + 5, "rare %f should outweigh common %f", wr, wc);
 	keys_stats_free(&st);

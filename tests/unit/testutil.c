@@ -54,11 +54,11 @@ tu_institution(const Dataset *ds, const char *text)
 	return keys_lookup(&ds->institutions, text, strlen(text));
 }
 
-const Account *
+Account
 tu_account(const Dataset *ds, uint32_t idx, uint32_t k)
 {
 	const Item *it = DS_ITEM(ds, idx);
 
 	ck_assert_uint_lt(k, it->n_accounts);
-	return DS_ACCOUNT(ds, it->first_account + k);
+	return keys_account(ds, it->first_account + k);
 }

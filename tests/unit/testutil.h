@@ -39,6 +39,6 @@ uint32_t	tu_add(Dataset *ds, const TuRow *row, const char *json,
 uint32_t	tu_institution(const Dataset *ds, const char *text);
 
 /* Account k of item idx. */
-const Account *tu_account(const Dataset *ds, uint32_t idx, uint32_t k);
+Account		tu_account(const Dataset *ds, uint32_t idx, uint32_t k);
 
 #endif
