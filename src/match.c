@@ -510,8 +510,7 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, const PruneIndex *p
 				 size_t errlen)
 {
 	const Cand *c = cands->data;
-	const uint32_t *a_list;
-	uint32_t	a_keys = prune_item_keys(px, a, &a_list);
+	uint32_t	a_keys = prune_item_keys(px, a, NULL);
 
 	for (size_t i = 0; i < cands->len;)
 	{

@@ -452,10 +452,9 @@ model_index_free_keys(ModelIndex *ix)
 void
 model_index_free(ModelIndex *ix)
 {
-	free(ix->key_offsets);
-	free(ix->key_item_nos);
-	free(ix->key_bucket_start);
 	free(ix->ref_of_no);
+	ix->ref_of_no = NULL;		/* no key map to convert */
+	model_index_free_keys(ix);
 	free(ix->key_no_of);
 	free(ix->item_of_no);
 	memset(ix, 0, sizeof(*ix));

@@ -98,19 +98,16 @@ typedef struct PruneIndex
 	uint64_t	hot_keys;		/* keys carried by more than hot_key_cap Items */
 } PruneIndex;
 
-/* Item a's shareable keys (| flags; *keys) and how many. */
+/* Item a's shareable keys (| flags; *keys unless keys is NULL) and how many. */
 static inline uint32_t
 prune_item_keys(const PruneIndex *px, uint32_t a, const uint32_t **keys)
 {
 	uint32_t	s = px->item_start[a];
+	bool		none = s == px->item_start[a + 1];
 
-	if (s == px->item_start[a + 1])
-	{
-		*keys = NULL;
-		return 0;
-	}
-	*keys = px->entries + s + 1;
-	return px->entries[s];
+	if (keys != NULL)
+		*keys = none ? NULL : px->entries + s + 1;
+	return none ? 0 : px->entries[s];
 }
 
 /* prune_index_build — the index of ds's account keys (st from keys_stats_compute). */
