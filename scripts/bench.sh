@@ -14,10 +14,9 @@
 # per-stage timers, publish's share of the run and the published model's own
 # time (written beside the run, from the end of the source's COPY), and each
 # round's run against that round's COPY.  Every timed step starts settled:
-# a CHECKPOINT and a sync first, so no step pays for the writes of the steps
-# before it (four publishing runs a round leave up to gigabytes of dirty pages
-# that the kernel writes back, and throttles writers on, during the next
-# steps; a nightly run starts long after the last night's).  --write
+# a CHECKPOINT and a sync first, so no step starts with the dirty pages of
+# the steps before it (four publishing runs a round leave gigabytes of them
+# at 10 M; a nightly run starts long after the last night's).  --write
 # also appends the table to BENCHMARKS.md.  --partitions "1 4 16" then times a
 # publishing run with each --partitions N on the same data and records its
 # peak RSS and the bytes its passes spilled for the published model
