@@ -180,9 +180,9 @@ typedef struct ItemTime
 
 /*
  * One account of an Item, as keys_account gives it back.  The Dataset does
- * not hold these: it keeps one 4-byte word per account (its key id, or the
- * reason it has none: ACCOUNT_WORD) and the persistent keys apart, since
- * most accounts have none (AccountPkeys).
+ * not hold these: it keeps one 4-byte word per account (its key id, or
+ * KEY_NONE minus the reason it has none: keys_push_account) and the
+ * persistent keys apart, since most accounts have none (PkeyBlock).
  */
 typedef struct Account
 {
