@@ -94,7 +94,7 @@ keys_dataset_init(Dataset *ds, KeyHashFn hash)
 	vec_init(&ds->key_gkey, sizeof(uint32_t));
 	vec_init(&ds->name_info, sizeof(NameInfo));
 	vec_init(&ds->gname_rep, sizeof(uint32_t));
-	vec_init(&ds->gkey_rep, sizeof(uint32_t));
+	vec_init(&ds->gkey_rep, sizeof(GkeyRep));
 	keys_interner_init(&ds->institutions, hash);
 	keys_idtable_init(&ds->names, hash, 0);
 	keys_idtable_init(&ds->keys, hash, 0);
@@ -406,9 +406,8 @@ static const void *
 gkey_key(const void *ctx, uint32_t v, unsigned char *buf, size_t *len)
 {
 	const Dataset *ds = ctx;
-	GkeyRep		r = key_gkey_rep(ds, VEC_AT(&ds->gkey_rep, uint32_t, v));
 
-	*len = gkey_rep_bytes(&r, buf);
+	*len = gkey_rep_bytes(&VEC_AT(&ds->gkey_rep, GkeyRep, v), buf);
 	return buf;
 }
 
@@ -611,17 +610,6 @@ keys_find_item(const Dataset *ds, const char *item_id, size_t len)
 /* How many keys ahead keys_dataset_finish fetches a key's slot. */
 #define FINISH_AHEAD 16
 
-/* The gkeys id key k would find now (KEY_NONE: none yet), from the tags alone. */
-static uint32_t
-peek_gkey(const Dataset *ds, uint32_t k)
-{
-	unsigned char buf[4 + sizeof(((KeyInfo *) NULL)->mask)];
-	GkeyRep		r = key_gkey_rep(ds, k);
-	uint32_t	g = keys_idtable_peek(&ds->gkeys, buf, gkey_rep_bytes(&r, buf));
-
-	return g < ds->gkey_rep.len ? g : KEY_NONE;
-}
-
 void
 keys_dataset_finish(Dataset *ds)
 {
@@ -646,14 +634,12 @@ keys_dataset_finish(Dataset *ds)
 		uint32_t	v = (uint32_t) ds->finished_keys;
 		GkeyRep		r;
 		size_t		len;
-		uint32_t	g;
 
 		/*
 		 * A key's slot is at random in a table the size of all keys, and so
-		 * is the gkey it finds there, whose bytes are its first key's: fetch,
-		 * one level per distance, the name of the key 2 * FINISH_AHEAD on,
-		 * the slot of the key FINISH_AHEAD on, the first key of the gkey
-		 * that slot holds half as far on, and that key's KeyInfo a quarter.
+		 * is the gkey it finds there: fetch, one level per distance, the
+		 * name of the key 2 * FINISH_AHEAD on, the slot of the key
+		 * FINISH_AHEAD on, and the GkeyRep that slot holds half as far on.
 		 */
 		if (v + 2 * FINISH_AHEAD < ds->keys.n)
 			__builtin_prefetch(&VEC_AT(&ds->name_info, NameInfo,
@@ -664,15 +650,19 @@ keys_dataset_finish(Dataset *ds)
 			len = gkey_rep_bytes(&r, buf);
 			keys_idtable_prefetch(&ds->gkeys, buf, len);
 		}
-		if (v + FINISH_AHEAD / 2 < ds->keys.n &&
-			(g = peek_gkey(ds, v + FINISH_AHEAD / 2)) != KEY_NONE)
-			__builtin_prefetch(&VEC_AT(&ds->gkey_rep, uint32_t, g));
-		if (v + FINISH_AHEAD / 4 < ds->keys.n &&
-			(g = peek_gkey(ds, v + FINISH_AHEAD / 4)) != KEY_NONE)
-			__builtin_prefetch(&VEC_AT(&ds->key_info, KeyInfo, VEC_AT(&ds->gkey_rep, uint32_t, g)));
+		if (v + FINISH_AHEAD / 2 < ds->keys.n)
+		{
+			uint32_t	g;
+
+			r = key_gkey_rep(ds, v + FINISH_AHEAD / 2);
+			len = gkey_rep_bytes(&r, buf);
+			if ((g = keys_idtable_peek(&ds->gkeys, buf, len)) != KEY_NONE &&
+				g < ds->gkey_rep.len)
+				__builtin_prefetch(&VEC_AT(&ds->gkey_rep, GkeyRep, g));
+		}
 		r = key_gkey_rep(ds, v);
 		len = gkey_rep_bytes(&r, buf);
-		*(uint32_t *) vec_push(&ds->gkey_rep) = v;
+		*(GkeyRep *) vec_push(&ds->gkey_rep) = r;
 		*(uint32_t *) vec_push(&ds->key_gkey) = intern_id(&ds->gkeys, buf, len, gkey_key, ds,
 														  &is_new);
 		if (!is_new)

@@ -216,8 +216,12 @@ typedef struct __attribute__((packed)) KeyInfo
 	char		mask[5];
 } KeyInfo;
 
-/* A key's gkeys key while keys_dataset_finish interns them: its gname id and mask. */
-typedef struct GkeyRep
+/*
+ * A gkeys id's key while keys_dataset_finish interns them: its gname id and
+ * mask, copied so that telling two gkeys apart reads one record instead of
+ * a key's and its name's (packed, 9 bytes).
+ */
+typedef struct __attribute__((packed)) GkeyRep
 {
 	uint32_t	gname;
 	char		mask[5];
@@ -258,7 +262,7 @@ typedef struct Dataset
 	IdTable		gkeys;			/* gname id, mask */
 	IdTable		item_ids;		/* item_id text -> index of the winning Item */
 	Vec			gname_rep;		/* per gnames id: its first names id */
-	Vec			gkey_rep;		/* per gkeys id: its first keys id, while finishing */
+	Vec			gkey_rep;		/* per gkeys id: its bytes (GkeyRep), while finishing */
 	size_t		finished_names; /* names and keys keys_dataset_finish has */
 	size_t		finished_keys;	/* given their gname and gkey */
 	uint64_t	unkeyable[UNK_COUNT];	/* filled by keys_count_unkeyable */
