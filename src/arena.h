@@ -84,6 +84,17 @@ void		vec_init(Vec *v, size_t elem);
 void	   *vec_push(Vec *v);
 void		vec_free(Vec *v);
 /*
+ * bitset_rank — how many bits of a bitset are set below bit i: word is the
+ * 64-bit word that holds bit i, before the count set in the words before it
+ * (a rank directory kept beside the bits: groups.h NodeSet, keys.h PkeyBlock).
+ */
+static inline uint32_t
+bitset_rank(uint64_t word, uint32_t before, size_t i)
+{
+	return before + (uint32_t) __builtin_popcountll(word & ((UINT64_C(1) << (i % 64)) - 1));
+}
+
+/*
  * u32_sort_small — ascending insertion sort of n values in place: for the
  * short lists (an item's keys, the evidence's listed keys) where it beats qsort.
  */

@@ -50,9 +50,7 @@ typedef struct NodeSet
 static inline uint32_t
 node_of(const NodeSet *ns, uint32_t item)
 {
-	uint64_t	below = (UINT64_C(1) << (item % 64)) - 1;
-
-	return ns->before[item / 64] + (uint32_t) __builtin_popcountll(ns->bits[item / 64] & below);
+	return bitset_rank(ns->bits[item / 64], ns->before[item / 64], item);
 }
 
 /*

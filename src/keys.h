@@ -342,12 +342,10 @@ static inline uint32_t
 keys_account_pkey(const Dataset *ds, size_t i)
 {
 	const PkeyBlock *b = &((const PkeyBlock *) ds->pkey_blocks.data)[i / 64];
-	uint64_t	bit = UINT64_C(1) << (i % 64);
 
-	if (!(b->bits & bit))
+	if (!(b->bits >> (i % 64) & 1))
 		return KEY_NONE;
-	return ((const uint32_t *) ds->account_pkey.data)[b->before +
-													  (uint32_t) __builtin_popcountll(b->bits & (bit - 1))];
+	return ((const uint32_t *) ds->account_pkey.data)[bitset_rank(b->bits, b->before, i)];
 }
 
 /* Account i's pkeys id if persistent, else its keys id (KEY_NONE: none). */
@@ -361,11 +359,12 @@ keys_account_id(const Dataset *ds, size_t i, bool persistent)
 static inline Account
 keys_account(const Dataset *ds, size_t i)
 {
-	uint32_t	w = ((const uint32_t *) ds->accounts.data)[i];
 	Account		a;
 
-	a.key = w > KEY_ID_MAX ? KEY_NONE : w;
-	a.unkeyable = (uint8_t) (w > KEY_ID_MAX ? KEY_NONE - w : UNK_NONE);
+	a.key = keys_account_key(ds, i);
+	/* an unkeyable account's word is KEY_NONE minus its reason (keys_push_account) */
+	a.unkeyable = (uint8_t) (a.key == KEY_NONE ? KEY_NONE - ((const uint32_t *) ds->accounts.data)[i]
+							 : UNK_NONE);
 	a.pkey = keys_account_pkey(ds, i);
 	return a;
 }
