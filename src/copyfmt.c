@@ -316,6 +316,54 @@ copyfmt_bin_bytes(StrBuf *b, const void *data, size_t len)
 }
 
 void
+copyfmt_bin_float8(StrBuf *b, double v)
+{
+	uint64_t	bits;
+
+	memcpy(&bits, &v, sizeof(bits));
+	put_be(b, 8, 4);
+	put_be(b, bits, 8);
+}
+
+/* A field's length -1: SQL null. */
+static void
+bin_null(StrBuf *b)
+{
+	put_be(b, 0xffffffff, 4);
+}
+
+void
+copyfmt_bin_text(StrBuf *b, const char *s)
+{
+	if (s == NULL)
+		bin_null(b);
+	else
+		copyfmt_bin_bytes(b, s, strlen(s));
+}
+
+/* PostgreSQL's timestamps count microseconds from 2000-01-01 00:00:00 UTC. */
+#define PG_EPOCH_USEC INT64_C(946684800000000)
+
+void
+copyfmt_bin_timestamptz(StrBuf *b, int64_t usec)
+{
+	if (usec == TIMESTAMP_NULL)
+		bin_null(b);
+	else
+		copyfmt_bin_int8(b, usec - PG_EPOCH_USEC);
+}
+
+void
+copyfmt_bin_jsonb(StrBuf *b, const char *json)
+{
+	size_t		len = strlen(json);
+
+	put_be(b, (uint32_t) (len + 1), 4);
+	sb_append(b, "\1", 1);
+	sb_append(b, json, len);
+}
+
+void
 copyfmt_bin_trailer(StrBuf *b)
 {
 	put_be(b, 0xffff, 2);

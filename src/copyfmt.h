@@ -74,14 +74,23 @@ int			copyfmt_hex_value(char c);
 
 /*
  * COPY ... (FORMAT binary): the file header, one row's field count, and
- * fields in network byte order (int8, int4; bytea and text as their bytes).
- * The trailer ends the data.
+ * fields in network byte order (int8, int4, float8; bytea and text as
+ * their bytes).  The trailer ends the data.  Nothing is printed or parsed:
+ * a float8 goes as its IEEE 754 bits and a timestamptz as its
+ * microseconds, so the server stores exactly the value sent.
  */
 void		copyfmt_bin_header(StrBuf *b);
 void		copyfmt_bin_row(StrBuf *b, int16_t nfields);
 void		copyfmt_bin_int8(StrBuf *b, int64_t v);
 void		copyfmt_bin_int4(StrBuf *b, int32_t v);
+void		copyfmt_bin_float8(StrBuf *b, double v);
 void		copyfmt_bin_bytes(StrBuf *b, const void *data, size_t len);
+/* A text field: s's bytes (valid UTF-8, the connection's encoding); NULL is SQL null. */
+void		copyfmt_bin_text(StrBuf *b, const char *s);
+/* A timestamptz field from microseconds since the Unix epoch; TIMESTAMP_NULL is SQL null. */
+void		copyfmt_bin_timestamptz(StrBuf *b, int64_t usec);
+/* A jsonb field: format version 1, then the JSON text (the server parses it as jsonb_in does). */
+void		copyfmt_bin_jsonb(StrBuf *b, const char *json);
 void		copyfmt_bin_trailer(StrBuf *b);
 
 #endif

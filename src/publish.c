@@ -49,24 +49,6 @@ publish_copy_flush(DbConn *c, StrBuf *buf, bool final)
 	return flush(c, buf, final, true);
 }
 
-static void
-field_i64(StrBuf *b, int64_t v)
-{
-	sb_printf(b, "%" PRId64, v);
-}
-
-static void
-field_str(StrBuf *b, const char *s)
-{
-	copyfmt_field(b, s, s ? strlen(s) : 0);
-}
-
-static void
-field_double(StrBuf *b, double v)
-{
-	sb_printf(b, "%.17g", v);
-}
-
 /* Order pairs' items as the table wants them: item_a < item_b in "C" collation. */
 static void
 pair_ids(const Dataset *ds, const Pair *p, const char **a, const char **b)
@@ -172,6 +154,7 @@ copy_groups(DbConn *c, const PublishInput *in, const uint32_t *owners, StrBuf *b
 
 	if (!db_copy_in_begin(c, sql_query("publish_groups")))
 		goto cleanup;
+	copyfmt_bin_header(buf);
 	for (size_t gi = 0; gi < g->n_groups; gi++)
 	{
 		uint32_t	n = g->offsets[gi + 1] - g->offsets[gi];
@@ -186,28 +169,23 @@ copy_groups(DbConn *c, const PublishInput *in, const uint32_t *owners, StrBuf *b
 		groups_members_hash(ids, n, hash);
 		free(ids);
 
-		field_i64(buf, in->run_id);
-		copyfmt_sep(buf);
-		field_i64(buf, in->group_ids[gi]);
-		copyfmt_sep(buf);
-		field_str(buf, keys_environment_name((Environment) first->env));
-		copyfmt_sep(buf);
-		field_str(buf, ds->institutions.bytes[first->institution]);
-		copyfmt_sep(buf);
-		sb_printf(buf, "%u\t%u\t%s\t", n, owners[gi], owners[gi] > 1 ? "cross_owner" : "same_owner");
-		field_double(buf, max_score[gi]);
-		copyfmt_sep(buf);
-		field_double(buf, min_score[gi]);
-		copyfmt_sep(buf);
-		field_i64(buf, meta ? meta->first_seen_run : in->run_id);
-		copyfmt_sep(buf);
-		copyfmt_timestamp(buf, meta ? meta->first_seen_at : in->run_started_at);
-		copyfmt_sep(buf);
-		field_str(buf, hash);
-		copyfmt_eol(buf);
+		copyfmt_bin_row(buf, 12);
+		copyfmt_bin_int8(buf, in->run_id);
+		copyfmt_bin_int8(buf, in->group_ids[gi]);
+		copyfmt_bin_text(buf, keys_environment_name((Environment) first->env));
+		copyfmt_bin_text(buf, ds->institutions.bytes[first->institution]);
+		copyfmt_bin_int4(buf, (int32_t) n);
+		copyfmt_bin_int4(buf, (int32_t) owners[gi]);
+		copyfmt_bin_text(buf, owners[gi] > 1 ? "cross_owner" : "same_owner");
+		copyfmt_bin_float8(buf, max_score[gi]);
+		copyfmt_bin_float8(buf, min_score[gi]);
+		copyfmt_bin_int8(buf, meta ? meta->first_seen_run : in->run_id);
+		copyfmt_bin_timestamptz(buf, meta ? meta->first_seen_at : in->run_started_at);
+		copyfmt_bin_text(buf, hash);
 		if (!flush(c, buf, false, true))
 			goto cleanup;
 	}
+	copyfmt_bin_trailer(buf);
 	ok = flush(c, buf, true, true) && db_copy_in_end(c);
 
 cleanup:
@@ -226,6 +204,7 @@ copy_group_items(DbConn *c, const PublishInput *in, const Action *actions, StrBu
 
 	if (!db_copy_in_begin(c, sql_query("publish_group_items")))
 		goto cleanup;
+	copyfmt_bin_header(buf);
 	for (size_t gi = 0; gi < g->n_groups; gi++)
 	{
 		uint32_t	n = g->offsets[gi + 1] - g->offsets[gi];
@@ -238,23 +217,20 @@ copy_group_items(DbConn *c, const PublishInput *in, const Action *actions, StrBu
 
 			for (uint32_t a = 0; a < it->n_accounts; a++)
 				n_matched += matched[it->first_account + a];
-			field_i64(buf, in->run_id);
-			copyfmt_sep(buf);
-			field_i64(buf, in->group_ids[gi]);
-			copyfmt_sep(buf);
-			field_str(buf, it->item_id);
-			copyfmt_sep(buf);
-			field_str(buf, keys_item_owner(it));
-			copyfmt_sep(buf);
-			sb_printf(buf, "%u\t%u\t", it->n_accounts, n_matched);
-			copyfmt_timestamp(buf, it->created_at);
-			copyfmt_sep(buf);
-			field_str(buf, groups_action_name(actions[g->offsets[gi] + k]));
-			copyfmt_eol(buf);
+			copyfmt_bin_row(buf, 8);
+			copyfmt_bin_int8(buf, in->run_id);
+			copyfmt_bin_int8(buf, in->group_ids[gi]);
+			copyfmt_bin_text(buf, it->item_id);
+			copyfmt_bin_text(buf, keys_item_owner(it));
+			copyfmt_bin_int4(buf, (int32_t) it->n_accounts);
+			copyfmt_bin_int4(buf, (int32_t) n_matched);
+			copyfmt_bin_timestamptz(buf, it->created_at);
+			copyfmt_bin_text(buf, groups_action_name(actions[g->offsets[gi] + k]));
 		}
 		if (!flush(c, buf, false, true))
 			goto cleanup;
 	}
+	copyfmt_bin_trailer(buf);
 	ok = flush(c, buf, true, true) && db_copy_in_end(c);
 
 cleanup:
@@ -301,27 +277,24 @@ copy_pairs(DbConn *c, const PublishInput *in, StrBuf *buf)
 	qsort(rows, n, sizeof(PairRow), cmp_pair_row);
 	if (!db_copy_in_begin(c, sql_query("publish_pairs")))
 		goto cleanup;
+	copyfmt_bin_header(buf);
 	for (size_t r = 0; r < n; r++)
 	{
 		const Pair *p = &pairs[rows[r].i];
 		char	   *evidence = match_pair_evidence(in->ds, in->match, p);
 
-		field_i64(buf, in->run_id);
-		copyfmt_sep(buf);
-		field_i64(buf, in->group_ids[groups_group_of(in->groups, p->a)]);
-		copyfmt_sep(buf);
-		field_str(buf, rows[r].a);
-		copyfmt_sep(buf);
-		field_str(buf, rows[r].b);
-		copyfmt_sep(buf);
-		field_double(buf, p->score);
-		copyfmt_sep(buf);
-		field_str(buf, evidence);
-		copyfmt_eol(buf);
+		copyfmt_bin_row(buf, 6);
+		copyfmt_bin_int8(buf, in->run_id);
+		copyfmt_bin_int8(buf, in->group_ids[groups_group_of(in->groups, p->a)]);
+		copyfmt_bin_text(buf, rows[r].a);
+		copyfmt_bin_text(buf, rows[r].b);
+		copyfmt_bin_float8(buf, p->score);
+		copyfmt_bin_jsonb(buf, evidence);
 		free(evidence);
 		if (!flush(c, buf, false, true))
 			goto cleanup;
 	}
+	copyfmt_bin_trailer(buf);
 	ok = flush(c, buf, true, true) && db_copy_in_end(c);
 
 cleanup:
@@ -340,6 +313,7 @@ copy_near_misses(DbConn *c, const PublishInput *in, StrBuf *buf)
 
 	if (!db_copy_in_begin(c, sql_query("publish_near_misses")))
 		return false;
+	copyfmt_bin_header(buf);
 	for (size_t i = 0; i < m->near.len; i++)
 	{
 		const Pair *p = &VEC_AT(&m->near, Pair, i);
@@ -348,30 +322,31 @@ copy_near_misses(DbConn *c, const PublishInput *in, StrBuf *buf)
 		char	   *evidence = match_pair_evidence(in->ds, m, p);
 
 		pair_ids(in->ds, p, &a, &b);
-		field_i64(buf, in->run_id);
-		copyfmt_sep(buf);
-		field_str(buf, a);
-		copyfmt_sep(buf);
-		field_str(buf, b);
-		copyfmt_sep(buf);
-		field_double(buf, p->score);
-		copyfmt_sep(buf);
-		field_str(buf, VEC_AT(&m->near_how, uint8_t, i) == NEAR_TOP ? "top" : "stratified");
-		copyfmt_sep(buf);
-		field_str(buf, evidence);
-		copyfmt_eol(buf);
+		copyfmt_bin_row(buf, 6);
+		copyfmt_bin_int8(buf, in->run_id);
+		copyfmt_bin_text(buf, a);
+		copyfmt_bin_text(buf, b);
+		copyfmt_bin_float8(buf, p->score);
+		copyfmt_bin_text(buf, VEC_AT(&m->near_how, uint8_t, i) == NEAR_TOP ? "top" : "stratified");
+		copyfmt_bin_jsonb(buf, evidence);
 		free(evidence);
 	}
+	copyfmt_bin_trailer(buf);
 	if (!flush(c, buf, true, true) || !db_copy_in_end(c) ||
 		!db_copy_in_begin(c, sql_query("publish_score_bins")))
 		return false;
+	copyfmt_bin_header(buf);
 	for (int k = 0; k < MATCH_NBINS; k++)
 	{
 		if (m->score_bins[k] == 0)
 			continue;
-		sb_printf(buf, "%" PRId64 "\t%d\t%d\t%" PRIu64 "\n", in->run_id, MATCH_BIN_LO + k,
-				  MATCH_BIN_LO + k + 1, m->score_bins[k]);
+		copyfmt_bin_row(buf, 4);
+		copyfmt_bin_int8(buf, in->run_id);
+		copyfmt_bin_float8(buf, MATCH_BIN_LO + k);
+		copyfmt_bin_float8(buf, MATCH_BIN_LO + k + 1);
+		copyfmt_bin_int8(buf, (int64_t) m->score_bins[k]);
 	}
+	copyfmt_bin_trailer(buf);
 	return flush(c, buf, true, true) && db_copy_in_end(c);
 }
 
@@ -383,23 +358,22 @@ copy_rejects(DbConn *c, int64_t run_id, const Dataset *ds, const Vec *rejects, S
 
 	if (!db_copy_in_begin(c, sql_query("publish_rejects")))
 		return false;
+	copyfmt_bin_header(buf);
 	for (size_t i = 0; i < rejects->len; i++)
 	{
 		const Item *it = DS_ITEM(ds, rj[i].item);
 
 		if (it->superseded)
 			continue;			/* a newer snapshot of the item was used */
-		field_i64(buf, run_id);
-		copyfmt_sep(buf);
-		field_str(buf, rj[i].reason == REJECT_BAD_ITEM_ID ? NULL : it->item_id);
-		copyfmt_sep(buf);
-		field_str(buf, payload_reject_name((RejectReason) rj[i].reason));
-		copyfmt_sep(buf);
-		field_str(buf, rj[i].detail);
-		copyfmt_eol(buf);
+		copyfmt_bin_row(buf, 4);
+		copyfmt_bin_int8(buf, run_id);
+		copyfmt_bin_text(buf, rj[i].reason == REJECT_BAD_ITEM_ID ? NULL : it->item_id);
+		copyfmt_bin_text(buf, payload_reject_name((RejectReason) rj[i].reason));
+		copyfmt_bin_text(buf, rj[i].detail);
 		if (!flush(c, buf, false, cancellable))
 			return false;
 	}
+	copyfmt_bin_trailer(buf);
 	return flush(c, buf, true, cancellable) && db_copy_in_end(c);
 }
 

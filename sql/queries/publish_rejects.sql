@@ -1,2 +1,2 @@
 -- publish_rejects: COPY the run's rejects in
-COPY itemdup.rejects (run_id, item_id, reason, detail) FROM STDIN
+COPY itemdup.rejects (run_id, item_id, reason, detail) FROM STDIN (FORMAT binary)

@@ -78,6 +78,47 @@ START_TEST(test_timestamp)
 }
 END_TEST
 
+/* b's bytes equal the n bytes want. */
+static void
+assert_bytes(const StrBuf *b, const char *want, size_t n)
+{
+	ck_assert_uint_eq(b->len, n);
+	ck_assert_int_eq(memcmp(b->data, want, n), 0);
+}
+
+START_TEST(test_binary_fields)
+{
+	StrBuf		b;
+
+	sb_init(&b);
+	copyfmt_bin_float8(&b, 1.5);
+	assert_bytes(&b, "\0\0\0\10\x3f\xf8\0\0\0\0\0\0", 12);
+	sb_reset(&b);
+	copyfmt_bin_float8(&b, -0.0);	/* the sign bit survives: the server stores -0 */
+	assert_bytes(&b, "\0\0\0\10\x80\0\0\0\0\0\0\0", 12);
+	sb_reset(&b);
+	copyfmt_bin_text(&b, "ab\t\\");	/* no escaping in binary */
+	assert_bytes(&b, "\0\0\0\4ab\t\\", 8);
+	sb_reset(&b);
+	copyfmt_bin_text(&b, NULL);
+	assert_bytes(&b, "\xff\xff\xff\xff", 4);
+	sb_reset(&b);
+	/* the Unix epoch is 946,684,800 s before PostgreSQL's (0xfffca2fe_c4c82000 us) */
+	copyfmt_bin_timestamptz(&b, 0);
+	assert_bytes(&b, "\0\0\0\10\xff\xfc\xa2\xfe\xc4\xc8\x20\x00", 12);
+	sb_reset(&b);
+	copyfmt_bin_timestamptz(&b, INT64_C(946684800000001));	/* 2000-01-01 00:00:00.000001 */
+	assert_bytes(&b, "\0\0\0\10\0\0\0\0\0\0\0\1", 12);
+	sb_reset(&b);
+	copyfmt_bin_timestamptz(&b, TIMESTAMP_NULL);
+	assert_bytes(&b, "\xff\xff\xff\xff", 4);
+	sb_reset(&b);
+	copyfmt_bin_jsonb(&b, "{}");
+	assert_bytes(&b, "\0\0\0\3\1{}", 7);
+	sb_free(&b);
+}
+END_TEST
+
 Suite *
 copyfmt_suite(void)
 {
@@ -88,6 +129,7 @@ copyfmt_suite(void)
 	tcase_add_test(tc, test_split_escapes_and_counts);
 	tcase_add_test(tc, test_timestamp);
 	tcase_add_test(tc, test_hex_value);
+	tcase_add_test(tc, test_binary_fields);
 	suite_add_tcase(s, tc);
 	return s;
 }
