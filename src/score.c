@@ -5,8 +5,10 @@
 #include "score.h"
 
 #include "arena.h"
+#include "copyfmt.h"
 
-#include <cjson/cJSON.h>
+#include <float.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -226,19 +228,144 @@ score_r3_text(double v, char buf[SCORE_R3_TEXT])
 }
 
 /*
- * v rounded by r3 into obj as name: as cJSON prints the number (the same
- * bytes, score_r3_text), without the printf and the sscanf it spends on
- * each (a run prints about ten a pair).
+ * The evidence's JSON text, written straight into a buffer, byte for byte
+ * as cJSON_PrintUnformatted printed the object it used to build (no
+ * spaces; members in the order written).  A run writes one a pair, so the
+ * tree, its allocations and most of the printf are worth saving; the unit
+ * test test_evidence_text compares the two on hostile text and edge
+ * numbers.
+ */
+typedef struct JsonOut
+{
+	StrBuf		b;
+	bool		first;			/* no member yet in the object being written */
+} JsonOut;
+
+/* s as a JSON string, escaped as cJSON escapes (control characters as \u00xx). */
+static void
+json_string(StrBuf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *) (s ? s : "");
+
+	sb_append(b, "\"", 1);
+	for (;;)
+	{
+		const unsigned char *run = p;
+		char		esc[6] = {'\\', 'u', '0', '0'};
+		size_t		n = 2;
+
+		while (*p >= 32 && *p != '"' && *p != '\\')
+			p++;
+		sb_append(b, (const char *) run, (size_t) (p - run));
+		if (*p == '\0')
+			break;
+		switch (*p)
+		{
+			case '"':
+			case '\\':
+				esc[1] = (char) *p;
+				break;
+			case '\b':
+				esc[1] = 'b';
+				break;
+			case '\f':
+				esc[1] = 'f';
+				break;
+			case '\n':
+				esc[1] = 'n';
+				break;
+			case '\r':
+				esc[1] = 'r';
+				break;
+			case '\t':
+				esc[1] = 't';
+				break;
+			default:
+				esc[4] = hex[*p >> 4];
+				esc[5] = hex[*p & 15];
+				n = 6;
+				break;
+		}
+		sb_append(b, esc, n);
+		p++;
+	}
+	sb_append(b, "\"", 1);
+}
+
+/* The next member's name: a comma unless it is the object's first. */
+static void
+json_member(JsonOut *o, const char *name)
+{
+	if (!o->first)
+		sb_append(&o->b, ",", 1);
+	o->first = false;
+	json_string(&o->b, name);
+	sb_append(&o->b, ":", 1);
+}
+
+/* An unsigned count: its decimal digits (what cJSON prints for any uint32_t). */
+static void
+json_u32(JsonOut *o, const char *name, uint32_t v)
+{
+	char		d[10];
+	int			n = 10;
+
+	json_member(o, name);
+	do
+		d[--n] = (char) ('0' + v % 10);
+	while ((v /= 10) != 0);
+	sb_append(&o->b, d + n, (size_t) (10 - n));
+}
+
+/*
+ * Any double as cJSON prints it: null when not finite; "%d" when it equals
+ * its int (cJSON's valueint, saturated); else "%1.15g" when that reads back
+ * within a relative DBL_EPSILON, "%1.17g" otherwise.
  */
 static void
-add_r3(cJSON *obj, const char *name, double v)
+json_double(JsonOut *o, const char *name, double d)
+{
+	char		buf[32];
+	int			as_int = d >= (double) INT_MAX ? INT_MAX : d <= (double) INT_MIN ? INT_MIN : (int) d;
+
+	json_member(o, name);
+	if (!isfinite(d))
+		snprintf(buf, sizeof(buf), "null");
+	else if (d == (double) as_int)
+		snprintf(buf, sizeof(buf), "%d", as_int);
+	else
+	{
+		double		back;
+
+		snprintf(buf, sizeof(buf), "%1.15g", d);
+		back = strtod(buf, NULL);
+		if (!(fabs(back - d) <= fmax(fabs(back), fabs(d)) * DBL_EPSILON))
+			snprintf(buf, sizeof(buf), "%1.17g", d);
+	}
+	sb_puts(&o->b, buf);
+}
+
+/* v rounded by r3: score_r3_text's bytes, which are cJSON's for r3(v), without its printf. */
+static void
+json_r3(JsonOut *o, const char *name, double v)
 {
 	char		buf[SCORE_R3_TEXT];
 
 	if (score_r3_text(v, buf))
-		cJSON_AddRawToObject(obj, name, buf);
+	{
+		json_member(o, name);
+		sb_puts(&o->b, buf);
+	}
 	else
-		cJSON_AddNumberToObject(obj, name, r3(v));
+		json_double(o, name, r3(v));
+}
+
+static void
+json_str_member(JsonOut *o, const char *name, const char *v)
+{
+	json_member(o, name);
+	json_string(&o->b, v);
 }
 
 /*
@@ -279,51 +406,60 @@ evidence_keys(const ScoreInput *in, uint32_t out[SCORE_EVIDENCE_KEYS])
 	return m;
 }
 
+/* One listed shared key of the evidence, an object in the shared_keys array. */
+static void
+evidence_key(JsonOut *o, const ScoreKeyFreq *f, const char *name, uint32_t institution_items)
+{
+	double		u;
+	double		w = score_key_weight(f, institution_items, &u);
+
+	sb_append(&o->b, "{", 1);
+	o->first = true;
+	json_str_member(o, "name", name);
+	json_str_member(o, "mask", f->mask);
+	json_u32(o, "items_with_name", f->name_items);
+	json_u32(o, "items_with_key", f->key_items);
+	json_double(o, "u", u);
+	json_r3(o, "weight", w);
+	sb_append(&o->b, "}", 1);
+}
+
 char *
 score_evidence_json(const ScoreInput *in, const char *const *names, const ScoreDetail *d)
 {
-	cJSON	   *root = cJSON_CreateObject();
-	cJSON	   *keys;
-	char	   *text;
 	static const char *const owner_names[] = {"different", "unknown", "same"};
 	uint32_t	listed[SCORE_EVIDENCE_KEYS];
 	uint32_t	n_listed = evidence_keys(in, listed);
+	JsonOut		o = {.first = true};
 
-	cJSON_AddStringToObject(root, "model", SCORE_MODEL_NAME);
-	add_r3(root, "score", d->score);
-	add_r3(root, "prior", d->prior);
-	cJSON_AddNumberToObject(root, "institution_items", d->institution_items);
-	keys = cJSON_AddArrayToObject(root, "shared_keys");
+	sb_init(&o.b);
+	sb_append(&o.b, "{", 1);
+	json_str_member(&o, "model", SCORE_MODEL_NAME);
+	json_r3(&o, "score", d->score);
+	json_r3(&o, "prior", d->prior);
+	json_u32(&o, "institution_items", d->institution_items);
+	json_member(&o, "shared_keys");
+	sb_append(&o.b, "[", 1);
 	for (uint32_t i = 0; i < n_listed; i++)
 	{
-		uint32_t	k = listed[i];
-		const ScoreKeyFreq *f = &in->keys[k];
-		cJSON	   *o = cJSON_CreateObject();
-		double		u;
-		double		w = score_key_weight(f, d->institution_items, &u);
-
-		cJSON_AddStringToObject(o, "name", names[k]);
-		cJSON_AddStringToObject(o, "mask", f->mask);
-		cJSON_AddNumberToObject(o, "items_with_name", f->name_items);
-		cJSON_AddNumberToObject(o, "items_with_key", f->key_items);
-		cJSON_AddNumberToObject(o, "u", u);
-		add_r3(o, "weight", w);
-		cJSON_AddItemToArray(keys, o);
+		if (i > 0)
+			sb_append(&o.b, ",", 1);
+		evidence_key(&o, &in->keys[listed[i]], names[listed[i]], d->institution_items);
 	}
+	sb_append(&o.b, "]", 1);
+	o.first = false;
 	if (n_listed < in->n_keys)
-		cJSON_AddNumberToObject(root, "shared_keys_omitted", in->n_keys - n_listed);
-	cJSON_AddNumberToObject(root, "shared_persistent_ids", in->n_shared_p);
-	add_r3(root, "persistent_weight", d->persistent);
-	cJSON_AddStringToObject(root, "owner", owner_names[d->owner_relation + 1]);
-	add_r3(root, "owner_weight", d->owner);
-	cJSON_AddNumberToObject(root, "unmatched_a", d->unmatched_a);
-	cJSON_AddNumberToObject(root, "unmatched_b", d->unmatched_b);
-	add_r3(root, "unmatched_penalty", d->unmatched);
-	cJSON_AddBoolToObject(root, "identical_accounts", d->identical);
-	add_r3(root, "identical_bonus", d->identical_bonus);
-	text = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (text == NULL)
-		xoom(0);				/* never "{}": evidence must not silently vanish */
-	return text;
+		json_u32(&o, "shared_keys_omitted", in->n_keys - n_listed);
+	json_u32(&o, "shared_persistent_ids", in->n_shared_p);
+	json_r3(&o, "persistent_weight", d->persistent);
+	json_str_member(&o, "owner", owner_names[d->owner_relation + 1]);
+	json_r3(&o, "owner_weight", d->owner);
+	json_u32(&o, "unmatched_a", d->unmatched_a);
+	json_u32(&o, "unmatched_b", d->unmatched_b);
+	json_r3(&o, "unmatched_penalty", d->unmatched);
+	json_member(&o, "identical_accounts");
+	sb_puts(&o.b, d->identical ? "true" : "false");
+	json_r3(&o, "identical_bonus", d->identical_bonus);
+	sb_append(&o.b, "}", 1);
+	return o.b.data;
 }

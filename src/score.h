@@ -113,8 +113,8 @@ int			score_owner_relation(const char *owner_a, const char *owner_b);
  * score_r3_text — v rounded to 3 decimals as evidence prints it: the bytes
  * cJSON prints for that double ("%1.15g", which for |v| < 10^12 is the
  * decimal itself, trailing zeros dropped, "-0" kept), into buf;
- * false (buf untouched) for a value past that, which the caller gives to
- * cJSON.
+ * false (buf untouched) for a value past that, which the caller prints
+ * as cJSON prints any double.
  */
 #define SCORE_R3_TEXT 32
 bool		score_r3_text(double v, char buf[SCORE_R3_TEXT]);
@@ -125,7 +125,9 @@ bool		score_r3_text(double v, char buf[SCORE_R3_TEXT]);
  * the SCORE_EVIDENCE_KEYS heaviest when there are more, with
  * "shared_keys_omitted": how many are not listed), shared persistent ids (a
  * count), the score and its terms.  A few KB at most.  names[k] is the
- * normalised name of keys[k].  malloc'd; the caller frees it.
+ * normalised name of keys[k].  Written directly, the same bytes as
+ * cJSON_PrintUnformatted of the same members (test_evidence_text).
+ * malloc'd; the caller frees it.
  */
 char	   *score_evidence_json(const ScoreInput *in, const char *const *names,
 								const ScoreDetail *d);

@@ -263,6 +263,167 @@ START_TEST(test_r3_text_is_cjson_text)
 }
 END_TEST
 
+/* The reference: the evidence as the cJSON tree it was built from until it was written directly. */
+static void
+ref_r3(cJSON *obj, const char *name, double v)
+{
+	char		buf[SCORE_R3_TEXT];
+
+	if (score_r3_text(v, buf))
+		cJSON_AddRawToObject(obj, name, buf);
+	else
+		cJSON_AddNumberToObject(obj, name, round(v * 1000.0) / 1000.0);
+}
+
+static char *
+ref_evidence(const ScoreInput *in, const char *const *names, const ScoreDetail *d,
+			 const uint32_t *listed, uint32_t n_listed)
+{
+	static const char *const owner_names[] = {"different", "unknown", "same"};
+	cJSON	   *root = cJSON_CreateObject();
+	cJSON	   *keys;
+	char	   *text;
+
+	cJSON_AddStringToObject(root, "model", SCORE_MODEL_NAME);
+	ref_r3(root, "score", d->score);
+	ref_r3(root, "prior", d->prior);
+	cJSON_AddNumberToObject(root, "institution_items", d->institution_items);
+	keys = cJSON_AddArrayToObject(root, "shared_keys");
+	for (uint32_t i = 0; i < n_listed; i++)
+	{
+		const ScoreKeyFreq *f = &in->keys[listed[i]];
+		cJSON	   *o = cJSON_CreateObject();
+		double		u;
+		double		w = score_key_weight(f, d->institution_items, &u);
+
+		cJSON_AddStringToObject(o, "name", names[listed[i]]);
+		cJSON_AddStringToObject(o, "mask", f->mask);
+		cJSON_AddNumberToObject(o, "items_with_name", f->name_items);
+		cJSON_AddNumberToObject(o, "items_with_key", f->key_items);
+		cJSON_AddNumberToObject(o, "u", u);
+		ref_r3(o, "weight", w);
+		cJSON_AddItemToArray(keys, o);
+	}
+	if (n_listed < in->n_keys)
+		cJSON_AddNumberToObject(root, "shared_keys_omitted", in->n_keys - n_listed);
+	cJSON_AddNumberToObject(root, "shared_persistent_ids", in->n_shared_p);
+	ref_r3(root, "persistent_weight", d->persistent);
+	cJSON_AddStringToObject(root, "owner", owner_names[d->owner_relation + 1]);
+	ref_r3(root, "owner_weight", d->owner);
+	cJSON_AddNumberToObject(root, "unmatched_a", d->unmatched_a);
+	cJSON_AddNumberToObject(root, "unmatched_b", d->unmatched_b);
+	ref_r3(root, "unmatched_penalty", d->unmatched);
+	cJSON_AddBoolToObject(root, "identical_accounts", d->identical);
+	ref_r3(root, "identical_bonus", d->identical_bonus);
+	text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return text;
+}
+
+static uint64_t
+xorshift(uint64_t *x)
+{
+	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+	return *x;
+}
+
+/* A count: the edges of int and uint32_t, or small, or anything. */
+static uint32_t
+any_count(uint64_t *x)
+{
+	static const uint32_t edges[] = {0, 1, 2, 3, 1000, 2147483647u, 2147483648u, 4294967295u};
+	uint64_t	r = xorshift(x);
+
+	return r % 3 == 0 ? edges[(r >> 8) % 8] : r % 3 == 1 ? (uint32_t) (r >> 20) % 50 : (uint32_t) (r >> 32);
+}
+
+/* A term: zero of either sign, rounding halves, past score_r3_text's bound, not finite, or any. */
+static double
+any_term(uint64_t *x)
+{
+	static const double edges[] = {0.0, -0.0, 0.0005, -0.0005, 0.0004, 1e12, -1e13, 1e300,
+	NAN, INFINITY, -INFINITY, 2147483647.0, 12.3456};
+	uint64_t	r = xorshift(x);
+
+	if (r % 4 == 0)
+		return edges[(r >> 8) % (sizeof(edges) / sizeof(edges[0]))];
+	return ((double) (r >> 11) / 9007199254740992.0 - 0.5) * pow(10.0, (double) (r % 9) - 2.0);
+}
+
+/*
+ * score_evidence_json writes the bytes cJSON printed for the same
+ * evidence: 20,000 evidences with hostile names and masks (quotes,
+ * backslashes, every control character, DEL, UTF-8 and bytes that are not
+ * UTF-8), counts at the int and uint32_t edges, u from any counts (NaN and
+ * infinity included), terms of every kind, more keys than are listed.
+ */
+START_TEST(test_evidence_text)
+{
+	static const char *const parts[] = {"checking", "\"", "\\", "\b\f\n\r\t", "\x01\x1f",
+	"\x7f", "caf\xc3\xa9", "\xe6\x97\xa5", "\xff\xfe", "</script>", "", " ", "\\u0000"};
+	static const char masks[] = "0123456789\"\\\n\x01x";
+	uint64_t	x = 0x9e3779b97f4a7c15ULL;
+	int			more_listed = 0;
+
+	for (int iter = 0; iter < 20000; iter++)
+	{
+		ScoreKeyFreq keys[12];
+		char		name_buf[12][64];
+		const char *names[12];
+		uint32_t	listed[12];
+		uint32_t	n_listed = 0;
+		ScoreInput	in = {.keys = keys, .n_keys = (uint32_t) (xorshift(&x) % 12)};
+		ScoreDetail d = {.prior = any_term(&x), .institution_items = any_count(&x),
+			.persistent = any_term(&x), .owner = any_term(&x),
+			.owner_relation = (int) (xorshift(&x) % 3) - 1, .unmatched_a = any_count(&x),
+			.unmatched_b = any_count(&x), .unmatched = any_term(&x),
+			.identical = xorshift(&x) & 1, .identical_bonus = any_term(&x),
+		.score = any_term(&x)};
+		char	   *mine;
+		char	   *theirs;
+		cJSON	   *parsed;
+
+		in.n_shared_p = any_count(&x);
+		for (uint32_t k = 0; k < in.n_keys; k++)
+		{
+			int			len = snprintf(name_buf[k], sizeof(name_buf[k]), "k%u:", k);
+
+			for (int j = 0; j < 3; j++)
+				len += snprintf(name_buf[k] + len, sizeof(name_buf[k]) - (size_t) len, "%s",
+								parts[xorshift(&x) % (sizeof(parts) / sizeof(parts[0]))]);
+			names[k] = name_buf[k];
+			for (int j = 0; j < 4; j++)
+				keys[k].mask[j] = masks[xorshift(&x) % (sizeof(masks) - 1)];
+			keys[k].mask[4] = '\0';
+			keys[k].name_items = any_count(&x);
+			keys[k].key_items = any_count(&x);
+			keys[k].gname_items = any_count(&x);
+			keys[k].gkey_items = any_count(&x);
+		}
+		mine = score_evidence_json(&in, names, &d);
+		/* which keys it listed (its choice among more than SCORE_EVIDENCE_KEYS), by their names */
+		parsed = cJSON_Parse(mine);
+		ck_assert_msg(parsed != NULL, "not JSON: %s", mine);
+		for (cJSON *o = cJSON_GetObjectItem(parsed, "shared_keys")->child; o; o = o->next)
+			listed[n_listed++] = (uint32_t) strtoul(cJSON_GetObjectItem(o, "name")->valuestring + 1,
+													NULL, 10);
+		cJSON_Delete(parsed);
+		if (in.n_keys <= SCORE_EVIDENCE_KEYS)
+			ck_assert_uint_eq(n_listed, in.n_keys);
+		else
+		{
+			ck_assert_uint_eq(n_listed, SCORE_EVIDENCE_KEYS);
+			more_listed++;
+		}
+		theirs = ref_evidence(&in, names, &d, listed, n_listed);
+		ck_assert_msg(strcmp(mine, theirs) == 0, "mine   %s\ncJSON  %s", mine, theirs);
+		free(mine);
+		free(theirs);
+	}
+	ck_assert_int_gt(more_listed, 1000);
+}
+END_TEST
+
 Suite *
 score_suite(void)
 {
@@ -274,6 +435,7 @@ score_suite(void)
 	tcase_add_test(tc, test_same_owner_and_pairs_at_default_threshold);
 	tcase_add_test(tc, test_persistent_id_alone_is_not_proof);
 	tcase_add_test(tc, test_r3_text_is_cjson_text);
+	tcase_add_test(tc, test_evidence_text);
 	suite_add_tcase(s, tc);
 	return s;
 }
