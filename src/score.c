@@ -8,8 +8,8 @@
 #include "copyfmt.h"
 
 #include <float.h>
-#include <limits.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,7 +241,12 @@ typedef struct JsonOut
 	bool		first;			/* no member yet in the object being written */
 } JsonOut;
 
-/* s as a JSON string, escaped as cJSON escapes (control characters as \u00xx). */
+/*
+ * s as a JSON string, escaped as cJSON escapes: ", \ and the named controls,
+ * other control characters as \u00xx, everything else as it is.  Not
+ * textesc's TEXTESC_JSON_STRING, which is for what people read: this is a
+ * value stored as jsonb, and must stay the value it was.
+ */
 static void
 json_string(StrBuf *b, const char *s)
 {
