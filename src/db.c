@@ -237,6 +237,14 @@ db_last_sqlstate(const DbConn *c)
 }
 
 const char *
+db_server_encoding(const DbConn *c)
+{
+	const char *e = PQparameterStatus(c->conn, "server_encoding");
+
+	return e ? e : "";
+}
+
+const char *
 db_last_error(const DbConn *c)
 {
 	return c->error;

@@ -111,6 +111,9 @@ bool		db_query_each(DbConn *c, const char *sql, int nparams,
 const char *db_last_sqlstate(const DbConn *c);
 const char *db_last_error(const DbConn *c);
 
+/* The database's encoding as the server reported it at connect (server_encoding, e.g. "UTF8"). */
+const char *db_server_encoding(const DbConn *c);
+
 /*
  * db_copy_out — run COPY ... TO STDOUT and hand each row (text format,
  * with its newline; the buffer is writable and only valid during the call)

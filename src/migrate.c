@@ -107,6 +107,14 @@ migrate_command(const MigrateConfig *cfg)
 	c = db_connect(cfg->dsn, "migrate", &cfg->db);
 	if (c == NULL)
 		return EXIT_NOCONN;
+	if (strcmp(db_server_encoding(c), "UTF8") != 0)
+	{
+		/* names, ids and evidence are UTF-8 (docs/SOURCE.md "The database") */
+		log_error("the database's encoding is %s; itemdup needs a UTF8 database "
+				  "(createdb -E UTF8 -T template0)",
+				  *db_server_encoding(c) ? db_server_encoding(c) : "unknown");
+		goto cleanup;
+	}
 	log_step(2, "lock");
 	lock = db_try_lock(c, DB_LOCK_CLASS, DB_LOCK_MIGRATE, cfg->lock_wait);
 	if (lock <= 0)

@@ -1,5 +1,5 @@
 # migrate: idempotent, versioned, documented, refuses nothing it should not
-plan 20
+plan 23
 check_eq "first migrate exits 0" 0 "$(run_rc migrate)"
 check_eq "second migrate exits 0 (idempotent)" 0 "$(run_rc migrate)"
 check "second migrate applies nothing" grep -q "0 migrations applied" "$WORK/err"
@@ -27,3 +27,9 @@ check_eq "... and publishes nothing" "0" "$(q "SELECT count(*) FROM itemdup.publ
 check_eq "... and the run is marked failed with its error" "failed|t" "$(q "SELECT status, error LIKE 'guard:%' FROM itemdup.runs ORDER BY run_id DESC LIMIT 1")"
 check_eq "run accepts the current schema and an empty source with --min-items 0" 0 "$(run_rc run --min-items 0)"
 check "sanitizers quiet" no_sanitizer_report
+# a database that is not UTF8: refused before anything is written (docs/SOURCE.md "The database")
+createdb -T template0 -E LATIN1 --locale=C "${PGDATABASE}_latin1"
+check_eq "migrate on a LATIN1 database exits 1" 1 "$(PGDATABASE="${PGDATABASE}_latin1" run_rc migrate)"
+check "... saying it needs UTF8 and naming the encoding" grep -q "the database's encoding is LATIN1; itemdup needs a UTF8 database" "$WORK/err"
+check_eq "... and creates no schema" "0" "$(PGDATABASE="${PGDATABASE}_latin1" q "SELECT count(*) FROM pg_namespace WHERE nspname = 'itemdup'")"
+dropdb "${PGDATABASE}_latin1"
