@@ -102,17 +102,18 @@ migrate_command(const MigrateConfig *cfg)
 	bool		ok;
 	int			from,
 				applied = 0;
+	const char *encoding;
 
 	log_step(1, "connect");
 	c = db_connect(cfg->dsn, "migrate", &cfg->db);
 	if (c == NULL)
 		return EXIT_NOCONN;
-	if (strcmp(db_server_encoding(c), "UTF8") != 0)
+	encoding = db_server_encoding(c);
+	if (strcmp(encoding, "UTF8") != 0)
 	{
 		/* names, ids and evidence are UTF-8 (docs/SOURCE.md "The database") */
 		log_error("the database's encoding is %s; itemdup needs a UTF8 database "
-				  "(createdb -E UTF8 -T template0)",
-				  *db_server_encoding(c) ? db_server_encoding(c) : "unknown");
+				  "(createdb -E UTF8 -T template0)", *encoding ? encoding : "unknown");
 		goto cleanup;
 	}
 	log_step(2, "lock");

@@ -251,6 +251,7 @@ static void
 json_string(StrBuf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	static const char named[32] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
 	const unsigned char *p = (const unsigned char *) (s ? s : "");
 
 	sb_append(b, "\"", 1);
@@ -265,32 +266,16 @@ json_string(StrBuf *b, const char *s)
 		sb_append(b, (const char *) run, (size_t) (p - run));
 		if (*p == '\0')
 			break;
-		switch (*p)
+		/* here *p is ", \ or a control character */
+		if (*p == '"' || *p == '\\')
+			esc[1] = (char) *p;
+		else if (named[*p])
+			esc[1] = named[*p];
+		else
 		{
-			case '"':
-			case '\\':
-				esc[1] = (char) *p;
-				break;
-			case '\b':
-				esc[1] = 'b';
-				break;
-			case '\f':
-				esc[1] = 'f';
-				break;
-			case '\n':
-				esc[1] = 'n';
-				break;
-			case '\r':
-				esc[1] = 'r';
-				break;
-			case '\t':
-				esc[1] = 't';
-				break;
-			default:
-				esc[4] = hex[*p >> 4];
-				esc[5] = hex[*p & 15];
-				n = 6;
-				break;
+			esc[4] = hex[*p >> 4];
+			esc[5] = hex[*p & 15];
+			n = 6;
 		}
 		sb_append(b, esc, n);
 		p++;

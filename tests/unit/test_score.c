@@ -218,6 +218,14 @@ cjson_r3(double v, char *out, size_t len)
 	cJSON_Delete(n);
 }
 
+/* xorshift64: the tests' reproducible random numbers. */
+static uint64_t
+xorshift(uint64_t *x)
+{
+	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+	return *x;
+}
+
 /*
  * score_r3_text prints what cJSON prints for every rounded value below
  * 10^12: edges (zero and negative zero, halves, int limits, the bound) and
@@ -244,7 +252,7 @@ START_TEST(test_r3_text_is_cjson_text)
 	{
 		double		v;
 
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift64 */
+		xorshift(&x);
 		v = (double) (x >> 11) / 9007199254740992.0 * pow(10.0, (double) (x % 15) - 3.0);
 		if (x & 1)
 			v = -v;
@@ -318,13 +326,6 @@ ref_evidence(const ScoreInput *in, const char *const *names, const ScoreDetail *
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	return text;
-}
-
-static uint64_t
-xorshift(uint64_t *x)
-{
-	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
-	return *x;
 }
 
 /* A count: the edges of int and uint32_t, or small, or anything. */
