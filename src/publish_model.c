@@ -178,6 +178,7 @@ prefetch_key(const ModelInput *in, const ModelIndex *ix, const uint32_t *name_no
 		{
 			__builtin_prefetch(&VEC_AT(&ds->key_info, KeyInfo, k));
 			__builtin_prefetch(&st->key_items[k]);
+			__builtin_prefetch(&VEC_AT(&ds->key_gkey, uint32_t, k));
 		}
 		else
 			__builtin_prefetch(&ds->pkeys.bytes[k - ix->n_keys]);
@@ -524,6 +525,21 @@ item_entry_pack(StrBuf *blob, void *ctx, uint32_t no)
 		__builtin_prefetch(&VEC_AT(&ds->accounts, uint32_t, it->first_account));
 		__builtin_prefetch(&VEC_AT(&ds->pkey_blocks, PkeyBlock, it->first_account / 64));
 		__builtin_prefetch(it->item_id);	/* and its owner_id, right after */
+	}
+	if (no + 4 < ix->n_items)
+	{
+		/* its accounts are cached by now: fetch their key_nos, random in key_no_of */
+		const Item *it = DS_ITEM(ds, ix->item_of_no[no + 4]);
+
+		for (uint32_t k = 0; k < it->n_accounts && k < 8; k++)
+		{
+			const Account a = keys_account(ds, it->first_account + k);
+
+			if (a.key != KEY_NONE)
+				__builtin_prefetch(&ix->key_no_of[a.key]);
+			if (a.pkey != KEY_NONE)
+				__builtin_prefetch(&ix->key_no_of[ix->n_keys + a.pkey]);
+		}
 	}
 	pack_item(blob, e->in, ix, no);
 	return true;
