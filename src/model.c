@@ -326,15 +326,11 @@ item_refs(const Dataset *ds, const ModelIndex *ix, const Item *it, uint32_t *out
 	return m;
 }
 
+/* Room for item_refs of any Item: two refs an account, at most UINT16_MAX accounts. */
 static uint32_t *
-refs_buffer(const Dataset *ds)
+refs_buffer(void)
 {
-	uint32_t	max_accounts = 0;
-
-	for (size_t d = 0; d < ds->items.len; d++)
-		if (DS_ITEM(ds, d)->n_accounts > max_accounts)
-			max_accounts = DS_ITEM(ds, d)->n_accounts;
-	return xmalloc((2 * (size_t) max_accounts + 1) * sizeof(uint32_t));
+	return xmalloc((2 * (size_t) UINT16_MAX + 1) * sizeof(uint32_t));
 }
 
 /*
@@ -348,7 +344,7 @@ void
 model_index_build(const Dataset *ds, ModelIndex *ix)
 {
 	uint32_t	n_all;
-	uint32_t   *refs = refs_buffer(ds);
+	uint32_t   *refs = refs_buffer();
 
 	memset(ix, 0, sizeof(*ix));
 	ix->n_keys = (uint32_t) ds->keys.n;
@@ -381,7 +377,7 @@ void
 model_index_fill_keys(const Dataset *ds, ModelIndex *ix)
 {
 	uint32_t	n_all = ix->n_keys + ix->n_pkeys;
-	uint32_t   *refs = refs_buffer(ds);
+	uint32_t   *refs = refs_buffer();
 	uint32_t   *no_of;			/* per Dataset index: its item_no, KEY_NONE when none */
 
 	assert(ix->key_item_nos == NULL && ix->key_offsets != NULL);
