@@ -528,7 +528,10 @@ item_entry_pack(StrBuf *blob, void *ctx, uint32_t no)
 	}
 	if (no + 4 < ix->n_items)
 	{
-		/* its accounts are cached by now: fetch their key_nos, random in key_no_of */
+		/*
+		 * Its accounts are cached by now: fetch their key_nos, at random in
+		 * key_no_of; the first 8 accounts are enough (most Items have 1-4).
+		 */
 		const Item *it = DS_ITEM(ds, ix->item_of_no[no + 4]);
 
 		for (uint32_t k = 0; k < it->n_accounts && k < 8; k++)
