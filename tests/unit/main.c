@@ -24,6 +24,7 @@ main(void)
 	srunner_add_suite(sr, cli_values_suite());
 	srunner_add_suite(sr, textesc_suite());
 	srunner_add_suite(sr, model_suite());
+	srunner_add_suite(sr, arena_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -18,5 +18,6 @@ Suite	   *cli_values_suite(void);
 Suite	   *textesc_suite(void);
 Suite	   *model_suite(void);
 Suite	   *prune_suite(void);
+Suite	   *arena_suite(void);
 
 #endif
