@@ -15,8 +15,12 @@
 
 /* Transparent huge pages are 2 MiB on x86-64 (and on arm64 with 4 KiB pages). */
 #define HUGE_PAGE_SIZE ((uintptr_t) 2 * 1024 * 1024)
-/* The smallest allocation advised to use them (below: no run got faster, 1 M's peak grew). */
-#define HUGE_ALLOC_MIN ((size_t) 16 * 1024 * 1024)
+/*
+ * The smallest allocation advised to use them: smaller ones made no run
+ * faster and a 1 M run's peak 3 MiB larger at 16 MiB (10 MiB at 4 MiB); every
+ * big table of a 10 M run is 54 MB or more (docs/SCALING.md).
+ */
+#define HUGE_ALLOC_MIN ((size_t) 32 * 1024 * 1024)
 
 /*
  * Ask for transparent huge pages on the 2 MiB pages wholly inside an
