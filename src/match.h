@@ -58,6 +58,7 @@ typedef struct MatchResult
 	uint64_t	scored_pairs;	/* ... at or above the pruning floor: runs.pairs_scored */
 	uint64_t	hot_keys;		/* keys skipped for exceeding the cap */
 	uint64_t	pruned_keys;	/* (item, account key) not indexed: in the item's prefix */
+	double		seconds[3];		/* the counts, the indexes, scoring (the debug log) */
 	KeyStats	stats;
 	bool		stats_borrowed; /* stats are MatchOptions.stats's arrays: not freed here */
 } MatchResult;

@@ -565,8 +565,10 @@ run_match(RunState *rs)
 	if (rs->match.hot_keys > 0)
 		log_info("%" PRIu64 " hot keys shared by more than %u items were skipped",
 				 rs->match.hot_keys, opt->hot_key_cap);
-	log_debug("%" PRIu64 " pairs scored; %" PRIu64 " item keys pruned (docs/MATCHING.md, \"Pruning\")",
-			  rs->match.candidate_pairs, rs->match.pruned_keys);
+	log_debug("%" PRIu64 " pairs scored; %" PRIu64 " item keys pruned "
+			  "(docs/MATCHING.md, \"Pruning\"); counts %.3f s, indexes %.3f s, scoring %.3f s",
+			  rs->match.candidate_pairs, rs->match.pruned_keys, rs->match.seconds[0],
+			  rs->match.seconds[1], rs->match.seconds[2]);
 	return true;
 }
 
