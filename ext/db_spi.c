@@ -67,12 +67,6 @@ log_progress_end(void)
 {
 }
 
-double
-log_now(void)
-{
-	return 0;
-}
-
 bool
 db_interrupted(void)
 {

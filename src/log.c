@@ -44,15 +44,6 @@ log_enabled(LogLevel level)
 	return level >= min_level && level != LOG_NONE;
 }
 
-double
-log_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void
 format_ts(char *buf, size_t size)
 {

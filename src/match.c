@@ -10,6 +10,7 @@
  */
 #include "match.h"
 
+#include "log.h"				/* log_now only: the core logs nothing */
 #include "prune.h"
 
 #include <assert.h>
@@ -19,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define PKEY_TAG 0x80000000u	/* marks a persistent-id key in a Cand */
 
@@ -492,16 +492,6 @@ keep_near_misses(MatchResult *out, NearSampler *near)
 	}
 }
 
-/* Seconds, monotonic, for the debug log's phases (log_now's clock: the core links no log.c). */
-static double
-seconds_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The score below which pairs may go unscored (prune.h); -INFINITY: none. */
 static double
 prune_floor(const MatchOptions *opt)
@@ -645,7 +635,7 @@ match_find_pairs_counted(const Dataset *ds, const MatchOptions *opt,
 	uint64_t	steps = 0;
 	NearSampler *near = near_sampler_new();
 	bool		ok = false;
-	double		t = seconds_now();
+	double		t = log_now();
 
 	memset(out, 0, sizeof(*out));
 	vec_init(&out->pairs, sizeof(Pair));
@@ -669,7 +659,7 @@ match_find_pairs_counted(const Dataset *ds, const MatchOptions *opt,
 		memcpy(out->stats.gname_items, gname_items, ds->gnames.n * sizeof(uint32_t));
 	if (gkey_items != NULL)
 		memcpy(out->stats.gkey_items, gkey_items, ds->gkeys.n * sizeof(uint32_t));
-	out->seconds[0] = seconds_now() - t;
+	out->seconds[0] = log_now() - t;
 	prune_index_build(ds, &out->stats, opt->hot_key_cap, prune_floor(opt), &px);
 	out->hot_keys = px.hot_keys;
 	out->pruned_keys = px.pruned;
@@ -678,7 +668,7 @@ match_find_pairs_counted(const Dataset *ds, const MatchOptions *opt,
 		if (DS_ITEM(ds, i)->n_accounts > max_accounts)
 			max_accounts = DS_ITEM(ds, i)->n_accounts;
 	keys = xmalloc(((size_t) max_accounts + 1) * sizeof(uint32_t));
-	out->seconds[1] = seconds_now() - t - out->seconds[0];
+	out->seconds[1] = log_now() - t - out->seconds[0];
 
 	for (size_t a = 0; a < ds->items.len; a++)
 	{
@@ -696,7 +686,7 @@ match_find_pairs_counted(const Dataset *ds, const MatchOptions *opt,
 			goto cleanup;
 	}
 	keep_near_misses(out, near);
-	out->seconds[2] = seconds_now() - t - out->seconds[0] - out->seconds[1];
+	out->seconds[2] = log_now() - t - out->seconds[0] - out->seconds[1];
 	ok = true;
 
 cleanup:
