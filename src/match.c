@@ -539,6 +539,8 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, const PruneIndex *p
 
 	for (size_t i = 0; i < cands->len; i++)
 		prefetch_candidate(ds, px, c[i].b, 0);
+	if (cands->len > 0)
+		prefetch_candidate(ds, px, c[0].b, 1);
 	for (size_t i = 0; i < cands->len;)
 	{
 		size_t		j = i;
@@ -551,9 +553,7 @@ score_candidates(const Dataset *ds, const MatchOptions *opt, const PruneIndex *p
 		while (j < cands->len && c[j].b == c[i].b)
 			j++;
 		if (j < cands->len)
-			prefetch_candidate(ds, px, c[j].b, 1);
-		if (i == 0)
-			prefetch_candidate(ds, px, c[i].b, 1);
+			prefetch_candidate(ds, px, c[j].b, 1);	/* the next candidate's */
 		while (keybuf->len < a_keys + (j - i))
 			vec_push(keybuf);
 		kb = keybuf->data;
