@@ -761,23 +761,28 @@ write_model(ModelWriter *w, StrBuf *buf)
 	ok = model_tx_begin(w);
 	/*
 	 * The numbering needs the read's data only: done while the main thread
-	 * seals it.  The names and the Items, which need the numbers alone, are
-	 * written while it matches; each key's Items are listed once matching
-	 * has freed its index, not beside it, and the keys written last
-	 * (docs/SCALING.md, "The writer's lists after matching").
+	 * seals it.  The Items need the numbers alone, and nothing the seal
+	 * moves: written as soon as the generation is taken, while the main
+	 * thread seals, counts and matches.  The names need the counts; each
+	 * key's Items are listed once matching has freed its index, not beside
+	 * it, and the keys written last (docs/SCALING.md, "The writer's lists
+	 * after matching", "The Items before the counts").
 	 */
 	model_index_build(in->ds, &ix);
 	model_index_by_ref(&ix);	/* the Items' packing reads ref → key_no */
 	end_phase(w, 0, &t);
-	if (!wait_for(w, &w->counts_ready))
+	ok = ok && generation_wait(w);
+	end_phase(w, 1, &t);
+	ok = ok && copy_items(c, in, &(ItemSource) {ix.n_items, item_entry_id, item_entry_pack,
+		&(ItemEntries) {in, &ix}}, buf);
+	end_phase(w, 4, &t);
+	if (!ok || !wait_for(w, &w->counts_ready))
 	{
 		/*
-		 * The run failed before its counts (a guard, a signal): nothing to
-		 * write.  The generation is collected (publish_model_end cancels
-		 * it) so that the connection can roll back.
+		 * The run failed before its counts (a guard, a signal), or the
+		 * writer did: nothing more to write.  publish_model_end rolls the
+		 * transaction back.
 		 */
-		if (ok && !generation_wait(w))
-			log_debug("taking the model's generation stopped: %s", db_last_error(c));
 		model_index_free(&ix);
 		return false;
 	}
@@ -785,16 +790,12 @@ write_model(ModelWriter *w, StrBuf *buf)
 	name_no = name_numbers(in, names, n_names);
 	bits[0] = ix.key_bits;		/* model_bucket_bits of the numbered keys */
 	bits[1] = model_bucket_bits(n_names);
-	ok = ok && generation_wait(w);
 	end_phase(w, 1, &t);
-	ok = ok && copy_meta(c, in, in->stats->live_items, bits, buf) &&
+	ok = copy_meta(c, in, in->stats->live_items, bits, buf) &&
 		copy_institutions(c, in, buf) && copy_names(c, in, names, n_names, bits[1], buf);
 	free(names);				/* the keys need name_no alone */
 	names = NULL;
 	end_phase(w, 3, &t);
-	ok = ok && copy_items(c, in, &(ItemSource) {ix.n_items, item_entry_id, item_entry_pack,
-		&(ItemEntries) {in, &ix}}, buf);
-	end_phase(w, 4, &t);
 	FAILPOINT("publish_model_keys");	/* halfway through the model (t_61) */
 	w->n_pkeys = numbered_pkeys(&ix);
 	ok = ok && wait_for(w, &w->matched);
