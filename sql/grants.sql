@@ -52,6 +52,8 @@ BEGIN
         -- the generation its model goes to, emptied (sql/011)
         GRANT EXECUTE ON FUNCTION itemdup.model_take_generation(),
               itemdup.model_analyze_generation(smallint) TO itemdup_job;
+        -- and emptied ahead, at the start of the run (sql/012)
+        GRANT EXECUTE ON FUNCTION itemdup.model_clear_generation() TO itemdup_job;
     END IF;
 
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'itemdup_analyst') THEN

@@ -42,10 +42,10 @@ typedef struct RunCounts
 /*
  * The published model (sql/009, docs/MATCHING.md "The published model") is
  * written by a thread of its own on a connection of its own, started as
- * soon as the source's COPY ends: it numbers the keys and Items while the
- * main thread seals the data set and counts the keys
- * (publish_model_counts_ready), writes the names and Items while the run
- * matches, then (publish_model_matched) lists each key's Items and writes
+ * soon as the source's COPY ends: it numbers the keys and Items, and writes
+ * the Items, while the main thread seals the data set and counts the keys
+ * (publish_model_counts_ready), writes the names while the run matches,
+ * then (publish_model_matched) lists each key's Items and writes
  * the keys while the run groups and writes its results.  A run in passes (--partitions) starts it after
  * the last pass, with the counts ready, to merge the passes' spilled
  * models (model_spill.h) while it groups and writes its results.  Its
@@ -73,6 +73,7 @@ typedef struct ModelInput
 	struct ModelSpill *spill;	/* a run read in passes (model_spill.h): the model is
 								 * merged from it, ds and stats unused; else NULL */
 	atomic_bool *stop;			/* set by publish_model_end (the writer's own) */
+	bool		clearing;		/* publish_model_clear sent on own, not collected */
 	/* set by the writer when its transaction begins (sql/011): */
 	int			gen;			/* the generation its model goes to, 0 or 1 */
 	bool		freeze;			/* truncated in the transaction: COPY ... FREEZE */
@@ -88,6 +89,16 @@ typedef struct ModelWriter ModelWriter;
  * with in->spill = sp then writes the run's model from every pass.
  */
 bool		publish_model_spill_pass(struct ModelSpill *sp, const ModelInput *in) MUSTCHECK;
+
+/*
+ * publish_model_clear — at the start of a publishing run's read, on the
+ * connection publish_model_start will take over: the generation the model
+ * will go to, which no reader reads, emptied in a transaction of its own
+ * (sql/012), so that the model's commit has no old files to free.  Sent,
+ * not waited for: the writer collects it (in->clearing) before its own
+ * transaction begins.  False when it could not be sent.
+ */
+bool		publish_model_clear(DbConn *own);
 
 /*
  * publish_model_start — start writing in->run_id's model on own (taken

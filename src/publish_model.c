@@ -680,6 +680,34 @@ wait_for(ModelWriter *w, const bool *flag)
 	return ready;
 }
 
+bool
+publish_model_clear(DbConn *own)
+{
+	return db_send(own, sql_query("model_clear_generation"), 0, NULL);
+}
+
+/*
+ * What publish_model_clear sent, collected.  Best effort: the model's
+ * transaction empties its generation in any case (model_take_generation).
+ */
+static void
+clear_wait(ModelWriter *w)
+{
+	DbRows		rows;
+
+	w->in.clearing = false;
+	if (!db_wait_rows(w->c, &rows))
+	{
+		log_warn("emptying the model's next generation ahead failed: %s (the model's "
+				 "transaction empties it)", db_last_error(w->c));
+		return;
+	}
+	if (rows.nrows == 1 && strcmp(DB_VALUE(&rows, 0, 0), "f") == 0)
+		log_debug("the model's next generation is held by another session: not emptied ahead "
+				  "(sql/012)");
+	db_rows_free(&rows);
+}
+
 /*
  * The model's transaction begun on the writer's connection (inline: the
  * publishing one), and the generation its model goes to asked for and
@@ -690,6 +718,8 @@ wait_for(ModelWriter *w, const bool *flag)
 static bool
 model_tx_begin(ModelWriter *w)
 {
+	if (w->in.clearing)
+		clear_wait(w);
 	w->taking = (w->inline_ || db_exec(w->c, sql_query("begin"))) &&
 		db_send(w->c, sql_query("model_take_generation"), 0, NULL);
 	return w->taking;
@@ -973,6 +1003,7 @@ publish_model_start(DbConn *own, DbConn *main, const ModelInput *in)
 		db_close(own);
 		w->c = main;
 		w->inline_ = true;
+		w->in.clearing = false;	/* went with own */
 		return w;
 	}
 	w->running = true;

@@ -45,6 +45,9 @@ typedef struct RunState
 	LoadStats	load;
 	KeyStats	key_stats;		/* one pass: the counts match and the model share */
 	bool		have_stats;
+	DbConn	   *model_c;		/* publishing runs: the model's connection, from the start
+								 * of the read until the writer takes it over */
+	bool		clearing;		/* publish_model_clear sent on model_c */
 	ModelWriter *model;			/* publishing runs: one pass from the read, in passes from
 								 * the match, to the publish */
 	ModelSpill *spill;			/* publishing runs in passes: their models spilled */
@@ -447,7 +450,10 @@ run_start_model(RunState *rs)
 
 	if (!rs->publishes)
 		return true;
-	mc = db_connect_at(rs->opt->dsn, "model", &rs->opt->db, LOG_WARN);
+	mc = rs->model_c != NULL ? rs->model_c
+		: db_connect_at(rs->opt->dsn, "model", &rs->opt->db, LOG_WARN);
+	mi.clearing = rs->clearing;
+	rs->model_c = NULL;			/* the writer's now */
 	if (mc == NULL)
 	{
 		if (run_interrupted(rs, "connecting for the published model"))
@@ -490,6 +496,16 @@ run_read(RunState *rs)
 
 	log_step(5, "read source");
 	t = log_now();
+	if (rs->publishes)
+	{
+		/*
+		 * The model's connection, opened now so that the generation its
+		 * model will go to is emptied while the source is read (sql/012).
+		 * None to be had: run_start_model tries again, and warns.
+		 */
+		rs->model_c = db_connect_at(opt->dsn, "model", &opt->db, LOG_DEBUG);
+		rs->clearing = rs->model_c != NULL && publish_model_clear(rs->model_c);
+	}
 	if (opt->partitions > 1)
 	{
 		/* the census round of the passes: counts and rejects (partition.h) */
@@ -815,6 +831,7 @@ run_command(const RunConfig *opt)
 	}
 
 cleanup:
+	db_close(rs.model_c);		/* the run stopped before its writer started */
 	publish_model_end(rs.model);
 	model_spill_free(rs.spill);	/* after its writer ended */
 	partition_end(rs.parts);

@@ -1,7 +1,8 @@
 # the published run carries its model and account index; model_runs holds
 # the published run's only; the packed rows of the one before it stay in the
-# other generation (sql/011) until the next run truncates it; a dry run or
-# a failed publish leaves the model tables as they were.
+# other generation (sql/011) until the next publishing run empties it as
+# its read begins (sql/012); a dry run leaves the model tables as they were,
+# a failed publish the published model and its generation.
 plan 11
 run_rc migrate >/dev/null
 load_fixture basic
@@ -21,8 +22,8 @@ check_eq "a dry run exits 0" 0 "$(run_rc run --dry-run)"
 check_eq "... and leaves the model tables alone" "1,2|13|2:1" "$(model)"
 rc=$( (ITEMDUP_FAILPOINT=publish_after_model "$ITEMDUP" run >/dev/null 2>&1; echo $?) 2>/dev/null)
 wait_backend_gone
-check_eq "killed after writing the new model into generation 0, before commit: the model tables as they were" \
-	"1,2|13|2:1" "$(model)"
+check_eq "killed after writing the new model into generation 0, before commit: run 2's model as it was (run 1's rows, which no reader reads, emptied as the run began: sql/012)" \
+	"2|13|2:1" "$(model)"
 check_eq "... and the published run too" "2" "$(q "SELECT run_id FROM itemdup.published")"
 check_eq "the next run takes generation 0 again: run 1's rows gone, run 2's left in generation 1" \
 	"0|2,5|13|5:0" "$(run_rc run)|$(model)"

@@ -6,11 +6,12 @@
 # other generation, which no reader uses after the commit); between the two
 # commits, or when its commit is lost, readers keep the previous model,
 # and a check never waits for the truncation; a generation another session
-# holds is deleted instead; a writer that fails fails the run and publishes
+# holds is deleted instead (and that generation, which no reader reads, is
+# emptied at the start of the run, sql/012, unless held); a writer that fails fails the run and publishes
 # nothing; a run that fails while the model is written leaves no model row
 # and no connection behind; a role that may not open a second connection
 # gets its model written in the publishing transaction, as before.
-plan 36
+plan 39
 psql -X -q -v ON_ERROR_STOP=1 -f sql/roles.sql >/dev/null 2>&1 || true
 run_rc migrate >/dev/null
 load_fixture basic
@@ -78,6 +79,7 @@ check "... logging how long the model took on its own connection" \
 # both threads log (every statement at --verbose): each line whole, JSON
 check "a --verbose JSON log of a publishing run: every line parses, the model's statements among them" \
 	bash -c "'$ITEMDUP' run --verbose --log-format json >/dev/null 2>'$WORK/v.err' && python3 -c \"import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; sys.exit(0 if any('[model]' in l['msg'] for l in L) else 1)\" '$WORK/v.err'"
+check_eq "run 7's model is in generation 1, run 6's rows still in generation 0, which no reader reads" "7:1|6,7|7" "$(models)"
 # the writer fails: the run fails, nothing is published, nothing is left
 q "CREATE FUNCTION public.refuse() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN RAISE EXCEPTION 'model writes refused here'; END \$\$"
 q "CREATE TRIGGER refuse BEFORE INSERT ON itemdup.model_item_pages FOR EACH ROW EXECUTE FUNCTION public.refuse()"
@@ -85,8 +87,8 @@ groups_before=$(q "SELECT count(*) FROM itemdup.result_groups")
 check_eq "a model writer that fails fails the run: exit 1" 1 "$(run_rc run)"
 check "... naming the model and the server's error" \
 	grep -q "publishing failed: writing the published model failed: .*model writes refused here" "$WORK/err"
-check_eq "... run 8 failed, run 7 and its model still published, no result row added" \
-	"failed|7:1|6,7|7|$groups_before" \
+check_eq "... run 8 failed, run 7 and its model still published, no result row added (run 6's rows were emptied at its start: sql/012)" \
+	"failed|7:1|7|7|$groups_before" \
 	"$(q "SELECT status FROM itemdup.runs WHERE run_id = 8")|$(models)|$(q "SELECT count(*) FROM itemdup.result_groups")"
 check "... and no connection of the job is left" wait_backend_gone
 q "DROP TRIGGER refuse ON itemdup.model_item_pages"
@@ -94,7 +96,7 @@ q "DROP TRIGGER refuse ON itemdup.model_item_pages"
 # the run fails in matching while the model is being written
 check_eq "a run that trips --max-pairs while the model is written exits 1" 1 "$(run_rc run --max-pairs 1)"
 check_eq "... run 9 failed; no model row of it; run 7 still published with its model" \
-	"failed|7:1|6,7|7" "$(q "SELECT status FROM itemdup.runs WHERE run_id = 9")|$(models)"
+	"failed|7:1|7|7" "$(q "SELECT status FROM itemdup.runs WHERE run_id = 9")|$(models)"
 check "... and no connection of the job is left (the writer stopped and rolled back)" wait_backend_gone
 
 # the writer starts when the source's COPY ends, before the guards: a guard
@@ -104,7 +106,9 @@ check_eq "a publishing run whose guard fails (--min-items) exits 1" 1 \
 check "... its model's transaction rolled back on its connection" \
 	bash -c "grep -q 'model pid .*-- rollback' '$WORK/err' && ! grep -q 'rollback of the published model.s transaction failed' '$WORK/err'"
 check_eq "... run 10 failed on the guard; no model row of it; run 7 still published with its model" \
-	"failed|7:1|6,7|7" "$(q "SELECT status FROM itemdup.runs WHERE run_id = 10")|$(models)"
+	"failed|7:1|7|7" "$(q "SELECT status FROM itemdup.runs WHERE run_id = 10")|$(models)"
+check "... whose model connection emptied the next generation before the source's COPY began, in a transaction of its own (sql/012)" \
+	bash -c "grep -n 'model pid .*-- model_clear_generation' '$WORK/err' | head -1 | cut -d: -f1 > '$WORK/clear.n' && grep -n 'read path:' '$WORK/err' | head -1 | cut -d: -f1 > '$WORK/read.n' && [ -s '$WORK/clear.n' ] && [ \$(cat '$WORK/clear.n') -lt \$(cat '$WORK/read.n') ]"
 check "... and no connection of the job is left (the writer stopped and rolled back)" wait_backend_gone
 
 # a role allowed one connection: the model goes into the publishing transaction
@@ -138,7 +142,9 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 check_eq "a run whose generation 0 another session holds exits 0 and publishes there" "0|13:0|12,13|13" \
-	"$(run_rc run --log-format text)|$(models)"
+	"$(run_rc run --log-format text --verbose)|$(models)"
+check "... not waiting for it at the start either: not emptied ahead (sql/012)" \
+	grep -q "the model's next generation is held by another session: not emptied ahead" "$WORK/err"
 check "... logging that the generation's rows were deleted instead of truncated" \
 	grep -q "generation 0 of the model tables is held by another session, so its rows were deleted instead of truncated" "$WORK/err"
 check_eq "... the same file (deleted, not truncated), run 11's rows gone, and check uses run 13's model" \
