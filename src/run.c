@@ -467,6 +467,29 @@ run_start_model(RunState *rs)
 	return true;
 }
 
+/*
+ * As a publishing run's read begins: the model's connection, opened now so
+ * that the generation its model will go to is emptied while the source is
+ * read (sql/012); run_start_model hands it to the writer.  None to be had:
+ * run_start_model tries again, and warns.
+ */
+static void
+run_open_model(RunState *rs)
+{
+	if (!rs->publishes)
+		return;
+	rs->model_c = db_connect_at(rs->opt->dsn, "model", &rs->opt->db, LOG_DEBUG);
+	if (rs->model_c == NULL)
+		return;
+	rs->clearing = publish_model_clear(rs->model_c);
+	if (!rs->clearing)
+	{
+		log_debug("emptying the model's next generation ahead: %s", db_last_error(rs->model_c));
+		db_close(rs->model_c);	/* a connection that cannot send: a fresh one later */
+		rs->model_c = NULL;
+	}
+}
+
 /* PartitionPassFn of a publishing run in passes: the pass's model spilled. */
 static bool
 spill_pass(void *arg, const Dataset *ds, const KeyStats *st, char *err, size_t errlen)
@@ -496,16 +519,7 @@ run_read(RunState *rs)
 
 	log_step(5, "read source");
 	t = log_now();
-	if (rs->publishes)
-	{
-		/*
-		 * The model's connection, opened now so that the generation its
-		 * model will go to is emptied while the source is read (sql/012).
-		 * None to be had: run_start_model tries again, and warns.
-		 */
-		rs->model_c = db_connect_at(opt->dsn, "model", &opt->db, LOG_DEBUG);
-		rs->clearing = rs->model_c != NULL && publish_model_clear(rs->model_c);
-	}
+	run_open_model(rs);
 	if (opt->partitions > 1)
 	{
 		/* the census round of the passes: counts and rejects (partition.h) */

@@ -6,11 +6,12 @@
 # other generation, which no reader uses after the commit); between the two
 # commits, or when its commit is lost, readers keep the previous model,
 # and a check never waits for the truncation; a generation another session
-# holds is deleted instead (and that generation, which no reader reads, is
-# emptied at the start of the run, sql/012, unless held); a writer that fails fails the run and publishes
-# nothing; a run that fails while the model is written leaves no model row
-# and no connection behind; a role that may not open a second connection
-# gets its model written in the publishing transaction, as before.
+# holds is deleted instead (that generation, which no reader reads, is
+# emptied as the run begins, sql/012, unless held); a writer that fails
+# fails the run and publishes nothing; a run that fails while the model is
+# written leaves no model row and no connection behind; a role that may not
+# open a second connection gets its model written in the publishing
+# transaction, as before.
 plan 39
 psql -X -q -v ON_ERROR_STOP=1 -f sql/roles.sql >/dev/null 2>&1 || true
 run_rc migrate >/dev/null
