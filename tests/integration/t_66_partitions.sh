@@ -90,11 +90,13 @@ dump "$T4"
 check "text path: --partitions 4 gives the one-pass results, every table" \
 	cmp -s <(cat "$WORK/run$T1".?) <(cat "$WORK/run$T4".?)
 
-# memory: the sanitizer build without its quarantine, one pass against
-# sixteen, the least of three runs each in KiB: on these 30,000 Items the
-# passes save 1-2 MiB of about 37, and a peak moves by up to a MiB with what
-# the page cache holds of the binary and its libraries (mapped around faults)
-rss() { ASAN_OPTIONS="$ASAN_OPTIONS:quarantine_size_mb=1" python3 tests/integration/maxrss.py --kib "$WORK/rss.out" "$ITEMDUP" run --dry-run --max-reject-ratio 1 "$@" | cut -d' ' -f2; }
+# memory: the release build, one pass against sixteen, the least of three
+# runs each in KiB.  On these 30,000 Items the passes save about 1.3-1.5 MiB
+# of 18.7 (17.3-17.4 against 18.7-18.8 MiB, seventeenth session); the
+# sanitizer build, whose shadow memory and redzones blur it, showed 0.1-0.7
+# MiB of 34.5 and once none, with a peak moving by a few hundred KiB with
+# what the page cache holds of the binary and its libraries
+rss() { python3 tests/integration/maxrss.py --kib "$WORK/rss.out" "$ROOT/build/itemdup" run --dry-run --max-reject-ratio 1 "$@" | cut -d' ' -f2; }
 least_rss() {
 	local m best=
 	for _ in 1 2 3; do
