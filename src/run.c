@@ -46,8 +46,8 @@ typedef struct RunState
 	KeyStats	key_stats;		/* one pass: the counts match and the model share */
 	bool		have_stats;
 	DbConn	   *model_c;		/* publishing runs: the model's connection, from the start
-								 * of the read until the writer takes it over */
-	bool		clearing;		/* publish_model_clear sent on model_c */
+								 * of the read until the writer takes it over, with
+								 * publish_model_clear sent on it */
 	ModelWriter *model;			/* publishing runs: one pass from the read, in passes from
 								 * the match, to the publish */
 	ModelSpill *spill;			/* publishing runs in passes: their models spilled */
@@ -452,7 +452,7 @@ run_start_model(RunState *rs)
 		return true;
 	mc = rs->model_c != NULL ? rs->model_c
 		: db_connect_at(rs->opt->dsn, "model", &rs->opt->db, LOG_WARN);
-	mi.clearing = rs->clearing;
+	mi.clearing = rs->model_c != NULL;
 	rs->model_c = NULL;			/* the writer's now */
 	if (mc == NULL)
 	{
@@ -481,8 +481,7 @@ run_open_model(RunState *rs)
 	rs->model_c = db_connect_at(rs->opt->dsn, "model", &rs->opt->db, LOG_DEBUG);
 	if (rs->model_c == NULL)
 		return;
-	rs->clearing = publish_model_clear(rs->model_c);
-	if (!rs->clearing)
+	if (!publish_model_clear(rs->model_c))
 	{
 		log_debug("emptying the model's next generation ahead: %s", db_last_error(rs->model_c));
 		db_close(rs->model_c);	/* a connection that cannot send: a fresh one later */
